@@ -1,0 +1,156 @@
+//! Discover stage: the handbook's Markdown files and their text.
+//!
+//! Walks with `ignore` so `.gitignore`d drafts and build output are skipped
+//! the way git skips them. A file that cannot be a page (not UTF-8, binary,
+//! too large, a symlink leading out of the repository) becomes one HB005
+//! finding; the walk goes on.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use globset::GlobSet;
+
+use crate::finding::Finding;
+use crate::rules;
+
+/// Pages larger than this are not handbook prose; reading them would only
+/// slow every run down.
+pub const MAX_PAGE_BYTES: u64 = 2 * 1024 * 1024;
+
+#[derive(Debug, Clone)]
+pub struct SourceFile {
+    /// Repository-relative, `/`-separated.
+    pub path: String,
+    pub text: Arc<str>,
+}
+
+pub struct Discovered {
+    pub files: Vec<SourceFile>,
+    pub findings: Vec<Finding>,
+}
+
+pub fn is_markdown(path: &Path) -> bool {
+    matches!(
+        path.extension().and_then(|e| e.to_str()),
+        Some("md" | "markdown" | "mdx")
+    )
+}
+
+/// The repository-relative form of `path`, `/`-separated.
+pub fn relative(root: &Path, path: &Path) -> Option<String> {
+    let relative = path.strip_prefix(root).ok()?;
+    let parts: Vec<&str> = relative
+        .components()
+        .filter_map(|c| c.as_os_str().to_str())
+        .collect();
+    (parts.len() == relative.components().count()).then(|| parts.join("/"))
+}
+
+/// Why a file cannot be read as a page.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Unreadable(pub String);
+
+impl Unreadable {
+    /// The HB005 finding for this file.
+    pub fn finding(self, display: &str) -> Finding {
+        Finding::new(&rules::input::FILE_UNREADABLE, self.0).at(display, None)
+    }
+}
+
+/// Reads one page, or explains why it cannot be one.
+pub fn read_page(root: &Path, path: &Path, display: &str) -> Result<Arc<str>, Unreadable> {
+    let unreadable = Unreadable;
+    let metadata = std::fs::symlink_metadata(path)
+        .map_err(|e| unreadable(format!("cannot read `{display}`: {e}")))?;
+    if metadata.file_type().is_symlink() {
+        let target = std::fs::canonicalize(path)
+            .map_err(|e| unreadable(format!("`{display}` is a broken symlink: {e}")))?;
+        let canonical_root = std::fs::canonicalize(root).unwrap_or_else(|_| root.to_path_buf());
+        if !target.starts_with(&canonical_root) {
+            return Err(unreadable(format!(
+                "`{display}` is a symlink leading outside the repository (to {}); it is not read",
+                target.display()
+            )));
+        }
+    }
+    let size = std::fs::metadata(path)
+        .map_err(|e| unreadable(format!("cannot read `{display}`: {e}")))?
+        .len();
+    if size > MAX_PAGE_BYTES {
+        return Err(unreadable(format!(
+            "`{display}` is {size} bytes, over the {MAX_PAGE_BYTES}-byte limit for a page; it is not read"
+        )));
+    }
+    let bytes =
+        std::fs::read(path).map_err(|e| unreadable(format!("cannot read `{display}`: {e}")))?;
+    if bytes.contains(&0) {
+        return Err(unreadable(format!(
+            "`{display}` looks binary (it contains NUL bytes); it is not read"
+        )));
+    }
+    match String::from_utf8(bytes) {
+        Ok(text) => Ok(Arc::from(text.strip_prefix('\u{feff}').unwrap_or(&text))),
+        Err(error) => {
+            let offset = error.utf8_error().valid_up_to();
+            let prefix = String::from_utf8_lossy(&error.as_bytes()[..offset]);
+            let line = prefix.matches('\n').count() + 1;
+            Err(unreadable(format!(
+                "`{display}` is not valid UTF-8 (first bad byte on line {line}, byte {offset}); it is not read"
+            )))
+        }
+    }
+}
+
+/// Walks `root/handbook` for Markdown pages, skipping `ignore` globs
+/// (matched against repository-relative paths).
+pub fn discover(root: &Path, handbook: &str, ignore: &GlobSet) -> Discovered {
+    let mut files = Vec::new();
+    let mut findings = Vec::new();
+    let start: PathBuf = if handbook.is_empty() {
+        root.to_path_buf()
+    } else {
+        root.join(handbook)
+    };
+    let walker = ignore::WalkBuilder::new(&start)
+        .hidden(true)
+        .git_ignore(true)
+        .git_global(false)
+        .git_exclude(true)
+        .require_git(false)
+        .follow_links(false)
+        .sort_by_file_name(std::cmp::Ord::cmp)
+        .build();
+    for entry in walker {
+        let entry = match entry {
+            Ok(entry) => entry,
+            Err(error) => {
+                findings.push(Finding::new(
+                    &rules::input::FILE_UNREADABLE,
+                    format!("cannot walk the handbook: {error}"),
+                ));
+                continue;
+            }
+        };
+        let path = entry.path();
+        let is_file_like = entry
+            .file_type()
+            .is_some_and(|t| t.is_file() || t.is_symlink());
+        if !is_file_like || !is_markdown(path) {
+            continue;
+        }
+        let Some(display) = relative(root, path) else {
+            continue;
+        };
+        if ignore.is_match(&display) {
+            continue;
+        }
+        match read_page(root, path, &display) {
+            Ok(text) => files.push(SourceFile {
+                path: display,
+                text,
+            }),
+            Err(error) => findings.push(error.finding(&display)),
+        }
+    }
+    Discovered { files, findings }
+}

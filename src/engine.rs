@@ -1,0 +1,613 @@
+//! The pipeline: discover → parse → history → model → evaluate.
+//!
+//! Each stage returns plain data; this module only wires them together and
+//! turns stage-level problems into findings so one bad input never stops
+//! the others.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use anyhow::anyhow;
+use git2::Repository;
+use globset::Glob;
+use serde::Deserialize;
+
+use crate::config::{self, CONFIG_FILE, Config, Team};
+use crate::discover::{self, SourceFile, relative};
+use crate::finding::{Finding, Sources};
+use crate::history::{self, Answer, HistoryInfo, Query};
+use crate::model::{
+    Freshness, Handbook, Page, Retro, SectionSlot, Slot, TeamModel, action_items,
+    date_in_file_name, retro_date,
+};
+use crate::parse;
+use crate::rules::{self, registry};
+use crate::ruleset::{self, GOALS, RETROSPECTIVES, Ruleset};
+use crate::time::{UnixTime, day_of};
+
+/// How many completed iterations checks that look back (retro-missing,
+/// carried-into-goals) consider.
+pub const LOOKBACK_ITERATIONS: i64 = 6;
+
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// A directory inside the repository to check.
+    pub repo: PathBuf,
+    /// A config file other than `handbook-lint.yaml` at the root.
+    pub config: Option<PathBuf>,
+    pub now: UnixTime,
+}
+
+/// The outcome of a run: the model (absent when the config or ruleset
+/// could not be read at all) and every finding.
+pub struct Outcome {
+    pub model: Option<Handbook>,
+    pub findings: Vec<Finding>,
+    pub sources: Sources,
+    pub history: HistoryInfo,
+    pub root: PathBuf,
+    /// Things the user should know that are not findings (no config found…).
+    pub notes: Vec<String>,
+}
+
+impl Outcome {
+    /// The run could not produce a verdict (exit code 2).
+    pub fn is_fatal(&self) -> bool {
+        self.model.is_none()
+    }
+}
+
+/// Opens the repository containing `dir`; a bare repository or a directory
+/// outside any repository is an error the user must fix before anything
+/// can be checked.
+pub fn open_repository(dir: &Path) -> anyhow::Result<(Repository, PathBuf)> {
+    let repo = Repository::discover(dir).map_err(|error| {
+        anyhow!(
+            "`{}` is not inside a git repository ({}); handbook-lint learns page freshness from git history",
+            dir.display(),
+            error.message()
+        )
+    })?;
+    let root = repo
+        .workdir()
+        .ok_or_else(|| {
+            anyhow!(
+                "`{}` is a bare repository: handbook-lint needs a working tree",
+                repo.path().display()
+            )
+        })?
+        .to_path_buf();
+    Ok((repo, root))
+}
+
+#[derive(Deserialize)]
+struct RulesetKey {
+    ruleset: Option<String>,
+}
+
+/// Loads the ruleset named by the config: the built-in one or a file in
+/// the repository. Problems become HB001 findings on the ruleset file.
+fn load_ruleset(
+    name: &str,
+    root: &Path,
+    sources: &mut Sources,
+    findings: &mut Vec<Finding>,
+    config_path: Option<&str>,
+) -> Option<Ruleset> {
+    let name = name.trim();
+    let (display, text): (String, Arc<str>) = if name == ruleset::BUILTIN_NAME {
+        (
+            ruleset::BUILTIN_PATH.to_string(),
+            Arc::from(ruleset::BUILTIN_TEXT),
+        )
+    } else if name.starts_with("builtin:") {
+        let mut finding = Finding::new(
+            &rules::input::CONFIG_INVALID,
+            format!("unknown built-in ruleset `{name}`"),
+        )
+        .help(format!(
+            "the built-in ruleset is `{}`",
+            ruleset::BUILTIN_NAME
+        ));
+        if let Some(path) = config_path {
+            let span = sources
+                .get(path)
+                .and_then(|text| text.find(name).map(|i| i..i + name.len()));
+            finding = finding.at(path, span);
+        }
+        findings.push(finding);
+        return None;
+    } else {
+        let path = root.join(name);
+        match discover::read_page(root, &path, name) {
+            Ok(text) => (config::normalize_path(name), text),
+            Err(error) => {
+                findings.push(error.finding(name));
+                return None;
+            }
+        }
+    };
+    sources.insert(display.clone(), text.clone());
+    match Ruleset::parse(&text) {
+        Ok(ruleset) => Some(ruleset),
+        Err(errors) => {
+            for error in errors {
+                findings.push(
+                    Finding::new(
+                        &rules::input::CONFIG_INVALID,
+                        format!("ruleset: {}", error.message),
+                    )
+                    .at(display.clone(), Some(error.span)),
+                );
+            }
+            None
+        }
+    }
+}
+
+/// Finds teams by convention when the config names none: every directory
+/// holding a `goals.md` or a `retros/` directory of pages is a team, named
+/// after the directory.
+fn conventional_teams(files: &[SourceFile], handbook: &str) -> Vec<Team> {
+    let mut dirs: BTreeSet<String> = BTreeSet::new();
+    for file in files {
+        let Some((dir, name)) = file
+            .path
+            .rsplit_once('/')
+            .or(Some(("", file.path.as_str())))
+        else {
+            continue;
+        };
+        if name == "goals.md" {
+            dirs.insert(dir.to_string());
+        } else if let Some(team_dir) = dir
+            .strip_suffix("/retros")
+            .or((dir == "retros").then_some(""))
+        {
+            dirs.insert(team_dir.to_string());
+        }
+    }
+    dirs.into_iter()
+        .filter(|dir| handbook.is_empty() || dir.starts_with(handbook))
+        .map(|dir| Team {
+            name: dir.rsplit('/').next().unwrap_or(&dir).to_string(),
+            dir,
+            roles: BTreeMap::new(),
+            named_roles: Vec::new(),
+            since: None,
+            pages: BTreeMap::new(),
+            span: None,
+        })
+        .collect()
+}
+
+fn parse_problem_finding(path: &str, problem: parse::ParseProblem) -> Finding {
+    let mut finding = Finding::new(&rules::input::FRONT_MATTER_INVALID, problem.message.clone())
+        .at(path, Some(problem.span));
+    if problem.message.contains('@') || problem.message.contains("reserved") {
+        finding =
+            finding.help("a value starting with `@` must be quoted in YAML: owner: \"@alice\"");
+    }
+    finding
+}
+
+/// Runs the pipeline up to the model, then every rule.
+pub fn run(options: &Options) -> anyhow::Result<Outcome> {
+    let (repo, root) = open_repository(&options.repo)?;
+    let mut findings = Vec::new();
+    let mut sources = Sources::default();
+    let mut notes = Vec::new();
+
+    // Config and ruleset.
+    let config_file = match &options.config {
+        Some(path) => Some(if path.is_absolute() {
+            path.clone()
+        } else {
+            std::env::current_dir().unwrap_or_default().join(path)
+        }),
+        None => Some(root.join(CONFIG_FILE)).filter(|p| p.is_file()),
+    };
+    let (config, ruleset) = if let Some(path) = config_file {
+        let display = relative(&root, &path).unwrap_or_else(|| path.display().to_string());
+        let text = match discover::read_page(&root, &path, &display) {
+            Ok(text) => text,
+            Err(_) if options.config.is_some() && !path.exists() => {
+                return Err(anyhow!("config file `{}` does not exist", path.display()));
+            }
+            Err(error) => {
+                findings.push(error.finding(&display));
+                return Ok(fatal(findings, sources, root));
+            }
+        };
+        sources.insert(display.clone(), text.clone());
+        let name = crate::yaml::from_str::<RulesetKey>(&text)
+            .ok()
+            .and_then(|key| key.ruleset)
+            .unwrap_or_else(|| ruleset::BUILTIN_NAME.to_string());
+        let Some(ruleset) = load_ruleset(&name, &root, &mut sources, &mut findings, Some(&display))
+        else {
+            // Still report what is wrong with the config itself.
+            findings.extend(config::load(&display, &text, None).findings);
+            return Ok(fatal(findings, sources, root));
+        };
+        let kinds: Vec<String> = ruleset.pages.keys().cloned().collect();
+        let loaded = config::load(&display, &text, Some(&kinds));
+        findings.extend(loaded.findings);
+        match loaded.config {
+            Some(config) => (config, ruleset),
+            None => return Ok(fatal(findings, sources, root)),
+        }
+    } else {
+        notes.push(format!(
+            "no {CONFIG_FILE} found: using the built-in ruleset and finding teams by convention (directories with a goals.md or a retros/ folder); `handbook-lint init` writes a starting config"
+        ));
+        let Some(ruleset) = load_ruleset(
+            ruleset::BUILTIN_NAME,
+            &root,
+            &mut sources,
+            &mut findings,
+            None,
+        ) else {
+            return Ok(fatal(findings, sources, root));
+        };
+        (Config::default_config(), ruleset)
+    };
+
+    // Discover and parse.
+    let discovered = discover::discover(&root, &config.handbook, &config.ignore);
+    findings.extend(discovered.findings);
+    let mut config = config;
+    if config.teams.is_empty() {
+        config.teams = conventional_teams(&discovered.files, &config.handbook);
+        config.conventional = true;
+        if config.teams.is_empty() {
+            notes.push(format!(
+                "no teams found: add a `teams:` entry to {CONFIG_FILE}, e.g.\n  teams:\n    search: {{ dir: handbook/search, pm: alice, em: bob }}"
+            ));
+        }
+    }
+    let mut pages: Vec<Page> = Vec::with_capacity(discovered.files.len());
+    for file in discovered.files {
+        let (doc, problems) = parse::parse(&file.text);
+        for problem in problems {
+            findings.push(parse_problem_finding(&file.path, problem));
+        }
+        sources.insert(file.path.clone(), file.text.clone());
+        pages.push(Page {
+            path: file.path,
+            text: file.text,
+            freshness: Freshness {
+                history: Answer::NotCommitted,
+                reviewed: doc.front.reviewed.as_ref().map(|r| r.value),
+                now: options.now,
+            },
+            doc,
+            created: None,
+            kind: None,
+            team: None,
+        });
+    }
+    let by_path: HashMap<String, usize> = pages
+        .iter()
+        .enumerate()
+        .map(|(i, p)| (p.path.clone(), i))
+        .collect();
+
+    // Team pages.
+    let mut teams: Vec<TeamModel> = Vec::new();
+    for team in &config.teams {
+        let mut slots = BTreeMap::new();
+        let mut retro_pages = Vec::new();
+        for kind in ruleset.pages.keys() {
+            let Some(location) = config.page_location(team, kind, &ruleset) else {
+                continue;
+            };
+            let matches: Vec<usize> = if location.is_glob() {
+                match Glob::new(&location.pattern) {
+                    Ok(glob) => {
+                        let matcher = glob.compile_matcher();
+                        pages
+                            .iter()
+                            .enumerate()
+                            .filter(|(_, p)| matcher.is_match(&p.path))
+                            .map(|(i, _)| i)
+                            .collect()
+                    }
+                    Err(_) => Vec::new(),
+                }
+            } else {
+                by_path
+                    .get(&location.pattern)
+                    .copied()
+                    .into_iter()
+                    .collect()
+            };
+            if kind == RETROSPECTIVES {
+                retro_pages = matches;
+                continue;
+            }
+            let slot = match (matches.first(), &location.anchor) {
+                (None, _) => Slot::Missing {
+                    location,
+                    page: None,
+                },
+                (Some(&page), None) => Slot::Found {
+                    page,
+                    section: None,
+                },
+                (Some(&page), Some(anchor)) => match pages[page].doc.section(anchor) {
+                    Some(heading) => Slot::Found {
+                        page,
+                        section: Some(SectionSlot {
+                            anchor: anchor.clone(),
+                            heading: heading.clone(),
+                            freshness: pages[page].freshness.clone(),
+                        }),
+                    },
+                    None => Slot::Missing {
+                        location,
+                        page: Some(page),
+                    },
+                },
+            };
+            slots.insert(kind.clone(), slot);
+        }
+        teams.push(TeamModel {
+            name: team.name.clone(),
+            dir: team.dir.clone(),
+            roles: team.roles.clone(),
+            named_roles: team.named_roles.clone(),
+            since: team.since,
+            span: team.span.clone(),
+            slots,
+            retros: retro_pages
+                .into_iter()
+                .map(|page| Retro {
+                    page,
+                    date: day_of(options.now),
+                    date_source: crate::model::RetroDateSource::WorkingTree,
+                    iteration: None,
+                    items: Vec::new(),
+                })
+                .collect(),
+        });
+    }
+    for (team_index, team) in teams.iter().enumerate() {
+        for (kind, slot) in &team.slots {
+            if let Some(page) = slot.page() {
+                pages[page].kind.get_or_insert_with(|| kind.clone());
+                pages[page].team = Some(team_index);
+            }
+        }
+        for retro in &team.retros {
+            pages[retro.page].kind = Some(RETROSPECTIVES.to_string());
+            pages[retro.page].team = Some(team_index);
+        }
+    }
+    for page in &mut pages {
+        if page.team.is_none() {
+            page.team = teams
+                .iter()
+                .enumerate()
+                .filter(|(_, t)| t.dir.is_empty() || page.path.starts_with(&format!("{}/", t.dir)))
+                .max_by_key(|(_, t)| t.dir.len())
+                .map(|(i, _)| i);
+        }
+    }
+
+    // History: one walk for every page and section.
+    let horizon =
+        options.now - i64::from(config.calendar.length_days) * 86_400 * (LOOKBACK_ITERATIONS + 3);
+    let carry_into = &ruleset.action_items.carry_into;
+    let mut queries: Vec<Query> = pages
+        .iter()
+        .map(|page| {
+            let is_retro = page.kind.as_deref() == Some(RETROSPECTIVES);
+            Query {
+                path: page.path.clone(),
+                anchor: None,
+                want_created: is_retro
+                    && page.doc.front.date.is_none()
+                    && date_in_file_name(&page.path).is_none(),
+                collect_since: page
+                    .kind
+                    .as_ref()
+                    .filter(|kind| carry_into.contains(kind) || kind.as_str() == GOALS)
+                    .map(|_| horizon),
+            }
+        })
+        .collect();
+    let mut section_queries = Vec::new();
+    for (team_index, team) in teams.iter().enumerate() {
+        for (kind, slot) in &team.slots {
+            if let Slot::Found {
+                page,
+                section: Some(section),
+            } = slot
+            {
+                section_queries.push((team_index, kind.clone(), queries.len()));
+                queries.push(Query {
+                    path: pages[*page].path.clone(),
+                    anchor: Some(section.anchor.clone()),
+                    want_created: false,
+                    collect_since: carry_into.contains(kind).then_some(horizon),
+                });
+            }
+        }
+    }
+    let has_commits = repo
+        .head()
+        .ok()
+        .and_then(|h| h.peel_to_commit().ok())
+        .is_some();
+    let (answers, info) = if has_commits {
+        history::resolve(&repo, &queries)
+    } else {
+        findings.push(
+            Finding::new(
+                &rules::input::HISTORY_UNAVAILABLE,
+                "the repository has no commits yet, so no page's age can be known",
+            )
+            .help("commit the handbook, then run handbook-lint again"),
+        );
+        let reason = "the repository has no commits".to_string();
+        (
+            queries
+                .iter()
+                .map(|_| history::Resolved {
+                    answer: Answer::Unreadable {
+                        reason: reason.clone(),
+                    },
+                    created: None,
+                })
+                .collect(),
+            HistoryInfo::default(),
+        )
+    };
+    let mut shallow_pages = Vec::new();
+    let mut unreadable = Vec::new();
+    for (index, resolved) in answers.iter().enumerate() {
+        match &resolved.answer {
+            Answer::Shallow { .. } => shallow_pages.push(queries[index].path.clone()),
+            Answer::Unreadable { reason } if has_commits => {
+                unreadable.push((queries[index].path.clone(), reason.clone()));
+            }
+            _ => {}
+        }
+    }
+    for (page, resolved) in pages.iter_mut().zip(&answers) {
+        page.freshness.history = resolved.answer.clone();
+        page.created.clone_from(&resolved.created);
+    }
+    for (team_index, kind, query_index) in section_queries {
+        if let Some(Slot::Found {
+            section: Some(section),
+            ..
+        }) = teams[team_index].slots.get_mut(&kind)
+        {
+            section.freshness.history = answers[query_index].answer.clone();
+        }
+    }
+    shallow_pages.sort();
+    shallow_pages.dedup();
+    if !shallow_pages.is_empty() {
+        findings.push(
+            Finding::new(
+                &rules::input::HISTORY_UNAVAILABLE,
+                format!(
+                    "this is a shallow clone: the history of {} page{} reaches the cut-off, so their age is unknown (first: {})",
+                    shallow_pages.len(),
+                    if shallow_pages.len() == 1 { "" } else { "s" },
+                    shallow_pages[0]
+                ),
+            )
+            .help("fetch the full history: `git fetch --unshallow`, or `fetch-depth: 0` in actions/checkout"),
+        );
+    }
+    for (path, reason) in unreadable {
+        findings.push(
+            Finding::new(
+                &rules::input::HISTORY_UNAVAILABLE,
+                format!("the history of `{path}` could not be read: {reason}"),
+            )
+            .at(path, None),
+        );
+    }
+
+    // Retrospectives and their action items.
+    let today = day_of(options.now);
+    for team in &mut teams {
+        for retro in &mut team.retros {
+            let page = &pages[retro.page];
+            let (date, source) = retro_date(page, today);
+            retro.date = date;
+            retro.date_source = source;
+            retro.iteration = page.doc.front.iteration.as_ref().map(|i| i.value);
+            retro.items = action_items(&page.text, &page.doc, &ruleset.action_items.heading);
+        }
+        team.retros.sort_by_key(|r| r.date);
+    }
+
+    let model = Handbook {
+        now: options.now,
+        today,
+        config,
+        ruleset,
+        pages,
+        teams,
+    };
+    for rule in registry::RULES {
+        if let Some(check) = rule.check {
+            check(&model, &mut findings);
+        }
+    }
+    for finding in &mut findings {
+        finding.severity = model
+            .config
+            .severity_for(finding.rule.code, finding.severity);
+    }
+    findings.sort_by_key(Finding::sort_key);
+    Ok(Outcome {
+        model: Some(model),
+        findings,
+        sources,
+        history: info,
+        root,
+        notes,
+    })
+}
+
+fn fatal(mut findings: Vec<Finding>, sources: Sources, root: PathBuf) -> Outcome {
+    findings.sort_by_key(Finding::sort_key);
+    Outcome {
+        model: None,
+        findings,
+        sources,
+        history: HistoryInfo::default(),
+        root,
+        notes: Vec::new(),
+    }
+}
+
+/// Keeps the findings that concern `paths` (repository-relative): findings
+/// in files under them, and team findings for teams whose directory is
+/// under them. Findings on the config and ruleset are always kept.
+pub fn filter_to_paths(outcome: &mut Outcome, paths: &[String]) {
+    if paths.is_empty() {
+        return;
+    }
+    let under = |candidate: &str| {
+        paths
+            .iter()
+            .any(|p| p.is_empty() || candidate == p || candidate.starts_with(&format!("{p}/")))
+    };
+    let config_path = outcome
+        .model
+        .as_ref()
+        .and_then(|m| m.config.path.clone())
+        .unwrap_or_default();
+    let team_dirs: HashMap<String, String> = outcome
+        .model
+        .as_ref()
+        .map(|m| {
+            m.teams
+                .iter()
+                .map(|t| (t.name.clone(), t.dir.clone()))
+                .collect()
+        })
+        .unwrap_or_default();
+    outcome.findings.retain(|finding| {
+        if let Some(team) = &finding.team
+            && let Some(dir) = team_dirs.get(team)
+            && under(dir)
+        {
+            return true;
+        }
+        match finding.path() {
+            None => true,
+            Some(path) if path == config_path || path == ruleset::BUILTIN_PATH => true,
+            Some(path) => under(path),
+        }
+    });
+}

@@ -1,0 +1,23 @@
+//! handbook-lint: makes a team handbook's ownership rules executable.
+//!
+//! The pipeline runs in one direction, each stage a module with a plain
+//! data type at its boundary:
+//! [`discover`] → [`parse`] → [`history`] → [`model`] → [`rules`] →
+//! [`report`], wired together by [`engine`].
+
+pub mod calendar;
+pub mod cli;
+pub mod config;
+pub mod demo;
+pub mod discover;
+pub mod engine;
+pub mod finding;
+pub mod history;
+pub mod model;
+pub mod parse;
+pub mod repo_builder;
+pub mod report;
+pub mod rules;
+pub mod ruleset;
+pub mod time;
+pub mod yaml;

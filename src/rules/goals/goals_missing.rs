@@ -1,0 +1,30 @@
+use crate::finding::Finding;
+use crate::model::Handbook;
+use crate::ruleset::GOALS;
+
+crate::declare_rule! {
+    /// ## What it checks
+    /// That every team has a goals page where the config (or the ruleset's
+    /// default, `{dir}/goals.md`) says it lives.
+    ///
+    /// ## Why it matters
+    /// Team goals are the PM's accountability. PM expectation: “Keep the
+    /// team’s goals page up-to-date in the handbook, which included progress
+    /// updates at the end of iterations”. Without the page there is nothing to
+    /// keep up to date, and engineers cannot “stay connected with the team
+    /// goals”.
+    ///
+    /// ## Example
+    /// A team `search` with `dir: handbook/search` and no
+    /// `handbook/search/goals.md`. The finding points at the team's entry in
+    /// `handbook-lint.yaml`.
+    ///
+    /// ## How to fix
+    /// Create the page with the team's goal, milestones, timeline and progress,
+    /// or set `pages.goals` (for all teams or one) to where it really lives.
+    pub static GOALS_MISSING = ("HB101", "goals-missing", "goals", Error, "A team has no goals page");
+}
+
+pub fn check(model: &Handbook, findings: &mut Vec<Finding>) {
+    super::super::report_missing(model, GOALS, &GOALS_MISSING, findings);
+}

@@ -1,0 +1,90 @@
+use crate::finding::Finding;
+use crate::model::{Handbook, Slot};
+use crate::rules::describe_stamp;
+use crate::ruleset::GOALS;
+use crate::time::{day_of, midnight};
+
+crate::declare_rule! {
+    /// ## What it checks
+    /// That the goals page got a substantive update for the last completed
+    /// iteration: a change dated on or after that iteration's first day. An
+    /// iteration is completed once its end plus the grace days has passed.
+    /// The message gives the last update and how many completed iterations in
+    /// a row had none.
+    ///
+    /// ## Why it matters
+    /// PM expectation for Team goals: “Keep the team’s goals page up-to-date in
+    /// the handbook, which included progress updates at the end of
+    /// iterations”. A goals page without this iteration's progress tells the
+    /// team and its stakeholders last quarter's story.
+    ///
+    /// ## Example
+    /// Two-week iterations starting 2026-01-05 with 3 days of grace; on
+    /// 2026-03-05 the last completed iteration is iteration 4 (2026-02-16 –
+    /// 2026-03-01). A goals page last changed on 2026-02-10 is stale: one
+    /// iteration without an update.
+    ///
+    /// ## How to fix
+    /// Add the progress made in the iteration to the goals page and commit it.
+    /// If the goals and progress are genuinely unchanged, say so by setting
+    /// `reviewed: <today>` in the page's front matter. Renames, moves and
+    /// commits in `.git-blame-ignore-revs` do not count as updates.
+    pub static GOALS_STALE = ("HB102", "goals-stale", "goals", Error, "The goals page missed the progress update for the last completed iteration");
+}
+
+pub fn check(model: &Handbook, findings: &mut Vec<Finding>) {
+    let calendar = model.calendar();
+    let Some(last) = calendar.last_completed(model.today) else {
+        return;
+    };
+    for team in &model.teams {
+        let first_required = model.first_required_iteration(team);
+        if last.number < first_required {
+            continue;
+        }
+        let Some(slot @ Slot::Found { page, .. }) = team.slots.get(GOALS) else {
+            continue;
+        };
+        let Some(freshness) = model.slot_freshness(slot) else {
+            continue;
+        };
+        if freshness.updated_since(midnight(last.start)) || !freshness.is_certain() {
+            continue;
+        }
+        let stamp = freshness.stamp();
+        // Iterations after the one holding the last update all went without.
+        let first_missed = stamp
+            .as_ref()
+            .and_then(|s| calendar.containing(day_of(s.time)))
+            .map_or(first_required, |it| (it.number + 1).max(first_required));
+        let missed = last.number - first_missed + 1;
+        let last_update = stamp
+            .as_ref()
+            .map_or_else(|| "never".to_string(), describe_stamp);
+        let in_a_row = if missed > 1 {
+            format!("; {missed} completed iterations in a row without one")
+        } else {
+            String::new()
+        };
+        let page = &model.pages[*page];
+        findings.push(
+            Finding::new(
+                &GOALS_STALE,
+                format!(
+                    "goals page has no progress update for {last}: last updated {last_update}{in_a_row}"
+                ),
+            )
+            .at(page.path.clone(), model.slot_span(slot))
+            .label(format!(
+                "last updated {}",
+                stamp.as_ref().map_or_else(|| "never".to_string(), |s| day_of(s.time).to_string())
+            ))
+            .help(format!(
+                "add the progress of iteration {} to this page and commit it; if nothing changed, set `reviewed: {}` in its front matter",
+                last.number, model.today
+            ))
+            .why(model.ruleset.page_quote(GOALS))
+            .team(team.name.clone()),
+        );
+    }
+}

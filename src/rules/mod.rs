@@ -1,0 +1,223 @@
+//! The rules: one file each, its doc comment beside it, registered in
+//! [`registry::RULES`].
+//!
+//! Rules read the [`Handbook`] model only; they never touch git or the file
+//! system. The input family (HB0xx) has no check function: those findings
+//! are raised by the stage that meets the bad input.
+
+use crate::finding::{Finding, Severity};
+use crate::model::Handbook;
+
+pub mod goals;
+pub mod input;
+pub mod ownership;
+pub mod process;
+pub mod registry;
+pub mod retro;
+
+/// What a rule is, independent of any run: printed by `rules` and
+/// `explain`, referenced by every finding.
+#[derive(Debug)]
+pub struct RuleMeta {
+    pub code: &'static str,
+    pub name: &'static str,
+    pub family: &'static str,
+    pub default_severity: Severity,
+    /// One line, for `handbook-lint rules` and SARIF short descriptions.
+    pub summary: &'static str,
+    /// The rule's doc comment, compiled in so `explain` works from an
+    /// installed binary.
+    pub doc: &'static str,
+}
+
+impl RuleMeta {
+    /// The doc comment as Markdown, with rustdoc's leading space removed.
+    pub fn doc_text(&self) -> String {
+        let mut text = String::new();
+        for line in self.doc.lines() {
+            text.push_str(line.strip_prefix(' ').unwrap_or(line));
+            text.push('\n');
+        }
+        text.trim().to_string()
+    }
+}
+
+impl PartialEq for RuleMeta {
+    fn eq(&self, other: &Self) -> bool {
+        self.code == other.code
+    }
+}
+
+pub type Check = fn(&Handbook, &mut Vec<Finding>);
+
+pub struct Rule {
+    pub meta: &'static RuleMeta,
+    pub check: Option<Check>,
+}
+
+/// Declares a rule's metadata from its doc comment:
+///
+/// ```ignore
+/// declare_rule! {
+///     /// ## What it checks
+///     /// ...
+///     pub static GOALS_STALE = ("HB102", "goals-stale", "goals", Error, "one line");
+/// }
+/// ```
+#[macro_export]
+#[doc(hidden)]
+macro_rules! declare_rule {
+    (
+        $(#[doc = $doc:literal])+
+        pub static $ident:ident = ($code:literal, $name:literal, $family:literal, $severity:ident, $summary:literal $(,)?);
+    ) => {
+        $(#[doc = $doc])+
+        pub static $ident: $crate::rules::RuleMeta = $crate::rules::RuleMeta {
+            code: $code,
+            name: $name,
+            family: $family,
+            default_severity: $crate::finding::Severity::$severity,
+            summary: $summary,
+            doc: concat!($($doc, "\n"),+),
+        };
+    };
+}
+
+use crate::model::{Slot, TeamModel};
+use crate::time::{day_of, rfc3339};
+
+/// HB101, HB201, HB203: a required page kind has no page for a team.
+/// Points at the team's config entry, names where the page was expected.
+pub(crate) fn report_missing(
+    model: &Handbook,
+    kind: &str,
+    rule: &'static RuleMeta,
+    findings: &mut Vec<Finding>,
+) {
+    let Some(page_kind) = model.ruleset.pages.get(kind) else {
+        return;
+    };
+    if !page_kind.required {
+        return;
+    }
+    for team in &model.teams {
+        let Some(Slot::Missing { location, page }) = team.slots.get(kind) else {
+            continue;
+        };
+        let what = kind_label(kind);
+        let message = match (page, &location.anchor) {
+            (Some(page), Some(anchor)) => format!(
+                "team `{}` has no {what}: `{}` has no `#{anchor}` section",
+                team.name, model.pages[*page].path
+            ),
+            _ => format!(
+                "team `{}` has no {what}: `{}` does not exist",
+                team.name, location.pattern
+            ),
+        };
+        let help = match &location.anchor {
+            Some(anchor) => format!(
+                "add a heading whose anchor is `{anchor}` to `{}`, or point `pages.{kind}` in handbook-lint.yaml at where the {what} lives",
+                location.pattern
+            ),
+            None => format!(
+                "create `{}`, or point `pages.{kind}` in handbook-lint.yaml at where the {what} lives",
+                location.pattern
+            ),
+        };
+        let (path, span) = model.team_location(team);
+        findings.push(
+            Finding::new(rule, message)
+                .at(path, span)
+                .label(format!("no {what}"))
+                .help(help)
+                .why(model.ruleset.page_quote(kind))
+                .team(team.name.clone()),
+        );
+    }
+}
+
+/// HB202, HB204: a process page (or section) unchanged for longer than its
+/// maximum age.
+pub(crate) fn report_stale(
+    model: &Handbook,
+    kind: &str,
+    rule: &'static RuleMeta,
+    findings: &mut Vec<Finding>,
+) {
+    let Some(max_age) = model.max_age_days(kind) else {
+        return;
+    };
+    for team in &model.teams {
+        let Some(slot) = team.slots.get(kind) else {
+            continue;
+        };
+        let (Some(freshness), Some(page)) = (model.slot_freshness(slot), slot.page()) else {
+            continue;
+        };
+        let Some(stamp) = freshness.stamp() else {
+            continue;
+        };
+        let age_days = (model.today - day_of(stamp.time)).num_days();
+        // Without certain history the stamp is only a lower bound: fresh if
+        // it is recent enough, otherwise no verdict (HB004 says why).
+        if age_days <= i64::from(max_age) || !freshness.is_certain() {
+            continue;
+        }
+        let page = &model.pages[page];
+        let target = match slot {
+            Slot::Found {
+                section: Some(section),
+                ..
+            } => format!("`{}#{}`", page.path, section.anchor),
+            _ => format!("`{}`", page.path),
+        };
+        findings.push(
+            Finding::new(
+                rule,
+                format!(
+                    "the {} {target} was last updated {} ({age_days} days ago; the limit is {max_age})",
+                    kind_label(kind),
+                    describe_stamp(&stamp),
+                ),
+            )
+            .at(page.path.clone(), model.slot_span(slot))
+            .label(format!("unchanged for {age_days} days"))
+            .help(format!(
+                "review the process this page describes and update it; if it is still accurate, add `reviewed: {}` to the front matter",
+                model.today
+            ))
+            .why(model.ruleset.page_quote(kind))
+            .team(team.name.clone()),
+        );
+    }
+}
+
+/// "2026-03-02 (commit 1a2b3c4)", "2026-03-02 (reviewed stamp)".
+pub(crate) fn describe_stamp(stamp: &crate::model::Stamp) -> String {
+    let day = day_of(stamp.time);
+    match &stamp.source {
+        crate::model::Source::Git { commit } => {
+            format!("{day} (commit {})", commit.get(..7).unwrap_or(commit))
+        }
+        crate::model::Source::Reviewed => format!("{day} (reviewed: stamp)"),
+        crate::model::Source::WorkingTree => format!("{} (uncommitted)", rfc3339(stamp.time)),
+    }
+}
+
+/// How a page kind reads in a sentence.
+pub(crate) fn kind_label(kind: &str) -> String {
+    match kind {
+        crate::ruleset::GOALS => "goals page".to_string(),
+        crate::ruleset::PLANNING => "iteration-planning process page".to_string(),
+        crate::ruleset::EXECUTION => "iteration-execution process page".to_string(),
+        crate::ruleset::RETROSPECTIVES => "retrospective".to_string(),
+        other => format!("{} page", other.replace('-', " ")),
+    }
+}
+
+/// Teams the ownership rules can judge: configured ones, not ones found by
+/// convention (those have no roster).
+pub(crate) fn configured_teams(model: &Handbook) -> impl Iterator<Item = &TeamModel> {
+    model.teams.iter().filter(|_| !model.config.conventional)
+}

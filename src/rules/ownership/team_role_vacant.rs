@@ -1,0 +1,70 @@
+use crate::finding::Finding;
+use crate::model::Handbook;
+use crate::rules::configured_teams;
+
+crate::declare_rule! {
+    /// ## What it checks
+    /// That every team in `handbook-lint.yaml` names a person for each role of
+    /// the ruleset: a `pm` and an `em` in the built-in one.
+    ///
+    /// ## Why it matters
+    /// The partnership's definition: “The accountability for the
+    /// responsibility stops with this person.” With a role vacant, the
+    /// responsibilities it is accountable for — team goals for the PM,
+    /// productivity and iteration execution for the EM — stop with nobody.
+    ///
+    /// ## Example
+    /// ```yaml
+    /// teams:
+    ///   search: { dir: handbook/search, pm: alice }   # HB401: no EM
+    /// ```
+    ///
+    /// ## How to fix
+    /// Name the person (`em: bob`), or an interim owner while the role is being
+    /// hired for.
+    pub static TEAM_ROLE_VACANT = ("HB401", "team-role-vacant", "ownership", Error, "A team has no PM or no EM");
+}
+
+pub fn check(model: &Handbook, findings: &mut Vec<Finding>) {
+    for team in configured_teams(model) {
+        for (role, definition) in &model.ruleset.roles {
+            if team.named_roles.contains(role) {
+                continue;
+            }
+            let accountable: Vec<&str> = model
+                .ruleset
+                .responsibilities
+                .iter()
+                .filter(|r| &r.accountable == role)
+                .map(|r| r.name.as_str())
+                .collect();
+            let (path, span) = model.team_location(team);
+            findings.push(
+                Finding::new(
+                    &TEAM_ROLE_VACANT,
+                    format!(
+                        "team `{}` has no {} ({})",
+                        team.name,
+                        role.to_uppercase(),
+                        definition.name.to_lowercase()
+                    ),
+                )
+                .at(path, span)
+                .label(format!("no `{role}:`"))
+                .help(format!(
+                    "add `{role}: <person>` to the team; the {} is accountable for {}",
+                    role.to_uppercase(),
+                    accountable.join(", ")
+                ))
+                .why(
+                    model
+                        .ruleset
+                        .definitions
+                        .get("accountable")
+                        .map(|text| format!("Definition of accountable: “{text}”")),
+                )
+                .team(team.name.clone()),
+            );
+        }
+    }
+}

@@ -1,0 +1,26 @@
+use crate::finding::Finding;
+use crate::model::Handbook;
+use crate::ruleset::EXECUTION;
+
+crate::declare_rule! {
+    /// ## What it checks
+    /// That every team has a page (or a section of a page) describing how it
+    /// executes iterations, where the config says it lives — by default the
+    /// `#execution` section of `{dir}/index.md`.
+    ///
+    /// ## Why it matters
+    /// EM expectation for Iteration execution: “Keep the team’s handbook page
+    /// up-to-date with the process for executing iterations”.
+    ///
+    /// ## Example
+    /// The team's `index.md` has `## Planning` but no `## Execution`.
+    ///
+    /// ## How to fix
+    /// Write the section (`## Execution`: standups, reviews, how scope changes
+    /// are raised), or point `pages.iteration-execution` at where it lives.
+    pub static EXECUTION_PROCESS_MISSING = ("HB203", "execution-process-missing", "process", Error, "A team has no iteration-execution process page");
+}
+
+pub fn check(model: &Handbook, findings: &mut Vec<Finding>) {
+    super::super::report_missing(model, EXECUTION, &EXECUTION_PROCESS_MISSING, findings);
+}

@@ -1,0 +1,29 @@
+use crate::finding::Finding;
+use crate::model::Handbook;
+use crate::ruleset::PLANNING;
+
+crate::declare_rule! {
+    /// ## What it checks
+    /// That every team has a page (or a section of a page) describing how it
+    /// plans iterations, where the config says it lives — by default the
+    /// `#planning` section of `{dir}/index.md`.
+    ///
+    /// ## Why it matters
+    /// EM expectation for Iteration planning: “Keep the team’s handbook page
+    /// up-to-date with the process for planning iterations”. A team whose
+    /// planning process is unwritten plans by habit, and new members learn it
+    /// by accident.
+    ///
+    /// ## Example
+    /// `pages: { iteration-planning: "{dir}/index.md#planning" }` and the
+    /// team's `index.md` has no heading whose anchor is `planning`.
+    ///
+    /// ## How to fix
+    /// Write the section (`## Planning`), or point `pages.iteration-planning`
+    /// at where the team documents it.
+    pub static PLANNING_PROCESS_MISSING = ("HB201", "planning-process-missing", "process", Error, "A team has no iteration-planning process page");
+}
+
+pub fn check(model: &Handbook, findings: &mut Vec<Finding>) {
+    super::super::report_missing(model, PLANNING, &PLANNING_PROCESS_MISSING, findings);
+}

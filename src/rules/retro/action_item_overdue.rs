@@ -1,0 +1,78 @@
+use crate::finding::Finding;
+use crate::model::Handbook;
+use crate::time::add_days;
+
+use super::action_item_unowned::shorten;
+
+crate::declare_rule! {
+    /// ## What it checks
+    /// That no retro action item stays open too long: an open item (`- [ ]`)
+    /// with a due date (`(due 2026-12-01)` or `due: 2026-12-01`) is overdue
+    /// once its due date plus the grace days has passed; one without a due
+    /// date is overdue when it has been open longer than the ruleset's limit
+    /// after the retro (two iterations in the built-in ruleset).
+    ///
+    /// ## Why it matters
+    /// PM expectation for Productivity: “Update handbook owned pages (goals or
+    /// roadmap) with relevant action items after retrospectives”. Retro action
+    /// items are how a team improves; items left open for months mean the
+    /// retro changed nothing.
+    ///
+    /// ## Example
+    /// `- [ ] @bob automate the release notes (due 2026-09-01)` on 2026-11-24:
+    /// overdue by 84 days.
+    ///
+    /// ## How to fix
+    /// Do it and tick it (`- [x]`), give it a new due date, or drop it
+    /// explicitly in the next retro.
+    pub static ACTION_ITEM_OVERDUE = ("HB303", "action-item-overdue", "retro", Error, "A retro action item is open past its due date");
+}
+
+pub fn check(model: &Handbook, findings: &mut Vec<Finding>) {
+    let calendar = model.calendar();
+    let grace = i64::from(calendar.grace_days);
+    let limit_days = i64::from(model.ruleset.action_items.overdue_after_iterations)
+        * i64::from(calendar.length_days);
+    for team in &model.teams {
+        for retro in &team.retros {
+            let page = &model.pages[retro.page];
+            for item in retro.items.iter().filter(|i| !i.checked) {
+                let (message, label) = if let Some(due) = item.due {
+                    let deadline = add_days(due, grace);
+                    if model.today <= deadline {
+                        continue;
+                    }
+                    let late = (model.today - due).num_days();
+                    (
+                        format!(
+                            "action item was due {due} and is still open, {late} days later: “{}”",
+                            shorten(&item.text)
+                        ),
+                        format!("due {due}"),
+                    )
+                } else {
+                    let open_days = (model.today - retro.date).num_days();
+                    if open_days <= limit_days {
+                        continue;
+                    }
+                    (
+                        format!(
+                            "action item from the retro of {} has been open for {open_days} days (limit {limit_days} days): “{}”",
+                            retro.date,
+                            shorten(&item.text)
+                        ),
+                        format!("open {open_days} days"),
+                    )
+                };
+                findings.push(
+                    Finding::new(&ACTION_ITEM_OVERDUE, message)
+                        .at(page.path.clone(), Some(item.span.clone()))
+                        .label(label)
+                        .help("close it (`- [x]`) if done, or give it a new `(due YYYY-MM-DD)`")
+                        .why(Some(model.ruleset.action_items_quote()))
+                        .team(team.name.clone()),
+                );
+            }
+        }
+    }
+}

@@ -1,0 +1,108 @@
+use crate::engine::LOOKBACK_ITERATIONS;
+use crate::finding::Finding;
+use crate::model::Handbook;
+use crate::rules::kind_label;
+use crate::ruleset::RETROSPECTIVES;
+
+crate::declare_rule! {
+    /// ## What it checks
+    /// That each completed iteration (the last six, and none before the
+    /// calendar's start or the team's `since:`) has a retrospective page. A
+    /// retro's date is its front-matter `date:`, else a `YYYY-MM-DD` in its
+    /// file name, else the day of the commit that added it; it counts for the
+    /// iteration whose window `[start + grace, end + grace)` holds that date,
+    /// or for the iteration its front matter names (`iteration: 12`).
+    ///
+    /// ## Why it matters
+    /// EM expectation for Productivity: “Hold retrospectives after each
+    /// iteration”. A missing record usually means a skipped retro — and with
+    /// it the action items that would have improved the next iteration.
+    ///
+    /// ## Example
+    /// Retros under `handbook/search/retros/` dated 2026-09-30 and 2026-10-28,
+    /// and none in between: the iteration ending in mid-October has none.
+    ///
+    /// ## How to fix
+    /// Add the retro's notes as a page in the team's retros folder with its
+    /// date in the front matter or file name (`2026-10-14-retro.md`).
+    pub static RETRO_MISSING = ("HB301", "retro-missing", "retro", Error, "A completed iteration has no retrospective");
+}
+
+pub fn check(model: &Handbook, findings: &mut Vec<Finding>) {
+    let required = model
+        .ruleset
+        .pages
+        .get(RETROSPECTIVES)
+        .is_some_and(|kind| kind.required);
+    if !required {
+        return;
+    }
+    let calendar = model.calendar();
+    let Some(last) = calendar.last_completed(model.today) else {
+        return;
+    };
+    for team in &model.teams {
+        let first = model
+            .first_required_iteration(team)
+            .max(last.number - LOOKBACK_ITERATIONS + 1);
+        if first > last.number {
+            continue;
+        }
+        let held: Vec<i64> = team
+            .retros
+            .iter()
+            .filter_map(|retro| {
+                retro
+                    .iteration
+                    .or_else(|| calendar.retro_iteration(retro.date).map(|it| it.number))
+            })
+            .collect();
+        let missed: Vec<_> = (first..=last.number)
+            .filter(|n| !held.contains(n))
+            .map(|n| calendar.iteration(n))
+            .collect();
+        if missed.is_empty() {
+            continue;
+        }
+        let considered = last.number - first + 1;
+        let list = missed
+            .iter()
+            .map(ToString::to_string)
+            .collect::<Vec<_>>()
+            .join(", ");
+        let message = if missed.len() == 1 {
+            format!("team `{}` has no retrospective for {list}", team.name)
+        } else {
+            format!(
+                "team `{}` has no retrospective for {} of the last {considered} completed iterations: {list}",
+                team.name,
+                missed.len()
+            )
+        };
+        let pattern = model
+            .config
+            .teams
+            .iter()
+            .find(|t| t.name == team.name)
+            .and_then(|t| {
+                model
+                    .config
+                    .page_location(t, RETROSPECTIVES, &model.ruleset)
+            })
+            .map_or_else(
+                || "the team's retros folder".to_string(),
+                |l| format!("`{}`", l.pattern),
+            );
+        let (path, span) = model.team_location(team);
+        findings.push(
+            Finding::new(&RETRO_MISSING, message)
+                .at(path, span)
+                .label(format!("missing {}", kind_label(RETROSPECTIVES)))
+                .help(format!(
+                    "record each retro as a page matching {pattern}, with `date:` in its front matter or the date in its file name"
+                ))
+                .why(model.ruleset.page_quote(RETROSPECTIVES))
+                .team(team.name.clone()),
+        );
+    }
+}
