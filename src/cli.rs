@@ -23,8 +23,7 @@ pub const EXIT_FAILURE: u8 = 2;
 #[command(
     name = "handbook-lint",
     version,
-    about = "Checks that a team handbook's goals pages, iteration-process pages and retro action items are present and current, using git history.",
-    args_conflicts_with_subcommands = true
+    about = "Checks that a team handbook's goals pages, iteration-process pages and retro action items are present and current, using git history."
 )]
 pub struct Cli {
     #[command(subcommand)]

@@ -1,0 +1,282 @@
+//! Test kit: real git repositories built with git2 at fixed times, the
+//! binary run against them, and the `git` CLI as the oracle for dates.
+
+#![allow(dead_code)] // each test file uses its own part of the kit
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use assert_cmd::cargo::cargo_bin;
+use handbook_lint::repo_builder::{Edit, Person, RepoBuilder};
+use serde_json::Value;
+
+pub use handbook_lint::repo_builder::{delete, mv, write};
+
+pub const ALICE: Person = Person {
+    name: "Alice Ng",
+    email: "alice@example.com",
+};
+pub const BOB: Person = Person {
+    name: "Bob Okafor",
+    email: "bob@example.com",
+};
+
+/// A config for one team `search` in `hb/search` (PM alice, EM bob) with
+/// two-week iterations from 2026-01-05 and three days of grace.
+pub const CONFIG: &str = "iterations: { length: 14d, start: 2026-01-05, grace: 3d }
+people:
+  alice: { name: Alice Ng, handles: ['@alice'] }
+  bob: { name: Bob Okafor, handles: ['@bob'] }
+  carol: { name: Carol Diaz, handles: ['@carol'] }
+teams:
+  search:
+    dir: hb/search
+    pm: alice
+    em: bob
+";
+
+/// A goals page with every element HB103 asks for.
+pub fn goals(progress: &str) -> String {
+    format!(
+        "---\nowner: alice\n---\n# Search goals\n\n## Goal\n\nBe fast.\n\n## Milestones\n\n1. Index\n\n## Timeline\n\nQ1\n\n## Progress\n\n{progress}\n"
+    )
+}
+
+/// An index page with planning and execution sections.
+pub fn index(planning: &str, execution: &str) -> String {
+    format!(
+        "---\nowner: bob\n---\n# Search\n\n## Planning\n\n{planning}\n\n## Execution\n\n{execution}\n"
+    )
+}
+
+pub fn retro(date: &str, items: &str) -> String {
+    format!("---\nowner: bob\ndate: {date}\n---\n# Retro {date}\n\n## Action items\n\n{items}\n")
+}
+
+pub struct Output {
+    pub stdout: String,
+    pub stderr: String,
+    pub code: i32,
+}
+
+pub struct Fixture {
+    pub dir: tempfile::TempDir,
+    pub repo: RepoBuilder,
+}
+
+impl Fixture {
+    pub fn new() -> Fixture {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let repo = RepoBuilder::init(dir.path()).expect("git init");
+        Fixture { dir, repo }
+    }
+
+    pub fn path(&self) -> &Path {
+        self.dir.path()
+    }
+
+    /// Commits as Alice at `when`.
+    pub fn commit(&self, when: &str, message: &str, edits: &[Edit]) -> String {
+        self.commit_as(ALICE, when, message, edits)
+    }
+
+    pub fn commit_as(&self, who: Person, when: &str, message: &str, edits: &[Edit]) -> String {
+        let id = self.repo.commit(when, who, message, edits).expect("commit");
+        self.repo.checkout().expect("checkout");
+        id.to_string()
+    }
+
+    /// Runs the binary on this repository with colour off.
+    pub fn run(&self, args: &[&str]) -> Output {
+        run_in(self.path(), args)
+    }
+
+    /// `check --format json` at `now`.
+    pub fn check_json(&self, now: &str) -> (Value, i32) {
+        let out = self.run(&["check", "--format", "json", "--now", now]);
+        let value = serde_json::from_str(&out.stdout)
+            .unwrap_or_else(|e| panic!("json: {e}\n{}\n{}", out.stdout, out.stderr));
+        (value, out.code)
+    }
+
+    /// `check --format short` at `now`: the findings, one per line.
+    pub fn check_short(&self, now: &str) -> (String, i32) {
+        let out = self.run(&["check", "--format", "short", "--now", now]);
+        (out.stdout, out.code)
+    }
+
+    /// `pages --format json` at `now`.
+    pub fn pages(&self, now: &str) -> Value {
+        let out = self.run(&["pages", "--format", "json", "--now", now]);
+        assert_eq!(out.code, 0, "pages failed: {}", out.stderr);
+        serde_json::from_str(&out.stdout).expect("pages json")
+    }
+
+    /// The `pages` row for a path (and section).
+    pub fn page(&self, now: &str, path: &str, section: Option<&str>) -> Value {
+        let pages = self.pages(now);
+        pages["pages"]
+            .as_array()
+            .and_then(|rows| {
+                rows.iter()
+                    .find(|r| r["path"] == path && r["section"].as_str() == section)
+                    .cloned()
+            })
+            .unwrap_or_else(|| panic!("no row for {path} {section:?} in {pages:#}"))
+    }
+}
+
+pub fn run_in(dir: &Path, args: &[&str]) -> Output {
+    let output = Command::new(cargo_bin("handbook-lint"))
+        .arg("--repo")
+        .arg(dir)
+        .arg("--color")
+        .arg("never")
+        .args(args)
+        .env_remove("HANDBOOK_LINT_NOW")
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("run handbook-lint");
+    Output {
+        stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
+        code: output.status.code().unwrap_or(-1),
+    }
+}
+
+/// Runs the `git` CLI in `dir` and returns its standard output.
+pub fn git(dir: &Path, args: &[&str]) -> String {
+    let output = Command::new("git")
+        .arg("-C")
+        .arg(dir)
+        .args(args)
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .env("GIT_CONFIG_GLOBAL", "/dev/null")
+        .output()
+        .expect("run git");
+    assert!(
+        output.status.success(),
+        "git {args:?} failed: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+/// One commit of `git log --name-status`: id, committer time, and its
+/// status lines (`M\tpath`, `R100\told\tnew`).
+#[derive(Debug)]
+pub struct LogEntry {
+    pub commit: String,
+    pub time: i64,
+    pub statuses: Vec<Vec<String>>,
+}
+
+/// `git log --first-parent --follow -M --name-status` for one path.
+pub fn follow_log(dir: &Path, path: &str) -> Vec<LogEntry> {
+    let text = git(
+        dir,
+        &[
+            "log",
+            "--first-parent",
+            "--follow",
+            "-M",
+            "--name-status",
+            "--format=@@%H %ct",
+            "--",
+            path,
+        ],
+    );
+    let mut entries: Vec<LogEntry> = Vec::new();
+    for line in text.lines() {
+        if let Some(header) = line.strip_prefix("@@") {
+            let (commit, time) = header.split_once(' ').expect("header");
+            entries.push(LogEntry {
+                commit: commit.to_string(),
+                time: time.parse().expect("time"),
+                statuses: Vec::new(),
+            });
+        } else if !line.trim().is_empty() {
+            if let Some(entry) = entries.last_mut() {
+                entry
+                    .statuses
+                    .push(line.split('\t').map(str::to_string).collect());
+            }
+        }
+    }
+    entries
+}
+
+/// The oracle for a page's last substantive change: the newest entry of
+/// the first-parent, rename-following log that is not a pure (R100) move.
+pub fn oracle_last_change(dir: &Path, path: &str) -> Option<(String, i64)> {
+    follow_log(dir, path)
+        .into_iter()
+        .find(|entry| !entry.statuses.iter().all(|s| s[0] == "R100"))
+        .map(|entry| (entry.commit, entry.time))
+}
+
+/// The text of the section with `anchor` in `text`, found independently of
+/// the tool's parser: ATX headings only, the fixtures use no others.
+pub fn oracle_section(text: &str, anchor: &str) -> Option<String> {
+    let lines: Vec<&str> = text.lines().collect();
+    let heading = |line: &str| -> Option<(usize, String)> {
+        let level = line.chars().take_while(|c| *c == '#').count();
+        if level == 0 || level > 6 || !line[level..].starts_with(' ') {
+            return None;
+        }
+        let slug: String = line[level..]
+            .trim()
+            .to_lowercase()
+            .chars()
+            .filter(|c| c.is_alphanumeric() || *c == ' ' || *c == '-')
+            .map(|c| if c == ' ' { '-' } else { c })
+            .collect();
+        Some((level, slug))
+    };
+    let start = lines
+        .iter()
+        .position(|line| heading(line).is_some_and(|(_, slug)| slug == anchor))?;
+    let level = heading(lines[start]).map(|(l, _)| l)?;
+    let end = lines[start + 1..]
+        .iter()
+        .position(|line| heading(line).is_some_and(|(l, _)| l <= level))
+        .map_or(lines.len(), |i| start + 1 + i);
+    Some(lines[start..end].join("\n"))
+}
+
+/// The oracle for a section's last change: walk the first-parent,
+/// rename-following log and compare the section's text (read with
+/// `git show`) at each commit with its text in the first parent.
+pub fn oracle_section_change(dir: &Path, path: &str, anchor: &str) -> Option<(String, i64)> {
+    let show = |commit: &str, path: &str| -> Option<String> {
+        let output = Command::new("git")
+            .arg("-C")
+            .arg(dir)
+            .args(["show", &format!("{commit}:{path}")])
+            .output()
+            .ok()?;
+        output
+            .status
+            .success()
+            .then(|| String::from_utf8_lossy(&output.stdout).into_owned())
+    };
+    for entry in follow_log(dir, path) {
+        let status = entry.statuses.first()?;
+        let (old, new) = match status.as_slice() {
+            [s, old, new] if s.starts_with('R') => (old.clone(), new.clone()),
+            [_, path] => (path.clone(), path.clone()),
+            _ => continue,
+        };
+        let ours = show(&entry.commit, &new).and_then(|t| oracle_section(&t, anchor));
+        let theirs =
+            show(&format!("{}^", entry.commit), &old).and_then(|t| oracle_section(&t, anchor));
+        if ours != theirs {
+            return Some((entry.commit, entry.time));
+        }
+    }
+    None
+}
+
+pub fn path_buf(dir: &Path, rel: &str) -> PathBuf {
+    dir.join(rel)
+}
