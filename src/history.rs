@@ -121,7 +121,7 @@ impl PathTrie {
             self.children
                 .entry(head.to_string())
                 .or_default()
-                .insert(rest, query)
+                .insert(rest, query);
         } else {
             let leaf = self.children.entry(path.to_string()).or_default();
             leaf.live += 1;

@@ -236,6 +236,14 @@ impl Handbook {
         }
     }
 
+    /// The retros a team can be held to: none dated before its `since:`.
+    pub fn retros_in_scope<'a>(&self, team: &'a TeamModel) -> impl Iterator<Item = &'a Retro> {
+        let since = team.since;
+        team.retros
+            .iter()
+            .filter(move |retro| since.is_none_or(|since| retro.date >= since))
+    }
+
     /// The max age for a page kind: config override, else ruleset.
     pub fn max_age_days(&self, kind: &str) -> Option<u32> {
         self.config.max_age.get(kind).copied().or_else(|| {

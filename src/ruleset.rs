@@ -11,7 +11,7 @@ use regex::Regex;
 use serde::Deserialize;
 
 use crate::time::parse_days;
-use crate::yaml::{self, YamlError};
+use crate::yaml::{self, SpannedMap, YamlError};
 
 pub const BUILTIN_NAME: &str = "builtin:pm-em-partnership";
 pub const BUILTIN_TEXT: &str = include_str!("../rules/pm-em-partnership.yaml");
@@ -71,7 +71,8 @@ pub struct RawPageKind {
     #[serde(default)]
     pub max_age: Option<String>,
     #[serde(default)]
-    pub content: BTreeMap<String, String>,
+    /// In document order: findings list missing elements in this order.
+    pub content: SpannedMap<String>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -227,7 +228,8 @@ impl Ruleset {
                 }
             };
             let mut content = Vec::new();
-            for (element, pattern) in &page.content {
+            for (element, pattern) in &page.content.0 {
+                let element = &element.value;
                 match Regex::new(pattern) {
                     Ok(regex) => content.push((element.clone(), regex)),
                     Err(e) => error(

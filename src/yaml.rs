@@ -68,7 +68,7 @@ fn clean_message(message: &str) -> String {
 /// A YAML mapping read in document order, keeping where each key was
 /// written so a mistake in `teams.search.pm` can be pointed at. serde's maps
 /// would lose the order and the key positions.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct SpannedMap<V>(pub Vec<(Spanned<String>, V)>);
 
 impl<V> Default for SpannedMap<V> {

@@ -10,7 +10,7 @@ use assert_cmd::cargo::cargo_bin;
 use handbook_lint::repo_builder::{Edit, Person, RepoBuilder};
 use serde_json::Value;
 
-pub use handbook_lint::repo_builder::{delete, mv, write};
+pub use handbook_lint::repo_builder::write;
 
 pub const ALICE: Person = Person {
     name: "Alice Ng",
@@ -195,12 +195,12 @@ pub fn follow_log(dir: &Path, path: &str) -> Vec<LogEntry> {
                 time: time.parse().expect("time"),
                 statuses: Vec::new(),
             });
-        } else if !line.trim().is_empty() {
-            if let Some(entry) = entries.last_mut() {
-                entry
-                    .statuses
-                    .push(line.split('\t').map(str::to_string).collect());
-            }
+        } else if !line.trim().is_empty()
+            && let Some(entry) = entries.last_mut()
+        {
+            entry
+                .statuses
+                .push(line.split('\t').map(str::to_string).collect());
         }
     }
     entries

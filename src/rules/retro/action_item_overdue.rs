@@ -34,7 +34,7 @@ pub fn check(model: &Handbook, findings: &mut Vec<Finding>) {
     let limit_days = i64::from(model.ruleset.action_items.overdue_after_iterations)
         * i64::from(calendar.length_days);
     for team in &model.teams {
-        for retro in &team.retros {
+        for retro in model.retros_in_scope(team) {
             let page = &model.pages[retro.page];
             for item in retro.items.iter().filter(|i| !i.checked) {
                 let (message, label) = if let Some(due) = item.due {

@@ -27,7 +27,7 @@ crate::declare_rule! {
 
 pub fn check(model: &Handbook, findings: &mut Vec<Finding>) {
     for team in &model.teams {
-        for retro in &team.retros {
+        for retro in model.retros_in_scope(team) {
             let page = &model.pages[retro.page];
             for item in retro
                 .items

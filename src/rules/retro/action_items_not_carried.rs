@@ -48,7 +48,7 @@ pub fn check(model: &Handbook, findings: &mut Vec<Finding>) {
             // No page to carry into (HB101 says so) or no certain history.
             continue;
         }
-        for retro in &team.retros {
+        for retro in model.retros_in_scope(team) {
             if retro.items.is_empty() || retro.date < oldest {
                 continue;
             }
