@@ -106,10 +106,13 @@ fn codes(report: &Value) -> Vec<String> {
 /// rule under test.
 fn lines_of(f: &Fixture, code: &str) -> String {
     let (out, _) = f.check_short(NOW);
-    out.lines()
-        .filter(|l| l.contains(&format!(" {code} ")))
-        .map(|l| format!("{l}\n"))
-        .collect()
+    let needle = format!(" {code} ");
+    let mut lines = String::new();
+    for line in out.lines().filter(|l| l.contains(&needle)) {
+        lines.push_str(line);
+        lines.push('\n');
+    }
+    lines
 }
 
 fn assert_only(f: &Fixture, expected: &[&str]) -> Value {

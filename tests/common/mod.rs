@@ -10,7 +10,8 @@ use assert_cmd::cargo::cargo_bin;
 use handbook_lint::repo_builder::{Edit, Person, RepoBuilder};
 use serde_json::Value;
 
-pub use handbook_lint::repo_builder::write;
+#[allow(unused_imports)] // not every test file moves or deletes pages
+pub use handbook_lint::repo_builder::{delete, mv, write};
 
 pub const ALICE: Person = Person {
     name: "Alice Ng",
