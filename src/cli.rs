@@ -48,6 +48,15 @@ pub struct GlobalArgs {
     /// When to use colour in human output.
     #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto)]
     pub color: ColorChoice,
+    /// Neither read nor write the freshness cache in .git/handbook-lint/.
+    #[arg(long, global = true)]
+    pub no_cache: bool,
+    /// Report a shallow clone (HB004) as a warning instead of an error.
+    #[arg(long, global = true)]
+    pub allow_shallow: bool,
+    /// Print how the history walk went (commits read, cache use) on stderr.
+    #[arg(long, global = true)]
+    pub verbose: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -242,13 +251,31 @@ pub fn run(
     }
 }
 
-fn check(global: &GlobalArgs, args: &CheckArgs) -> anyhow::Result<ExitCode> {
-    let options = Options {
+fn options(global: &GlobalArgs, human: bool) -> anyhow::Result<Options> {
+    Ok(Options {
         repo: global.repo.clone(),
         config: global.config.clone(),
         now: resolve_now(global)?,
-    };
+        no_cache: global.no_cache,
+        allow_shallow: global.allow_shallow,
+        progress: human,
+    })
+}
+
+fn report_walk(global: &GlobalArgs, outcome: &Outcome) {
+    if global.verbose {
+        eprintln!(
+            "history: {} commits walked, cache {}",
+            outcome.history.commits_walked,
+            outcome.history.cache.describe()
+        );
+    }
+}
+
+fn check(global: &GlobalArgs, args: &CheckArgs) -> anyhow::Result<ExitCode> {
+    let options = options(global, args.format == Format::Human)?;
     let mut outcome = engine::run(&options)?;
+    report_walk(global, &outcome);
     let paths = relative_paths(&outcome.root, &args.paths)?;
     engine::filter_to_paths(&mut outcome, &paths);
     print_notes(&outcome);
@@ -257,12 +284,9 @@ fn check(global: &GlobalArgs, args: &CheckArgs) -> anyhow::Result<ExitCode> {
 }
 
 fn pages(global: &GlobalArgs, format: PagesFormat) -> anyhow::Result<ExitCode> {
-    let options = Options {
-        repo: global.repo.clone(),
-        config: global.config.clone(),
-        now: resolve_now(global)?,
-    };
+    let options = options(global, false)?;
     let outcome = engine::run(&options)?;
+    report_walk(global, &outcome);
     print_notes(&outcome);
     let Some(model) = &outcome.model else {
         // The config could not be read: show why, as `check` would.

@@ -46,6 +46,14 @@ struct RawConfig {
     max_age: SpannedMap<Spanned<String>>,
     #[serde(default)]
     ignore: Vec<Spanned<String>>,
+    freshness: Option<RawFreshness>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+struct RawFreshness {
+    ignore_revs_file: Option<Spanned<String>>,
+    max_files_per_commit: Option<Spanned<u64>>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -162,6 +170,11 @@ pub struct Config {
     pub severity: HashMap<String, Severity>,
     pub max_age: HashMap<String, u32>,
     pub ignore: GlobSet,
+    /// `freshness.ignore-revs-file`: commits listed there are not changes.
+    pub ignore_revs_file: Option<String>,
+    /// `freshness.max-files-per-commit`: a commit changing more handbook
+    /// pages than this is a sweep, not a change.
+    pub max_files_per_commit: Option<usize>,
     /// Teams were discovered by convention rather than configured.
     pub conventional: bool,
 }
@@ -181,6 +194,8 @@ impl Config {
             severity: HashMap::new(),
             max_age: HashMap::new(),
             ignore: GlobSet::empty(),
+            ignore_revs_file: None,
+            max_files_per_commit: None,
             conventional: true,
         }
     }
@@ -451,6 +466,24 @@ pub fn load(path: &str, text: &Arc<str>, ruleset_kinds: Option<&[String]>) -> Lo
         }
     }
     config.ignore = globs.build().unwrap_or_else(|_| GlobSet::empty());
+    if let Some(freshness) = &raw.freshness {
+        if let Some(file) = &freshness.ignore_revs_file {
+            config.ignore_revs_file = Some(normalize_path(&file.value));
+        }
+        if let Some(limit) = &freshness.max_files_per_commit {
+            match usize::try_from(limit.value) {
+                Ok(0) | Err(_) => v.invalid(
+                    limit,
+                    "max-files-per-commit must be at least 1".to_string(),
+                    Some(
+                        "a commit changing more pages than this is a sweep, not an update"
+                            .to_string(),
+                    ),
+                ),
+                Ok(limit) => config.max_files_per_commit = Some(limit),
+            }
+        }
+    }
     config.text = Some(text.clone());
 
     Loaded {

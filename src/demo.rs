@@ -469,11 +469,7 @@ pub fn run(keep: Option<&Path>, format: Format, style: Style) -> anyhow::Result<
     };
     build(&dir)?;
     let now = parse_now(DEMO_NOW).map_err(anyhow::Error::msg)?;
-    let outcome = engine::run(&Options {
-        repo: dir.clone(),
-        config: None,
-        now,
-    })?;
+    let outcome = engine::run(&Options::new(dir.clone(), now))?;
     let families: std::collections::BTreeSet<&str> =
         outcome.findings.iter().map(|f| f.rule.family).collect();
     let search_clean = !outcome

@@ -4,7 +4,7 @@
 //! turns stage-level problems into findings so one bad input never stops
 //! the others.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -13,15 +13,17 @@ use git2::Repository;
 use globset::Glob;
 use serde::Deserialize;
 
+use crate::cache;
 use crate::config::{self, CONFIG_FILE, Config, Team};
 use crate::discover::{self, SourceFile, relative};
 use crate::finding::{Finding, Sources};
-use crate::history::{self, Answer, HistoryInfo, Query};
+use crate::history::{self, Answer, HistoryInfo, Query, Settings};
 use crate::model::{
     Freshness, Handbook, Page, Retro, SectionSlot, Slot, TeamModel, action_items,
     date_in_file_name, retro_date,
 };
 use crate::parse;
+use crate::progress::WalkProgress;
 use crate::rules::{self, registry};
 use crate::ruleset::{self, GOALS, RETROSPECTIVES, Ruleset};
 use crate::time::{UnixTime, day_of};
@@ -37,6 +39,93 @@ pub struct Options {
     /// A config file other than `handbook-lint.yaml` at the root.
     pub config: Option<PathBuf>,
     pub now: UnixTime,
+    /// Neither read nor write the freshness cache under `.git/handbook-lint/`.
+    pub no_cache: bool,
+    /// A shallow clone is a warning, not an error (HB004).
+    pub allow_shallow: bool,
+    /// Show a progress bar on stderr when the history walk is slow.
+    pub progress: bool,
+}
+
+impl Options {
+    /// Options for a repository at a time, with the cache on and no
+    /// progress bar: what tests and the demo want.
+    pub fn new(repo: impl Into<PathBuf>, now: UnixTime) -> Options {
+        Options {
+            repo: repo.into(),
+            config: None,
+            now,
+            no_cache: false,
+            allow_shallow: false,
+            progress: false,
+        }
+    }
+}
+
+/// The ignore-revs file in force: the config's, else git's own
+/// `blame.ignoreRevsFile`, else `.git-blame-ignore-revs` when present. Bad
+/// lines are HB001 findings at their line; good ones still count.
+fn load_ignore_revs(
+    repo: &Repository,
+    root: &Path,
+    config: &Config,
+    sources: &mut Sources,
+    findings: &mut Vec<Finding>,
+) -> HashSet<git2::Oid> {
+    let configured = config.ignore_revs_file.clone().or_else(|| {
+        repo.config()
+            .ok()
+            .and_then(|c| c.get_string("blame.ignoreRevsFile").ok())
+    });
+    let explicit = configured.is_some();
+    let name = configured.unwrap_or_else(|| ".git-blame-ignore-revs".to_string());
+    let path = root.join(&name);
+    if !path.is_file() {
+        if explicit {
+            let mut finding = Finding::new(
+                &rules::input::CONFIG_INVALID,
+                format!("the ignore-revs file `{name}` does not exist"),
+            );
+            if let (Some(config_path), Some(text)) = (&config.path, &config.text) {
+                let span = text.find(&name).map(|i| i..i + name.len());
+                finding = finding.at(config_path.clone(), span);
+            }
+            findings.push(finding);
+        }
+        return HashSet::new();
+    }
+    let display = relative(root, &path).unwrap_or(name);
+    let text = match discover::read_page(root, &path, &display) {
+        Ok(text) => text,
+        Err(error) => {
+            findings.push(error.finding(&display));
+            return HashSet::new();
+        }
+    };
+    sources.insert(display.clone(), text.clone());
+    let mut revs = HashSet::new();
+    let mut offset = 0;
+    for line in text.split_inclusive('\n') {
+        let content = line.split('#').next().unwrap_or("").trim();
+        if !content.is_empty() {
+            let start = offset + line.find(content).unwrap_or(0);
+            match git2::Oid::from_str(content) {
+                Ok(oid) if content.len() >= 40 => {
+                    revs.insert(oid);
+                }
+                _ => findings.push(
+                    Finding::new(
+                        &rules::input::CONFIG_INVALID,
+                        format!("`{content}` is not a full commit id; git's ignore-revs format lists one per line"),
+                    )
+                    .at(display.clone(), Some(start..start + content.len()))
+                    .help("write the full 40-character id: `git rev-parse <commit>`"),
+                ),
+            }
+        }
+        offset += line.len();
+    }
+    revs
 }
 
 /// The outcome of a run: the model (absent when the config or ruleset
@@ -279,6 +368,7 @@ pub fn run(options: &Options) -> anyhow::Result<Outcome> {
             text: file.text,
             freshness: Freshness {
                 history: Answer::NotCommitted,
+                ignored: None,
                 reviewed: doc.front.reviewed.as_ref().map(|r| r.value),
                 now: options.now,
             },
@@ -441,8 +531,19 @@ pub fn run(options: &Options) -> anyhow::Result<Outcome> {
         .ok()
         .and_then(|h| h.peel_to_commit().ok())
         .is_some();
+    let settings = Settings {
+        ignore_revs: load_ignore_revs(&repo, &root, &config, &mut sources, &mut findings),
+        max_files_per_commit: config.max_files_per_commit,
+        handbook: config.handbook.clone(),
+    };
     let (answers, info) = if has_commits {
-        history::resolve(&repo, &queries)
+        let cache_dir = (!options.no_cache).then(|| cache::directory(repo.path()));
+        let mut progress = WalkProgress::new(options.progress);
+        let walked = history::resolve(&repo, &queries, &settings, cache_dir.as_deref(), &mut |n| {
+            progress.tick(n);
+        });
+        progress.finish();
+        walked
     } else {
         findings.push(
             Finding::new(
@@ -455,11 +556,10 @@ pub fn run(options: &Options) -> anyhow::Result<Outcome> {
         (
             queries
                 .iter()
-                .map(|_| history::Resolved {
-                    answer: Answer::Unreadable {
+                .map(|_| {
+                    history::Resolved::new(Answer::Unreadable {
                         reason: reason.clone(),
-                    },
-                    created: None,
+                    })
                 })
                 .collect(),
             HistoryInfo::default(),
@@ -478,6 +578,7 @@ pub fn run(options: &Options) -> anyhow::Result<Outcome> {
     }
     for (page, resolved) in pages.iter_mut().zip(&answers) {
         page.freshness.history = resolved.answer.clone();
+        page.freshness.ignored.clone_from(&resolved.ignored);
         page.created.clone_from(&resolved.created);
     }
     for (team_index, kind, query_index) in section_queries {
@@ -487,6 +588,10 @@ pub fn run(options: &Options) -> anyhow::Result<Outcome> {
         }) = teams[team_index].slots.get_mut(&kind)
         {
             section.freshness.history = answers[query_index].answer.clone();
+            section
+                .freshness
+                .ignored
+                .clone_from(&answers[query_index].ignored);
         }
     }
     shallow_pages.sort();
@@ -502,8 +607,13 @@ pub fn run(options: &Options) -> anyhow::Result<Outcome> {
                     shallow_pages[0]
                 ),
             )
-            .help("fetch the full history: `git fetch --unshallow`, or `fetch-depth: 0` in actions/checkout"),
+            .help("fetch the full history: `git fetch --unshallow`, or `fetch-depth: 0` in actions/checkout; `--allow-shallow` makes this a warning"),
         );
+        if options.allow_shallow
+            && let Some(finding) = findings.last_mut()
+        {
+            finding.severity = crate::finding::Severity::Warning;
+        }
     }
     for (path, reason) in unreadable {
         findings.push(

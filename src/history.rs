@@ -4,7 +4,8 @@
 //! once. At each commit the trees of the commit and its first parent are
 //! compared by object id, descending only into directories that hold a path
 //! still being asked about; identical subtrees are skipped without being
-//! read. The walk stops as soon as every question is answered.
+//! read. The walk stops as soon as every question is answered, or when it
+//! reaches the commit a cached answer describes (see [`crate::cache`]).
 //!
 //! Semantics:
 //! - Mainline is first-parent history, so a merge counts at the time it
@@ -15,15 +16,28 @@
 //!   there) is not a move.
 //! - A section changed in a commit when its text (heading to next heading of
 //!   the same or higher level) differs from the parent's, found by anchor.
-//! - Times are committer times: when the change landed on the branch.
+//! - Commits in the ignore-revs list, and commits touching more handbook
+//!   files than the sweep limit, are not changes (reformatting sweeps); the
+//!   newest such commit is remembered so `pages` can say it was skipped.
+//!   A page *created* by such a commit was still created then.
+//! - Times are committer times, capped by the time of the commit after them
+//!   on the mainline: a parent dated after its child takes the child's time,
+//!   so one skewed clock cannot make a page look newer than the commits
+//!   built on top of it. A commit dated after `now` is dealt with by the
+//!   model (see [`Change::parent_time`]).
 //! - A shallow clone's boundary commits have no parents to compare with: a
 //!   question still open there has no answer, and says so.
+//! - An object missing from the store (a partial clone, a damaged pack)
+//!   leaves the questions that needed it unanswered, naming the object;
+//!   every other question is still answered.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::Path;
 
 use git2::{ObjectType, Oid, Repository, Tree};
+use serde::{Deserialize, Serialize};
 
+use crate::cache::{self, CacheStatus, CachedEntry};
 use crate::parse::section_text;
 use crate::time::UnixTime;
 
@@ -53,14 +67,18 @@ impl Query {
 }
 
 /// A commit that changed a page.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Change {
     pub commit: String,
+    /// Committer time, capped by the mainline commits after it.
     pub time: UnixTime,
+    /// The first parent's committer time: what a change dated in the future
+    /// is counted at, since it cannot be older than its parent.
+    pub parent_time: Option<UnixTime>,
 }
 
 /// What history says about one query.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Answer {
     /// The page (or section) changed in these commits, newest first: always
     /// the newest one, and more when `collect_since` asked for them.
@@ -78,14 +96,62 @@ pub struct Resolved {
     pub answer: Answer,
     /// The commit that added the page, when asked for and found.
     pub created: Option<Change>,
+    /// The newest ignored commit (ignore-revs or sweep) that touched the
+    /// page after its answer: shown by `pages`, never counted.
+    pub ignored: Option<Change>,
+    /// Every change dated at or after this time is in the answer's list (the
+    /// newest change's time when only that was asked; `i64::MIN` when the
+    /// walk reached the page's creation). What lets the cache serve later
+    /// runs that ask for more.
+    pub covered_since: Option<UnixTime>,
 }
 
-/// The repository-wide facts the walk learnt.
+impl Resolved {
+    pub fn new(answer: Answer) -> Self {
+        Resolved {
+            answer,
+            created: None,
+            ignored: None,
+            covered_since: None,
+        }
+    }
+}
+
+/// What decides which commits count as changes. Part of the cache key.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Settings {
+    /// Commits that are not changes (`.git-blame-ignore-revs`).
+    pub ignore_revs: HashSet<Oid>,
+    /// A commit changing more Markdown files than this under `handbook` is a
+    /// sweep, not a change.
+    pub max_files_per_commit: Option<usize>,
+    /// Repository-relative directory the sweep limit counts files in.
+    pub handbook: String,
+}
+
+impl Settings {
+    /// A stable description of everything that affects answers, for the
+    /// cache key.
+    pub fn fingerprint(&self) -> String {
+        let mut revs: Vec<String> = self.ignore_revs.iter().map(Oid::to_string).collect();
+        revs.sort();
+        format!(
+            "v{};sections:1;max-files:{:?};handbook:{};ignore:{}",
+            env!("CARGO_PKG_VERSION"),
+            self.max_files_per_commit,
+            self.handbook,
+            revs.join(",")
+        )
+    }
+}
+
+/// How the walk went, for `pages` and the benchmark.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct HistoryInfo {
     pub head: Option<String>,
     pub shallow: bool,
     pub commits_walked: usize,
+    pub cache: CacheStatus,
 }
 
 /// State of one query during the walk.
@@ -97,11 +163,23 @@ struct Open {
     changes_done: bool,
     created: Option<Change>,
     created_done: bool,
+    ignored: Option<Change>,
+    /// See [`Resolved::covered_since`].
+    covered_since: Option<UnixTime>,
 }
 
 impl Open {
     fn done(&self) -> bool {
         self.changes_done && self.created_done
+    }
+
+    fn into_resolved(self) -> Resolved {
+        Resolved {
+            answer: Answer::Changed(self.changes),
+            created: self.created,
+            ignored: self.ignored,
+            covered_since: self.covered_since,
+        }
     }
 }
 
@@ -145,6 +223,16 @@ impl PathTrie {
             }
         }
     }
+
+    /// Every query at or below this node.
+    fn all_queries(&self, out: &mut Vec<usize>) {
+        out.extend_from_slice(&self.queries);
+        for child in self.children.values() {
+            if child.live > 0 {
+                child.all_queries(out);
+            }
+        }
+    }
 }
 
 /// A leaf whose blob differs between a commit and its parent.
@@ -154,6 +242,12 @@ struct Difference {
     theirs: Option<Oid>,
 }
 
+/// Queries that could not be answered because an object was missing.
+struct Failure {
+    queries: Vec<usize>,
+    reason: String,
+}
+
 fn compare(
     repo: &Repository,
     ours: Option<&Tree>,
@@ -161,7 +255,8 @@ fn compare(
     trie: &PathTrie,
     prefix: &str,
     out: &mut Vec<Difference>,
-) -> Result<(), git2::Error> {
+    failures: &mut Vec<Failure>,
+) {
     for (name, child) in &trie.children {
         if child.live == 0 {
             continue;
@@ -173,14 +268,7 @@ fn compare(
         if our_id == their_id {
             continue;
         }
-        let path = if prefix.is_empty() {
-            name.clone()
-        } else {
-            format!("{prefix}/{name}")
-        };
-        let is_tree = |entry: &Option<git2::TreeEntry>| {
-            entry.as_ref().and_then(git2::TreeEntry::kind) == Some(ObjectType::Tree)
-        };
+        let kind = |entry: &Option<git2::TreeEntry>| entry.as_ref().and_then(git2::TreeEntry::kind);
         if !child.queries.is_empty() {
             let blob = |entry: &Option<git2::TreeEntry>| {
                 entry
@@ -194,28 +282,105 @@ fn compare(
                 theirs: blob(&their_entry),
             });
         }
-        if !child.children.is_empty() {
-            let our_tree = if is_tree(&our_entry) {
-                our_id.map(|id| repo.find_tree(id)).transpose()?
-            } else {
-                None
+        if child.children.is_empty() {
+            continue;
+        }
+        let path = if prefix.is_empty() {
+            name.clone()
+        } else {
+            format!("{prefix}/{name}")
+        };
+        let mut load =
+            |id: Option<Oid>, entry: &Option<git2::TreeEntry>| -> Result<Option<Tree>, ()> {
+                match (id, kind(entry)) {
+                    (Some(id), Some(ObjectType::Tree)) => {
+                        repo.find_tree(id).map(Some).map_err(|error| {
+                            let mut queries = Vec::new();
+                            child.all_queries(&mut queries);
+                            failures.push(Failure {
+                                queries,
+                                reason: format!(
+                                    "tree {id} (`{path}/`) is missing: {}",
+                                    error.message()
+                                ),
+                            });
+                        })
+                    }
+                    _ => Ok(None),
+                }
             };
-            let their_tree = if is_tree(&their_entry) {
-                their_id.map(|id| repo.find_tree(id)).transpose()?
-            } else {
-                None
+        let Ok(our_tree) = load(our_id, &our_entry) else {
+            continue;
+        };
+        let Ok(their_tree) = load(their_id, &their_entry) else {
+            continue;
+        };
+        compare(
+            repo,
+            our_tree.as_ref(),
+            their_tree.as_ref(),
+            child,
+            &path,
+            out,
+            failures,
+        );
+    }
+}
+
+/// Markdown files under `prefix` that differ between two trees, counting
+/// no further than `limit + 1`: enough to tell a sweep from an edit.
+fn count_changed_pages(
+    repo: &Repository,
+    ours: Option<&Tree>,
+    theirs: Option<&Tree>,
+    limit: usize,
+) -> Result<usize, git2::Error> {
+    let mut count = 0;
+    let mut stack: Vec<(Option<Oid>, Option<Oid>)> =
+        vec![(ours.map(Tree::id), theirs.map(Tree::id))];
+    while let Some((our_id, their_id)) = stack.pop() {
+        if our_id == their_id {
+            continue;
+        }
+        let our_tree = our_id.map(|id| repo.find_tree(id)).transpose()?;
+        let their_tree = their_id.map(|id| repo.find_tree(id)).transpose()?;
+        let mut names: Vec<String> = Vec::new();
+        for tree in [&our_tree, &their_tree].into_iter().flatten() {
+            for entry in tree {
+                if let Ok(name) = entry.name() {
+                    names.push(name.to_string());
+                }
+            }
+        }
+        names.sort();
+        names.dedup();
+        for name in names {
+            let ours = our_tree.as_ref().and_then(|t| t.get_name(&name));
+            let theirs = their_tree.as_ref().and_then(|t| t.get_name(&name));
+            let (our_entry_id, their_entry_id) = (
+                ours.as_ref().map(git2::TreeEntry::id),
+                theirs.as_ref().map(git2::TreeEntry::id),
+            );
+            if our_entry_id == their_entry_id {
+                continue;
+            }
+            let is_tree = |e: &Option<git2::TreeEntry>| {
+                e.as_ref().and_then(git2::TreeEntry::kind) == Some(ObjectType::Tree)
             };
-            compare(
-                repo,
-                our_tree.as_ref(),
-                their_tree.as_ref(),
-                child,
-                &path,
-                out,
-            )?;
+            if is_tree(&ours) || is_tree(&theirs) {
+                stack.push((
+                    our_entry_id.filter(|_| is_tree(&ours)),
+                    their_entry_id.filter(|_| is_tree(&theirs)),
+                ));
+            } else if crate::discover::is_markdown(Path::new(&name)) {
+                count += 1;
+                if count > limit {
+                    return Ok(count);
+                }
+            }
         }
     }
-    Ok(())
+    Ok(count)
 }
 
 /// Blobs deleted between parent and commit, by blob id: the candidates a
@@ -255,87 +420,145 @@ fn shallow_boundary(repo: &Repository) -> HashSet<Oid> {
         .collect()
 }
 
-fn section_changed(
+/// Section texts by blob and anchor: each blob is compared twice (as the
+/// newer side, then as the older), so it is parsed once.
+#[derive(Default)]
+struct SectionCache {
+    texts: HashMap<(Oid, String), Option<String>>,
+}
+
+impl SectionCache {
+    fn section(
+        &mut self,
+        repo: &Repository,
+        blob: Oid,
+        anchor: &str,
+    ) -> Result<Option<String>, git2::Error> {
+        let key = (blob, anchor.to_string());
+        if let Some(text) = self.texts.get(&key) {
+            return Ok(text.clone());
+        }
+        let content = repo.find_blob(blob)?;
+        let text = String::from_utf8_lossy(content.content());
+        let section = section_text(&text, anchor).map(str::to_string);
+        // Bounded: a long walk over a busy page must not hold every version.
+        if self.texts.len() > 4096 {
+            self.texts.clear();
+        }
+        self.texts.insert(key, section.clone());
+        Ok(section)
+    }
+}
+
+/// Answers every query in one first-parent walk from HEAD, reusing and
+/// refreshing the cache in `cache_dir` when given.
+pub fn resolve(
     repo: &Repository,
-    anchor: &str,
-    ours: Oid,
-    theirs: Oid,
-) -> Result<bool, git2::Error> {
-    let our_blob = repo.find_blob(ours)?;
-    let their_blob = repo.find_blob(theirs)?;
-    let our_text = String::from_utf8_lossy(our_blob.content());
-    let their_text = String::from_utf8_lossy(their_blob.content());
-    Ok(section_text(&our_text, anchor) != section_text(&their_text, anchor))
-}
-
-/// Whether the section exists in a blob; a query for a section that HEAD
-/// does not have is not committed.
-fn blob_has_section(repo: &Repository, blob: Oid, anchor: &str) -> bool {
-    repo.find_blob(blob)
-        .is_ok_and(|b| section_text(&String::from_utf8_lossy(b.content()), anchor).is_some())
-}
-
-/// Answers every query in one first-parent walk from HEAD.
-pub fn resolve(repo: &Repository, queries: &[Query]) -> (Vec<Resolved>, HistoryInfo) {
+    queries: &[Query],
+    settings: &Settings,
+    cache_dir: Option<&Path>,
+    progress: &mut dyn FnMut(usize),
+) -> (Vec<Resolved>, HistoryInfo) {
     let mut info = HistoryInfo {
         shallow: repo.is_shallow(),
         ..HistoryInfo::default()
     };
-    let unreadable = |reason: String| Resolved {
-        answer: Answer::Unreadable { reason },
-        created: None,
-    };
     let Ok(head) = repo.head().and_then(|head| head.peel_to_commit()) else {
-        let answers = queries
-            .iter()
-            .map(|_| Resolved {
-                answer: Answer::NotCommitted,
-                created: None,
-            })
-            .collect();
-        return (answers, info);
+        return (
+            queries
+                .iter()
+                .map(|_| Resolved::new(Answer::NotCommitted))
+                .collect(),
+            info,
+        );
     };
-
     info.head = Some(head.id().to_string());
-    match walk(repo, head, queries, &mut info) {
-        Ok(answers) => (answers, info),
-        Err(error) => {
-            let reason = error.message().to_string();
-            (
-                queries.iter().map(|_| unreadable(reason.clone())).collect(),
-                info,
-            )
+    let fingerprint = settings.fingerprint();
+    let cached = cache_dir.map(|dir| cache::load(dir, &fingerprint));
+    let (cached_head, cached_entries, status) = match cached {
+        None => (None, HashMap::new(), CacheStatus::Disabled),
+        Some(Ok(file)) => {
+            let head_oid = Oid::from_str(&file.head).ok();
+            let entries = file
+                .entries
+                .into_iter()
+                .map(|e| ((e.path.clone(), e.anchor.clone()), e))
+                .collect();
+            (head_oid, entries, CacheStatus::Miss)
         }
+        Some(Err(reason)) => (None, HashMap::new(), reason),
+    };
+    info.cache = status;
+    let answers = walk(
+        repo,
+        &head,
+        queries,
+        settings,
+        cached_head,
+        &cached_entries,
+        &mut info,
+        progress,
+    );
+    if let Some(dir) = cache_dir {
+        let entries: Vec<CachedEntry> = queries
+            .iter()
+            .zip(&answers)
+            .filter_map(|(query, resolved)| CachedEntry::from_answer(query, resolved))
+            .collect();
+        // A cache that cannot be written only costs the next run time.
+        let _ = cache::store(dir, &fingerprint, &head.id().to_string(), entries);
     }
+    (answers, info)
 }
 
+#[allow(clippy::too_many_arguments)]
 fn walk(
     repo: &Repository,
-    head: git2::Commit,
+    head: &git2::Commit,
     queries: &[Query],
+    settings: &Settings,
+    cached_head: Option<Oid>,
+    cached: &HashMap<(String, Option<String>), CachedEntry>,
     info: &mut HistoryInfo,
-) -> Result<Vec<Resolved>, git2::Error> {
+    progress: &mut dyn FnMut(usize),
+) -> Vec<Resolved> {
     let boundary = shallow_boundary(repo);
-    let head_tree = head.tree()?;
     let mut open: Vec<Option<Open>> = Vec::with_capacity(queries.len());
     let mut answers: Vec<Option<Resolved>> = vec![None; queries.len()];
     let mut trie = PathTrie::default();
+    let mut sections = SectionCache::default();
+    let head_tree = match head.tree() {
+        Ok(tree) => tree,
+        Err(error) => {
+            let reason = format!(
+                "the tree of HEAD ({}) cannot be read: {}",
+                head.id(),
+                error.message()
+            );
+            return queries
+                .iter()
+                .map(|_| {
+                    Resolved::new(Answer::Unreadable {
+                        reason: reason.clone(),
+                    })
+                })
+                .collect();
+        }
+    };
     for (index, query) in queries.iter().enumerate() {
-        let in_head = head_tree
+        let entry = head_tree
             .get_path(Path::new(&query.path))
             .ok()
-            .filter(|entry| entry.kind() == Some(ObjectType::Blob))
-            .filter(|entry| {
-                query
-                    .anchor
-                    .as_deref()
-                    .is_none_or(|anchor| blob_has_section(repo, entry.id(), anchor))
-            });
-        if in_head.is_none() {
-            answers[index] = Some(Resolved {
-                answer: Answer::NotCommitted,
-                created: None,
-            });
+            .filter(|entry| entry.kind() == Some(ObjectType::Blob));
+        let in_head = match (&entry, &query.anchor) {
+            (None, _) => false,
+            (Some(_), None) => true,
+            (Some(entry), Some(anchor)) => {
+                matches!(sections.section(repo, entry.id(), anchor), Ok(Some(_)))
+            }
+        };
+        if !in_head {
+            answers[index] = Some(Resolved::new(Answer::NotCommitted));
             open.push(None);
             continue;
         }
@@ -346,25 +569,129 @@ fn walk(
             changes_done: false,
             created: None,
             created_done: !query.want_created,
+            ignored: None,
+            covered_since: None,
         }));
     }
 
-    let mut commit = head;
+    let fail = |open: &mut Vec<Option<Open>>,
+                trie: &mut PathTrie,
+                answers: &mut Vec<Option<Resolved>>,
+                index: usize,
+                reason: String| {
+        if let Some(state) = open[index].take() {
+            trie.remove(&state.path, index);
+            answers[index] = Some(Resolved::new(Answer::Unreadable {
+                reason: format!("{reason} (needed for `{}`)", state.path),
+            }));
+        }
+    };
+
+    let mut commit = head.clone();
+    let mut cap = UnixTime::MAX;
+    let mut cache_used = false;
     loop {
         if trie.live == 0 {
             break;
         }
+        if Some(commit.id()) == cached_head {
+            cache_used = true;
+            let mut hits = 0;
+            for (index, slot) in open.iter_mut().enumerate() {
+                let Some(state) = slot.as_mut() else { continue };
+                let key = (state.path.clone(), queries[index].anchor.clone());
+                let Some(entry) = cached.get(&key) else {
+                    continue;
+                };
+                if let Some(resolved) = entry.answer_for(&queries[index], state, cap) {
+                    trie.remove(&state.path, index);
+                    answers[index] = Some(resolved);
+                    *slot = None;
+                    hits += 1;
+                }
+            }
+            info.cache = if hits == 0 {
+                CacheStatus::Miss
+            } else if info.commits_walked == 0 {
+                CacheStatus::Warm
+            } else {
+                CacheStatus::Incremental {
+                    commits: info.commits_walked,
+                }
+            };
+            if trie.live == 0 {
+                break;
+            }
+        }
         info.commits_walked += 1;
-        let time = commit.time().seconds();
+        progress(info.commits_walked);
+        let raw_time = commit.time().seconds();
+        let time = raw_time.min(cap);
+        cap = time;
         let id = commit.id().to_string();
-        let tree = commit.tree()?;
         let at_boundary = boundary.contains(&commit.id());
-        let parent = if at_boundary {
+
+        if at_boundary {
+            // Parents are cut off: nothing open can be answered.
+            for (index, slot) in open.iter_mut().enumerate() {
+                let Some(state) = slot.take() else { continue };
+                trie.remove(&state.path, index);
+                answers[index] = Some(if state.changes.is_empty() {
+                    Resolved {
+                        answer: Answer::Shallow {
+                            boundary: id.clone(),
+                        },
+                        created: None,
+                        ignored: state.ignored,
+                        covered_since: None,
+                    }
+                } else {
+                    state.into_resolved()
+                });
+            }
+            break;
+        }
+
+        let tree = match commit.tree() {
+            Ok(tree) => tree,
+            Err(error) => {
+                let reason = format!("the tree of commit {id} is missing: {}", error.message());
+                for index in 0..open.len() {
+                    fail(&mut open, &mut trie, &mut answers, index, reason.clone());
+                }
+                break;
+            }
+        };
+        let parent = if commit.parent_count() == 0 {
             None
         } else {
-            commit.parents().next()
+            match commit.parent(0) {
+                Ok(parent) => Some(parent),
+                Err(error) => {
+                    let reason =
+                        format!("the parent of commit {id} is missing: {}", error.message());
+                    for index in 0..open.len() {
+                        fail(&mut open, &mut trie, &mut answers, index, reason.clone());
+                    }
+                    break;
+                }
+            }
         };
-        let parent_tree = parent.as_ref().map(git2::Commit::tree).transpose()?;
+        let parent_time = parent.as_ref().map(|p| p.time().seconds());
+        let parent_tree = match parent.as_ref().map(git2::Commit::tree).transpose() {
+            Ok(tree) => tree,
+            Err(error) => {
+                let reason = format!(
+                    "the tree of commit {} is missing: {}",
+                    parent.as_ref().map_or(commit.id(), git2::Commit::id),
+                    error.message()
+                );
+                for index in 0..open.len() {
+                    fail(&mut open, &mut trie, &mut answers, index, reason.clone());
+                }
+                break;
+            }
+        };
 
         // Collecting queries stop once the walk is older than their horizon.
         for (index, state) in open.iter_mut().enumerate() {
@@ -374,33 +701,14 @@ fn walk(
                 && let Some(since) = queries[index].collect_since
                 && time < since
             {
+                // Everything newer than this commit was seen.
                 state.changes_done = true;
+                state.covered_since = Some(time.saturating_add(1));
             }
-        }
-
-        if at_boundary {
-            // Parents are cut off: nothing open can be answered.
-            for (index, state) in open.iter_mut().enumerate() {
-                let Some(state) = state.take() else { continue };
-                trie.remove(&state.path, index);
-                answers[index] = Some(if state.changes.is_empty() {
-                    Resolved {
-                        answer: Answer::Shallow {
-                            boundary: id.clone(),
-                        },
-                        created: None,
-                    }
-                } else {
-                    Resolved {
-                        answer: Answer::Changed(state.changes),
-                        created: state.created,
-                    }
-                });
-            }
-            break;
         }
 
         let mut differences = Vec::new();
+        let mut failures = Vec::new();
         if parent_tree.as_ref().map(Tree::id) != Some(tree.id()) {
             compare(
                 repo,
@@ -409,33 +717,70 @@ fn walk(
                 &trie,
                 "",
                 &mut differences,
-            )?;
+                &mut failures,
+            );
+        }
+        for failure in failures {
+            for index in failure.queries {
+                fail(
+                    &mut open,
+                    &mut trie,
+                    &mut answers,
+                    index,
+                    failure.reason.clone(),
+                );
+            }
         }
         let mut deleted: Option<HashMap<Oid, Vec<String>>> = None;
+        let mut ignored_commit: Option<bool> = None;
         for difference in differences {
             for &index in &difference.queries {
-                let Some(state) = open[index].as_mut() else {
+                if open[index].is_none() {
                     continue;
-                };
+                }
                 let query = &queries[index];
                 let Some(ours) = difference.ours else {
-                    // Our path is gone in this commit: it was a directory
-                    // or a symlink here. Treat as the page's creation.
                     continue;
                 };
                 let change = Change {
                     commit: id.clone(),
                     time,
+                    parent_time,
                 };
                 let mut moved_from = None;
-                let changed = match (difference.theirs, parent_tree.as_ref()) {
+                let edited = match (difference.theirs, parent_tree.as_ref()) {
                     (Some(theirs), _) => match &query.anchor {
-                        Some(anchor) => section_changed(repo, anchor, ours, theirs)?,
+                        Some(anchor) => {
+                            let compared = sections
+                                .section(repo, ours, anchor)
+                                .and_then(|a| Ok(a != sections.section(repo, theirs, anchor)?));
+                            match compared {
+                                Ok(changed) => changed,
+                                Err(error) => {
+                                    let reason = format!(
+                                        "a version of the page at commit {id} is missing: {}",
+                                        error.message()
+                                    );
+                                    fail(&mut open, &mut trie, &mut answers, index, reason);
+                                    continue;
+                                }
+                            }
+                        }
                         None => true,
                     },
                     (None, Some(parent_tree)) => {
                         if deleted.is_none() {
-                            deleted = Some(deleted_blobs(repo, &tree, parent_tree)?);
+                            match deleted_blobs(repo, &tree, parent_tree) {
+                                Ok(found) => deleted = Some(found),
+                                Err(error) => {
+                                    let reason = format!(
+                                        "commit {id} cannot be compared with its parent: {}",
+                                        error.message()
+                                    );
+                                    fail(&mut open, &mut trie, &mut answers, index, reason);
+                                    continue;
+                                }
+                            }
                         }
                         moved_from = deleted
                             .as_ref()
@@ -445,16 +790,33 @@ fn walk(
                     }
                     (None, None) => true,
                 };
+                let Some(state) = open[index].as_mut() else {
+                    continue;
+                };
                 let created_here = difference.theirs.is_none() && moved_from.is_none();
-                if changed && !state.changes_done {
+                // An edit in an ignored commit is not a change; a creation
+                // still is, there being nothing older.
+                let ignored = edited
+                    && !created_here
+                    && *ignored_commit.get_or_insert_with(|| {
+                        settings.ignore_revs.contains(&commit.id())
+                            || settings.max_files_per_commit.is_some_and(|limit| {
+                                count_changed_pages(repo, Some(&tree), parent_tree.as_ref(), limit)
+                                    .is_ok_and(|count| count > limit)
+                            })
+                    });
+                if ignored {
+                    state.ignored.get_or_insert(change.clone());
+                } else if edited && !state.changes_done {
                     state.changes.push(change.clone());
                     if query.collect_since.is_none_or(|since| time < since) {
                         state.changes_done = true;
+                        state.covered_since = Some(time);
                     }
                 }
                 if created_here {
-                    // Nothing older to look at for this page.
                     state.changes_done = true;
+                    state.covered_since = Some(UnixTime::MIN);
                     if !state.created_done {
                         state.created = Some(change);
                         state.created_done = true;
@@ -472,10 +834,7 @@ fn walk(
                 && let Some(state) = slot.take()
             {
                 trie.remove(&state.path, index);
-                answers[index] = Some(Resolved {
-                    answer: Answer::Changed(state.changes),
-                    created: state.created,
-                });
+                answers[index] = Some(state.into_resolved());
             }
         }
         match parent {
@@ -483,30 +842,37 @@ fn walk(
             None => break,
         }
     }
-    // Queries still open here walked off the root without being created,
-    // which happens only when they were answered already; anything else is
-    // a broken history.
+    if !cache_used && info.cache == CacheStatus::Miss {
+        // The cached commit is not on this mainline: history was rewritten.
+        info.cache = CacheStatus::Rewritten;
+    }
+    // Queries still open here walked off the root: their newest change was
+    // found (collecting ran out of history) or the history is broken.
     for (index, state) in open.into_iter().enumerate() {
         if let Some(state) = state {
-            answers[index] = Some(Resolved {
-                answer: if state.changes.is_empty() {
-                    Answer::Unreadable {
-                        reason: format!("no commit adds `{}`", state.path),
-                    }
-                } else {
-                    Answer::Changed(state.changes)
-                },
-                created: state.created,
+            answers[index] = Some(if state.changes.is_empty() {
+                Resolved::new(Answer::Unreadable {
+                    reason: format!("no commit adds `{}`", state.path),
+                })
+            } else {
+                state.into_resolved()
             });
         }
     }
-    Ok(answers
+    answers
         .into_iter()
-        .map(|answer| {
-            answer.unwrap_or(Resolved {
-                answer: Answer::NotCommitted,
-                created: None,
-            })
-        })
-        .collect())
+        .map(|answer| answer.unwrap_or(Resolved::new(Answer::NotCommitted)))
+        .collect()
+}
+
+impl CachedEntry {
+    fn answer_for(&self, query: &Query, state: &Open, cap: UnixTime) -> Option<Resolved> {
+        self.merge(
+            query,
+            &state.changes,
+            state.ignored.as_ref(),
+            state.created.as_ref(),
+            cap,
+        )
+    }
 }

@@ -5,6 +5,7 @@
 //! [`discover`] → [`parse`] → [`history`] → [`model`] → [`rules`] →
 //! [`report`], wired together by [`engine`].
 
+pub mod cache;
 pub mod calendar;
 pub mod cli;
 pub mod config;
@@ -15,6 +16,7 @@ pub mod finding;
 pub mod history;
 pub mod model;
 pub mod parse;
+pub mod progress;
 pub mod repo_builder;
 pub mod report;
 pub mod rules;

@@ -46,6 +46,9 @@ pub struct Stamp {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Freshness {
     pub history: Answer,
+    /// The newest commit that touched the page but was not counted
+    /// (ignore-revs or a sweep).
+    pub ignored: Option<Change>,
     pub reviewed: Option<NaiveDate>,
     pub now: UnixTime,
 }
@@ -77,11 +80,13 @@ impl Freshness {
     /// lower bound (see [`Freshness::is_certain`]).
     pub fn stamp(&self) -> Option<Stamp> {
         let git = match &self.history {
-            Answer::Changed(changes) => changes.first().map(|change| Stamp {
-                time: change.time,
-                source: Source::Git {
-                    commit: change.commit.clone(),
-                },
+            Answer::Changed(changes) => changes.first().and_then(|change| {
+                Some(Stamp {
+                    time: effective_time(change, self.now)?,
+                    source: Source::Git {
+                        commit: change.commit.clone(),
+                    },
+                })
             }),
             Answer::NotCommitted => Some(Stamp {
                 time: self.now,
@@ -110,10 +115,24 @@ impl Freshness {
     /// `[from, to)`.
     pub fn updated_between(&self, from: UnixTime, to: UnixTime) -> bool {
         let in_window = |time: UnixTime| time >= from && time < to;
-        self.changes().iter().any(|c| in_window(c.time))
+        self.changes()
+            .iter()
+            .filter_map(|c| effective_time(c, self.now))
+            .any(in_window)
             || self.reviewed.is_some_and(|d| in_window(midnight(d)))
             || (matches!(self.history, Answer::NotCommitted) && in_window(self.now))
     }
+}
+
+/// When a change counts as made. A commit dated after `now` cannot be
+/// believed: it counts at its first parent's time (it is no older than
+/// that), and not at all when that is in the future too. So a skewed clock
+/// never makes a page look fresh for ever.
+pub fn effective_time(change: &Change, now: UnixTime) -> Option<UnixTime> {
+    if change.time <= now {
+        return Some(change.time);
+    }
+    change.parent_time.filter(|&parent| parent <= now)
 }
 
 #[derive(Debug, Clone)]

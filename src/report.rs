@@ -330,6 +330,11 @@ fn page_row(
         "commit": change.map(|c| c.commit.clone()),
         "git_updated_unix": change.map(|c| c.time),
         "reviewed": freshness.reviewed.map(|d| d.to_string()),
+        // A newer commit that touched the page but was not counted: a
+        // reformatting sweep or an ignore-revs entry.
+        "ignored_commit": freshness.ignored.as_ref().map(|c| c.commit.clone()),
+        "ignored_unix": freshness.ignored.as_ref().map(|c| c.time),
+        "clock_skew": change.is_some_and(|c| c.time > freshness.now),
         "history": history,
     })
 }

@@ -20,14 +20,18 @@ fn small_handbook() -> Fixture {
     f
 }
 
-/// Every file in the repository, `.git` included, with its contents: the
-/// tool must leave all of it as it was.
-fn snapshot_tree(dir: &std::path::Path) -> Vec<(String, Vec<u8>)> {
+/// Every file in the repository, `.git` included, with its contents, but
+/// for the cache directory `skip` when given: the tool must leave all of it
+/// as it was.
+fn snapshot_tree(dir: &std::path::Path, skip: Option<&std::path::Path>) -> Vec<(String, Vec<u8>)> {
     let mut files = Vec::new();
     let mut stack = vec![dir.to_path_buf()];
     while let Some(current) = stack.pop() {
         for entry in std::fs::read_dir(&current).expect("read dir").flatten() {
             let path = entry.path();
+            if Some(path.as_path()) == skip {
+                continue;
+            }
             if path.is_dir() {
                 stack.push(path);
             } else {
@@ -232,15 +236,31 @@ fn unreadable_pages_are_reported_and_the_rest_is_checked() {
 fn checking_never_writes_into_the_repository() {
     let f = small_handbook();
     std::fs::write(f.path().join("hb/search/draft.md"), "# Draft\n").expect("write");
-    let before = snapshot_tree(f.path());
-    for args in [
+    let before = snapshot_tree(f.path(), None);
+    let runs = [
         vec!["check", "--now", NOW],
         vec!["check", "--format", "json", "--now", NOW],
         vec!["pages", "--format", "json", "--now", NOW],
-    ] {
+    ];
+    for args in &runs {
+        let mut args = args.clone();
+        args.push("--no-cache");
         f.run(&args);
     }
-    assert!(before == snapshot_tree(f.path()), "the repository changed");
+    assert!(
+        before == snapshot_tree(f.path(), None),
+        "the repository changed"
+    );
+    // With the cache, only .git/handbook-lint/ is written.
+    let cache = f.path().join(".git/handbook-lint");
+    for args in &runs {
+        f.run(args);
+    }
+    assert!(cache.join("freshness.json").is_file());
+    assert!(
+        before == snapshot_tree(f.path(), Some(&cache)),
+        "the repository changed"
+    );
 }
 
 #[test]

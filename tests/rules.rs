@@ -9,6 +9,7 @@
 mod common;
 
 use common::*;
+use handbook_lint::repo_builder::{Edit, Person};
 use serde_json::Value;
 
 const NOW: &str = "2026-03-05T12:00:00Z";
@@ -27,6 +28,9 @@ struct Handbook {
     retros: Vec<u32>,
     /// The action items written in each retro.
     items: String,
+    /// More commits, by Alice, at the given times; everything is committed
+    /// in time order so the mainline's clock runs forward.
+    extra: Vec<(&'static str, Edit)>,
 }
 
 impl Default for Handbook {
@@ -39,6 +43,7 @@ impl Default for Handbook {
             index: Some(index("We plan on Mondays.", "We demo on Fridays.")),
             retros: vec![1, 2, 3, 4],
             items: "- [x] @alice carry the latency milestone into the goals page".to_string(),
+            extra: Vec::new(),
         }
     }
 }
@@ -54,7 +59,6 @@ fn goals_day(n: u32) -> String {
 }
 
 fn build(handbook: &Handbook) -> Fixture {
-    let f = Fixture::new();
     let mut start = vec![write("handbook-lint.yaml", &handbook.config)];
     if let Some(goals) = &handbook.goals {
         start.push(write(handbook.goals_path, goals));
@@ -62,31 +66,50 @@ fn build(handbook: &Handbook) -> Fixture {
     if let Some(index) = &handbook.index {
         start.push(write(INDEX, index));
     }
-    f.commit("2026-01-05T09:00:00Z", "Start the handbook", &start);
+    let mut steps: Vec<(String, Person, String, Vec<Edit>)> = vec![(
+        "2026-01-05T09:00:00Z".to_string(),
+        ALICE,
+        "Start the handbook".to_string(),
+        start,
+    )];
     for n in 1..=4 {
         if handbook.retros.contains(&n) {
             let day = retro_day(n);
-            f.commit_as(
+            steps.push((
+                format!("{day}T15:00:00Z"),
                 BOB,
-                &format!("{day}T15:00:00Z"),
-                &format!("Retro {n}"),
-                &[write(
+                format!("Retro {n}"),
+                vec![write(
                     &format!("hb/search/retros/{day}.md"),
                     &retro(&day, &handbook.items),
                 )],
-            );
+            ));
         }
         if handbook.goals_updates.contains(&n) && handbook.goals.is_some() {
             let text = handbook.goals.as_deref().unwrap_or_default().replace(
                 "Kicked off.",
                 &format!("Kicked off.\n- Iteration {n}: on track."),
             );
-            f.commit(
-                &format!("{}T10:00:00Z", goals_day(n)),
-                &format!("Goals {n}"),
-                &[write(handbook.goals_path, &text)],
-            );
+            steps.push((
+                format!("{}T10:00:00Z", goals_day(n)),
+                ALICE,
+                format!("Goals {n}"),
+                vec![write(handbook.goals_path, &text)],
+            ));
         }
+    }
+    for (when, edit) in &handbook.extra {
+        steps.push((
+            when.to_string(),
+            ALICE,
+            "More".to_string(),
+            vec![edit.clone()],
+        ));
+    }
+    steps.sort_by(|a, b| a.0.cmp(&b.0));
+    let f = Fixture::new();
+    for (when, who, message, edits) in steps {
+        f.commit_as(who, &when, &message, &edits);
     }
     f
 }
@@ -232,21 +255,20 @@ fn hb102_counts_iterations_missed_in_a_row() {
 fn hb102_passes_with_an_update_on_the_iterations_first_day_or_a_review_stamp() {
     let f = build(&Handbook {
         goals_updates: vec![1, 2],
+        extra: vec![(
+            "2026-02-16T00:00:00Z",
+            write(GOALS, &goals("Iteration 4 started.")),
+        )],
         ..Handbook::default()
     });
-    f.commit(
-        "2026-02-16T00:00:00Z",
-        "progress",
-        &[write(GOALS, &goals("Iteration 4 started."))],
-    );
     assert_only(&f, &[]);
 
+    let stamped = goals("Unchanged.").replace("owner: alice", "owner: alice\nreviewed: 2026-03-02");
     let f = build(&Handbook {
         goals_updates: vec![1, 2],
+        extra: vec![("2026-02-05T10:00:00Z", write(GOALS, &stamped))],
         ..Handbook::default()
     });
-    let stamped = goals("Unchanged.").replace("owner: alice", "owner: alice\nreviewed: 2026-03-02");
-    f.commit("2026-02-05T10:00:00Z", "stamp", &[write(GOALS, &stamped)]);
     assert_only(&f, &[]);
 }
 
@@ -328,16 +350,11 @@ fn hb203_passes_with_the_execution_process_on_its_own_page() {
     handbook
         .config
         .push_str("    pages: { iteration-execution: \"{dir}/execution.md\" }\n");
-    let f = build(&handbook);
-    f.commit(
+    handbook.extra = vec![(
         "2026-02-10T10:00:00Z",
-        "execution page",
-        &[write(
-            "hb/search/execution.md",
-            "# Execution\n\nStandups.\n",
-        )],
-    );
-    assert_only(&f, &[]);
+        write("hb/search/execution.md", "# Execution\n\nStandups.\n"),
+    )];
+    assert_only(&build(&handbook), &[]);
 }
 
 // HB202 / HB204 process pages stale
@@ -348,16 +365,15 @@ fn hb202_fails_when_the_planning_section_is_older_than_its_max_age() {
     handbook
         .config
         .push_str("max-age: { iteration-planning: 30d }\n");
-    let f = build(&handbook);
     // Only the execution section changes later; planning stays at 2026-01-05.
-    f.commit(
+    handbook.extra = vec![(
         "2026-02-20T10:00:00Z",
-        "execution",
-        &[write(
+        write(
             INDEX,
             &index("We plan on Mondays.", "We demo on Thursdays."),
-        )],
-    );
+        ),
+    )];
+    let f = build(&handbook);
     let report = assert_only(&f, &["HB202"]);
     let message = report["findings"][0]["message"]
         .as_str()
@@ -376,11 +392,10 @@ fn hb202_passes_when_reviewed_recently() {
     handbook
         .config
         .push_str("max-age: { iteration-planning: 30d }\n");
-    let f = build(&handbook);
     let stamped = index("We plan on Mondays.", "We demo on Fridays.")
         .replace("owner: bob", "owner: bob\nreviewed: 2026-02-25");
-    f.commit("2026-02-20T10:00:00Z", "stamp", &[write(INDEX, &stamped)]);
-    assert_only(&f, &[]);
+    handbook.extra = vec![("2026-02-20T10:00:00Z", write(INDEX, &stamped))];
+    assert_only(&build(&handbook), &[]);
 }
 
 #[test]
@@ -389,15 +404,11 @@ fn hb204_fails_when_only_the_other_section_was_edited() {
     handbook
         .config
         .push_str("max-age: { iteration-execution: 40d }\n");
-    let f = build(&handbook);
-    f.commit(
+    handbook.extra = vec![(
         "2026-02-25T10:00:00Z",
-        "planning",
-        &[write(
-            INDEX,
-            &index("We plan on Tuesdays.", "We demo on Fridays."),
-        )],
-    );
+        write(INDEX, &index("We plan on Tuesdays.", "We demo on Fridays.")),
+    )];
+    let f = build(&handbook);
     let report = assert_only(&f, &["HB204"]);
     let message = report["findings"][0]["message"]
         .as_str()
@@ -431,20 +442,16 @@ fn hb301_fails_when_an_iteration_had_no_retro() {
 
 #[test]
 fn hb301_passes_with_a_retro_held_in_the_grace_days_or_named_by_iteration() {
+    // Iteration 3 ended 2026-02-16 (exclusive); 2026-02-18 is within grace.
+    let late = retro("2026-02-18", "- [x] @alice done");
     let f = build(&Handbook {
         retros: vec![1, 2, 4],
+        extra: vec![(
+            "2026-02-18T15:00:00Z",
+            write("hb/search/retros/late.md", &late),
+        )],
         ..Handbook::default()
     });
-    // Iteration 3 ended 2026-02-16 (exclusive); 2026-02-18 is within grace.
-    f.commit_as(
-        BOB,
-        "2026-02-18T15:00:00Z",
-        "late retro",
-        &[write(
-            "hb/search/retros/late.md",
-            &retro("2026-02-18", "- [x] @alice done"),
-        )],
-    );
     assert_only(&f, &[]);
 
     let f = build(&Handbook {
@@ -572,16 +579,15 @@ fn hb304_fails_when_goals_were_not_updated_after_a_retro() {
 fn hb304_passes_when_the_roadmap_was_updated_instead() {
     let f = build(&Handbook {
         goals_updates: vec![1, 4],
+        extra: vec![(
+            "2026-02-10T10:00:00Z",
+            write(
+                "hb/search/roadmap.md",
+                "---\nowner: alice\n---\n# Roadmap\n",
+            ),
+        )],
         ..Handbook::default()
     });
-    f.commit(
-        "2026-02-10T10:00:00Z",
-        "roadmap",
-        &[write(
-            "hb/search/roadmap.md",
-            "---\nowner: alice\n---\n# Roadmap\n",
-        )],
-    );
     let (report, _) = f.check_json(NOW);
     assert!(!codes(&report).contains(&"HB304".to_string()), "{report:#}");
 }
