@@ -590,6 +590,7 @@ fn walk(
     let mut commit = head.clone();
     let mut cap = UnixTime::MAX;
     let mut cache_used = false;
+    let mut reached_root = false;
     loop {
         if trie.live == 0 {
             break;
@@ -839,11 +840,15 @@ fn walk(
         }
         match parent {
             Some(parent) => commit = parent,
-            None => break,
+            None => {
+                reached_root = true;
+                break;
+            }
         }
     }
-    if !cache_used && info.cache == CacheStatus::Miss {
-        // The cached commit is not on this mainline: history was rewritten.
+    if !cache_used && reached_root && info.cache == CacheStatus::Miss {
+        // The walk went to the root without meeting the cached commit: it
+        // is not on this mainline, the history was rewritten.
         info.cache = CacheStatus::Rewritten;
     }
     // Queries still open here walked off the root: their newest change was
