@@ -838,13 +838,11 @@ fn walk(
                 answers[index] = Some(state.into_resolved());
             }
         }
-        match parent {
-            Some(parent) => commit = parent,
-            None => {
-                reached_root = true;
-                break;
-            }
-        }
+        let Some(parent) = parent else {
+            reached_root = true;
+            break;
+        };
+        commit = parent;
     }
     if !cache_used && reached_root && info.cache == CacheStatus::Miss {
         // The walk went to the root without meeting the cached commit: it
