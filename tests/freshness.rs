@@ -151,7 +151,11 @@ fn commits_touching_more_pages_than_the_limit_are_sweeps() {
                     "hb",
                 ],
             );
-            changed.lines().filter(|l| l.ends_with(".md")).count() > 5
+            changed
+                .lines()
+                .filter(|l| handbook_lint::discover::is_markdown(Path::new(l)))
+                .count()
+                > 5
         })
         .map(str::to_string)
         .collect();
