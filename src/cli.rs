@@ -265,8 +265,9 @@ fn options(global: &GlobalArgs, human: bool) -> anyhow::Result<Options> {
 fn report_walk(global: &GlobalArgs, outcome: &Outcome) {
     if global.verbose {
         eprintln!(
-            "history: {} commits walked, cache {}",
+            "history: {} commits walked in {} ms, cache {}",
             outcome.history.commits_walked,
+            outcome.history.elapsed.as_millis(),
             outcome.history.cache.describe()
         );
     }

@@ -152,6 +152,8 @@ pub struct HistoryInfo {
     pub shallow: bool,
     pub commits_walked: usize,
     pub cache: CacheStatus,
+    /// Wall time of the walk, for `--verbose` and the benchmark.
+    pub elapsed: std::time::Duration,
 }
 
 /// State of one query during the walk.
@@ -248,8 +250,112 @@ struct Failure {
     reason: String,
 }
 
+/// Parsed trees by id. libgit2 keeps no tree over 4 KiB in its own cache
+/// (every large directory), and the walk reads each tree twice — as a
+/// commit's, then as its child's parent's — so parsing once halves the
+/// cost. Two generations keep memory bounded: when the newer fills up, the
+/// older is dropped.
+struct TreeCache<'r> {
+    repo: &'r Repository,
+    newer: HashMap<Oid, Tree<'r>>,
+    older: HashMap<Oid, Tree<'r>>,
+}
+
+const TREE_CACHE_GENERATION: usize = 2048;
+
+impl<'r> TreeCache<'r> {
+    fn new(repo: &'r Repository) -> Self {
+        TreeCache {
+            repo,
+            newer: HashMap::new(),
+            older: HashMap::new(),
+        }
+    }
+
+    fn get(&mut self, id: Oid) -> Result<Tree<'r>, git2::Error> {
+        if let Some(tree) = self.newer.get(&id) {
+            return Ok(tree.clone());
+        }
+        let tree = match self.older.remove(&id) {
+            Some(tree) => tree,
+            None => self.repo.find_tree(id)?,
+        };
+        if self.newer.len() >= TREE_CACHE_GENERATION {
+            self.older = std::mem::take(&mut self.newer);
+        }
+        self.newer.insert(id, tree.clone());
+        Ok(tree)
+    }
+}
+
+fn entry_kind(entry: Option<&git2::TreeEntry>) -> Option<ObjectType> {
+    entry.and_then(git2::TreeEntry::kind)
+}
+
+/// Git's order of tree entries: by name, a directory as if its name ended
+/// in `/`.
+fn git_order(a: &git2::TreeEntry, b: &git2::TreeEntry) -> std::cmp::Ordering {
+    let key = |e: &git2::TreeEntry| {
+        let slash: &[u8] = if e.kind() == Some(ObjectType::Tree) {
+            b"/"
+        } else {
+            b""
+        };
+        (e.name_bytes().to_vec(), slash)
+    };
+    let (a_name, a_slash) = key(a);
+    let (b_name, b_slash) = key(b);
+    a_name
+        .iter()
+        .chain(a_slash)
+        .cmp(b_name.iter().chain(b_slash))
+}
+
+/// Entries whose ids differ between two trees, by one merge of the two
+/// sorted lists: for a directory with many pages being asked about this is
+/// far cheaper than looking each name up in both trees.
+fn differing_entries(
+    ours: Option<&Tree>,
+    theirs: Option<&Tree>,
+) -> Vec<(
+    Option<git2::TreeEntry<'static>>,
+    Option<git2::TreeEntry<'static>>,
+)> {
+    let mut out = Vec::new();
+    let mut our_iter = ours.into_iter().flat_map(Tree::iter).peekable();
+    let mut their_iter = theirs.into_iter().flat_map(Tree::iter).peekable();
+    loop {
+        let order = match (our_iter.peek(), their_iter.peek()) {
+            (None, None) => break,
+            (Some(_), None) => std::cmp::Ordering::Less,
+            (None, Some(_)) => std::cmp::Ordering::Greater,
+            (Some(a), Some(b)) if a.name_bytes() == b.name_bytes() => std::cmp::Ordering::Equal,
+            (Some(a), Some(b)) => git_order(a, b),
+        };
+        match order {
+            std::cmp::Ordering::Less => {
+                out.push((our_iter.next().map(|e| e.to_owned()), None));
+            }
+            std::cmp::Ordering::Greater => {
+                out.push((None, their_iter.next().map(|e| e.to_owned())));
+            }
+            std::cmp::Ordering::Equal => {
+                let (a, b) = (our_iter.next(), their_iter.next());
+                if a.as_ref().map(git2::TreeEntry::id) != b.as_ref().map(git2::TreeEntry::id) {
+                    out.push((a.map(|e| e.to_owned()), b.map(|e| e.to_owned())));
+                }
+            }
+        }
+    }
+    out
+}
+
+/// Below this many names asked about in a directory, looking each up is
+/// cheaper than merging the directory's whole listing.
+const LOOKUP_LIMIT: usize = 8;
+
 fn compare(
-    repo: &Repository,
+    trees: &mut TreeCache,
     ours: Option<&Tree>,
     theirs: Option<&Tree>,
     trie: &PathTrie,
@@ -257,29 +363,45 @@ fn compare(
     out: &mut Vec<Difference>,
     failures: &mut Vec<Failure>,
 ) {
-    for (name, child) in &trie.children {
-        if child.live == 0 {
-            continue;
-        }
-        let our_entry = ours.and_then(|t| t.get_name(name));
-        let their_entry = theirs.and_then(|t| t.get_name(name));
-        let our_id = our_entry.as_ref().map(git2::TreeEntry::id);
-        let their_id = their_entry.as_ref().map(git2::TreeEntry::id);
-        if our_id == their_id {
-            continue;
-        }
-        let kind = |entry: &Option<git2::TreeEntry>| entry.as_ref().and_then(git2::TreeEntry::kind);
+    let pairs: Vec<(
+        &String,
+        &PathTrie,
+        Option<git2::TreeEntry>,
+        Option<git2::TreeEntry>,
+    )> = if trie.children.len() <= LOOKUP_LIMIT {
+        trie.children
+            .iter()
+            .filter(|(_, child)| child.live > 0)
+            .filter_map(|(name, child)| {
+                let our_entry = ours.and_then(|t| t.get_name(name)).map(|e| e.to_owned());
+                let their_entry = theirs.and_then(|t| t.get_name(name)).map(|e| e.to_owned());
+                let differ = our_entry.as_ref().map(git2::TreeEntry::id)
+                    != their_entry.as_ref().map(git2::TreeEntry::id);
+                differ.then_some((name, child, our_entry, their_entry))
+            })
+            .collect()
+    } else {
+        differing_entries(ours, theirs)
+            .into_iter()
+            .filter_map(|(our_entry, their_entry)| {
+                let entry = our_entry.as_ref().or(their_entry.as_ref())?;
+                let name = std::str::from_utf8(entry.name_bytes()).ok()?;
+                let (name, child) = trie.children.get_key_value(name)?;
+                (child.live > 0).then_some((name, child, our_entry, their_entry))
+            })
+            .collect()
+    };
+    for (name, child, our_entry, their_entry) in pairs {
         if !child.queries.is_empty() {
-            let blob = |entry: &Option<git2::TreeEntry>| {
+            let blob = |entry: Option<&git2::TreeEntry>| {
                 entry
-                    .as_ref()
                     .filter(|e| e.kind() == Some(ObjectType::Blob))
                     .map(git2::TreeEntry::id)
             };
             out.push(Difference {
                 queries: child.queries.clone(),
-                ours: blob(&our_entry),
-                theirs: blob(&their_entry),
+                ours: blob(our_entry.as_ref()),
+                theirs: blob(their_entry.as_ref()),
             });
         }
         if child.children.is_empty() {
@@ -290,33 +412,29 @@ fn compare(
         } else {
             format!("{prefix}/{name}")
         };
-        let mut load =
-            |id: Option<Oid>, entry: &Option<git2::TreeEntry>| -> Result<Option<Tree>, ()> {
-                match (id, kind(entry)) {
-                    (Some(id), Some(ObjectType::Tree)) => {
-                        repo.find_tree(id).map(Some).map_err(|error| {
-                            let mut queries = Vec::new();
-                            child.all_queries(&mut queries);
-                            failures.push(Failure {
-                                queries,
-                                reason: format!(
-                                    "tree {id} (`{path}/`) is missing: {}",
-                                    error.message()
-                                ),
-                            });
-                        })
-                    }
-                    _ => Ok(None),
-                }
+        let mut subtree = |entry: Option<&git2::TreeEntry>| -> Result<Option<Tree>, ()> {
+            let Some(entry) = entry.filter(|e| entry_kind(Some(e)) == Some(ObjectType::Tree))
+            else {
+                return Ok(None);
             };
-        let Ok(our_tree) = load(our_id, &our_entry) else {
+            let id = entry.id();
+            trees.get(id).map(Some).map_err(|error| {
+                let mut queries = Vec::new();
+                child.all_queries(&mut queries);
+                failures.push(Failure {
+                    queries,
+                    reason: format!("tree {id} (`{path}/`) is missing: {}", error.message()),
+                });
+            })
+        };
+        let Ok(our_tree) = subtree(our_entry.as_ref()) else {
             continue;
         };
-        let Ok(their_tree) = load(their_id, &their_entry) else {
+        let Ok(their_tree) = subtree(their_entry.as_ref()) else {
             continue;
         };
         compare(
-            repo,
+            trees,
             our_tree.as_ref(),
             their_tree.as_ref(),
             child,
@@ -330,7 +448,7 @@ fn compare(
 /// Markdown files under `prefix` that differ between two trees, counting
 /// no further than `limit + 1`: enough to tell a sweep from an edit.
 fn count_changed_pages(
-    repo: &Repository,
+    trees: &mut TreeCache,
     ours: Option<&Tree>,
     theirs: Option<&Tree>,
     limit: usize,
@@ -342,8 +460,8 @@ fn count_changed_pages(
         if our_id == their_id {
             continue;
         }
-        let our_tree = our_id.map(|id| repo.find_tree(id)).transpose()?;
-        let their_tree = their_id.map(|id| repo.find_tree(id)).transpose()?;
+        let our_tree = our_id.map(|id| trees.get(id)).transpose()?;
+        let their_tree = their_id.map(|id| trees.get(id)).transpose()?;
         let mut names: Vec<String> = Vec::new();
         for tree in [&our_tree, &their_tree].into_iter().flatten() {
             for entry in tree {
@@ -384,22 +502,45 @@ fn count_changed_pages(
 }
 
 /// Blobs deleted between parent and commit, by blob id: the candidates a
-/// newly appearing path may have been moved from.
+/// newly appearing path may have been moved from. Only subtrees whose ids
+/// differ are read, so a commit that adds one page costs a few trees, not
+/// a walk of the whole handbook.
 fn deleted_blobs(
-    repo: &Repository,
+    trees: &mut TreeCache,
     ours: &Tree,
     theirs: &Tree,
 ) -> Result<HashMap<Oid, Vec<String>>, git2::Error> {
-    let diff = repo.diff_tree_to_tree(Some(theirs), Some(ours), None)?;
     let mut deleted: HashMap<Oid, Vec<String>> = HashMap::new();
-    for delta in diff.deltas() {
-        if delta.status() == git2::Delta::Deleted
-            && let Some(path) = delta.old_file().path().and_then(Path::to_str)
-        {
-            deleted
-                .entry(delta.old_file().id())
-                .or_default()
-                .push(path.to_string());
+    let mut stack: Vec<(Option<Tree>, Tree, String)> =
+        vec![(Some(ours.clone()), theirs.clone(), String::new())];
+    while let Some((ours, theirs, prefix)) = stack.pop() {
+        for their_entry in &theirs {
+            let Ok(name) = their_entry.name() else {
+                continue;
+            };
+            let our_entry = ours.as_ref().and_then(|t| t.get_name(name));
+            if our_entry.as_ref().map(git2::TreeEntry::id) == Some(their_entry.id()) {
+                continue;
+            }
+            let path = if prefix.is_empty() {
+                name.to_string()
+            } else {
+                format!("{prefix}/{name}")
+            };
+            let our_kind = entry_kind(our_entry.as_ref());
+            match their_entry.kind() {
+                Some(ObjectType::Tree) => {
+                    let our_subtree = match (our_kind, &our_entry) {
+                        (Some(ObjectType::Tree), Some(entry)) => Some(trees.get(entry.id())?),
+                        _ => None,
+                    };
+                    stack.push((our_subtree, trees.get(their_entry.id())?, path));
+                }
+                Some(ObjectType::Blob) if our_kind != Some(ObjectType::Blob) => {
+                    deleted.entry(their_entry.id()).or_default().push(path);
+                }
+                _ => {}
+            }
         }
     }
     for paths in deleted.values_mut() {
@@ -459,6 +600,13 @@ pub fn resolve(
     cache_dir: Option<&Path>,
     progress: &mut dyn FnMut(usize),
 ) -> (Vec<Resolved>, HistoryInfo) {
+    // Every object is read by id from the repository's own store; hashing
+    // each one again on read (libgit2's default, with SHA-1 collision
+    // detection) would be most of the walk's cost.
+    git2::opts::strict_hash_verification(false);
+    // libgit2's object cache grows to 256 MiB and never pays off here: each
+    // commit is read once, and trees go through our own bounded cache.
+    git2::opts::enable_caching(false);
     let mut info = HistoryInfo {
         shallow: repo.is_shallow(),
         ..HistoryInfo::default()
@@ -489,6 +637,7 @@ pub fn resolve(
         Some(Err(reason)) => (None, HashMap::new(), reason),
     };
     info.cache = status;
+    let started = std::time::Instant::now();
     let answers = walk(
         repo,
         &head,
@@ -499,6 +648,7 @@ pub fn resolve(
         &mut info,
         progress,
     );
+    info.elapsed = started.elapsed();
     if let Some(dir) = cache_dir {
         let entries: Vec<CachedEntry> = queries
             .iter()
@@ -527,6 +677,7 @@ fn walk(
     let mut answers: Vec<Option<Resolved>> = vec![None; queries.len()];
     let mut trie = PathTrie::default();
     let mut sections = SectionCache::default();
+    let mut trees = TreeCache::new(repo);
     let head_tree = match head.tree() {
         Ok(tree) => tree,
         Err(error) => {
@@ -591,6 +742,8 @@ fn walk(
     let mut cap = UnixTime::MAX;
     let mut cache_used = false;
     let mut reached_root = false;
+    // Queries that found their newest change and collect older ones.
+    let mut collecting: Vec<usize> = Vec::new();
     loop {
         if trie.live == 0 {
             break;
@@ -653,7 +806,7 @@ fn walk(
             break;
         }
 
-        let tree = match commit.tree() {
+        let tree = match trees.get(commit.tree_id()) {
             Ok(tree) => tree,
             Err(error) => {
                 let reason = format!("the tree of commit {id} is missing: {}", error.message());
@@ -679,7 +832,7 @@ fn walk(
             }
         };
         let parent_time = parent.as_ref().map(|p| p.time().seconds());
-        let parent_tree = match parent.as_ref().map(git2::Commit::tree).transpose() {
+        let parent_tree = match parent.as_ref().map(|p| trees.get(p.tree_id())).transpose() {
             Ok(tree) => tree,
             Err(error) => {
                 let reason = format!(
@@ -695,24 +848,31 @@ fn walk(
         };
 
         // Collecting queries stop once the walk is older than their horizon.
-        for (index, state) in open.iter_mut().enumerate() {
-            if let Some(state) = state.as_mut()
-                && !state.changes_done
-                && !state.changes.is_empty()
-                && let Some(since) = queries[index].collect_since
-                && time < since
-            {
-                // Everything newer than this commit was seen.
-                state.changes_done = true;
-                state.covered_since = Some(time.saturating_add(1));
+        // Only the few that are collecting are looked at: a loop over every
+        // query on every commit would cost more than the walk itself.
+        let mut touched: Vec<usize> = Vec::new();
+        collecting.retain(|&index| {
+            let Some(state) = open[index].as_mut() else {
+                return false;
+            };
+            match queries[index].collect_since {
+                Some(since) if !state.changes_done && time < since => {
+                    // Everything newer than this commit was seen.
+                    state.changes_done = true;
+                    state.covered_since = Some(time.saturating_add(1));
+                    touched.push(index);
+                    false
+                }
+                Some(_) => !state.changes_done,
+                None => false,
             }
-        }
+        });
 
         let mut differences = Vec::new();
         let mut failures = Vec::new();
         if parent_tree.as_ref().map(Tree::id) != Some(tree.id()) {
             compare(
-                repo,
+                &mut trees,
                 Some(&tree),
                 parent_tree.as_ref(),
                 &trie,
@@ -739,6 +899,7 @@ fn walk(
                 if open[index].is_none() {
                     continue;
                 }
+                touched.push(index);
                 let query = &queries[index];
                 let Some(ours) = difference.ours else {
                     continue;
@@ -771,7 +932,7 @@ fn walk(
                     },
                     (None, Some(parent_tree)) => {
                         if deleted.is_none() {
-                            match deleted_blobs(repo, &tree, parent_tree) {
+                            match deleted_blobs(&mut trees, &tree, parent_tree) {
                                 Ok(found) => deleted = Some(found),
                                 Err(error) => {
                                     let reason = format!(
@@ -802,8 +963,13 @@ fn walk(
                     && *ignored_commit.get_or_insert_with(|| {
                         settings.ignore_revs.contains(&commit.id())
                             || settings.max_files_per_commit.is_some_and(|limit| {
-                                count_changed_pages(repo, Some(&tree), parent_tree.as_ref(), limit)
-                                    .is_ok_and(|count| count > limit)
+                                count_changed_pages(
+                                    &mut trees,
+                                    Some(&tree),
+                                    parent_tree.as_ref(),
+                                    limit,
+                                )
+                                .is_ok_and(|count| count > limit)
                             })
                     });
                 if ignored {
@@ -813,6 +979,8 @@ fn walk(
                     if query.collect_since.is_none_or(|since| time < since) {
                         state.changes_done = true;
                         state.covered_since = Some(time);
+                    } else if state.changes.len() == 1 {
+                        collecting.push(index);
                     }
                 }
                 if created_here {
@@ -830,7 +998,8 @@ fn walk(
                 }
             }
         }
-        for (index, slot) in open.iter_mut().enumerate() {
+        for index in touched {
+            let slot = &mut open[index];
             if slot.as_ref().is_some_and(Open::done)
                 && let Some(state) = slot.take()
             {

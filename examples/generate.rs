@@ -1,0 +1,497 @@
+//! Writes a realistic handbook repository for the benchmark.
+//!
+//! ```sh
+//! cargo run --release --example generate -- --teams 20 --pages 900 --commits 12000 --out /tmp/hb
+//! ```
+//!
+//! The history is what handbooks like GitLab's or Sourcegraph's look like:
+//! teams whose goals pages are updated most iterations (some stop), process
+//! pages edited now and then, a retro per iteration with action items,
+//! many ordinary pages edited by many people, pull requests merged with
+//! merge commits, a few mass moves of the whole tree, and reformatting
+//! sweeps listed in `.git-blame-ignore-revs`.
+//!
+//! It is fed to `git fast-import`, which writes 100,000 commits in seconds
+//! where committing one by one would take many minutes.
+
+use std::fmt::Write as _;
+use std::io::Write as _;
+use std::path::PathBuf;
+use std::process::{Command, Stdio};
+
+const DAY: i64 = 86_400;
+/// 2019-01-07, a Monday: iteration 1 of the generated calendar.
+const START: i64 = 1_546_819_200;
+const ITERATION_DAYS: i64 = 14;
+
+struct Args {
+    teams: usize,
+    pages: usize,
+    commits: usize,
+    out: PathBuf,
+    seed: u64,
+}
+
+fn parse_args() -> Result<Args, String> {
+    let mut args = Args {
+        teams: 20,
+        pages: 900,
+        commits: 12_000,
+        out: PathBuf::from("bench-handbook"),
+        seed: 7,
+    };
+    let mut it = std::env::args().skip(1);
+    while let Some(flag) = it.next() {
+        let value = it.next().ok_or_else(|| format!("{flag} needs a value"))?;
+        let number = || {
+            value
+                .parse::<usize>()
+                .map_err(|_| format!("{flag}: `{value}` is not a number"))
+        };
+        match flag.as_str() {
+            "--teams" => args.teams = number()?.max(1),
+            "--pages" => args.pages = number()?.max(1),
+            "--commits" => args.commits = number()?.max(10),
+            "--seed" => args.seed = number()? as u64,
+            "--out" => args.out = PathBuf::from(value),
+            other => return Err(format!("unknown flag {other}")),
+        }
+    }
+    Ok(args)
+}
+
+/// xorshift64*: deterministic, so every run of the benchmark measures the
+/// same repository.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        self.0.wrapping_mul(0x2545_f491_4f6c_dd1d)
+    }
+
+    fn below(&mut self, n: usize) -> usize {
+        (self.next() % n.max(1) as u64) as usize
+    }
+
+    fn chance(&mut self, percent: u64) -> bool {
+        self.next() % 100 < percent
+    }
+}
+
+const WORDS: &[&str] = &[
+    "team",
+    "iteration",
+    "customer",
+    "search",
+    "latency",
+    "review",
+    "deploy",
+    "incident",
+    "roadmap",
+    "milestone",
+    "design",
+    "feedback",
+    "metrics",
+    "onboarding",
+    "process",
+    "release",
+    "quality",
+];
+
+fn prose(rng: &mut Rng, lines: usize) -> String {
+    let mut text = String::new();
+    for _ in 0..lines {
+        for _ in 0..12 {
+            text.push_str(WORDS[rng.below(WORDS.len())]);
+            text.push(' ');
+        }
+        text.push('\n');
+    }
+    text
+}
+
+struct Stream {
+    out: Vec<u8>,
+    mark: usize,
+}
+
+impl Stream {
+    fn data(&mut self, text: &str) {
+        let _ = write!(self.out, "data {}\n{text}\n", text.len());
+    }
+
+    /// Starts a commit on `branch`; returns its mark.
+    fn commit(
+        &mut self,
+        branch: &str,
+        who: usize,
+        time: i64,
+        message: &str,
+        from: Option<usize>,
+        merge: Option<usize>,
+    ) -> usize {
+        self.mark += 1;
+        let _ = write!(
+            self.out,
+            "commit refs/heads/{branch}\nmark :{}\ncommitter Person {who} <p{who}@example.com> {time} +0000\n",
+            self.mark
+        );
+        self.data(message);
+        if let Some(from) = from {
+            let _ = writeln!(self.out, "from :{from}");
+        }
+        if let Some(merge) = merge {
+            let _ = writeln!(self.out, "merge :{merge}");
+        }
+        self.mark
+    }
+
+    fn modify(&mut self, path: &str, text: &str) {
+        let _ = writeln!(self.out, "M 100644 inline {path}");
+        self.data(text);
+    }
+
+    fn rename(&mut self, from: &str, to: &str) {
+        let _ = writeln!(self.out, "R {from} {to}");
+    }
+}
+
+fn goals(team: usize, progress: &str) -> String {
+    format!(
+        "---\nowner: pm{team}\n---\n# Team {team} goals\n\n## Goal\n\nServe customers.\n\n## Milestones\n\n1. One\n2. Two\n\n## Timeline\n\nThis year.\n\n## Progress\n\n{progress}\n"
+    )
+}
+
+fn index(team: usize, planning: &str, execution: &str) -> String {
+    format!(
+        "---\nowner: em{team}\n---\n# Team {team}\n\n## Planning\n\n{planning}\n## Execution\n\n{execution}\n"
+    )
+}
+
+fn main() {
+    let args = match parse_args() {
+        Ok(args) => args,
+        Err(message) => {
+            eprintln!("generate: {message}");
+            std::process::exit(2);
+        }
+    };
+    if let Err(message) = run(&args) {
+        eprintln!("generate: {message}");
+        std::process::exit(1);
+    }
+}
+
+fn git(dir: &PathBuf, args: &[&str]) -> Result<String, String> {
+    let output = Command::new("git")
+        .arg("-C")
+        .arg(dir)
+        .args(args)
+        .output()
+        .map_err(|e| format!("git: {e}"))?;
+    if !output.status.success() {
+        return Err(format!(
+            "git {args:?}: {}",
+            String::from_utf8_lossy(&output.stderr)
+        ));
+    }
+    Ok(String::from_utf8_lossy(&output.stdout).into_owned())
+}
+
+fn run(args: &Args) -> Result<(), String> {
+    if args.out.exists() {
+        return Err(format!("{} exists", args.out.display()));
+    }
+    std::fs::create_dir_all(&args.out).map_err(|e| e.to_string())?;
+    git(&args.out, &["init", "--quiet", "--initial-branch=main"])?;
+
+    let mut rng = Rng(args.seed.max(1));
+    let mut s = Stream {
+        out: Vec::new(),
+        mark: 0,
+    };
+    // Where team and company pages live; mass moves change these.
+    let mut root = "handbook".to_string();
+    let pages_per_team = args.pages / (args.teams + 1);
+    let company_pages = args.pages - pages_per_team * args.teams;
+    let team_dir = |root: &str, t: usize| format!("{root}/teams/team-{t}");
+
+    // The first commit: config and every page.
+    let mut config = String::from(
+        "handbook: handbook\niterations: { length: 14d, start: 2019-01-07, grace: 3d }\npeople:\n",
+    );
+    for t in 0..args.teams {
+        let _ = writeln!(
+            config,
+            "  pm{t}: {{ handles: ['@pm{t}'] }}\n  em{t}: {{ handles: ['@em{t}'] }}"
+        );
+    }
+    config.push_str("teams:\n");
+    for t in 0..args.teams {
+        let _ = writeln!(
+            config,
+            "  team-{t}: {{ dir: {}, pm: pm{t}, em: em{t} }}",
+            team_dir(&root, t)
+        );
+    }
+    let mut head = s.commit("main", 0, START, "Start the handbook", None, None);
+    s.modify("handbook-lint.yaml", &config);
+    for t in 0..args.teams {
+        let dir = team_dir(&root, t);
+        s.modify(&format!("{dir}/goals.md"), &goals(t, "Kicked off."));
+        s.modify(
+            &format!("{dir}/index.md"),
+            &index(t, "We plan.", "We execute."),
+        );
+        for p in 0..pages_per_team {
+            s.modify(
+                &format!("{dir}/pages/page-{p}.md"),
+                &format!("# Page {p}\n\n{}", prose(&mut rng, 6)),
+            );
+        }
+    }
+    for p in 0..company_pages {
+        s.modify(
+            &format!("{root}/company/section-{}/page-{p}.md", p % 30),
+            &format!("# Company {p}\n\n{}", prose(&mut rng, 6)),
+        );
+    }
+
+    // About five and a half years for 100,000 commits, as GitLab's handbook.
+    let span = (args.commits as i64 * DAY / 50).max(400 * DAY);
+    let step = span / args.commits as i64;
+    let mut sweeps = Vec::new();
+    // Thresholds, each taken once the history gets there.
+    let mut moves_at = vec![args.commits * 6 / 10, args.commits * 3 / 10];
+    let mut sweeps_at = vec![args.commits * 4 / 5, args.commits / 2, args.commits / 4];
+    let mut last_iteration = 0;
+    let mut goals_progress: Vec<String> = vec![String::new(); args.teams];
+    let mut i = 1;
+    while i < args.commits {
+        let time = START + i as i64 * step;
+        let iteration = (time - START) / (ITERATION_DAYS * DAY);
+        if iteration != last_iteration {
+            // Iteration boundary: retros and goals updates, team by team.
+            last_iteration = iteration;
+            for (t, progress) in goals_progress.iter_mut().enumerate() {
+                if i >= args.commits {
+                    break;
+                }
+                let dir = team_dir(&root, t);
+                let day = time + (t as i64 % 3) * 3600;
+                head = s.commit(
+                    "main",
+                    1000 + t,
+                    day,
+                    &format!("Team {t}: retro for iteration {iteration}"),
+                    Some(head),
+                    None,
+                );
+                let items = format!(
+                    "- [x] @pm{t} carry into goals\n- [ ] @em{t} {}(due 2030-01-01)\n",
+                    WORDS[rng.below(WORDS.len())]
+                );
+                s.modify(
+                    &format!("{dir}/retros/iteration-{iteration}.md"),
+                    &format!(
+                        "---\niteration: {iteration}\n---\n# Retro\n\n## Action items\n\n{items}"
+                    ),
+                );
+                i += 1;
+                // Teams 0 and 1 stopped updating their goals long ago.
+                if t > 1 && rng.chance(85) && i < args.commits {
+                    let _ = writeln!(progress, "- Iteration {iteration}: progress.");
+                    head = s.commit(
+                        "main",
+                        2000 + t,
+                        day + 3600,
+                        &format!("Team {t}: goals progress"),
+                        Some(head),
+                        None,
+                    );
+                    s.modify(&format!("{dir}/goals.md"), &goals(t, progress));
+                    i += 1;
+                }
+            }
+            continue;
+        }
+        if moves_at.last().is_some_and(|&at| i >= at) {
+            moves_at.pop();
+            // A mass move: the whole handbook tree moves, unchanged.
+            let new_root = format!("{root}-v{i}");
+            head = s.commit("main", 1, time, "Reorganise the handbook", Some(head), None);
+            s.rename(&root, &new_root);
+            let moved = config
+                .replace(&format!("dir: {root}/"), &format!("dir: {new_root}/"))
+                .replace(
+                    &format!("handbook: {root}\n"),
+                    &format!("handbook: {new_root}\n"),
+                );
+            config = moved;
+            s.modify("handbook-lint.yaml", &config);
+            root = new_root;
+            i += 1;
+            continue;
+        }
+        if sweeps_at.last().is_some_and(|&at| i >= at) {
+            sweeps_at.pop();
+            // A reformatting sweep: every team's process page, rewrapped.
+            head = s.commit(
+                "main",
+                2,
+                time,
+                "Reformat: normalise whitespace",
+                Some(head),
+                None,
+            );
+            for t in 0..args.teams {
+                let dir = team_dir(&root, t);
+                s.modify(
+                    &format!("{dir}/index.md"),
+                    &index(t, &format!("We plan.{}", " ".repeat(i % 7)), "We execute."),
+                );
+            }
+            sweeps.push(head);
+            i += 1;
+            continue;
+        }
+        let who = rng.below(300);
+        let t = rng.below(args.teams);
+        let path = if rng.chance(3) {
+            format!("{}/index.md", team_dir(&root, t))
+        } else if rng.chance(40) && pages_per_team > 0 {
+            format!(
+                "{}/pages/page-{}.md",
+                team_dir(&root, t),
+                rng.below(pages_per_team)
+            )
+        } else {
+            let p = rng.below(company_pages.max(1));
+            format!("{root}/company/section-{}/page-{p}.md", p % 30)
+        };
+        let text = if path.ends_with("index.md") {
+            index(t, &prose(&mut rng, 2), "We execute.")
+        } else {
+            format!("# Page\n\n{}", prose(&mut rng, 6))
+        };
+        if rng.chance(10) && i + 1 < args.commits {
+            // A pull request: a commit on a branch, merged with a merge
+            // commit a little later.
+            let side = s.commit("topic", who, time, "Edit a page", Some(head), None);
+            s.modify(&path, &text);
+            head = s.commit(
+                "main",
+                who,
+                time + step / 2,
+                "Merge pull request",
+                Some(head),
+                Some(side),
+            );
+            s.modify(&path, &text);
+            i += 2;
+        } else {
+            head = s.commit("main", who, time, "Edit a page", Some(head), None);
+            s.modify(&path, &text);
+            i += 1;
+        }
+    }
+    s.out.extend_from_slice(b"done\n");
+
+    let marks = args.out.join(".git/generate-marks");
+    let mut child = Command::new("git")
+        .arg("-C")
+        .arg(&args.out)
+        .args(["fast-import", "--quiet", "--done"])
+        .arg(format!("--export-marks={}", marks.display()))
+        .stdin(Stdio::piped())
+        .spawn()
+        .map_err(|e| format!("git fast-import: {e}"))?;
+    child
+        .stdin
+        .take()
+        .ok_or("no stdin")?
+        .write_all(&s.out)
+        .map_err(|e| format!("git fast-import: {e}"))?;
+    let status = child.wait().map_err(|e| e.to_string())?;
+    if !status.success() {
+        return Err("git fast-import failed".to_string());
+    }
+    git(&args.out, &["branch", "--quiet", "-D", "topic"]).ok();
+    git(&args.out, &["reset", "--quiet", "--hard", "main"])?;
+
+    // The sweeps go into .git-blame-ignore-revs, by their real ids.
+    let marks_text = std::fs::read_to_string(&marks).map_err(|e| e.to_string())?;
+    let ids: std::collections::HashMap<usize, String> = marks_text
+        .lines()
+        .filter_map(|line| {
+            let (mark, id) = line.split_once(' ')?;
+            Some((mark.trim_start_matches(':').parse().ok()?, id.to_string()))
+        })
+        .collect();
+    let mut ignore = String::from("# Reformatting sweeps\n");
+    for mark in &sweeps {
+        if let Some(id) = ids.get(mark) {
+            let _ = writeln!(ignore, "{id}");
+        }
+    }
+    std::fs::write(args.out.join(".git-blame-ignore-revs"), ignore).map_err(|e| e.to_string())?;
+    let last = START + span + DAY;
+    let date = format!("@{last} +0000");
+    let output = Command::new("git")
+        .arg("-C")
+        .arg(&args.out)
+        .args([
+            "-c",
+            "user.name=Bench",
+            "-c",
+            "user.email=bench@example.com",
+            "commit",
+            "--quiet",
+            "-m",
+            "Ignore reformatting sweeps",
+        ])
+        .arg("--only")
+        .arg(".git-blame-ignore-revs")
+        .env("GIT_AUTHOR_DATE", &date)
+        .env("GIT_COMMITTER_DATE", &date)
+        .output()
+        .map_err(|e| e.to_string())?;
+    if !output.status.success() {
+        // `--only` needs the file tracked; add it first.
+        git(&args.out, &["add", ".git-blame-ignore-revs"])?;
+        let output = Command::new("git")
+            .arg("-C")
+            .arg(&args.out)
+            .args([
+                "-c",
+                "user.name=Bench",
+                "-c",
+                "user.email=bench@example.com",
+                "commit",
+                "--quiet",
+                "-m",
+                "Ignore reformatting sweeps",
+            ])
+            .env("GIT_AUTHOR_DATE", &date)
+            .env("GIT_COMMITTER_DATE", &date)
+            .output()
+            .map_err(|e| e.to_string())?;
+        if !output.status.success() {
+            return Err(String::from_utf8_lossy(&output.stderr).into_owned());
+        }
+    }
+    std::fs::remove_file(&marks).ok();
+    let count = git(&args.out, &["rev-list", "--count", "HEAD"])?;
+    let files = git(&args.out, &["ls-files"])?.lines().count();
+    println!(
+        "generated {}: {} commits, {files} files, {} teams, now = @{}",
+        args.out.display(),
+        count.trim(),
+        args.teams,
+        last + DAY
+    );
+    Ok(())
+}
