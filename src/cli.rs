@@ -297,36 +297,34 @@ fn pages(global: &GlobalArgs, format: PagesFormat) -> anyhow::Result<ExitCode> {
         );
         return Ok(ExitCode::from(EXIT_FAILURE));
     };
-    let value = report::pages_json(model, &outcome);
+    let report = report::pages_report(model, &outcome);
     let text = match format {
         PagesFormat::Json => {
-            let mut text = serde_json::to_string_pretty(&value)?;
+            let mut text = serde_json::to_string_pretty(&report)?;
             text.push('\n');
             text
         }
-        PagesFormat::Text => pages_text(&value),
+        PagesFormat::Text => pages_text(&report),
     };
     print(&text)?;
     Ok(ExitCode::from(EXIT_CLEAN))
 }
 
-fn pages_text(value: &serde_json::Value) -> String {
+fn pages_text(report: &report::PagesReport) -> String {
     use std::fmt::Write as _;
     let mut out = String::new();
-    let empty = Vec::new();
-    let rows = value["pages"].as_array().unwrap_or(&empty);
-    for row in rows {
-        let path = match row["section"].as_str() {
-            Some(section) => format!("{}#{section}", row["path"].as_str().unwrap_or("")),
-            None => row["path"].as_str().unwrap_or("").to_string(),
+    for row in &report.pages {
+        let path = match row.section {
+            Some(section) => format!("{}#{section}", row.path),
+            None => row.path.to_string(),
         };
         let _ = writeln!(
             out,
             "{:<24} {:<20} {:<12} {:<8} {}",
-            row["updated"].as_str().unwrap_or("unknown"),
-            row["kind"].as_str().unwrap_or(""),
-            row["team"].as_str().unwrap_or("-"),
-            row["source"].as_str().unwrap_or("-"),
+            row.updated.as_deref().unwrap_or("unknown"),
+            row.kind,
+            row.team.unwrap_or("-"),
+            row.source.unwrap_or("-"),
             path
         );
     }

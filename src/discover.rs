@@ -9,6 +9,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use globset::GlobSet;
+use rayon::prelude::*;
 
 use crate::finding::Finding;
 use crate::rules;
@@ -59,10 +60,19 @@ impl Unreadable {
 
 /// Reads one page, or explains why it cannot be one.
 pub fn read_page(root: &Path, path: &Path, display: &str) -> Result<Arc<str>, Unreadable> {
+    let is_symlink = std::fs::symlink_metadata(path)
+        .map_err(|e| Unreadable(format!("cannot read `{display}`: {e}")))?
+        .file_type()
+        .is_symlink();
+    read_file(root, path, display, is_symlink)
+}
+
+/// Reads a file the walk found; `is_symlink` comes from the walk, so a
+/// plain file costs an open, one stat and a read.
+fn read_file(root: &Path, path: &Path, display: &str, is_symlink: bool) -> Result<Arc<str>, Unreadable> {
+    use std::io::Read as _;
     let unreadable = Unreadable;
-    let metadata = std::fs::symlink_metadata(path)
-        .map_err(|e| unreadable(format!("cannot read `{display}`: {e}")))?;
-    if metadata.file_type().is_symlink() {
+    if is_symlink {
         let target = std::fs::canonicalize(path)
             .map_err(|e| unreadable(format!("`{display}` is a broken symlink: {e}")))?;
         let canonical_root = std::fs::canonicalize(root).unwrap_or_else(|_| root.to_path_buf());
@@ -73,7 +83,10 @@ pub fn read_page(root: &Path, path: &Path, display: &str) -> Result<Arc<str>, Un
             )));
         }
     }
-    let size = std::fs::metadata(path)
+    let mut file =
+        std::fs::File::open(path).map_err(|e| unreadable(format!("cannot read `{display}`: {e}")))?;
+    let size = file
+        .metadata()
         .map_err(|e| unreadable(format!("cannot read `{display}`: {e}")))?
         .len();
     if size > MAX_PAGE_BYTES {
@@ -81,8 +94,9 @@ pub fn read_page(root: &Path, path: &Path, display: &str) -> Result<Arc<str>, Un
             "`{display}` is {size} bytes, over the {MAX_PAGE_BYTES}-byte limit for a page; it is not read"
         )));
     }
-    let bytes =
-        std::fs::read(path).map_err(|e| unreadable(format!("cannot read `{display}`: {e}")))?;
+    let mut bytes = Vec::with_capacity(usize::try_from(size).unwrap_or(0));
+    file.read_to_end(&mut bytes)
+        .map_err(|e| unreadable(format!("cannot read `{display}`: {e}")))?;
     if bytes.contains(&0) {
         return Err(unreadable(format!(
             "`{display}` looks binary (it contains NUL bytes); it is not read"
@@ -120,6 +134,9 @@ pub fn discover(root: &Path, handbook: &str, ignore: &GlobSet) -> Discovered {
         .follow_links(false)
         .sort_by_file_name(std::cmp::Ord::cmp)
         .build();
+    // The walk only lists; reading (the costly part on a big handbook) is
+    // done in parallel afterwards, keeping the walk's sorted order.
+    let mut listed: Vec<(PathBuf, String, bool)> = Vec::new();
     for entry in walker {
         let entry = match entry {
             Ok(entry) => entry,
@@ -144,12 +161,20 @@ pub fn discover(root: &Path, handbook: &str, ignore: &GlobSet) -> Discovered {
         if ignore.is_match(&display) {
             continue;
         }
-        match read_page(root, path, &display) {
-            Ok(text) => files.push(SourceFile {
-                path: display,
-                text,
-            }),
-            Err(error) => findings.push(error.finding(&display)),
+        let is_symlink = entry.path_is_symlink();
+        listed.push((path.to_path_buf(), display, is_symlink));
+    }
+    let read: Vec<Result<SourceFile, Finding>> = listed
+        .into_par_iter()
+        .map(|(path, display, is_symlink)| match read_file(root, &path, &display, is_symlink) {
+            Ok(text) => Ok(SourceFile { path: display, text }),
+            Err(error) => Err(error.finding(&display)),
+        })
+        .collect();
+    for result in read {
+        match result {
+            Ok(file) => files.push(file),
+            Err(finding) => findings.push(finding),
         }
     }
     Discovered { files, findings }

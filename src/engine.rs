@@ -11,6 +11,7 @@ use std::sync::Arc;
 use anyhow::anyhow;
 use git2::Repository;
 use globset::Glob;
+use rayon::prelude::*;
 use serde::Deserialize;
 
 use crate::cache;
@@ -357,8 +358,15 @@ pub fn run(options: &Options) -> anyhow::Result<Outcome> {
         }
     }
     let mut pages: Vec<Page> = Vec::with_capacity(discovered.files.len());
-    for file in discovered.files {
-        let (doc, problems) = parse::parse(&file.text);
+    let parsed: Vec<(SourceFile, parse::Document, Vec<parse::ParseProblem>)> = discovered
+        .files
+        .into_par_iter()
+        .map(|file| {
+            let (doc, problems) = parse::parse(&file.text);
+            (file, doc, problems)
+        })
+        .collect();
+    for (file, doc, problems) in parsed {
         for problem in problems {
             findings.push(parse_problem_finding(&file.path, problem));
         }

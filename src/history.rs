@@ -292,6 +292,27 @@ fn entry_kind(entry: Option<&git2::TreeEntry>) -> Option<ObjectType> {
     entry.and_then(git2::TreeEntry::kind)
 }
 
+/// The blob at `path` in `root`, reading directories through the cache:
+/// thousands of pages share a handful of directories, each parsed once.
+fn blob_at(trees: &mut TreeCache, root: &Tree, path: &str) -> Option<Oid> {
+    let mut tree = root.clone();
+    let mut parts = path.split('/').peekable();
+    while let Some(part) = parts.next() {
+        let (kind, id) = {
+            let entry = tree.get_name(part)?;
+            (entry.kind(), entry.id())
+        };
+        if parts.peek().is_none() {
+            return (kind == Some(ObjectType::Blob)).then_some(id);
+        }
+        if kind != Some(ObjectType::Tree) {
+            return None;
+        }
+        tree = trees.get(id).ok()?;
+    }
+    None
+}
+
 /// Git's order of tree entries: by name, a directory as if its name ended
 /// in `/`.
 fn git_order(a: &git2::TreeEntry, b: &git2::TreeEntry) -> std::cmp::Ordering {
@@ -649,7 +670,9 @@ pub fn resolve(
         progress,
     );
     info.elapsed = started.elapsed();
-    if let Some(dir) = cache_dir {
+    // A warm run learnt nothing new: rewriting the file would only cost.
+    let learnt_nothing = info.cache == CacheStatus::Warm && info.commits_walked == 0;
+    if let Some(dir) = cache_dir.filter(|_| !learnt_nothing) {
         let entries: Vec<CachedEntry> = queries
             .iter()
             .zip(&answers)
@@ -697,15 +720,12 @@ fn walk(
         }
     };
     for (index, query) in queries.iter().enumerate() {
-        let entry = head_tree
-            .get_path(Path::new(&query.path))
-            .ok()
-            .filter(|entry| entry.kind() == Some(ObjectType::Blob));
-        let in_head = match (&entry, &query.anchor) {
+        let entry = blob_at(&mut trees, &head_tree, &query.path);
+        let in_head = match (entry, &query.anchor) {
             (None, _) => false,
             (Some(_), None) => true,
-            (Some(entry), Some(anchor)) => {
-                matches!(sections.section(repo, entry.id(), anchor), Ok(Some(_)))
+            (Some(blob), Some(anchor)) => {
+                matches!(sections.section(repo, blob, anchor), Ok(Some(_)))
             }
         };
         if !in_head {
