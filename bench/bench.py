@@ -27,6 +27,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -43,17 +44,20 @@ def run(cmd, cwd=None, env=None, stdout=subprocess.DEVNULL):
 
 
 def timed(cmd, cwd):
-    """Wall seconds and peak RSS (KiB) of one run, via GNU time."""
+    """Wall seconds (perf_counter: GNU time rounds to 10 ms) and peak RSS
+    (KiB, from GNU time) of one run."""
     with tempfile.NamedTemporaryFile("r") as report:
+        started = time.perf_counter()
         subprocess.run(
-            ["/usr/bin/time", "-o", report.name, "-f", "%e %M"] + cmd,
+            ["/usr/bin/time", "-o", report.name, "-f", "%M"] + cmd,
             cwd=cwd,
             check=True,
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
         )
-        seconds, kib = report.read().split()
-    return float(seconds), int(kib)
+        seconds = time.perf_counter() - started
+        kib = report.read().split()[-1]
+    return seconds, int(kib)
 
 
 def median_of(runs, cmd, cwd, before=None):
@@ -150,7 +154,8 @@ def main():
     workdir = Path(args.workdir)
     workdir.mkdir(parents=True, exist_ok=True)
 
-    machine = f"{platform.machine()}, {os.cpu_count()} cores, {platform.system()} {platform.release()}, {git(ROOT, '--version') if False else subprocess.run(['git', '--version'], capture_output=True, text=True).stdout.strip()}"
+    git_version = subprocess.run(["git", "--version"], capture_output=True, text=True).stdout.strip()
+    machine = f"{platform.machine()}, {os.cpu_count()} cores, {platform.system()} {platform.release()}, {git_version}"
     print(f"machine: {machine}")
     report = {"machine": machine, "sizes": {}}
     failed = []

@@ -30,6 +30,10 @@ struct Args {
     commits: usize,
     out: PathBuf,
     seed: u64,
+    /// Percent of ordinary commits that touch the rest of the site (code,
+    /// data, blog posts) rather than the handbook, as in repositories where
+    /// the handbook lives beside a company website.
+    site_share: u64,
 }
 
 fn parse_args() -> Result<Args, String> {
@@ -39,6 +43,7 @@ fn parse_args() -> Result<Args, String> {
         commits: 12_000,
         out: PathBuf::from("bench-handbook"),
         seed: 7,
+        site_share: 40,
     };
     let mut it = std::env::args().skip(1);
     while let Some(flag) = it.next() {
@@ -53,6 +58,7 @@ fn parse_args() -> Result<Args, String> {
             "--pages" => args.pages = number()?.max(1),
             "--commits" => args.commits = number()?.max(10),
             "--seed" => args.seed = number()? as u64,
+            "--site-share" => args.site_share = (number()? as u64).min(100),
             "--out" => args.out = PathBuf::from(value),
             other => return Err(format!("unknown flag {other}")),
         }
@@ -159,6 +165,14 @@ impl Stream {
     }
 }
 
+fn site_file(f: usize) -> String {
+    match f % 3 {
+        0 => format!("site/source/components/c{}/file-{f}.js", f % 40),
+        1 => format!("site/data/d{}/file-{f}.yml", f % 20),
+        _ => format!("site/blog/{}/post-{f}.md", 2019 + f % 6),
+    }
+}
+
 fn goals(team: usize, progress: &str) -> String {
     format!(
         "---\nowner: pm{team}\n---\n# Team {team} goals\n\n## Goal\n\nServe customers.\n\n## Milestones\n\n1. One\n2. Two\n\n## Timeline\n\nThis year.\n\n## Progress\n\n{progress}\n"
@@ -260,6 +274,18 @@ fn run(args: &Args) -> Result<(), String> {
         );
     }
 
+    // The rest of the site: source, data and blog posts, outside the
+    // handbook directory.
+    let site_files = (args.pages / 4).max(10);
+    if args.site_share > 0 {
+        for f in 0..site_files {
+            s.modify(
+                &site_file(f),
+                &format!("// site file {f}\n{}", prose(&mut rng, 4)),
+            );
+        }
+    }
+
     // About five and a half years for 100,000 commits, as GitLab's handbook.
     let span = (args.commits as i64 * DAY / 50).max(400 * DAY);
     let step = span / args.commits as i64;
@@ -359,6 +385,16 @@ fn run(args: &Args) -> Result<(), String> {
             continue;
         }
         let who = rng.below(300);
+        if rng.chance(args.site_share) {
+            let f = rng.below(site_files);
+            head = s.commit("main", who, time, "Update the site", Some(head), None);
+            s.modify(
+                &site_file(f),
+                &format!("// site file {f}\n{}", prose(&mut rng, 4)),
+            );
+            i += 1;
+            continue;
+        }
         let t = rng.below(args.teams);
         let path = if rng.chance(3) {
             format!("{}/index.md", team_dir(&root, t))

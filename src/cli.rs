@@ -270,6 +270,7 @@ fn report_walk(global: &GlobalArgs, outcome: &Outcome) {
             outcome.history.elapsed.as_millis(),
             outcome.history.cache.describe()
         );
+        eprintln!("stages: {}", outcome.timings.describe());
     }
 }
 

@@ -7,6 +7,7 @@
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
+use std::sync::Mutex;
 
 use globset::GlobSet;
 use rayon::prelude::*;
@@ -69,7 +70,12 @@ pub fn read_page(root: &Path, path: &Path, display: &str) -> Result<Arc<str>, Un
 
 /// Reads a file the walk found; `is_symlink` comes from the walk, so a
 /// plain file costs an open, one stat and a read.
-fn read_file(root: &Path, path: &Path, display: &str, is_symlink: bool) -> Result<Arc<str>, Unreadable> {
+fn read_file(
+    root: &Path,
+    path: &Path,
+    display: &str,
+    is_symlink: bool,
+) -> Result<Arc<str>, Unreadable> {
     use std::io::Read as _;
     let unreadable = Unreadable;
     if is_symlink {
@@ -83,8 +89,8 @@ fn read_file(root: &Path, path: &Path, display: &str, is_symlink: bool) -> Resul
             )));
         }
     }
-    let mut file =
-        std::fs::File::open(path).map_err(|e| unreadable(format!("cannot read `{display}`: {e}")))?;
+    let mut file = std::fs::File::open(path)
+        .map_err(|e| unreadable(format!("cannot read `{display}`: {e}")))?;
     let size = file
         .metadata()
         .map_err(|e| unreadable(format!("cannot read `{display}`: {e}")))?
@@ -132,49 +138,67 @@ pub fn discover(root: &Path, handbook: &str, ignore: &GlobSet) -> Discovered {
         .git_exclude(true)
         .require_git(false)
         .follow_links(false)
-        .sort_by_file_name(std::cmp::Ord::cmp)
-        .build();
-    // The walk only lists; reading (the costly part on a big handbook) is
-    // done in parallel afterwards, keeping the walk's sorted order.
-    let mut listed: Vec<(PathBuf, String, bool)> = Vec::new();
-    for entry in walker {
-        let entry = match entry {
-            Ok(entry) => entry,
-            Err(error) => {
-                findings.push(Finding::new(
-                    &rules::input::FILE_UNREADABLE,
-                    format!("cannot walk the handbook: {error}"),
-                ));
-                continue;
+        .build_parallel();
+    // The walk lists on all cores; the list is sorted afterwards so every
+    // run sees the pages in the same order. Reading (the costly part on a
+    // big handbook) is done in parallel too, after the walk.
+    let listed: Mutex<Vec<(PathBuf, String, bool)>> = Mutex::new(Vec::new());
+    let errors: Mutex<Vec<String>> = Mutex::new(Vec::new());
+    walker.run(|| {
+        Box::new(|entry| {
+            let entry = match entry {
+                Ok(entry) => entry,
+                Err(error) => {
+                    if let Ok(mut errors) = errors.lock() {
+                        errors.push(error.to_string());
+                    }
+                    return ignore::WalkState::Continue;
+                }
+            };
+            let path = entry.path();
+            let is_file_like = entry
+                .file_type()
+                .is_some_and(|t| t.is_file() || t.is_symlink());
+            if !is_file_like || !is_markdown(path) {
+                return ignore::WalkState::Continue;
             }
-        };
-        let path = entry.path();
-        let is_file_like = entry
-            .file_type()
-            .is_some_and(|t| t.is_file() || t.is_symlink());
-        if !is_file_like || !is_markdown(path) {
-            continue;
-        }
-        let Some(display) = relative(root, path) else {
-            continue;
-        };
-        if ignore.is_match(&display) {
-            continue;
-        }
-        let is_symlink = entry.path_is_symlink();
-        listed.push((path.to_path_buf(), display, is_symlink));
-    }
-    let read: Vec<Result<SourceFile, Finding>> = listed
-        .into_par_iter()
-        .map(|(path, display, is_symlink)| match read_file(root, &path, &display, is_symlink) {
-            Ok(text) => Ok(SourceFile { path: display, text }),
-            Err(error) => Err(error.finding(&display)),
+            let Some(display) = relative(root, path) else {
+                return ignore::WalkState::Continue;
+            };
+            if !ignore.is_match(&display)
+                && let Ok(mut listed) = listed.lock()
+            {
+                listed.push((path.to_path_buf(), display, entry.path_is_symlink()));
+            }
+            ignore::WalkState::Continue
         })
+    });
+    let mut errors = errors.into_inner().unwrap_or_default();
+    errors.sort();
+    for error in errors {
+        findings.push(Finding::new(
+            &rules::input::FILE_UNREADABLE,
+            format!("cannot walk the handbook: {error}"),
+        ));
+    }
+    let mut listed = listed.into_inner().unwrap_or_default();
+    listed.sort_by(|a, b| a.1.cmp(&b.1));
+    let read: Vec<Result<SourceFile, (String, Unreadable)>> = listed
+        .into_par_iter()
+        .map(
+            |(path, display, is_symlink)| match read_file(root, &path, &display, is_symlink) {
+                Ok(text) => Ok(SourceFile {
+                    path: display,
+                    text,
+                }),
+                Err(error) => Err((display, error)),
+            },
+        )
         .collect();
     for result in read {
         match result {
             Ok(file) => files.push(file),
-            Err(finding) => findings.push(finding),
+            Err((display, error)) => findings.push(error.finding(&display)),
         }
     }
     Discovered { files, findings }

@@ -129,6 +129,38 @@ fn load_ignore_revs(
     revs
 }
 
+/// Wall time per pipeline stage.
+#[derive(Debug, Clone)]
+pub struct Timings {
+    last: std::time::Instant,
+    pub stages: Vec<(&'static str, std::time::Duration)>,
+}
+
+impl Default for Timings {
+    fn default() -> Self {
+        Timings {
+            last: std::time::Instant::now(),
+            stages: Vec::new(),
+        }
+    }
+}
+
+impl Timings {
+    fn mark(&mut self, stage: &'static str) {
+        let now = std::time::Instant::now();
+        self.stages.push((stage, now - self.last));
+        self.last = now;
+    }
+
+    pub fn describe(&self) -> String {
+        self.stages
+            .iter()
+            .map(|(stage, took)| format!("{stage} {} ms", took.as_millis()))
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+}
+
 /// The outcome of a run: the model (absent when the config or ruleset
 /// could not be read at all) and every finding.
 pub struct Outcome {
@@ -137,6 +169,8 @@ pub struct Outcome {
     pub sources: Sources,
     pub history: HistoryInfo,
     pub root: PathBuf,
+    /// How long each stage took, for `--verbose`.
+    pub timings: Timings,
     /// Things the user should know that are not findings (no config found…).
     pub notes: Vec<String>,
 }
@@ -272,6 +306,20 @@ fn conventional_teams(files: &[SourceFile], handbook: &str) -> Vec<Team> {
         .collect()
 }
 
+/// The part of a glob before its first wildcard.
+fn literal_prefix(pattern: &str) -> &str {
+    pattern
+        .find(['*', '?', '[', '{'])
+        .map_or(pattern, |i| &pattern[..i])
+}
+
+/// Whether `path` lies in directory `dir` (repository-relative; the empty
+/// directory is the root).
+fn is_under(path: &str, dir: &str) -> bool {
+    dir.is_empty()
+        || (path.len() > dir.len() && path.starts_with(dir) && path.as_bytes()[dir.len()] == b'/')
+}
+
 fn parse_problem_finding(path: &str, problem: parse::ParseProblem) -> Finding {
     let mut finding = Finding::new(&rules::input::FRONT_MATTER_INVALID, problem.message.clone())
         .at(path, Some(problem.span));
@@ -345,7 +393,9 @@ pub fn run(options: &Options) -> anyhow::Result<Outcome> {
     };
 
     // Discover and parse.
+    let mut timings = Timings::default();
     let discovered = discover::discover(&root, &config.handbook, &config.ignore);
+    timings.mark("discover");
     findings.extend(discovered.findings);
     let mut config = config;
     if config.teams.is_empty() {
@@ -392,6 +442,7 @@ pub fn run(options: &Options) -> anyhow::Result<Outcome> {
         .map(|(i, p)| (p.path.clone(), i))
         .collect();
 
+    timings.mark("parse");
     // Team pages.
     let mut teams: Vec<TeamModel> = Vec::new();
     for team in &config.teams {
@@ -405,10 +456,16 @@ pub fn run(options: &Options) -> anyhow::Result<Outcome> {
                 match Glob::new(&location.pattern) {
                     Ok(glob) => {
                         let matcher = glob.compile_matcher();
+                        // Only pages under the pattern's literal prefix can
+                        // match: checking that first spares thousands of
+                        // glob matches on a big handbook.
+                        let literal = literal_prefix(&location.pattern);
                         pages
                             .iter()
                             .enumerate()
-                            .filter(|(_, p)| matcher.is_match(&p.path))
+                            .filter(|(_, p)| {
+                                p.path.starts_with(literal) && matcher.is_match(&p.path)
+                            })
                             .map(|(i, _)| i)
                             .collect()
                     }
@@ -488,12 +545,13 @@ pub fn run(options: &Options) -> anyhow::Result<Outcome> {
             page.team = teams
                 .iter()
                 .enumerate()
-                .filter(|(_, t)| t.dir.is_empty() || page.path.starts_with(&format!("{}/", t.dir)))
+                .filter(|(_, t)| is_under(&page.path, &t.dir))
                 .max_by_key(|(_, t)| t.dir.len())
                 .map(|(i, _)| i);
         }
     }
 
+    timings.mark("model");
     // History: one walk for every page and section.
     let horizon =
         options.now - i64::from(config.calendar.length_days) * 86_400 * (LOOKBACK_ITERATIONS + 3);
@@ -633,6 +691,7 @@ pub fn run(options: &Options) -> anyhow::Result<Outcome> {
         );
     }
 
+    timings.mark("history");
     // Retrospectives and their action items.
     let today = day_of(options.now);
     for team in &mut teams {
@@ -666,7 +725,9 @@ pub fn run(options: &Options) -> anyhow::Result<Outcome> {
             .severity_for(finding.rule.code, finding.severity);
     }
     findings.sort_by_key(Finding::sort_key);
+    timings.mark("rules");
     Ok(Outcome {
+        timings,
         model: Some(model),
         findings,
         sources,
@@ -679,6 +740,7 @@ pub fn run(options: &Options) -> anyhow::Result<Outcome> {
 fn fatal(mut findings: Vec<Finding>, sources: Sources, root: PathBuf) -> Outcome {
     findings.sort_by_key(Finding::sort_key);
     Outcome {
+        timings: Timings::default(),
         model: None,
         findings,
         sources,
@@ -698,7 +760,7 @@ pub fn filter_to_paths(outcome: &mut Outcome, paths: &[String]) {
     let under = |candidate: &str| {
         paths
             .iter()
-            .any(|p| p.is_empty() || candidate == p || candidate.starts_with(&format!("{p}/")))
+            .any(|p| candidate == p || is_under(candidate, p))
     };
     let config_path = outcome
         .model

@@ -31,15 +31,16 @@
 //!   leaves the questions that needed it unanswered, naming the object;
 //!   every other question is still answered.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{HashMap, HashSet};
 use std::path::Path;
 
-use git2::{ObjectType, Oid, Repository, Tree};
+use git2::{Oid, Repository};
 use serde::{Deserialize, Serialize};
 
 use crate::cache::{self, CacheStatus, CachedEntry};
 use crate::parse::section_text;
 use crate::time::UnixTime;
+use crate::trees::{self, Difference, Failure, PathTrie, TreeCache};
 
 /// What to find out about a path at HEAD.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -185,391 +186,6 @@ impl Open {
     }
 }
 
-/// A trie of the paths still being asked about, so each commit only reads
-/// the directories that hold them.
-#[derive(Default)]
-struct PathTrie {
-    children: BTreeMap<String, PathTrie>,
-    queries: Vec<usize>,
-    live: usize,
-}
-
-impl PathTrie {
-    fn insert(&mut self, path: &str, query: usize) {
-        self.live += 1;
-        if let Some((head, rest)) = path.split_once('/') {
-            self.children
-                .entry(head.to_string())
-                .or_default()
-                .insert(rest, query);
-        } else {
-            let leaf = self.children.entry(path.to_string()).or_default();
-            leaf.live += 1;
-            leaf.queries.push(query);
-        }
-    }
-
-    fn remove(&mut self, path: &str, query: usize) {
-        self.live = self.live.saturating_sub(1);
-        match path.split_once('/') {
-            Some((head, rest)) => {
-                if let Some(child) = self.children.get_mut(head) {
-                    child.remove(rest, query);
-                }
-            }
-            None => {
-                if let Some(leaf) = self.children.get_mut(path) {
-                    leaf.live = leaf.live.saturating_sub(1);
-                    leaf.queries.retain(|&q| q != query);
-                }
-            }
-        }
-    }
-
-    /// Every query at or below this node.
-    fn all_queries(&self, out: &mut Vec<usize>) {
-        out.extend_from_slice(&self.queries);
-        for child in self.children.values() {
-            if child.live > 0 {
-                child.all_queries(out);
-            }
-        }
-    }
-}
-
-/// A leaf whose blob differs between a commit and its parent.
-struct Difference {
-    queries: Vec<usize>,
-    ours: Option<Oid>,
-    theirs: Option<Oid>,
-}
-
-/// Queries that could not be answered because an object was missing.
-struct Failure {
-    queries: Vec<usize>,
-    reason: String,
-}
-
-/// Parsed trees by id. libgit2 keeps no tree over 4 KiB in its own cache
-/// (every large directory), and the walk reads each tree twice — as a
-/// commit's, then as its child's parent's — so parsing once halves the
-/// cost. Two generations keep memory bounded: when the newer fills up, the
-/// older is dropped.
-struct TreeCache<'r> {
-    repo: &'r Repository,
-    newer: HashMap<Oid, Tree<'r>>,
-    older: HashMap<Oid, Tree<'r>>,
-}
-
-const TREE_CACHE_GENERATION: usize = 2048;
-
-impl<'r> TreeCache<'r> {
-    fn new(repo: &'r Repository) -> Self {
-        TreeCache {
-            repo,
-            newer: HashMap::new(),
-            older: HashMap::new(),
-        }
-    }
-
-    fn get(&mut self, id: Oid) -> Result<Tree<'r>, git2::Error> {
-        if let Some(tree) = self.newer.get(&id) {
-            return Ok(tree.clone());
-        }
-        let tree = match self.older.remove(&id) {
-            Some(tree) => tree,
-            None => self.repo.find_tree(id)?,
-        };
-        if self.newer.len() >= TREE_CACHE_GENERATION {
-            self.older = std::mem::take(&mut self.newer);
-        }
-        self.newer.insert(id, tree.clone());
-        Ok(tree)
-    }
-}
-
-fn entry_kind(entry: Option<&git2::TreeEntry>) -> Option<ObjectType> {
-    entry.and_then(git2::TreeEntry::kind)
-}
-
-/// The blob at `path` in `root`, reading directories through the cache:
-/// thousands of pages share a handful of directories, each parsed once.
-fn blob_at(trees: &mut TreeCache, root: &Tree, path: &str) -> Option<Oid> {
-    let mut tree = root.clone();
-    let mut parts = path.split('/').peekable();
-    while let Some(part) = parts.next() {
-        let (kind, id) = {
-            let entry = tree.get_name(part)?;
-            (entry.kind(), entry.id())
-        };
-        if parts.peek().is_none() {
-            return (kind == Some(ObjectType::Blob)).then_some(id);
-        }
-        if kind != Some(ObjectType::Tree) {
-            return None;
-        }
-        tree = trees.get(id).ok()?;
-    }
-    None
-}
-
-/// Git's order of tree entries: by name, a directory as if its name ended
-/// in `/`.
-fn git_order(a: &git2::TreeEntry, b: &git2::TreeEntry) -> std::cmp::Ordering {
-    let key = |e: &git2::TreeEntry| {
-        let slash: &[u8] = if e.kind() == Some(ObjectType::Tree) {
-            b"/"
-        } else {
-            b""
-        };
-        (e.name_bytes().to_vec(), slash)
-    };
-    let (a_name, a_slash) = key(a);
-    let (b_name, b_slash) = key(b);
-    a_name
-        .iter()
-        .chain(a_slash)
-        .cmp(b_name.iter().chain(b_slash))
-}
-
-/// Entries whose ids differ between two trees, by one merge of the two
-/// sorted lists: for a directory with many pages being asked about this is
-/// far cheaper than looking each name up in both trees.
-fn differing_entries(
-    ours: Option<&Tree>,
-    theirs: Option<&Tree>,
-) -> Vec<(
-    Option<git2::TreeEntry<'static>>,
-    Option<git2::TreeEntry<'static>>,
-)> {
-    let mut out = Vec::new();
-    let mut our_iter = ours.into_iter().flat_map(Tree::iter).peekable();
-    let mut their_iter = theirs.into_iter().flat_map(Tree::iter).peekable();
-    loop {
-        let order = match (our_iter.peek(), their_iter.peek()) {
-            (None, None) => break,
-            (Some(_), None) => std::cmp::Ordering::Less,
-            (None, Some(_)) => std::cmp::Ordering::Greater,
-            (Some(a), Some(b)) if a.name_bytes() == b.name_bytes() => std::cmp::Ordering::Equal,
-            (Some(a), Some(b)) => git_order(a, b),
-        };
-        match order {
-            std::cmp::Ordering::Less => {
-                out.push((our_iter.next().map(|e| e.to_owned()), None));
-            }
-            std::cmp::Ordering::Greater => {
-                out.push((None, their_iter.next().map(|e| e.to_owned())));
-            }
-            std::cmp::Ordering::Equal => {
-                let (a, b) = (our_iter.next(), their_iter.next());
-                if a.as_ref().map(git2::TreeEntry::id) != b.as_ref().map(git2::TreeEntry::id) {
-                    out.push((a.map(|e| e.to_owned()), b.map(|e| e.to_owned())));
-                }
-            }
-        }
-    }
-    out
-}
-
-/// Below this many names asked about in a directory, looking each up is
-/// cheaper than merging the directory's whole listing.
-const LOOKUP_LIMIT: usize = 8;
-
-fn compare(
-    trees: &mut TreeCache,
-    ours: Option<&Tree>,
-    theirs: Option<&Tree>,
-    trie: &PathTrie,
-    prefix: &str,
-    out: &mut Vec<Difference>,
-    failures: &mut Vec<Failure>,
-) {
-    let pairs: Vec<(
-        &String,
-        &PathTrie,
-        Option<git2::TreeEntry>,
-        Option<git2::TreeEntry>,
-    )> = if trie.children.len() <= LOOKUP_LIMIT {
-        trie.children
-            .iter()
-            .filter(|(_, child)| child.live > 0)
-            .filter_map(|(name, child)| {
-                let our_entry = ours.and_then(|t| t.get_name(name)).map(|e| e.to_owned());
-                let their_entry = theirs.and_then(|t| t.get_name(name)).map(|e| e.to_owned());
-                let differ = our_entry.as_ref().map(git2::TreeEntry::id)
-                    != their_entry.as_ref().map(git2::TreeEntry::id);
-                differ.then_some((name, child, our_entry, their_entry))
-            })
-            .collect()
-    } else {
-        differing_entries(ours, theirs)
-            .into_iter()
-            .filter_map(|(our_entry, their_entry)| {
-                let entry = our_entry.as_ref().or(their_entry.as_ref())?;
-                let name = std::str::from_utf8(entry.name_bytes()).ok()?;
-                let (name, child) = trie.children.get_key_value(name)?;
-                (child.live > 0).then_some((name, child, our_entry, their_entry))
-            })
-            .collect()
-    };
-    for (name, child, our_entry, their_entry) in pairs {
-        if !child.queries.is_empty() {
-            let blob = |entry: Option<&git2::TreeEntry>| {
-                entry
-                    .filter(|e| e.kind() == Some(ObjectType::Blob))
-                    .map(git2::TreeEntry::id)
-            };
-            out.push(Difference {
-                queries: child.queries.clone(),
-                ours: blob(our_entry.as_ref()),
-                theirs: blob(their_entry.as_ref()),
-            });
-        }
-        if child.children.is_empty() {
-            continue;
-        }
-        let path = if prefix.is_empty() {
-            name.clone()
-        } else {
-            format!("{prefix}/{name}")
-        };
-        let mut subtree = |entry: Option<&git2::TreeEntry>| -> Result<Option<Tree>, ()> {
-            let Some(entry) = entry.filter(|e| entry_kind(Some(e)) == Some(ObjectType::Tree))
-            else {
-                return Ok(None);
-            };
-            let id = entry.id();
-            trees.get(id).map(Some).map_err(|error| {
-                let mut queries = Vec::new();
-                child.all_queries(&mut queries);
-                failures.push(Failure {
-                    queries,
-                    reason: format!("tree {id} (`{path}/`) is missing: {}", error.message()),
-                });
-            })
-        };
-        let Ok(our_tree) = subtree(our_entry.as_ref()) else {
-            continue;
-        };
-        let Ok(their_tree) = subtree(their_entry.as_ref()) else {
-            continue;
-        };
-        compare(
-            trees,
-            our_tree.as_ref(),
-            their_tree.as_ref(),
-            child,
-            &path,
-            out,
-            failures,
-        );
-    }
-}
-
-/// Markdown files under `prefix` that differ between two trees, counting
-/// no further than `limit + 1`: enough to tell a sweep from an edit.
-fn count_changed_pages(
-    trees: &mut TreeCache,
-    ours: Option<&Tree>,
-    theirs: Option<&Tree>,
-    limit: usize,
-) -> Result<usize, git2::Error> {
-    let mut count = 0;
-    let mut stack: Vec<(Option<Oid>, Option<Oid>)> =
-        vec![(ours.map(Tree::id), theirs.map(Tree::id))];
-    while let Some((our_id, their_id)) = stack.pop() {
-        if our_id == their_id {
-            continue;
-        }
-        let our_tree = our_id.map(|id| trees.get(id)).transpose()?;
-        let their_tree = their_id.map(|id| trees.get(id)).transpose()?;
-        let mut names: Vec<String> = Vec::new();
-        for tree in [&our_tree, &their_tree].into_iter().flatten() {
-            for entry in tree {
-                if let Ok(name) = entry.name() {
-                    names.push(name.to_string());
-                }
-            }
-        }
-        names.sort();
-        names.dedup();
-        for name in names {
-            let ours = our_tree.as_ref().and_then(|t| t.get_name(&name));
-            let theirs = their_tree.as_ref().and_then(|t| t.get_name(&name));
-            let (our_entry_id, their_entry_id) = (
-                ours.as_ref().map(git2::TreeEntry::id),
-                theirs.as_ref().map(git2::TreeEntry::id),
-            );
-            if our_entry_id == their_entry_id {
-                continue;
-            }
-            let is_tree = |e: &Option<git2::TreeEntry>| {
-                e.as_ref().and_then(git2::TreeEntry::kind) == Some(ObjectType::Tree)
-            };
-            if is_tree(&ours) || is_tree(&theirs) {
-                stack.push((
-                    our_entry_id.filter(|_| is_tree(&ours)),
-                    their_entry_id.filter(|_| is_tree(&theirs)),
-                ));
-            } else if crate::discover::is_markdown(Path::new(&name)) {
-                count += 1;
-                if count > limit {
-                    return Ok(count);
-                }
-            }
-        }
-    }
-    Ok(count)
-}
-
-/// Blobs deleted between parent and commit, by blob id: the candidates a
-/// newly appearing path may have been moved from. Only subtrees whose ids
-/// differ are read, so a commit that adds one page costs a few trees, not
-/// a walk of the whole handbook.
-fn deleted_blobs(
-    trees: &mut TreeCache,
-    ours: &Tree,
-    theirs: &Tree,
-) -> Result<HashMap<Oid, Vec<String>>, git2::Error> {
-    let mut deleted: HashMap<Oid, Vec<String>> = HashMap::new();
-    let mut stack: Vec<(Option<Tree>, Tree, String)> =
-        vec![(Some(ours.clone()), theirs.clone(), String::new())];
-    while let Some((ours, theirs, prefix)) = stack.pop() {
-        for their_entry in &theirs {
-            let Ok(name) = their_entry.name() else {
-                continue;
-            };
-            let our_entry = ours.as_ref().and_then(|t| t.get_name(name));
-            if our_entry.as_ref().map(git2::TreeEntry::id) == Some(their_entry.id()) {
-                continue;
-            }
-            let path = if prefix.is_empty() {
-                name.to_string()
-            } else {
-                format!("{prefix}/{name}")
-            };
-            let our_kind = entry_kind(our_entry.as_ref());
-            match their_entry.kind() {
-                Some(ObjectType::Tree) => {
-                    let our_subtree = match (our_kind, &our_entry) {
-                        (Some(ObjectType::Tree), Some(entry)) => Some(trees.get(entry.id())?),
-                        _ => None,
-                    };
-                    stack.push((our_subtree, trees.get(their_entry.id())?, path));
-                }
-                Some(ObjectType::Blob) if our_kind != Some(ObjectType::Blob) => {
-                    deleted.entry(their_entry.id()).or_default().push(path);
-                }
-                _ => {}
-            }
-        }
-    }
-    for paths in deleted.values_mut() {
-        paths.sort();
-    }
-    Ok(deleted)
-}
-
 /// The boundary commits of a shallow clone, from `.git/shallow`.
 fn shallow_boundary(repo: &Repository) -> HashSet<Oid> {
     if !repo.is_shallow() {
@@ -684,6 +300,176 @@ pub fn resolve(
     (answers, info)
 }
 
+/// One first-parent commit as the walk needs it.
+struct Step {
+    commit: Oid,
+    raw_time: UnixTime,
+    tree: Oid,
+    parent_tree: Option<Oid>,
+    parent_time: Option<UnixTime>,
+    /// A shallow clone's boundary: its parents are not there.
+    at_boundary: bool,
+    /// Why the walk cannot go past this commit (its parent is missing).
+    broken: Option<String>,
+}
+
+/// What comparing a commit with its parent found.
+#[derive(Default)]
+struct StepDiff {
+    differences: Vec<Difference>,
+    failures: Vec<Failure>,
+    /// The commit changes more pages than the sweep limit.
+    sweep: bool,
+}
+
+/// Reads up to `count` first-parent commits from `start`, stopping after
+/// the cached commit so the cache can take over there.
+fn read_steps(
+    repo: &Repository,
+    start: Oid,
+    count: usize,
+    boundary: &HashSet<Oid>,
+    stop_after: Option<Oid>,
+) -> (Vec<Step>, Option<Oid>) {
+    let mut steps = Vec::new();
+    let mut next = Some(start);
+    let mut loaded: Option<git2::Commit> = None;
+    while steps.len() < count {
+        let Some(id) = next else { break };
+        let commit = match loaded.take() {
+            Some(commit) if commit.id() == id => commit,
+            _ => match repo.find_commit(id) {
+                Ok(commit) => commit,
+                Err(error) => {
+                    // Only reachable for the first commit of a batch: the
+                    // previous batch read it as a parent.
+                    steps.push(Step {
+                        commit: id,
+                        raw_time: UnixTime::MIN,
+                        tree: Oid::ZERO_SHA1,
+                        parent_tree: None,
+                        parent_time: None,
+                        at_boundary: false,
+                        broken: Some(format!("commit {id} is missing: {}", error.message())),
+                    });
+                    return (steps, None);
+                }
+            },
+        };
+        let at_boundary = boundary.contains(&id);
+        let mut step = Step {
+            commit: id,
+            raw_time: commit.time().seconds(),
+            tree: commit.tree_id(),
+            parent_tree: None,
+            parent_time: None,
+            at_boundary,
+            broken: None,
+        };
+        next = None;
+        if !at_boundary && commit.parent_count() > 0 {
+            match commit.parent(0) {
+                Ok(parent) => {
+                    step.parent_tree = Some(parent.tree_id());
+                    step.parent_time = Some(parent.time().seconds());
+                    next = Some(parent.id());
+                    loaded = Some(parent);
+                }
+                Err(error) => {
+                    step.broken = Some(format!(
+                        "the parent of commit {id} is missing: {}",
+                        error.message()
+                    ));
+                }
+            }
+        }
+        steps.push(step);
+        if Some(id) == stop_after {
+            break;
+        }
+    }
+    (steps, next)
+}
+
+/// Compares one commit with its parent along the trie.
+fn diff_step(
+    repo: &Repository,
+    trees: &mut TreeCache,
+    step: &Step,
+    trie: &PathTrie,
+    sweep_limit: Option<usize>,
+) -> StepDiff {
+    let mut diff = StepDiff::default();
+    if step.at_boundary || step.parent_tree == Some(step.tree) || step.broken.is_some() {
+        return diff;
+    }
+    let ours = match trees.get(repo, step.tree) {
+        Ok(listing) => listing,
+        Err(error) => {
+            let mut queries = Vec::new();
+            collect_queries(trie, &mut queries);
+            diff.failures.push(Failure {
+                queries,
+                reason: format!(
+                    "the tree of commit {} is missing: {}",
+                    step.commit,
+                    error.message()
+                ),
+            });
+            return diff;
+        }
+    };
+    let theirs = match step.parent_tree.map(|id| trees.get(repo, id)).transpose() {
+        Ok(listing) => listing,
+        Err(error) => {
+            let mut queries = Vec::new();
+            collect_queries(trie, &mut queries);
+            diff.failures.push(Failure {
+                queries,
+                reason: format!(
+                    "the parent tree of commit {} is missing: {}",
+                    step.commit,
+                    error.message()
+                ),
+            });
+            return diff;
+        }
+    };
+    trees::compare(
+        repo,
+        trees,
+        Some(&ours),
+        theirs.as_deref(),
+        trie,
+        "",
+        &mut diff.differences,
+        &mut diff.failures,
+    );
+    if let (Some(limit), false) = (sweep_limit, diff.differences.is_empty()) {
+        diff.sweep =
+            trees::count_changed_pages(repo, trees, Some(step.tree), step.parent_tree, limit)
+                .is_ok_and(|count| count > limit);
+    }
+    diff
+}
+
+fn collect_queries(trie: &PathTrie, out: &mut Vec<usize>) {
+    out.extend_from_slice(&trie.queries);
+    for child in trie.children.values() {
+        collect_queries(child, out);
+    }
+}
+
+/// Commits are read in batches that grow from this size: a warm or
+/// incremental run reads a few, a cold run soon reads many at a time.
+///
+/// Comparing a batch's commits on several threads was tried and measured: it
+/// gains nothing, because libgit2 serialises pack reads behind one global
+/// lock, and reading trees is nearly all the work.
+const FIRST_BATCH: usize = 32;
+const LARGEST_BATCH: usize = 4096;
+const TREE_CACHE_GENERATION: usize = 2048;
+
 #[allow(clippy::too_many_arguments)]
 fn walk(
     repo: &Repository,
@@ -700,27 +486,24 @@ fn walk(
     let mut answers: Vec<Option<Resolved>> = vec![None; queries.len()];
     let mut trie = PathTrie::default();
     let mut sections = SectionCache::default();
-    let mut trees = TreeCache::new(repo);
-    let head_tree = match head.tree() {
-        Ok(tree) => tree,
-        Err(error) => {
-            let reason = format!(
-                "the tree of HEAD ({}) cannot be read: {}",
-                head.id(),
-                error.message()
-            );
-            return queries
-                .iter()
-                .map(|_| {
-                    Resolved::new(Answer::Unreadable {
-                        reason: reason.clone(),
-                    })
+    let mut trees = TreeCache::new(TREE_CACHE_GENERATION);
+    if let Err(error) = trees.get(repo, head.tree_id()) {
+        let reason = format!(
+            "the tree of HEAD ({}) cannot be read: {}",
+            head.id(),
+            error.message()
+        );
+        return queries
+            .iter()
+            .map(|_| {
+                Resolved::new(Answer::Unreadable {
+                    reason: reason.clone(),
                 })
-                .collect();
-        }
-    };
+            })
+            .collect();
+    }
     for (index, query) in queries.iter().enumerate() {
-        let entry = blob_at(&mut trees, &head_tree, &query.path);
+        let entry = trees::blob_at(repo, &mut trees, head.tree_id(), &query.path);
         let in_head = match (entry, &query.anchor) {
             (None, _) => false,
             (Some(_), None) => true,
@@ -749,7 +532,7 @@ fn walk(
                 trie: &mut PathTrie,
                 answers: &mut Vec<Option<Resolved>>,
                 index: usize,
-                reason: String| {
+                reason: &str| {
         if let Some(state) = open[index].take() {
             trie.remove(&state.path, index);
             answers[index] = Some(Resolved::new(Answer::Unreadable {
@@ -758,280 +541,234 @@ fn walk(
         }
     };
 
-    let mut commit = head.clone();
     let mut cap = UnixTime::MAX;
     let mut cache_used = false;
     let mut reached_root = false;
     // Queries that found their newest change and collect older ones.
     let mut collecting: Vec<usize> = Vec::new();
-    loop {
+    let mut next = Some(head.id());
+    let mut batch = FIRST_BATCH;
+    'batches: while let Some(start) = next {
         if trie.live == 0 {
             break;
         }
-        if Some(commit.id()) == cached_head {
-            cache_used = true;
-            let mut hits = 0;
-            for (index, slot) in open.iter_mut().enumerate() {
-                let Some(state) = slot.as_mut() else { continue };
-                let key = (state.path.clone(), queries[index].anchor.clone());
-                let Some(entry) = cached.get(&key) else {
-                    continue;
-                };
-                if let Some(resolved) = entry.answer_for(&queries[index], state, cap) {
-                    trie.remove(&state.path, index);
-                    answers[index] = Some(resolved);
-                    *slot = None;
-                    hits += 1;
-                }
-            }
-            info.cache = if hits == 0 {
-                CacheStatus::Miss
-            } else if info.commits_walked == 0 {
-                CacheStatus::Warm
-            } else {
-                CacheStatus::Incremental {
-                    commits: info.commits_walked,
-                }
-            };
+        let (steps, after) = read_steps(repo, start, batch, &boundary, cached_head);
+        next = after;
+        batch = (batch * 2).min(LARGEST_BATCH);
+        let mut diffs: Vec<StepDiff> = steps
+            .iter()
+            .map(|step| diff_step(repo, &mut trees, step, &trie, settings.max_files_per_commit))
+            .collect();
+        // A move points a query at a path the batch was not compared for;
+        // from then on the batch is compared again, commit by commit.
+        let mut recompare = false;
+        for (position, step) in steps.iter().enumerate() {
             if trie.live == 0 {
-                break;
+                break 'batches;
             }
-        }
-        info.commits_walked += 1;
-        progress(info.commits_walked);
-        let raw_time = commit.time().seconds();
-        let time = raw_time.min(cap);
-        cap = time;
-        let id = commit.id().to_string();
-        let at_boundary = boundary.contains(&commit.id());
-
-        if at_boundary {
-            // Parents are cut off: nothing open can be answered.
-            for (index, slot) in open.iter_mut().enumerate() {
-                let Some(state) = slot.take() else { continue };
-                trie.remove(&state.path, index);
-                answers[index] = Some(if state.changes.is_empty() {
-                    Resolved {
-                        answer: Answer::Shallow {
-                            boundary: id.clone(),
-                        },
-                        created: None,
-                        ignored: state.ignored,
-                        covered_since: None,
+            if Some(step.commit) == cached_head {
+                cache_used = true;
+                let mut hits = 0;
+                for (index, slot) in open.iter_mut().enumerate() {
+                    let Some(state) = slot.as_mut() else { continue };
+                    let key = (state.path.clone(), queries[index].anchor.clone());
+                    let Some(entry) = cached.get(&key) else {
+                        continue;
+                    };
+                    if let Some(resolved) = entry.answer_for(&queries[index], state, cap) {
+                        trie.remove(&state.path, index);
+                        answers[index] = Some(resolved);
+                        *slot = None;
+                        hits += 1;
                     }
+                }
+                info.cache = if hits == 0 {
+                    CacheStatus::Miss
+                } else if info.commits_walked == 0 {
+                    CacheStatus::Warm
                 } else {
-                    state.into_resolved()
-                });
+                    CacheStatus::Incremental {
+                        commits: info.commits_walked,
+                    }
+                };
+                if trie.live == 0 {
+                    break 'batches;
+                }
+                // Queries the cache could not answer are still compared
+                // against the trie as it was: keep the batch's results.
             }
-            break;
-        }
+            info.commits_walked += 1;
+            progress(info.commits_walked);
+            let time = step.raw_time.min(cap);
+            cap = time;
+            let id = step.commit.to_string();
 
-        let tree = match trees.get(commit.tree_id()) {
-            Ok(tree) => tree,
-            Err(error) => {
-                let reason = format!("the tree of commit {id} is missing: {}", error.message());
-                for index in 0..open.len() {
-                    fail(&mut open, &mut trie, &mut answers, index, reason.clone());
-                }
-                break;
-            }
-        };
-        let parent = if commit.parent_count() == 0 {
-            None
-        } else {
-            match commit.parent(0) {
-                Ok(parent) => Some(parent),
-                Err(error) => {
-                    let reason =
-                        format!("the parent of commit {id} is missing: {}", error.message());
-                    for index in 0..open.len() {
-                        fail(&mut open, &mut trie, &mut answers, index, reason.clone());
-                    }
-                    break;
-                }
-            }
-        };
-        let parent_time = parent.as_ref().map(|p| p.time().seconds());
-        let parent_tree = match parent.as_ref().map(|p| trees.get(p.tree_id())).transpose() {
-            Ok(tree) => tree,
-            Err(error) => {
-                let reason = format!(
-                    "the tree of commit {} is missing: {}",
-                    parent.as_ref().map_or(commit.id(), git2::Commit::id),
-                    error.message()
-                );
-                for index in 0..open.len() {
-                    fail(&mut open, &mut trie, &mut answers, index, reason.clone());
-                }
-                break;
-            }
-        };
-
-        // Collecting queries stop once the walk is older than their horizon.
-        // Only the few that are collecting are looked at: a loop over every
-        // query on every commit would cost more than the walk itself.
-        let mut touched: Vec<usize> = Vec::new();
-        collecting.retain(|&index| {
-            let Some(state) = open[index].as_mut() else {
-                return false;
-            };
-            match queries[index].collect_since {
-                Some(since) if !state.changes_done && time < since => {
-                    // Everything newer than this commit was seen.
-                    state.changes_done = true;
-                    state.covered_since = Some(time.saturating_add(1));
-                    touched.push(index);
-                    false
-                }
-                Some(_) => !state.changes_done,
-                None => false,
-            }
-        });
-
-        let mut differences = Vec::new();
-        let mut failures = Vec::new();
-        if parent_tree.as_ref().map(Tree::id) != Some(tree.id()) {
-            compare(
-                &mut trees,
-                Some(&tree),
-                parent_tree.as_ref(),
-                &trie,
-                "",
-                &mut differences,
-                &mut failures,
-            );
-        }
-        for failure in failures {
-            for index in failure.queries {
-                fail(
-                    &mut open,
-                    &mut trie,
-                    &mut answers,
-                    index,
-                    failure.reason.clone(),
-                );
-            }
-        }
-        let mut deleted: Option<HashMap<Oid, Vec<String>>> = None;
-        let mut ignored_commit: Option<bool> = None;
-        for difference in differences {
-            for &index in &difference.queries {
-                if open[index].is_none() {
-                    continue;
-                }
-                touched.push(index);
-                let query = &queries[index];
-                let Some(ours) = difference.ours else {
-                    continue;
-                };
-                let change = Change {
-                    commit: id.clone(),
-                    time,
-                    parent_time,
-                };
-                let mut moved_from = None;
-                let edited = match (difference.theirs, parent_tree.as_ref()) {
-                    (Some(theirs), _) => match &query.anchor {
-                        Some(anchor) => {
-                            let compared = sections
-                                .section(repo, ours, anchor)
-                                .and_then(|a| Ok(a != sections.section(repo, theirs, anchor)?));
-                            match compared {
-                                Ok(changed) => changed,
-                                Err(error) => {
-                                    let reason = format!(
-                                        "a version of the page at commit {id} is missing: {}",
-                                        error.message()
-                                    );
-                                    fail(&mut open, &mut trie, &mut answers, index, reason);
-                                    continue;
-                                }
-                            }
-                        }
-                        None => true,
-                    },
-                    (None, Some(parent_tree)) => {
-                        if deleted.is_none() {
-                            match deleted_blobs(&mut trees, &tree, parent_tree) {
-                                Ok(found) => deleted = Some(found),
-                                Err(error) => {
-                                    let reason = format!(
-                                        "commit {id} cannot be compared with its parent: {}",
-                                        error.message()
-                                    );
-                                    fail(&mut open, &mut trie, &mut answers, index, reason);
-                                    continue;
-                                }
-                            }
-                        }
-                        moved_from = deleted
-                            .as_ref()
-                            .and_then(|d| d.get(&ours))
-                            .and_then(|paths| paths.first().cloned());
-                        moved_from.is_none()
-                    }
-                    (None, None) => true,
-                };
-                let Some(state) = open[index].as_mut() else {
-                    continue;
-                };
-                let created_here = difference.theirs.is_none() && moved_from.is_none();
-                // An edit in an ignored commit is not a change; a creation
-                // still is, there being nothing older.
-                let ignored = edited
-                    && !created_here
-                    && *ignored_commit.get_or_insert_with(|| {
-                        settings.ignore_revs.contains(&commit.id())
-                            || settings.max_files_per_commit.is_some_and(|limit| {
-                                count_changed_pages(
-                                    &mut trees,
-                                    Some(&tree),
-                                    parent_tree.as_ref(),
-                                    limit,
-                                )
-                                .is_ok_and(|count| count > limit)
-                            })
-                    });
-                if ignored {
-                    state.ignored.get_or_insert(change.clone());
-                } else if edited && !state.changes_done {
-                    state.changes.push(change.clone());
-                    if query.collect_since.is_none_or(|since| time < since) {
-                        state.changes_done = true;
-                        state.covered_since = Some(time);
-                    } else if state.changes.len() == 1 {
-                        collecting.push(index);
-                    }
-                }
-                if created_here {
-                    state.changes_done = true;
-                    state.covered_since = Some(UnixTime::MIN);
-                    if !state.created_done {
-                        state.created = Some(change);
-                        state.created_done = true;
-                    }
-                }
-                if let Some(old_path) = moved_from {
+            if step.at_boundary {
+                // Parents are cut off: nothing open can be answered.
+                for (index, slot) in open.iter_mut().enumerate() {
+                    let Some(state) = slot.take() else { continue };
                     trie.remove(&state.path, index);
-                    trie.insert(&old_path, index);
-                    state.path = old_path;
+                    answers[index] = Some(if state.changes.is_empty() {
+                        Resolved {
+                            answer: Answer::Shallow {
+                                boundary: id.clone(),
+                            },
+                            created: None,
+                            ignored: state.ignored,
+                            covered_since: None,
+                        }
+                    } else {
+                        state.into_resolved()
+                    });
+                }
+                break 'batches;
+            }
+
+            let diff = if recompare {
+                diff_step(repo, &mut trees, step, &trie, settings.max_files_per_commit)
+            } else {
+                std::mem::take(&mut diffs[position])
+            };
+
+            // Collecting queries stop once the walk is older than their
+            // horizon. Only the few collecting are looked at: a loop over
+            // every query on every commit would cost more than the walk.
+            let mut touched: Vec<usize> = Vec::new();
+            collecting.retain(|&index| {
+                let Some(state) = open[index].as_mut() else {
+                    return false;
+                };
+                match queries[index].collect_since {
+                    Some(since) if !state.changes_done && time < since => {
+                        // Everything newer than this commit was seen.
+                        state.changes_done = true;
+                        state.covered_since = Some(time.saturating_add(1));
+                        touched.push(index);
+                        false
+                    }
+                    Some(_) => !state.changes_done,
+                    None => false,
+                }
+            });
+
+            for failure in &diff.failures {
+                for &index in &failure.queries {
+                    fail(&mut open, &mut trie, &mut answers, index, &failure.reason);
                 }
             }
-        }
-        for index in touched {
-            let slot = &mut open[index];
-            if slot.as_ref().is_some_and(Open::done)
-                && let Some(state) = slot.take()
-            {
-                trie.remove(&state.path, index);
-                answers[index] = Some(state.into_resolved());
+            let mut deleted: Option<HashMap<Oid, Vec<String>>> = None;
+            let ignored_commit = settings.ignore_revs.contains(&step.commit) || diff.sweep;
+            for difference in &diff.differences {
+                for &index in &difference.queries {
+                    if open[index].is_none() {
+                        continue;
+                    }
+                    touched.push(index);
+                    let query = &queries[index];
+                    let Some(ours) = difference.ours else {
+                        continue;
+                    };
+                    let change = Change {
+                        commit: id.clone(),
+                        time,
+                        parent_time: step.parent_time,
+                    };
+                    let mut moved_from = None;
+                    let edited = match (difference.theirs, step.parent_tree) {
+                        (Some(theirs), _) => match &query.anchor {
+                            Some(anchor) => {
+                                let compared = sections
+                                    .section(repo, ours, anchor)
+                                    .and_then(|a| Ok(a != sections.section(repo, theirs, anchor)?));
+                                match compared {
+                                    Ok(changed) => changed,
+                                    Err(error) => {
+                                        let reason = format!(
+                                            "a version of the page at commit {id} is missing: {}",
+                                            error.message()
+                                        );
+                                        fail(&mut open, &mut trie, &mut answers, index, &reason);
+                                        continue;
+                                    }
+                                }
+                            }
+                            None => true,
+                        },
+                        (None, Some(parent_tree)) => {
+                            if deleted.is_none() {
+                                match trees::deleted_blobs(repo, &mut trees, step.tree, parent_tree)
+                                {
+                                    Ok(found) => deleted = Some(found),
+                                    Err(error) => {
+                                        let reason = format!(
+                                            "commit {id} cannot be compared with its parent: {}",
+                                            error.message()
+                                        );
+                                        fail(&mut open, &mut trie, &mut answers, index, &reason);
+                                        continue;
+                                    }
+                                }
+                            }
+                            moved_from = deleted
+                                .as_ref()
+                                .and_then(|d| d.get(&ours))
+                                .and_then(|paths| paths.first().cloned());
+                            moved_from.is_none()
+                        }
+                        (None, None) => true,
+                    };
+                    let Some(state) = open[index].as_mut() else {
+                        continue;
+                    };
+                    let created_here = difference.theirs.is_none() && moved_from.is_none();
+                    // An edit in an ignored commit is not a change; a
+                    // creation still is, there being nothing older.
+                    if edited && !created_here && ignored_commit {
+                        state.ignored.get_or_insert(change.clone());
+                    } else if edited && !state.changes_done {
+                        state.changes.push(change.clone());
+                        if query.collect_since.is_none_or(|since| time < since) {
+                            state.changes_done = true;
+                            state.covered_since = Some(time);
+                        } else if state.changes.len() == 1 {
+                            collecting.push(index);
+                        }
+                    }
+                    if created_here {
+                        state.changes_done = true;
+                        state.covered_since = Some(UnixTime::MIN);
+                        if !state.created_done {
+                            state.created = Some(change);
+                            state.created_done = true;
+                        }
+                    }
+                    if let Some(old_path) = moved_from {
+                        trie.remove(&state.path, index);
+                        trie.insert(&old_path, index);
+                        state.path = old_path;
+                        recompare = true;
+                    }
+                }
+            }
+            for index in touched {
+                let slot = &mut open[index];
+                if slot.as_ref().is_some_and(Open::done)
+                    && let Some(state) = slot.take()
+                {
+                    trie.remove(&state.path, index);
+                    answers[index] = Some(state.into_resolved());
+                }
+            }
+            if let Some(reason) = &step.broken {
+                for index in 0..open.len() {
+                    fail(&mut open, &mut trie, &mut answers, index, reason);
+                }
+                break 'batches;
+            }
+            if step.parent_tree.is_none() {
+                reached_root = true;
             }
         }
-        let Some(parent) = parent else {
-            reached_root = true;
-            break;
-        };
-        commit = parent;
     }
     if !cache_used && reached_root && info.cache == CacheStatus::Miss {
         // The walk went to the root without meeting the cached commit: it

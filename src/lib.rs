@@ -22,4 +22,5 @@ pub mod report;
 pub mod rules;
 pub mod ruleset;
 pub mod time;
+pub mod trees;
 pub mod yaml;

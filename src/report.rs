@@ -311,7 +311,13 @@ pub fn pages_report<'a>(model: &'a Handbook, outcome: &'a Outcome) -> PagesRepor
     let mut rows = Vec::with_capacity(model.pages.len());
     let team_name = |index: Option<usize>| index.map(|i| model.teams[i].name.as_str());
     for page in &model.pages {
-        rows.push(page_row(page, None, page.kind.as_deref(), team_name(page.team), &page.freshness));
+        rows.push(page_row(
+            page,
+            None,
+            page.kind.as_deref(),
+            team_name(page.team),
+            &page.freshness,
+        ));
     }
     for team in &model.teams {
         for (kind, slot) in &team.slots {
