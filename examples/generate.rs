@@ -476,6 +476,7 @@ fn run(args: &Args) -> Result<(), String> {
     std::fs::write(args.out.join(".git-blame-ignore-revs"), ignore).map_err(|e| e.to_string())?;
     let last = START + span + DAY;
     let date = format!("@{last} +0000");
+    git(&args.out, &["add", ".git-blame-ignore-revs"])?;
     let output = Command::new("git")
         .arg("-C")
         .arg(&args.out)
@@ -484,40 +485,14 @@ fn run(args: &Args) -> Result<(), String> {
             "user.name=Bench",
             "-c",
             "user.email=bench@example.com",
-            "commit",
-            "--quiet",
-            "-m",
-            "Ignore reformatting sweeps",
         ])
-        .arg("--only")
-        .arg(".git-blame-ignore-revs")
+        .args(["commit", "--quiet", "-m", "Ignore reformatting sweeps"])
         .env("GIT_AUTHOR_DATE", &date)
         .env("GIT_COMMITTER_DATE", &date)
         .output()
         .map_err(|e| e.to_string())?;
     if !output.status.success() {
-        // `--only` needs the file tracked; add it first.
-        git(&args.out, &["add", ".git-blame-ignore-revs"])?;
-        let output = Command::new("git")
-            .arg("-C")
-            .arg(&args.out)
-            .args([
-                "-c",
-                "user.name=Bench",
-                "-c",
-                "user.email=bench@example.com",
-                "commit",
-                "--quiet",
-                "-m",
-                "Ignore reformatting sweeps",
-            ])
-            .env("GIT_AUTHOR_DATE", &date)
-            .env("GIT_COMMITTER_DATE", &date)
-            .output()
-            .map_err(|e| e.to_string())?;
-        if !output.status.success() {
-            return Err(String::from_utf8_lossy(&output.stderr).into_owned());
-        }
+        return Err(String::from_utf8_lossy(&output.stderr).into_owned());
     }
     std::fs::remove_file(&marks).ok();
     let count = git(&args.out, &["rev-list", "--count", "HEAD"])?;

@@ -403,37 +403,29 @@ fn diff_step(
     if step.at_boundary || step.parent_tree == Some(step.tree) || step.broken.is_some() {
         return diff;
     }
-    let ours = match trees.get(repo, step.tree) {
-        Ok(listing) => listing,
-        Err(error) => {
-            let mut queries = Vec::new();
-            collect_queries(trie, &mut queries);
-            diff.failures.push(Failure {
+    // A missing root tree leaves every open query unanswered.
+    let everything = |what: &str, error: &git2::Error| {
+        let mut queries = Vec::new();
+        trie.all_queries(&mut queries);
+        StepDiff {
+            failures: vec![Failure {
                 queries,
                 reason: format!(
-                    "the tree of commit {} is missing: {}",
+                    "the {what} of commit {} is missing: {}",
                     step.commit,
                     error.message()
                 ),
-            });
-            return diff;
+            }],
+            ..StepDiff::default()
         }
+    };
+    let ours = match trees.get(repo, step.tree) {
+        Ok(listing) => listing,
+        Err(error) => return everything("tree", &error),
     };
     let theirs = match step.parent_tree.map(|id| trees.get(repo, id)).transpose() {
         Ok(listing) => listing,
-        Err(error) => {
-            let mut queries = Vec::new();
-            collect_queries(trie, &mut queries);
-            diff.failures.push(Failure {
-                queries,
-                reason: format!(
-                    "the parent tree of commit {} is missing: {}",
-                    step.commit,
-                    error.message()
-                ),
-            });
-            return diff;
-        }
+        Err(error) => return everything("parent tree", &error),
     };
     trees::compare(
         repo,
@@ -451,13 +443,6 @@ fn diff_step(
                 .is_ok_and(|count| count > limit);
     }
     diff
-}
-
-fn collect_queries(trie: &PathTrie, out: &mut Vec<usize>) {
-    out.extend_from_slice(&trie.queries);
-    for child in trie.children.values() {
-        collect_queries(child, out);
-    }
 }
 
 /// Commits are read in batches that grow from this size: a warm or

@@ -204,7 +204,8 @@ impl PathTrie {
         }
     }
 
-    fn all_queries(&self, out: &mut Vec<usize>) {
+    /// Every query still open at or below this node.
+    pub fn all_queries(&self, out: &mut Vec<usize>) {
         out.extend_from_slice(&self.queries);
         for child in self.children.values() {
             if child.live > 0 {
