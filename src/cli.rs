@@ -74,6 +74,11 @@ pub struct CheckArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Human)]
     pub format: Format,
+    /// Check what is about to be committed: pages come from the index, a
+    /// staged change counts as made now, and only findings on staged files
+    /// are reported (for pre-commit hooks).
+    #[arg(long)]
+    pub staged: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -251,8 +256,9 @@ pub fn run(
     }
 }
 
-fn options(global: &GlobalArgs, human: bool) -> anyhow::Result<Options> {
+fn options(global: &GlobalArgs, human: bool, staged: bool) -> anyhow::Result<Options> {
     Ok(Options {
+        staged,
         repo: global.repo.clone(),
         config: global.config.clone(),
         now: resolve_now(global)?,
@@ -275,9 +281,16 @@ fn report_walk(global: &GlobalArgs, outcome: &Outcome) {
 }
 
 fn check(global: &GlobalArgs, args: &CheckArgs) -> anyhow::Result<ExitCode> {
-    let options = options(global, args.format == Format::Human)?;
+    let options = options(global, args.format == Format::Human, args.staged)?;
     let mut outcome = engine::run(&options)?;
     report_walk(global, &outcome);
+    if let Some(staged) = &outcome.staged {
+        // Nobody is blocked for another team's stale page: only what this
+        // commit touches is reported.
+        outcome
+            .findings
+            .retain(|f| f.path().is_some_and(|path| staged.contains(path)));
+    }
     let paths = relative_paths(&outcome.root, &args.paths)?;
     engine::filter_to_paths(&mut outcome, &paths);
     print_notes(&outcome);
@@ -286,7 +299,7 @@ fn check(global: &GlobalArgs, args: &CheckArgs) -> anyhow::Result<ExitCode> {
 }
 
 fn pages(global: &GlobalArgs, format: PagesFormat) -> anyhow::Result<ExitCode> {
-    let options = options(global, false)?;
+    let options = options(global, false, false)?;
     let outcome = engine::run(&options)?;
     report_walk(global, &outcome);
     print_notes(&outcome);

@@ -103,6 +103,13 @@ fn read_file(
     let mut bytes = Vec::with_capacity(usize::try_from(size).unwrap_or(0));
     file.read_to_end(&mut bytes)
         .map_err(|e| unreadable(format!("cannot read `{display}`: {e}")))?;
+    page_text(bytes, display)
+}
+
+/// A page's bytes as text, or why they cannot be a page: binary, or not
+/// UTF-8 (with the line of the first bad byte). A byte-order mark is dropped.
+pub fn page_text(bytes: Vec<u8>, display: &str) -> Result<Arc<str>, Unreadable> {
+    let unreadable = Unreadable;
     if bytes.contains(&0) {
         return Err(unreadable(format!(
             "`{display}` looks binary (it contains NUL bytes); it is not read"
@@ -119,6 +126,77 @@ fn read_file(
             )))
         }
     }
+}
+
+/// Whether a repository-relative path is a handbook page candidate: under
+/// `handbook` (empty for the whole repository), Markdown, not ignored.
+fn wanted(display: &str, handbook: &str, ignore: &GlobSet) -> bool {
+    let under = handbook.is_empty()
+        || (display.len() > handbook.len()
+            && display.starts_with(handbook)
+            && display.as_bytes()[handbook.len()] == b'/');
+    under && is_markdown(Path::new(display)) && !ignore.is_match(display)
+}
+
+/// The pages as they are staged for the next commit: read from the index,
+/// not the working tree. An index with unmerged entries cannot say what
+/// would be committed: that is an error naming them.
+pub fn from_index(
+    repo: &git2::Repository,
+    handbook: &str,
+    ignore: &GlobSet,
+) -> anyhow::Result<Discovered> {
+    let index = repo.index()?;
+    if index.has_conflicts() {
+        let mut paths: Vec<String> = index
+            .conflicts()?
+            .filter_map(Result::ok)
+            .filter_map(|c| c.our.or(c.their).or(c.ancestor))
+            .map(|entry| String::from_utf8_lossy(&entry.path).into_owned())
+            .collect();
+        paths.sort();
+        paths.dedup();
+        anyhow::bail!(
+            "the index has unmerged entries ({}): resolve the conflicts and stage the result before checking what is staged",
+            paths.join(", ")
+        );
+    }
+    let mut files = Vec::new();
+    let mut findings = Vec::new();
+    for entry in index.iter() {
+        let Ok(display) = std::str::from_utf8(&entry.path) else {
+            continue;
+        };
+        if !wanted(display, handbook, ignore) {
+            continue;
+        }
+        let result = repo
+            .find_blob(entry.id)
+            .map_err(|e| {
+                Unreadable(format!(
+                    "cannot read the staged `{display}`: {}",
+                    e.message()
+                ))
+            })
+            .and_then(|blob| {
+                if blob.size() as u64 > MAX_PAGE_BYTES {
+                    return Err(Unreadable(format!(
+                        "`{display}` is {} bytes, over the {MAX_PAGE_BYTES}-byte limit for a page; it is not read",
+                        blob.size()
+                    )));
+                }
+                page_text(blob.content().to_vec(), display)
+            });
+        match result {
+            Ok(text) => files.push(SourceFile {
+                path: display.to_string(),
+                text,
+            }),
+            Err(error) => findings.push(error.finding(display)),
+        }
+    }
+    files.sort_by(|a, b| a.path.cmp(&b.path));
+    Ok(Discovered { files, findings })
 }
 
 /// Walks `root/handbook` for Markdown pages, skipping `ignore` globs
@@ -159,13 +237,13 @@ pub fn discover(root: &Path, handbook: &str, ignore: &GlobSet) -> Discovered {
             let is_file_like = entry
                 .file_type()
                 .is_some_and(|t| t.is_file() || t.is_symlink());
-            if !is_file_like || !is_markdown(path) {
+            if !is_file_like {
                 return ignore::WalkState::Continue;
             }
             let Some(display) = relative(root, path) else {
                 return ignore::WalkState::Continue;
             };
-            if !ignore.is_match(&display)
+            if wanted(&display, handbook, ignore)
                 && let Ok(mut listed) = listed.lock()
             {
                 listed.push((path.to_path_buf(), display, entry.path_is_symlink()));

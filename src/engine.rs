@@ -46,6 +46,9 @@ pub struct Options {
     pub allow_shallow: bool,
     /// Show a progress bar on stderr when the history walk is slow.
     pub progress: bool,
+    /// Check what is staged: pages come from the index, a staged change
+    /// counts as made now, and the outcome names the staged paths.
+    pub staged: bool,
 }
 
 impl Options {
@@ -59,6 +62,7 @@ impl Options {
             no_cache: false,
             allow_shallow: false,
             progress: false,
+            staged: false,
         }
     }
 }
@@ -171,6 +175,8 @@ pub struct Outcome {
     pub root: PathBuf,
     /// How long each stage took, for `--verbose`.
     pub timings: Timings,
+    /// With `--staged`: the paths the commit being made adds or changes.
+    pub staged: Option<BTreeSet<String>>,
     /// Things the user should know that are not findings (no config found…).
     pub notes: Vec<String>,
 }
@@ -266,6 +272,61 @@ fn load_ruleset(
                 );
             }
             None
+        }
+    }
+}
+
+/// Paths the commit being made adds or changes: the index against HEAD.
+fn staged_paths(repo: &Repository) -> anyhow::Result<BTreeSet<String>> {
+    let head_tree = repo.head().ok().and_then(|h| h.peel_to_tree().ok());
+    let index = repo.index()?;
+    let diff = repo.diff_tree_to_index(head_tree.as_ref(), Some(&index), None)?;
+    Ok(diff
+        .deltas()
+        .filter(|d| d.status() != git2::Delta::Deleted)
+        .filter_map(|d| {
+            d.new_file()
+                .path()
+                .and_then(Path::to_str)
+                .map(str::to_string)
+        })
+        .collect())
+}
+
+/// A staged page counts as changed now; a staged section only when its own
+/// text differs from HEAD's.
+fn mark_staged(
+    repo: &Repository,
+    staged: &BTreeSet<String>,
+    pages: &mut [Page],
+    teams: &mut [TeamModel],
+) {
+    let head_tree = repo.head().ok().and_then(|h| h.peel_to_tree().ok());
+    let head_text = |path: &str| -> Option<String> {
+        let entry = head_tree.as_ref()?.get_path(Path::new(path)).ok()?;
+        let blob = repo.find_blob(entry.id()).ok()?;
+        Some(String::from_utf8_lossy(blob.content()).into_owned())
+    };
+    for page in pages.iter_mut() {
+        page.freshness.staged = staged.contains(&page.path);
+    }
+    for team in teams {
+        for slot in team.slots.values_mut() {
+            if let Slot::Found {
+                page,
+                section: Some(section),
+            } = slot
+            {
+                let page = &pages[*page];
+                if page.freshness.staged {
+                    let before = head_text(&page.path);
+                    let before = before
+                        .as_deref()
+                        .and_then(|text| parse::section_text(text, &section.anchor));
+                    section.freshness.staged =
+                        before != parse::section_text(&page.text, &section.anchor);
+                }
+            }
         }
     }
 }
@@ -394,7 +455,12 @@ pub fn run(options: &Options) -> anyhow::Result<Outcome> {
 
     // Discover and parse.
     let mut timings = Timings::default();
-    let discovered = discover::discover(&root, &config.handbook, &config.ignore);
+    let discovered = if options.staged {
+        discover::from_index(&repo, &config.handbook, &config.ignore)?
+    } else {
+        discover::discover(&root, &config.handbook, &config.ignore)
+    };
+    let staged = options.staged.then(|| staged_paths(&repo)).transpose()?;
     timings.mark("discover");
     findings.extend(discovered.findings);
     let mut config = config;
@@ -427,6 +493,7 @@ pub fn run(options: &Options) -> anyhow::Result<Outcome> {
             freshness: Freshness {
                 history: Answer::NotCommitted,
                 ignored: None,
+                staged: false,
                 reviewed: doc.front.reviewed.as_ref().map(|r| r.value),
                 now: options.now,
             },
@@ -551,6 +618,9 @@ pub fn run(options: &Options) -> anyhow::Result<Outcome> {
         }
     }
 
+    if let Some(staged) = &staged {
+        mark_staged(&repo, staged, &mut pages, &mut teams);
+    }
     timings.mark("model");
     // History: one walk for every page and section.
     let horizon =
@@ -728,6 +798,7 @@ pub fn run(options: &Options) -> anyhow::Result<Outcome> {
     timings.mark("rules");
     Ok(Outcome {
         timings,
+        staged,
         model: Some(model),
         findings,
         sources,
@@ -741,6 +812,7 @@ fn fatal(mut findings: Vec<Finding>, sources: Sources, root: PathBuf) -> Outcome
     findings.sort_by_key(Finding::sort_key);
     Outcome {
         timings: Timings::default(),
+        staged: None,
         model: None,
         findings,
         sources,

@@ -24,6 +24,8 @@ pub enum Source {
     Reviewed,
     /// Not committed yet: being written now.
     WorkingTree,
+    /// Staged for the commit being made (`--staged`): a change made now.
+    Staged,
 }
 
 impl Source {
@@ -32,6 +34,7 @@ impl Source {
             Source::Git { .. } => "git",
             Source::Reviewed => "reviewed",
             Source::WorkingTree => "working-tree",
+            Source::Staged => "staged",
         }
     }
 }
@@ -49,6 +52,9 @@ pub struct Freshness {
     /// The newest commit that touched the page but was not counted
     /// (ignore-revs or a sweep).
     pub ignored: Option<Change>,
+    /// `--staged` and the page (or section) differs from HEAD in the index:
+    /// the commit being made changes it now.
+    pub staged: bool,
     pub reviewed: Option<NaiveDate>,
     pub now: UnixTime,
 }
@@ -79,6 +85,12 @@ impl Freshness {
     /// stamp, whichever is later. When history is cut off this is only a
     /// lower bound (see [`Freshness::is_certain`]).
     pub fn stamp(&self) -> Option<Stamp> {
+        if self.staged {
+            return Some(Stamp {
+                time: self.now,
+                source: Source::Staged,
+            });
+        }
         let git = match &self.history {
             Answer::Changed(changes) => changes.first().and_then(|change| {
                 Some(Stamp {
@@ -120,7 +132,8 @@ impl Freshness {
             .filter_map(|c| effective_time(c, self.now))
             .any(in_window)
             || self.reviewed.is_some_and(|d| in_window(midnight(d)))
-            || (matches!(self.history, Answer::NotCommitted) && in_window(self.now))
+            || ((self.staged || matches!(self.history, Answer::NotCommitted))
+                && in_window(self.now))
     }
 }
 

@@ -202,6 +202,7 @@ pub(crate) fn describe_stamp(stamp: &crate::model::Stamp) -> String {
         }
         crate::model::Source::Reviewed => format!("{day} (reviewed: stamp)"),
         crate::model::Source::WorkingTree => format!("{} (uncommitted)", rfc3339(stamp.time)),
+        crate::model::Source::Staged => format!("{} (staged)", rfc3339(stamp.time)),
     }
 }
 
