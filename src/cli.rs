@@ -112,6 +112,12 @@ pub enum Command {
         /// A rule code (HB102) or name (goals-stale).
         code: String,
     },
+    /// Install a git pre-commit hook that runs `check --staged` (an existing hook is kept and runs first).
+    InstallHook {
+        /// Remove handbook-lint's hook and restore the one that was there.
+        #[arg(long)]
+        uninstall: bool,
+    },
     /// Build a sample handbook repository with backdated history, lint it and show the report.
     Demo {
         /// Keep the sample repository in DIR (must not exist or be empty).
@@ -239,6 +245,17 @@ pub fn run(
                 meta.summary,
                 meta.doc_text()
             ))?;
+            Ok(ExitCode::from(EXIT_CLEAN))
+        }
+        Some(Command::InstallHook { uninstall }) => {
+            let (repo, _) = engine::open_repository(&global.repo)?;
+            let done = if uninstall {
+                crate::hook::uninstall(&repo)?
+            } else {
+                let binary = std::env::current_exe().unwrap_or_else(|_| "handbook-lint".into());
+                crate::hook::install(&repo, &binary)?
+            };
+            print(&format!("{done}\n"))?;
             Ok(ExitCode::from(EXIT_CLEAN))
         }
         Some(Command::Demo { keep, format }) => {

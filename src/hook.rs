@@ -1,0 +1,171 @@
+//! `handbook-lint install-hook`: a git pre-commit hook for people without
+//! the pre-commit framework.
+//!
+//! A hook someone already has is never overwritten: it is kept beside ours
+//! (`pre-commit.handbook-lint-previous`) and runs first, and `--uninstall`
+//! puts it back. Every write is atomic: a temporary file in the hooks
+//! directory, then a rename.
+
+use std::io::Write as _;
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, bail};
+use git2::Repository;
+
+const HOOK: &str = "pre-commit";
+const PREVIOUS: &str = "pre-commit.handbook-lint-previous";
+const MARKER: &str = "# installed by `handbook-lint install-hook`";
+
+/// The hooks directory git uses: `core.hooksPath` (relative to the working
+/// tree when relative), else `.git/hooks`.
+pub fn hooks_dir(repo: &Repository) -> PathBuf {
+    let configured = repo
+        .config()
+        .ok()
+        .and_then(|c| c.get_path("core.hooksPath").ok());
+    match configured {
+        Some(path) if path.is_absolute() => path,
+        Some(path) => repo
+            .workdir()
+            .map_or_else(|| repo.path().join(&path), |w| w.join(&path)),
+        None => repo.path().join("hooks"),
+    }
+}
+
+fn script(binary: &Path, chained: bool) -> String {
+    let binary = binary.display().to_string().replace('\'', "'\\''");
+    let previous = if chained {
+        format!(
+            "# The hook that was here before runs first; `handbook-lint install-hook --uninstall` restores it.\n\"$(dirname \"$0\")/{PREVIOUS}\" \"$@\" || exit $?\n"
+        )
+    } else {
+        String::new()
+    };
+    format!(
+        "#!/bin/sh\n{MARKER}\n# Checks what is being committed; see `handbook-lint check --help`.\n{previous}if [ -x '{binary}' ]; then exec '{binary}' check --staged --format short; fi\nexec handbook-lint check --staged --format short\n"
+    )
+}
+
+fn is_ours(path: &Path) -> bool {
+    std::fs::read_to_string(path).is_ok_and(|text| text.contains(MARKER))
+}
+
+fn write_atomically(dir: &Path, name: &str, text: &str) -> anyhow::Result<()> {
+    let mut temp = tempfile::NamedTempFile::new_in(dir)
+        .with_context(|| format!("cannot write in `{}`", dir.display()))?;
+    temp.write_all(text.as_bytes())?;
+    temp.as_file().sync_all()?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt as _;
+        temp.as_file()
+            .set_permissions(std::fs::Permissions::from_mode(0o755))?;
+    }
+    temp.persist(dir.join(name))
+        .map_err(|e| e.error)
+        .with_context(|| format!("cannot write `{}`", dir.join(name).display()))?;
+    Ok(())
+}
+
+/// What `install-hook` did, for the message to the user.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Installed {
+    Fresh(PathBuf),
+    Chained { hook: PathBuf, previous: PathBuf },
+    AlreadyThere(PathBuf),
+    Removed(PathBuf),
+    Restored(PathBuf),
+}
+
+pub fn install(repo: &Repository, binary: &Path) -> anyhow::Result<Installed> {
+    let dir = hooks_dir(repo);
+    if dir.exists() && !dir.is_dir() {
+        bail!("the hooks path `{}` is not a directory", dir.display());
+    }
+    std::fs::create_dir_all(&dir)
+        .with_context(|| format!("cannot create the hooks directory `{}`", dir.display()))?;
+    let hook = dir.join(HOOK);
+    if hook.is_dir() {
+        bail!(
+            "`{}` is a directory, not a hook; nothing was changed",
+            hook.display()
+        );
+    }
+    if is_ours(&hook) {
+        return Ok(Installed::AlreadyThere(hook));
+    }
+    let previous = dir.join(PREVIOUS);
+    if hook.exists() {
+        if previous.exists() {
+            bail!(
+                "`{}` exists and so does `{}`: handbook-lint will not guess which hook to keep; nothing was changed",
+                hook.display(),
+                previous.display()
+            );
+        }
+        std::fs::rename(&hook, &previous).with_context(|| {
+            format!("cannot keep the existing hook as `{}`", previous.display())
+        })?;
+        if let Err(error) = write_atomically(&dir, HOOK, &script(binary, true)) {
+            // Put the person's hook back before reporting.
+            let _ = std::fs::rename(&previous, &hook);
+            return Err(error);
+        }
+        return Ok(Installed::Chained { hook, previous });
+    }
+    write_atomically(&dir, HOOK, &script(binary, false))?;
+    Ok(Installed::Fresh(hook))
+}
+
+pub fn uninstall(repo: &Repository) -> anyhow::Result<Installed> {
+    let dir = hooks_dir(repo);
+    let hook = dir.join(HOOK);
+    if !hook.exists() {
+        bail!("there is no pre-commit hook in `{}`", dir.display());
+    }
+    if !is_ours(&hook) {
+        bail!(
+            "`{}` was not installed by handbook-lint; it is left as it is",
+            hook.display()
+        );
+    }
+    let previous = dir.join(PREVIOUS);
+    if previous.exists() {
+        std::fs::rename(&previous, &hook)
+            .with_context(|| format!("cannot restore `{}`", previous.display()))?;
+        return Ok(Installed::Restored(hook));
+    }
+    std::fs::remove_file(&hook).with_context(|| format!("cannot remove `{}`", hook.display()))?;
+    Ok(Installed::Removed(hook))
+}
+
+impl std::fmt::Display for Installed {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Installed::Fresh(hook) => {
+                write!(f, "installed the pre-commit hook at {}", hook.display())
+            }
+            Installed::Chained { hook, previous } => write!(
+                f,
+                "installed the pre-commit hook at {}; the hook that was there is kept as {} and runs first",
+                hook.display(),
+                previous.display()
+            ),
+            Installed::AlreadyThere(hook) => {
+                write!(
+                    f,
+                    "the pre-commit hook at {} is already handbook-lint's",
+                    hook.display()
+                )
+            }
+            Installed::Removed(hook) => {
+                write!(f, "removed the pre-commit hook at {}", hook.display())
+            }
+            Installed::Restored(hook) => write!(
+                f,
+                "removed handbook-lint's pre-commit hook and restored the one that was there, at {}",
+                hook.display()
+            ),
+        }
+    }
+}
