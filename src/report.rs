@@ -22,6 +22,14 @@ pub enum Format {
     Short,
     /// A JSON document for scripts.
     Json,
+    /// SARIF 2.1.0, for GitHub code scanning.
+    Sarif,
+    /// GitHub Actions workflow-command annotations.
+    Github,
+    /// GitLab Code Quality report.
+    Gitlab,
+    /// JUnit XML.
+    Junit,
 }
 
 /// How human output looks: colour and width are decided by the caller
@@ -116,12 +124,18 @@ pub fn render(outcome: &Outcome, format: Format, style: Style) -> String {
     match format {
         Format::Human => human(outcome, style),
         Format::Short => short(outcome),
-        Format::Json => {
-            let mut text = serde_json::to_string_pretty(&json_report(outcome)).unwrap_or_default();
-            text.push('\n');
-            text
-        }
+        Format::Json => pretty(&json_report(outcome)),
+        Format::Sarif => pretty(&crate::formats::sarif(outcome)),
+        Format::Github => crate::formats::github(outcome),
+        Format::Gitlab => pretty(&crate::formats::gitlab(outcome)),
+        Format::Junit => crate::formats::junit(outcome),
     }
+}
+
+fn pretty(value: &Value) -> String {
+    let mut text = serde_json::to_string_pretty(value).unwrap_or_default();
+    text.push('\n');
+    text
 }
 
 fn counts(findings: &[Finding]) -> (usize, usize) {
