@@ -310,7 +310,9 @@ pub fn parse(text: &str) -> (Document, Vec<ParseProblem>) {
                     });
                 }
             }
-            Event::Text(ref fragment) | Event::Code(ref fragment) => {
+            Event::Text(ref fragment)
+            | Event::Code(ref fragment)
+            | Event::InlineHtml(ref fragment) => {
                 if let Some((_, _, heading_text, _)) = open_heading.as_mut() {
                     heading_text.push_str(fragment);
                 }
