@@ -79,6 +79,27 @@ pub struct CheckArgs {
     /// are reported (for pre-commit hooks).
     #[arg(long)]
     pub staged: bool,
+    /// Report only findings on files changed since the merge-base with REF (a pull request's view); everything when the config, ruleset or ignore-revs file changed.
+    #[arg(long, value_name = "REF")]
+    pub diff_base: Option<String>,
+    /// Do not report findings recorded in this baseline file.
+    #[arg(long, value_name = "FILE")]
+    pub baseline: Option<PathBuf>,
+    /// Record the current findings in FILE (to adopt handbook-lint on an old handbook), then report as usual.
+    #[arg(long, value_name = "FILE")]
+    pub write_baseline: Option<PathBuf>,
+    /// The lowest severity that makes the exit code 1.
+    #[arg(long, value_enum, default_value_t = FailOn::Error)]
+    pub fail_on: FailOn,
+    /// Exit 0 even with findings (2 still means the tool could not run).
+    #[arg(long)]
+    pub exit_zero: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum FailOn {
+    Error,
+    Warning,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -164,14 +185,14 @@ fn print(text: &str) -> anyhow::Result<()> {
 }
 
 /// Exit code for a finished run.
-pub fn exit_code(outcome: &Outcome) -> u8 {
+pub fn exit_code(outcome: &Outcome, fail_on: FailOn) -> u8 {
+    let threshold = match fail_on {
+        FailOn::Error => Severity::Error,
+        FailOn::Warning => Severity::Warning,
+    };
     if outcome.is_fatal() {
         EXIT_FAILURE
-    } else if outcome
-        .findings
-        .iter()
-        .any(|f| f.severity == Severity::Error)
-    {
+    } else if outcome.findings.iter().any(|f| f.severity >= threshold) {
         EXIT_FINDINGS
     } else {
         EXIT_CLEAN
@@ -310,9 +331,44 @@ fn check(global: &GlobalArgs, args: &CheckArgs) -> anyhow::Result<ExitCode> {
     }
     let paths = relative_paths(&outcome.root, &args.paths)?;
     engine::filter_to_paths(&mut outcome, &paths);
+    if let (Some(base), Some(model)) = (&args.diff_base, &outcome.model) {
+        let (repo, _) = engine::open_repository(&global.repo)?;
+        let mut always_all: Vec<String> = model.config.path.iter().cloned().collect();
+        always_all.push(model.config.ruleset.clone());
+        always_all.push(".git-blame-ignore-revs".to_string());
+        if let Some(file) = &model.config.ignore_revs_file {
+            always_all.push(file.clone());
+        }
+        if let Some(changed) = crate::scope::changed_since(&repo, base, &always_all)? {
+            outcome
+                .findings
+                .retain(|f| f.path().is_some_and(|path| changed.contains(path)));
+        }
+    }
+    if let Some(file) = &args.write_baseline {
+        let count = crate::scope::write_baseline(file, &outcome)?;
+        eprintln!(
+            "note: recorded {count} findings in the baseline {}",
+            file.display()
+        );
+    }
+    if let Some(file) = &args.baseline {
+        let forgiven = crate::scope::apply_baseline(file, &mut outcome)?;
+        if forgiven > 0 {
+            eprintln!(
+                "note: {forgiven} findings recorded in the baseline {} are not reported",
+                file.display()
+            );
+        }
+    }
     print_notes(&outcome);
     print(&report::render(&outcome, args.format, style(global.color)))?;
-    Ok(ExitCode::from(exit_code(&outcome)))
+    let code = exit_code(&outcome, args.fail_on);
+    Ok(ExitCode::from(if args.exit_zero && code == EXIT_FINDINGS {
+        EXIT_CLEAN
+    } else {
+        code
+    }))
 }
 
 fn pages(global: &GlobalArgs, format: PagesFormat) -> anyhow::Result<ExitCode> {

@@ -47,6 +47,23 @@ struct RawConfig {
     #[serde(default)]
     ignore: Vec<Spanned<String>>,
     freshness: Option<RawFreshness>,
+    #[serde(default)]
+    overrides: Vec<RawOverride>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+struct RawOverride {
+    paths: Vec<Spanned<String>>,
+    #[serde(default)]
+    severity: SpannedMap<Spanned<String>>,
+}
+
+/// Severities for the findings in some paths: `overrides:` in the config.
+#[derive(Debug, Clone)]
+pub struct Override {
+    pub paths: GlobSet,
+    pub severity: HashMap<String, Severity>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -168,6 +185,8 @@ pub struct Config {
     /// ruleset's default path.
     pub pages: BTreeMap<String, PageLocation>,
     pub severity: HashMap<String, Severity>,
+    /// Per-path severities; the last matching override wins.
+    pub overrides: Vec<Override>,
     pub max_age: HashMap<String, u32>,
     pub ignore: GlobSet,
     /// `freshness.ignore-revs-file`: commits listed there are not changes.
@@ -192,6 +211,7 @@ impl Config {
             teams: Vec::new(),
             pages: BTreeMap::new(),
             severity: HashMap::new(),
+            overrides: Vec::new(),
             max_age: HashMap::new(),
             ignore: GlobSet::empty(),
             ignore_revs_file: None,
@@ -236,8 +256,19 @@ impl Config {
         Some(location.for_team(&team.dir))
     }
 
-    pub fn severity_for(&self, code: &str, default: Severity) -> Severity {
-        self.severity.get(code).copied().unwrap_or(default)
+    /// A finding's severity: the last override whose paths match, else the
+    /// config-wide `severity:`, else the rule's default.
+    pub fn severity_for(&self, code: &str, path: Option<&str>, default: Severity) -> Severity {
+        let overridden = path.and_then(|path| {
+            self.overrides
+                .iter()
+                .rev()
+                .filter(|o| o.paths.is_match(path))
+                .find_map(|o| o.severity.get(code).copied())
+        });
+        overridden
+            .or_else(|| self.severity.get(code).copied())
+            .unwrap_or(default)
     }
 }
 
@@ -416,31 +447,21 @@ pub fn load(path: &str, text: &Arc<str>, ruleset_kinds: Option<&[String]>) -> Lo
         });
     }
 
-    for (code, severity) in &raw.severity.0 {
-        let known = registry::by_code(&code.value).is_some();
-        if !known {
-            let hint = did_you_mean(&code.value, registry::RULES.iter().map(|r| r.meta.code))
-                .map_or_else(
-                    || "`handbook-lint rules` lists the codes".to_string(),
-                    |s| format!("did you mean `{s}`?"),
-                );
-            v.invalid(
-                code,
-                format!("unknown rule code `{}`", code.value),
-                Some(hint),
-            );
-            continue;
-        }
-        match Severity::parse(severity.value.trim()) {
-            Some(level) => {
-                config.severity.insert(code.value.clone(), level);
+    config.severity = v.severity_map(&raw.severity);
+    for raw_override in &raw.overrides {
+        let mut globs = GlobSetBuilder::new();
+        for pattern in &raw_override.paths {
+            match Glob::new(pattern.value.trim()) {
+                Ok(glob) => {
+                    globs.add(glob);
+                }
+                Err(error) => v.invalid(pattern, error.kind().to_string(), None),
             }
-            None => v.invalid(
-                severity,
-                format!("unknown severity `{}`", severity.value),
-                Some("use `error` or `warning`".to_string()),
-            ),
         }
+        config.overrides.push(Override {
+            paths: globs.build().unwrap_or_else(|_| GlobSet::empty()),
+            severity: v.severity_map(&raw_override.severity),
+        });
     }
 
     for (kind, age) in &raw.max_age.0 {
@@ -499,6 +520,38 @@ struct Validator<'a> {
 }
 
 impl Validator<'_> {
+    /// `{HB303: warning}`: rule codes (or names) to severities; unknown codes
+    /// and severities are reported and left out.
+    fn severity_map(&mut self, raw: &SpannedMap<Spanned<String>>) -> HashMap<String, Severity> {
+        let mut map = HashMap::new();
+        for (code, severity) in &raw.0 {
+            let Some(meta) = registry::by_code(&code.value) else {
+                let hint = did_you_mean(&code.value, registry::RULES.iter().map(|r| r.meta.code))
+                    .map_or_else(
+                        || "`handbook-lint rules` lists the codes".to_string(),
+                        |s| format!("did you mean `{s}`?"),
+                    );
+                self.invalid(
+                    code,
+                    format!("unknown rule code `{}`", code.value),
+                    Some(hint),
+                );
+                continue;
+            };
+            match Severity::parse(severity.value.trim()) {
+                Some(level) => {
+                    map.insert(meta.code.to_string(), level);
+                }
+                None => self.invalid(
+                    severity,
+                    format!("unknown severity `{}`", severity.value),
+                    Some("use `error` or `warning`".to_string()),
+                ),
+            }
+        }
+        map
+    }
+
     fn invalid<T>(&mut self, value: &Spanned<T>, message: String, help: Option<String>) {
         let mut finding = Finding::new(&rules::input::CONFIG_INVALID, message)
             .at(self.path, Some(span_of(self.text, value)));

@@ -776,7 +776,27 @@ pub fn run(options: &Options) -> anyhow::Result<Outcome> {
         team.retros.sort_by_key(|r| r.date);
     }
 
+    let codeowners = crate::codeowners::LOCATIONS.iter().find_map(|location| {
+        let path = root.join(location);
+        path.is_file()
+            .then(|| match discover::read_page(&root, &path, location) {
+                Ok(text) => {
+                    sources.insert((*location).to_string(), text.clone());
+                    Some(crate::codeowners::parse(
+                        &root,
+                        location,
+                        text,
+                        &mut findings,
+                    ))
+                }
+                Err(error) => {
+                    findings.push(error.finding(location));
+                    None
+                }
+            })?
+    });
     let model = Handbook {
+        codeowners,
         now: options.now,
         today,
         config,
@@ -789,10 +809,17 @@ pub fn run(options: &Options) -> anyhow::Result<Outcome> {
             check(&model, &mut findings);
         }
     }
+    let page_texts: Vec<(String, Arc<str>)> = model
+        .pages
+        .iter()
+        .map(|p| (p.path.clone(), p.text.clone()))
+        .collect();
+    crate::suppress::apply(&mut findings, &page_texts);
     for finding in &mut findings {
-        finding.severity = model
-            .config
-            .severity_for(finding.rule.code, finding.severity);
+        finding.severity =
+            model
+                .config
+                .severity_for(finding.rule.code, finding.path(), finding.severity);
     }
     findings.sort_by_key(Finding::sort_key);
     timings.mark("rules");

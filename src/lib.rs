@@ -8,6 +8,7 @@
 pub mod cache;
 pub mod calendar;
 pub mod cli;
+pub mod codeowners;
 pub mod config;
 pub mod demo;
 pub mod discover;
@@ -23,6 +24,8 @@ pub mod repo_builder;
 pub mod report;
 pub mod rules;
 pub mod ruleset;
+pub mod scope;
+pub mod suppress;
 pub mod time;
 pub mod trees;
 pub mod yaml;

@@ -243,6 +243,8 @@ pub struct Handbook {
     pub ruleset: Ruleset,
     pub pages: Vec<Page>,
     pub teams: Vec<TeamModel>,
+    /// The repository's CODEOWNERS, when it has one.
+    pub codeowners: Option<crate::codeowners::CodeOwners>,
 }
 
 impl Handbook {

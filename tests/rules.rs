@@ -785,3 +785,185 @@ fn hb004_passes_on_a_detached_head() {
     git(f.path(), &["checkout", "--quiet", "--detach", head.trim()]);
     assert_only(&f, &[]);
 }
+
+// HB006 suppression-invalid / HB007 suppression-unused
+
+#[test]
+fn hb006_fails_for_an_unknown_code_in_a_suppression() {
+    let items = "<!-- handbook-lint-disable-next-line HB3O2 -->\n- [x] @alice done";
+    let f = build(&Handbook {
+        items: items.to_string(),
+        ..Handbook::default()
+    });
+    let (report, code) = f.check_json(NOW);
+    assert!(codes(&report).contains(&"HB006".to_string()), "{report:#}");
+    assert_eq!(code, 1);
+    insta::assert_snapshot!(lines_of(&f, "HB006"));
+}
+
+#[test]
+fn hb006_passes_for_codes_and_names() {
+    let items = "<!-- handbook-lint-disable-next-line HB302, action-item-overdue -->\n- [ ] nobody (due 2026-01-01)";
+    let f = build(&Handbook {
+        items: items.to_string(),
+        ..Handbook::default()
+    });
+    assert_only(&f, &[]);
+}
+
+#[test]
+fn hb007_fails_for_a_suppression_with_nothing_to_suppress() {
+    let items = "<!-- handbook-lint-disable-next-line HB302 -->\n- [x] @alice done";
+    let f = build(&Handbook {
+        items: items.to_string(),
+        ..Handbook::default()
+    });
+    let (report, code) = f.check_json(NOW);
+    assert_eq!(codes(&report), ["HB007"; 4]);
+    assert_eq!(code, 0, "a warning does not fail the check");
+    assert_eq!(report["findings"][0]["severity"], "warning");
+    assert_eq!(
+        report["findings"].as_array().map(Vec::len),
+        Some(4),
+        "one per retro"
+    );
+    insta::assert_snapshot!(lines_of(&f, "HB007"));
+}
+
+#[test]
+fn hb007_passes_when_regions_and_file_suppressions_are_used() {
+    // A region from -disable to -enable, and an item after it reported.
+    let items = "<!-- handbook-lint-disable HB302 -->\n- [ ] nobody\n<!-- handbook-lint-enable HB302 -->\n\n- [x] @alice done";
+    let f = build(&Handbook {
+        items: items.to_string(),
+        retros: vec![4],
+        ..Handbook::default()
+    });
+    let (report, _) = f.check_json(NOW);
+    let found = codes(&report);
+    assert!(
+        !found.contains(&"HB302".to_string()) && !found.contains(&"HB007".to_string()),
+        "{report:#}"
+    );
+    let items = "<!-- handbook-lint-disable HB302 -->\n<!-- handbook-lint-enable HB302 -->\n\n- [ ] after the region";
+    let f = build(&Handbook {
+        items: items.to_string(),
+        retros: vec![4],
+        ..Handbook::default()
+    });
+    let (report, _) = f.check_json(NOW);
+    let found = codes(&report);
+    assert!(
+        found.contains(&"HB302".to_string()) && found.contains(&"HB007".to_string()),
+        "{report:#}"
+    );
+    // A whole-file suppression on the stale goals page.
+    let f = build(&Handbook {
+        goals: Some(goals("Kicked off.").replace(
+            "# Search goals",
+            "<!-- handbook-lint-disable-file HB102 -->\n# Search goals",
+        )),
+        goals_updates: vec![1],
+        ..Handbook::default()
+    });
+    let (report, _) = f.check_json(NOW);
+    assert!(!codes(&report).contains(&"HB102".to_string()), "{report:#}");
+}
+
+// HB403 required-page-unowned / HB404 codeowners-role-mismatch, and HB402
+// through CODEOWNERS
+
+#[test]
+fn hb403_fails_when_codeowners_does_not_cover_the_goals_page() {
+    let f = build(&Handbook {
+        extra: vec![(
+            "2026-01-06T09:00:00Z",
+            write(
+                ".github/CODEOWNERS",
+                "/hb/search/index.md @bob\n/hb/search/retros/ @bob\n",
+            ),
+        )],
+        ..Handbook::default()
+    });
+    let report = assert_only(&f, &["HB403"]);
+    assert_eq!(report["findings"][0]["path"], GOALS);
+    assert!(
+        report["findings"][0]["help"]
+            .as_str()
+            .is_some_and(|h| h.contains("/hb/search/goals.md @alice"))
+    );
+    insta::assert_snapshot!(lines_of(&f, "HB403"));
+}
+
+#[test]
+fn hb403_passes_when_a_directory_line_covers_every_page() {
+    let f = build(&Handbook {
+        extra: vec![(
+            "2026-01-06T09:00:00Z",
+            write("CODEOWNERS", "# the search team\n/hb/search/ @alice @bob\n"),
+        )],
+        ..Handbook::default()
+    });
+    assert_only(&f, &[]);
+}
+
+#[test]
+fn hb404_fails_when_codeowners_names_the_former_pm() {
+    let codeowners = "/hb/search/ @bob\n/hb/search/goals.md @carol\n";
+    let f = build(&Handbook {
+        extra: vec![("2026-01-06T09:00:00Z", write("CODEOWNERS", codeowners))],
+        ..Handbook::default()
+    });
+    let report = assert_only(&f, &["HB404"]);
+    assert_eq!(
+        report["findings"][0]["message"],
+        "CODEOWNERS gives the goals page `hb/search/goals.md` to @carol, not to the team's PM `alice`"
+    );
+    insta::assert_snapshot!(lines_of(&f, "HB404"));
+}
+
+#[test]
+fn hb404_passes_when_the_pm_is_among_the_code_owners() {
+    let f = build(&Handbook {
+        extra: vec![(
+            "2026-01-06T09:00:00Z",
+            write(
+                "CODEOWNERS",
+                "/hb/search/ @bob\n/hb/search/goals.md @carol @alice\n",
+            ),
+        )],
+        ..Handbook::default()
+    });
+    assert_only(&f, &[]);
+}
+
+#[test]
+fn hb402_uses_codeowners_for_a_page_without_an_owner() {
+    let f = build(&Handbook {
+        goals: Some(goals("Kicked off.").replace("---\nowner: alice\n---\n", "")),
+        extra: vec![(
+            "2026-01-06T09:00:00Z",
+            write("CODEOWNERS", "/hb/search/ @bob\n"),
+        )],
+        ..Handbook::default()
+    });
+    let report = assert_only(&f, &["HB402"]);
+    assert_eq!(
+        report["findings"][0]["message"],
+        "the goals page of team `search` is owned (per CODEOWNERS) by @bob, but the team's PM is `alice`"
+    );
+}
+
+#[test]
+fn a_malformed_codeowners_line_is_reported_and_the_rest_is_used() {
+    let f = build(&Handbook {
+        extra: vec![(
+            "2026-01-06T09:00:00Z",
+            write("CODEOWNERS", "/hb/search/ alice\n/hb/search/ @alice @bob\n"),
+        )],
+        ..Handbook::default()
+    });
+    let report = assert_only(&f, &["HB001"]);
+    assert_eq!(report["findings"][0]["path"], "CODEOWNERS");
+    assert_eq!(report["findings"][0]["line"], 1);
+}

@@ -25,6 +25,14 @@ pub static RULES: &[Rule] = &[
         check: None,
     },
     Rule {
+        meta: &input::SUPPRESSION_INVALID,
+        check: None,
+    },
+    Rule {
+        meta: &input::SUPPRESSION_UNUSED,
+        check: None,
+    },
+    Rule {
         meta: &goals::GOALS_MISSING,
         check: Some(goals::check_missing),
     },
@@ -75,6 +83,14 @@ pub static RULES: &[Rule] = &[
     Rule {
         meta: &ownership::OWNER_ROLE_MISMATCH,
         check: Some(ownership::check_owner_role_mismatch),
+    },
+    Rule {
+        meta: &ownership::REQUIRED_PAGE_UNOWNED,
+        check: Some(ownership::check_required_page_unowned),
+    },
+    Rule {
+        meta: &ownership::CODEOWNERS_ROLE_MISMATCH,
+        check: Some(ownership::check_codeowners_role_mismatch),
     },
 ];
 

@@ -1,8 +1,41 @@
 //! HB4xx: who is accountable. Every team needs a PM and an EM, and each page
 //! is owned by the person in the role the ruleset makes responsible for it.
 
+mod codeowners_role_mismatch;
 mod owner_role_mismatch;
+mod required_page_unowned;
 mod team_role_vacant;
 
+pub use codeowners_role_mismatch::{
+    CODEOWNERS_ROLE_MISMATCH, check as check_codeowners_role_mismatch,
+};
 pub use owner_role_mismatch::{OWNER_ROLE_MISMATCH, check as check_owner_role_mismatch};
+pub use required_page_unowned::{REQUIRED_PAGE_UNOWNED, check as check_required_page_unowned};
 pub use team_role_vacant::{TEAM_ROLE_VACANT, check as check_team_role_vacant};
+
+use std::collections::HashSet;
+
+use crate::model::{Handbook, TeamModel};
+use crate::ruleset::RETROSPECTIVES;
+
+/// A team's pages with their kind and the role responsible for them, each
+/// (page, role) once: a page holding two sections is judged once per role.
+pub(crate) fn owned_pages<'a>(
+    model: &'a Handbook,
+    team: &'a TeamModel,
+) -> Vec<(usize, &'a str, &'a str)> {
+    let mut owned: Vec<(usize, &str)> = team
+        .slots
+        .iter()
+        .filter_map(|(kind, slot)| Some((slot.page()?, kind.as_str())))
+        .collect();
+    owned.extend(team.retros.iter().map(|r| (r.page, RETROSPECTIVES)));
+    let mut seen = HashSet::new();
+    owned
+        .into_iter()
+        .filter_map(|(page, kind)| {
+            let role = model.ruleset.pages.get(kind)?.maintained_by.as_str();
+            seen.insert((page, role)).then_some((page, kind, role))
+        })
+        .collect()
+}

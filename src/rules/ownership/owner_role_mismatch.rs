@@ -1,9 +1,6 @@
-use std::collections::HashSet;
-
 use crate::finding::Finding;
-use crate::model::Handbook;
-use crate::rules::{configured_teams, kind_label};
-use crate::ruleset::RETROSPECTIVES;
+use crate::model::{Handbook, page_head_span};
+use crate::rules::{configured_teams, kind_label, ownership::owned_pages};
 
 crate::declare_rule! {
     /// ## What it checks
@@ -11,7 +8,9 @@ crate::declare_rule! {
     /// `@handles`) is the person the team config holds in the role the ruleset
     /// makes responsible for that page kind: goals and roadmap → PM;
     /// iteration-planning and iteration-execution process → EM;
-    /// retrospectives → EM.
+    /// retrospectives → EM. A page without an `owner` is owned by its
+    /// CODEOWNERS line, when there is one: then the person in the role must
+    /// be among its code owners.
     ///
     /// ## Why it matters
     /// The expectations say which role proactively keeps which page current.
@@ -29,45 +28,25 @@ crate::declare_rule! {
 
 pub fn check(model: &Handbook, findings: &mut Vec<Finding>) {
     for team in configured_teams(model) {
-        let mut owned: Vec<(usize, &str)> = team
-            .slots
-            .iter()
-            .filter_map(|(kind, slot)| Some((slot.page()?, kind.as_str())))
-            .collect();
-        owned.extend(team.retros.iter().map(|r| (r.page, RETROSPECTIVES)));
-        // A page holding two sections (planning and execution) is judged
-        // once per role.
-        let mut seen = HashSet::new();
-        for (page_index, kind) in owned {
-            let Some(page_kind) = model.ruleset.pages.get(kind) else {
-                continue;
-            };
-            let role = page_kind.maintained_by.as_str();
-            if !seen.insert((page_index, role)) {
-                continue;
-            }
+        for (page_index, kind, role) in owned_pages(model, team) {
             let page = &model.pages[page_index];
-            let Some(owner) = &page.doc.front.owner else {
-                continue;
-            };
-            let Some(person) = model.config.resolve_person(&owner.value) else {
-                continue; // HB003
-            };
             let Some(expected) = team.roles.get(role) else {
                 continue; // HB401
             };
-            if &person.id == expected {
-                continue;
-            }
             let role_upper = role.to_uppercase();
-            findings.push(
+            let what = kind_label(kind);
+            let finding = if let Some(owner) = &page.doc.front.owner {
+                let Some(person) = model.config.resolve_person(&owner.value) else {
+                    continue; // HB003
+                };
+                if &person.id == expected {
+                    continue;
+                }
                 Finding::new(
                     &OWNER_ROLE_MISMATCH,
                     format!(
-                        "the {} of team `{}` is owned by `{}`, but the team's {role_upper} is `{expected}`",
-                        kind_label(kind),
-                        team.name,
-                        person.id
+                        "the {what} of team `{}` is owned by `{}`, but the team's {role_upper} is `{expected}`",
+                        team.name, person.id
                     ),
                 )
                 .at(page.path.clone(), Some(owner.span.clone()))
@@ -76,8 +55,43 @@ pub fn check(model: &Handbook, findings: &mut Vec<Finding>) {
                     "set `owner: {expected}`; if the team's {role_upper} changed to `{}`, update `{role}:` in handbook-lint.yaml instead",
                     person.id
                 ))
-                .why(model.ruleset.page_quote(kind))
-                .team(team.name.clone()),
+            } else {
+                // No owner in the front matter: CODEOWNERS says who owns it.
+                let Some(codeowners) = &model.codeowners else {
+                    continue;
+                };
+                let Some(owners) = codeowners.owners_of(&page.path) else {
+                    continue; // HB403 for required pages
+                };
+                let includes = owners.iter().any(|o| {
+                    model
+                        .config
+                        .resolve_person(o)
+                        .is_some_and(|p| &p.id == expected)
+                });
+                if includes {
+                    continue;
+                }
+                Finding::new(
+                    &OWNER_ROLE_MISMATCH,
+                    format!(
+                        "the {what} of team `{}` is owned (per {}) by {}, but the team's {role_upper} is `{expected}`",
+                        team.name,
+                        codeowners.path,
+                        owners.join(", ")
+                    ),
+                )
+                .at(page.path.clone(), Some(page_head_span(page)))
+                .label(format!("not the {role_upper}"))
+                .help(format!(
+                    "give the page to `{expected}` in {}, or set `owner: {expected}` in its front matter",
+                    codeowners.path
+                ))
+            };
+            findings.push(
+                finding
+                    .why(model.ruleset.page_quote(kind))
+                    .team(team.name.clone()),
             );
         }
     }
