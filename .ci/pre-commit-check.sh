@@ -27,7 +27,7 @@ people:
   alice: { handles: ['@alice'] }
   bob: { handles: ['@bob'] }
 teams:
-  search: { dir: hb/search, pm: alice, em: bob }
+  search: { dir: hb/search, pm: alice, em: bob, since: 2026-02-16 }
 YAML
 cat > hb/search/goals.md <<'MD'
 ---
@@ -72,31 +72,11 @@ run_hook() {
   "$precommit" try-repo "$checkout" handbook-lint --verbose > "$work/out.txt" 2>&1
 }
 
-# 1. A retro with owned action items, and the stale goals page updated in
-#    the same commit: the hook passes.
-cat > hb/search/retros/2026-03-02.md <<'MD'
----
-owner: bob
-date: 2026-03-02
----
-# Retro
-
-## Action items
-
-- [x] @alice add the latency milestone to the goals page
-MD
-printf -- '- Iteration 4: latency milestone added.\n' >> hb/search/goals.md
-git add -A
-if ! run_hook; then
-  cat "$work/out.txt"
-  echo "pre-commit: the clean commit was blocked" >&2
-  exit 1
-fi
-grep -q "handbook-lint.*Passed" "$work/out.txt" || { cat "$work/out.txt"; echo "pre-commit: no Passed line" >&2; exit 1; }
-git commit --quiet --no-verify -m "Retro and goals"
-echo "pre-commit: a clean commit passes"
-
-# 2. A retro with an action item nobody owns: blocked, with the line shown.
+# 1. The config changes (every verdict may change, so everything is
+#    reported) and a retro with an action item nobody owns is added: blocked,
+#    with both lines shown — the stale goals page and the unowned item.
+printf "  carol: { handles: ['@carol'] }\n" > people.tmp
+sed -i "/^people:/r people.tmp" handbook-lint.yaml && rm people.tmp
 cat > hb/search/retros/2026-03-03.md <<'MD'
 ---
 owner: bob
@@ -114,5 +94,20 @@ if run_hook; then
   echo "pre-commit: the commit with an unowned action item was not blocked" >&2
   exit 1
 fi
-grep -q "hb/search/retros/2026-03-03.md:9:1: HB302" "$work/out.txt" || { cat "$work/out.txt"; echo "pre-commit: HB302 with its line was not shown" >&2; exit 1; }
-echo "pre-commit: a commit with an unowned action item is blocked at hb/search/retros/2026-03-03.md:9"
+for expected in "hb/search/retros/2026-03-03.md:9:1: HB302" "hb/search/goals.md:4:1: HB102"; do
+  grep -q "$expected" "$work/out.txt" || { cat "$work/out.txt"; echo "pre-commit: \`$expected\` was not shown" >&2; exit 1; }
+done
+echo "pre-commit: blocked, showing hb/search/retros/2026-03-03.md:9 (HB302) and hb/search/goals.md:4 (HB102)"
+
+# 2. The action item gets its owner and the stale goals page its progress
+#    update, both staged: the hook turns green.
+sed -i 's/- \[ \] write down/- [ ] @bob write down/' hb/search/retros/2026-03-03.md
+printf -- '- Iteration 4: release checklist planned.\n' >> hb/search/goals.md
+git add -A
+if ! run_hook; then
+  cat "$work/out.txt"
+  echo "pre-commit: the fixed commit was blocked" >&2
+  exit 1
+fi
+grep -q "handbook-lint.*Passed" "$work/out.txt" || { cat "$work/out.txt"; echo "pre-commit: no Passed line" >&2; exit 1; }
+echo "pre-commit: staging the goals update and the owner turns the hook green"

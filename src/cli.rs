@@ -322,28 +322,17 @@ fn check(global: &GlobalArgs, args: &CheckArgs) -> anyhow::Result<ExitCode> {
     let options = options(global, args.format == Format::Human, args.staged)?;
     let mut outcome = engine::run(&options)?;
     report_walk(global, &outcome);
-    if let Some(staged) = &outcome.staged {
+    if let Some(staged) = outcome.staged.clone() {
         // Nobody is blocked for another team's stale page: only what this
         // commit touches is reported.
-        outcome
-            .findings
-            .retain(|f| f.path().is_some_and(|path| staged.contains(path)));
+        crate::scope::keep_changed(&mut outcome, &staged);
     }
     let paths = relative_paths(&outcome.root, &args.paths)?;
     engine::filter_to_paths(&mut outcome, &paths);
-    if let (Some(base), Some(model)) = (&args.diff_base, &outcome.model) {
+    if let Some(base) = &args.diff_base {
         let (repo, _) = engine::open_repository(&global.repo)?;
-        let mut always_all: Vec<String> = model.config.path.iter().cloned().collect();
-        always_all.push(model.config.ruleset.clone());
-        always_all.push(".git-blame-ignore-revs".to_string());
-        if let Some(file) = &model.config.ignore_revs_file {
-            always_all.push(file.clone());
-        }
-        if let Some(changed) = crate::scope::changed_since(&repo, base, &always_all)? {
-            outcome
-                .findings
-                .retain(|f| f.path().is_some_and(|path| changed.contains(path)));
-        }
+        let changed = crate::scope::changed_since(&repo, base)?;
+        crate::scope::keep_changed(&mut outcome, &changed);
     }
     if let Some(file) = &args.write_baseline {
         let count = crate::scope::write_baseline(file, &outcome)?;

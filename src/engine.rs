@@ -681,13 +681,17 @@ pub fn run(options: &Options) -> anyhow::Result<Outcome> {
         progress.finish();
         walked
     } else {
-        findings.push(
-            Finding::new(
-                &rules::input::HISTORY_UNAVAILABLE,
-                "the repository has no commits yet, so no page's age can be known",
-            )
-            .help("commit the handbook, then run handbook-lint again"),
-        );
+        // A first commit being made (--staged) is the history: nothing is
+        // missing from it.
+        if !options.staged {
+            findings.push(
+                Finding::new(
+                    &rules::input::HISTORY_UNAVAILABLE,
+                    "the repository has no commits yet, so no page's age can be known",
+                )
+                .help("commit the handbook, then run handbook-lint again"),
+            );
+        }
         let reason = "the repository has no commits".to_string();
         (
             queries

@@ -13,13 +13,8 @@ use crate::engine::Outcome;
 use crate::formats::fingerprint;
 
 /// The files changed since the merge-base of HEAD and `base`: what a pull
-/// request changes. `None` means everything is in scope, because the config,
-/// the ruleset or the ignore-revs file changed (every verdict may differ).
-pub fn changed_since(
-    repo: &Repository,
-    base: &str,
-    always_all: &[String],
-) -> anyhow::Result<Option<BTreeSet<String>>> {
+/// request changes.
+pub fn changed_since(repo: &Repository, base: &str) -> anyhow::Result<BTreeSet<String>> {
     let base_commit = repo
         .revparse_single(base)
         .and_then(|object| object.peel_to_commit())
@@ -47,10 +42,25 @@ pub fn changed_since(
             }
         }
     }
-    if changed.iter().any(|path| always_all.contains(path)) {
-        return Ok(None);
+    Ok(changed)
+}
+
+/// Keeps the findings on `changed` files — unless the change touches what
+/// every verdict depends on (the config, the ruleset, the ignore-revs
+/// file), in which case everything is reported.
+pub fn keep_changed(outcome: &mut Outcome, changed: &BTreeSet<String>) {
+    if let Some(model) = &outcome.model {
+        let mut verdict_files: Vec<&str> =
+            vec![model.config.ruleset.as_str(), ".git-blame-ignore-revs"];
+        verdict_files.extend(model.config.path.as_deref());
+        verdict_files.extend(model.config.ignore_revs_file.as_deref());
+        if verdict_files.iter().any(|file| changed.contains(*file)) {
+            return;
+        }
     }
-    Ok(Some(changed))
+    outcome
+        .findings
+        .retain(|f| f.path().is_some_and(|path| changed.contains(path)));
 }
 
 const BASELINE_FORMAT: u32 = 1;

@@ -184,3 +184,24 @@ fn the_first_commit_of_a_new_handbook_is_not_blocked() {
     let (out, code) = staged(&f);
     assert_eq!((out.as_str(), code), ("", 0));
 }
+
+/// Staging the config changes every verdict, so everything is reported;
+/// staging the goals update with it turns the hook green.
+#[test]
+fn a_staged_config_reports_everything_until_the_goals_page_is_updated_too() {
+    let f = stale_team();
+    // The team adopted the process with iteration 4: its retros are complete.
+    let config =
+        format!("{CONFIG}    since: 2026-02-16\nmax-age: {{ iteration-planning: 300d }}\n");
+    stage(&f, "handbook-lint.yaml", &config);
+    let (out, code) = staged(&f);
+    assert!(out.contains("hb/search/goals.md:4:1: HB102"), "{out}");
+    assert_eq!(code, 1);
+    stage(
+        &f,
+        GOALS,
+        &goals("Kicked off.\n- Iteration 4: shipped search v2."),
+    );
+    let (out, code) = staged(&f);
+    assert_eq!((out.as_str(), code), ("", 0));
+}
