@@ -7,17 +7,7 @@ use common::*;
 const NOW: &str = "2026-03-05T12:00:00Z";
 
 fn small_handbook() -> Fixture {
-    let f = Fixture::new();
-    f.commit(
-        "2026-01-05T09:00:00Z",
-        "start",
-        &[
-            write("handbook-lint.yaml", CONFIG),
-            write("hb/search/goals.md", &goals("Kicked off.")),
-            write("hb/search/index.md", &index("Mondays.", "Fridays.")),
-        ],
-    );
-    f
+    one_team("", &[])
 }
 
 /// Every file in the repository, `.git` included, with its contents, but

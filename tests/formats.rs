@@ -14,13 +14,9 @@ const NOW: &str = "2026-03-05T12:00:00Z";
 /// A handbook with findings of several kinds: a stale goals page, a retro
 /// with an unowned item whose text needs escaping, a missing process page.
 fn handbook() -> Fixture {
-    let f = Fixture::new();
-    f.commit(
-        "2026-01-05T09:00:00Z",
-        "start",
+    one_team(
+        "",
         &[
-            write("handbook-lint.yaml", CONFIG),
-            write("hb/search/goals.md", &goals("Kicked off.")),
             write(
                 "hb/search/index.md",
                 "---\nowner: bob\n---\n# Search\n\n## Planning\n\nMondays.\n",
@@ -33,8 +29,7 @@ fn handbook() -> Fixture {
                 ),
             ),
         ],
-    );
-    f
+    )
 }
 
 fn output(f: &Fixture, format: &str) -> (String, i32) {
@@ -251,16 +246,7 @@ fn junit_is_well_formed_xml_with_a_failure_per_error() {
     insta::assert_snapshot!(text);
 
     // Clean: one passing case, so dashboards show the check ran.
-    let clean_handbook = Fixture::new();
-    clean_handbook.commit(
-        "2026-01-05T09:00:00Z",
-        "start",
-        &[
-            write("handbook-lint.yaml", CONFIG),
-            write("hb/search/goals.md", &goals("x")),
-            write("hb/search/index.md", &index("a", "b")),
-        ],
-    );
+    let clean_handbook = one_team("", &[]);
     let clean = clean_handbook
         .run(&["check", "--format", "junit", "--now", "2026-01-10"])
         .stdout;

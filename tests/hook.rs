@@ -11,20 +11,7 @@ use common::*;
 const NOW: &str = "2026-03-05T12:00:00Z";
 
 fn handbook() -> Fixture {
-    let f = Fixture::new();
-    f.commit(
-        "2026-01-05T09:00:00Z",
-        "start",
-        &[
-            write(
-                "handbook-lint.yaml",
-                &format!("{CONFIG}    since: 2026-03-05\n"),
-            ),
-            write("hb/search/goals.md", &goals("x")),
-            write("hb/search/index.md", &index("a", "b")),
-        ],
-    );
-    f
+    one_team("    since: 2026-03-05\n", &[])
 }
 
 /// `git commit` with the hook in force, at the fixed time.
@@ -45,12 +32,6 @@ fn git_commit(dir: &Path, message: &str) -> std::process::Output {
         .env("HANDBOOK_LINT_NOW", NOW)
         .output()
         .expect("git commit")
-}
-
-fn stage(f: &Fixture, path: &str, text: &str) {
-    std::fs::create_dir_all(f.path().join(path).parent().expect("parent")).expect("mkdir");
-    std::fs::write(f.path().join(path), text).expect("write");
-    git(f.path(), &["add", path]);
 }
 
 #[test]

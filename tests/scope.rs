@@ -9,24 +9,13 @@ const NOW: &str = "2026-03-05T12:00:00Z";
 
 /// Stale goals (HB102), a retro with an unowned item (HB302).
 fn handbook() -> Fixture {
-    let f = Fixture::new();
-    f.commit(
-        "2026-01-05T09:00:00Z",
-        "start",
-        &[
-            write(
-                "handbook-lint.yaml",
-                &format!("{CONFIG}    since: 2026-02-16\n"),
-            ),
-            write("hb/search/goals.md", &goals("Kicked off.")),
-            write("hb/search/index.md", &index("a", "b")),
-            write(
-                "hb/search/retros/2026-03-02.md",
-                &retro("2026-03-02", "- [ ] nobody"),
-            ),
-        ],
-    );
-    f
+    one_team(
+        "    since: 2026-02-16\n",
+        &[write(
+            "hb/search/retros/2026-03-02.md",
+            &retro("2026-03-02", "- [ ] nobody"),
+        )],
+    )
 }
 
 fn codes(out: &str) -> Vec<String> {

@@ -34,11 +34,6 @@ fn staged(f: &Fixture) -> (String, i32) {
     (out.stdout, out.code)
 }
 
-fn stage(f: &Fixture, path: &str, text: &str) {
-    std::fs::write(f.path().join(path), text).expect("write");
-    git(f.path(), &["add", path]);
-}
-
 #[test]
 fn only_findings_on_staged_files_are_reported() {
     let f = stale_team();

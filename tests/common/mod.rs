@@ -54,6 +54,43 @@ pub fn retro(date: &str, items: &str) -> String {
     format!("---\nowner: bob\ndate: {date}\n---\n# Retro {date}\n\n## Action items\n\n{items}\n")
 }
 
+/// A one-team handbook committed on 2026-01-05: `CONFIG` followed by
+/// `config_tail` (lines for the `search` team, or more keys), a complete goals
+/// page, an index page with both process sections, and `more` files (which
+/// replace those when they share a path).
+pub fn one_team(config_tail: &str, more: &[Edit]) -> Fixture {
+    let f = Fixture::new();
+    let given = |path: &str| {
+        more.iter()
+            .any(|e| matches!(e, Edit::Write(p, _) if p == path))
+    };
+    let mut edits = vec![write(
+        "handbook-lint.yaml",
+        &format!("{CONFIG}{config_tail}"),
+    )];
+    for (path, text) in [
+        ("hb/search/goals.md", goals("Kicked off.")),
+        ("hb/search/index.md", index("Mondays.", "Fridays.")),
+    ] {
+        if !given(path) {
+            edits.push(write(path, &text));
+        }
+    }
+    edits.extend_from_slice(more);
+    f.commit("2026-01-05T09:00:00Z", "start", &edits);
+    f
+}
+
+/// Writes a file in the working tree (making its directory) and stages it.
+pub fn stage(f: &Fixture, path: &str, text: &str) {
+    let full = f.path().join(path);
+    if let Some(dir) = full.parent() {
+        std::fs::create_dir_all(dir).expect("mkdir");
+    }
+    std::fs::write(&full, text).expect("write");
+    git(f.path(), &["add", path]);
+}
+
 pub struct Output {
     pub stdout: String,
     pub stderr: String,

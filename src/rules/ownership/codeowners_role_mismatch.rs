@@ -1,6 +1,9 @@
 use crate::finding::Finding;
 use crate::model::{Handbook, page_head_span};
-use crate::rules::{configured_teams, kind_label, ownership::owned_pages};
+use crate::rules::{
+    configured_teams, kind_label,
+    ownership::{owned_pages, owners_include},
+};
 
 crate::declare_rule! {
     /// ## What it checks
@@ -39,13 +42,7 @@ pub fn check(model: &Handbook, findings: &mut Vec<Finding>) {
             let Some(owners) = codeowners.owners_of(&page.path) else {
                 continue;
             };
-            let includes = owners.iter().any(|o| {
-                model
-                    .config
-                    .resolve_person(o)
-                    .is_some_and(|p| &p.id == expected)
-            });
-            if includes {
+            if owners_include(model, &owners, expected) {
                 continue;
             }
             findings.push(

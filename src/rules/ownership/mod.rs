@@ -39,3 +39,13 @@ pub(crate) fn owned_pages<'a>(
         })
         .collect()
 }
+
+/// Whether any of a page's code owners is the person `expected`.
+pub(crate) fn owners_include(model: &Handbook, owners: &[String], expected: &str) -> bool {
+    owners.iter().any(|owner| {
+        model
+            .config
+            .resolve_person(owner)
+            .is_some_and(|p| p.id == expected)
+    })
+}
