@@ -148,7 +148,7 @@ fn assert_only(f: &Fixture, expected: &[&str]) -> Value {
     report
 }
 
-/// The date and short commit in "last updated 2026-02-04 (commit 1a2b3c4)".
+/// The date and short commit in "last updated 2026-02-04 in commit 1a2b3c4".
 fn reported_change(message: &str) -> (String, String) {
     let rest = message
         .split("last updated ")
@@ -156,7 +156,7 @@ fn reported_change(message: &str) -> (String, String) {
         .expect("a last-updated date");
     let date = rest[..10].to_string();
     let commit = rest
-        .split("(commit ")
+        .split(" in commit ")
         .nth(1)
         .map(|c| c[..7].to_string())
         .unwrap_or_default();
@@ -380,7 +380,7 @@ fn hb202_fails_when_the_planning_section_is_older_than_its_max_age() {
         .unwrap_or_default();
     assert_change_matches(message, oracle_section_change(f.path(), INDEX, "planning"));
     assert!(
-        message.contains("59 days ago; the limit is 30"),
+        message.contains("59 days ago (the limit is 30)"),
         "{message}"
     );
     insta::assert_snapshot!(lines_of(&f, "HB202"));

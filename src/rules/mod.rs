@@ -176,7 +176,7 @@ pub(crate) fn report_stale(
             Finding::new(
                 rule,
                 format!(
-                    "the {} {target} was last updated {} ({age_days} days ago; the limit is {max_age})",
+                    "the {} {target} was last updated {}, {age_days} days ago (the limit is {max_age})",
                     kind_label(kind),
                     describe_stamp(&stamp),
                 ),
@@ -193,16 +193,16 @@ pub(crate) fn report_stale(
     }
 }
 
-/// "2026-03-02 (commit 1a2b3c4)", "2026-03-02 (reviewed stamp)".
+/// "2026-03-02 in commit 1a2b3c4", "2026-03-02 by its reviewed: stamp".
 pub(crate) fn describe_stamp(stamp: &crate::model::Stamp) -> String {
     let day = day_of(stamp.time);
     match &stamp.source {
         crate::model::Source::Git { commit } => {
-            format!("{day} (commit {})", commit.get(..7).unwrap_or(commit))
+            format!("{day} in commit {}", commit.get(..7).unwrap_or(commit))
         }
-        crate::model::Source::Reviewed => format!("{day} (reviewed: stamp)"),
-        crate::model::Source::WorkingTree => format!("{} (uncommitted)", rfc3339(stamp.time)),
-        crate::model::Source::Staged => format!("{} (staged)", rfc3339(stamp.time)),
+        crate::model::Source::Reviewed => format!("{day} by its reviewed: stamp"),
+        crate::model::Source::WorkingTree => format!("{}, not committed yet", rfc3339(stamp.time)),
+        crate::model::Source::Staged => format!("{}, staged now", rfc3339(stamp.time)),
     }
 }
 
