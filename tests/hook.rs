@@ -4,7 +4,6 @@
 mod common;
 
 use std::path::Path;
-use std::process::Command;
 
 use common::*;
 
@@ -16,22 +15,11 @@ fn handbook() -> Fixture {
 
 /// `git commit` with the hook in force, at the fixed time.
 fn git_commit(dir: &Path, message: &str) -> std::process::Output {
-    Command::new("git")
-        .arg("-C")
-        .arg(dir)
-        .args([
-            "-c",
-            "user.name=T",
-            "-c",
-            "user.email=t@example.com",
-            "commit",
-            "--quiet",
-            "-m",
-            message,
-        ])
-        .env("HANDBOOK_LINT_NOW", NOW)
-        .output()
-        .expect("git commit")
+    git_output(
+        dir,
+        &["commit", "--quiet", "-m", message],
+        &[("HANDBOOK_LINT_NOW", NOW)],
+    )
 }
 
 #[test]

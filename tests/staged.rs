@@ -122,38 +122,13 @@ fn an_index_with_conflicts_is_an_error_naming_them() {
     git(f.path(), &["checkout", "--quiet", "-b", "side"]);
     stage(&f, GOALS, &goals("side"));
     let commit = |message: &str| {
-        git(
-            f.path(),
-            &[
-                "-c",
-                "user.name=T",
-                "-c",
-                "user.email=t@example.com",
-                "commit",
-                "--quiet",
-                "-m",
-                message,
-            ],
-        );
+        git(f.path(), &["commit", "--quiet", "-m", message]);
     };
     commit("side");
     git(f.path(), &["checkout", "--quiet", "main"]);
     stage(&f, GOALS, &goals("main"));
     commit("main");
-    let merge = std::process::Command::new("git")
-        .arg("-C")
-        .arg(f.path())
-        .args([
-            "-c",
-            "user.name=T",
-            "-c",
-            "user.email=t@example.com",
-            "merge",
-            "--quiet",
-            "side",
-        ])
-        .output()
-        .expect("git merge");
+    let merge = git_output(f.path(), &["merge", "--quiet", "side"], &[]);
     assert!(!merge.status.success(), "the merge conflicts");
     let out = f.run(&["check", "--staged", "--now", NOW]);
     assert_eq!(out.code, 2, "{}", out.stdout);

@@ -182,16 +182,29 @@ pub fn run_in(dir: &Path, args: &[&str]) -> Output {
     }
 }
 
-/// Runs the `git` CLI in `dir` and returns its standard output.
-pub fn git(dir: &Path, args: &[&str]) -> String {
-    let output = Command::new("git")
+/// Runs the `git` CLI in `dir` as a test identity, without the machine's
+/// git config, with `env` added; the caller judges the outcome.
+pub fn git_output(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> std::process::Output {
+    Command::new("git")
         .arg("-C")
         .arg(dir)
+        .args([
+            "-c",
+            "user.name=Tester",
+            "-c",
+            "user.email=tester@example.com",
+        ])
         .args(args)
         .env("GIT_CONFIG_NOSYSTEM", "1")
         .env("GIT_CONFIG_GLOBAL", "/dev/null")
+        .envs(env.iter().copied())
         .output()
-        .expect("run git");
+        .expect("run git")
+}
+
+/// Runs the `git` CLI in `dir`, asserts it succeeded, returns its output.
+pub fn git(dir: &Path, args: &[&str]) -> String {
+    let output = git_output(dir, args, &[]);
     assert!(
         output.status.success(),
         "git {args:?} failed: {}",
