@@ -76,7 +76,7 @@ fn load_ignore_revs(
     config: &Config,
     sources: &mut Sources,
     findings: &mut Vec<Finding>,
-) -> HashSet<git2::Oid> {
+) -> HashSet<gix::ObjectId> {
     let configured = config.ignore_revs_file.clone().or_else(|| {
         repo.config()
             .ok()
@@ -114,8 +114,8 @@ fn load_ignore_revs(
         let content = line.split('#').next().unwrap_or("").trim();
         if !content.is_empty() {
             let start = offset + line.find(content).unwrap_or(0);
-            match git2::Oid::from_str(content) {
-                Ok(oid) if content.len() >= 40 => {
+            match gix::ObjectId::from_hex(content.as_bytes()) {
+                Ok(oid) => {
                     revs.insert(oid);
                 }
                 _ => findings.push(
@@ -675,9 +675,15 @@ pub fn run(options: &Options) -> anyhow::Result<Outcome> {
     let (answers, info) = if has_commits {
         let cache_dir = (!options.no_cache).then(|| cache::directory(repo.path()));
         let mut progress = WalkProgress::new(options.progress);
-        let walked = history::resolve(&repo, &queries, &settings, cache_dir.as_deref(), &mut |n| {
-            progress.tick(n);
-        });
+        let walked = history::resolve(
+            repo.path(),
+            &queries,
+            &settings,
+            cache_dir.as_deref(),
+            &mut |n| {
+                progress.tick(n);
+            },
+        );
         progress.finish();
         walked
     } else {

@@ -7,6 +7,13 @@
 //! read. The walk stops as soon as every question is answered, or when it
 //! reaches the commit a cached answer describes (see [`crate::cache`]).
 //!
+//! Commits are read in batches by a thread of their own while the batch
+//! before is compared; a big batch is compared on every core, each thread
+//! with its own object handle and tree cache, and then applied in order on
+//! the calling thread, where everything that depends on order (moves, the
+//! cache, collecting) happens. When the cache describes HEAD itself, its
+//! answers stand and no object is read.
+//!
 //! Semantics:
 //! - Mainline is first-parent history, so a merge counts at the time it
 //!   landed and side-branch commits are seen through their merge.
@@ -33,14 +40,17 @@
 
 use std::collections::{HashMap, HashSet};
 use std::path::Path;
+use std::sync::mpsc;
 
-use git2::{Oid, Repository};
+use gix::ObjectId as Oid;
+use gix::objs::FindExt as _;
+use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use crate::cache::{self, CacheStatus, CachedEntry};
 use crate::parse::section_text;
 use crate::time::UnixTime;
-use crate::trees::{self, Difference, Failure, PathTrie, TreeCache};
+use crate::trees::{self, Difference, Failure, Odb, PathTrie, ReadError, TreeCache};
 
 /// What to find out about a path at HEAD.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -186,38 +196,22 @@ impl Open {
     }
 }
 
-/// The boundary commits of a shallow clone, from `.git/shallow`.
-fn shallow_boundary(repo: &Repository) -> HashSet<Oid> {
-    if !repo.is_shallow() {
-        return HashSet::new();
-    }
-    std::fs::read_to_string(repo.path().join("shallow"))
-        .unwrap_or_default()
-        .lines()
-        .filter_map(|line| Oid::from_str(line.trim()).ok())
-        .collect()
-}
-
 /// Section texts by blob and anchor: each blob is compared twice (as the
 /// newer side, then as the older), so it is parsed once.
 #[derive(Default)]
 struct SectionCache {
     texts: HashMap<(Oid, String), Option<String>>,
+    buffer: Vec<u8>,
 }
 
 impl SectionCache {
-    fn section(
-        &mut self,
-        repo: &Repository,
-        blob: Oid,
-        anchor: &str,
-    ) -> Result<Option<String>, git2::Error> {
+    fn section(&mut self, odb: &Odb, blob: Oid, anchor: &str) -> Result<Option<String>, ReadError> {
         let key = (blob, anchor.to_string());
         if let Some(text) = self.texts.get(&key) {
             return Ok(text.clone());
         }
-        let content = repo.find_blob(blob)?;
-        let text = String::from_utf8_lossy(content.content());
+        let content = trees::read_blob(odb, blob, &mut self.buffer)?;
+        let text = String::from_utf8_lossy(content);
         let section = section_text(&text, anchor).map(str::to_string);
         // Bounded: a long walk over a busy page must not hold every version.
         if self.texts.len() > 4096 {
@@ -228,42 +222,94 @@ impl SectionCache {
     }
 }
 
-/// Answers every query in one first-parent walk from HEAD, reusing and
-/// refreshing the cache in `cache_dir` when given.
+/// Parsed trees kept per reader: a generation of this many listings.
+const TREE_CACHE_GENERATION: usize = 2048;
+
+/// One thread's way into the object store: its own gix handle (with its
+/// own cache of delta bases) and its own cache of parsed trees.
+struct Reader {
+    repo: gix::Repository,
+    trees: TreeCache,
+}
+
+impl Reader {
+    fn new(store: &gix::ThreadSafeRepository) -> Reader {
+        let mut repo = store.to_thread_local();
+        // Delta bases: most trees a commit changes are deltas against the
+        // version the walk read just before.
+        repo.objects
+            .set_pack_cache(|| Box::<gix::odb::pack::cache::lru::StaticLinkedList<64>>::default());
+        // Every object is read once by the walk; trees go through our own
+        // bounded cache.
+        repo.objects.unset_object_cache();
+        Reader {
+            repo,
+            trees: TreeCache::new(TREE_CACHE_GENERATION),
+        }
+    }
+
+    fn odb(&self) -> &Odb {
+        &self.repo.objects
+    }
+
+    fn tree(&mut self, id: Oid) -> Result<std::sync::Arc<trees::Listing>, ReadError> {
+        self.trees.get(&self.repo.objects, id)
+    }
+}
+
+/// Opens the object store for the walk. Only the repository's own
+/// configuration is read: the walk needs objects, not a user's settings.
+fn open_store(git_dir: &Path) -> Result<gix::ThreadSafeRepository, String> {
+    gix::open_opts(git_dir, gix::open::Options::isolated())
+        .map(gix::Repository::into_sync)
+        .map_err(|error| error.to_string())
+}
+
+/// The boundary commits of a shallow clone, from `.git/shallow`.
+fn shallow_boundary(repo: &gix::Repository) -> HashSet<Oid> {
+    repo.shallow_commits()
+        .ok()
+        .flatten()
+        .map(|commits| commits.iter().copied().collect())
+        .unwrap_or_default()
+}
+
+/// Answers every query in one first-parent walk from HEAD of the
+/// repository whose git directory is `git_dir`, reusing and refreshing the
+/// cache in `cache_dir` when given.
 pub fn resolve(
-    repo: &Repository,
+    git_dir: &Path,
     queries: &[Query],
     settings: &Settings,
     cache_dir: Option<&Path>,
     progress: &mut dyn FnMut(usize),
 ) -> (Vec<Resolved>, HistoryInfo) {
-    // Every object is read by id from the repository's own store; hashing
-    // each one again on read (libgit2's default, with SHA-1 collision
-    // detection) would be most of the walk's cost.
-    git2::opts::strict_hash_verification(false);
-    // libgit2's object cache grows to 256 MiB and never pays off here: each
-    // commit is read once, and trees go through our own bounded cache.
-    git2::opts::enable_caching(false);
-    let mut info = HistoryInfo {
-        shallow: repo.is_shallow(),
-        ..HistoryInfo::default()
+    let mut info = HistoryInfo::default();
+    let unanswered = |answer: Answer| {
+        queries
+            .iter()
+            .map(|_| Resolved::new(answer.clone()))
+            .collect()
     };
-    let Ok(head) = repo.head().and_then(|head| head.peel_to_commit()) else {
-        return (
-            queries
-                .iter()
-                .map(|_| Resolved::new(Answer::NotCommitted))
-                .collect(),
-            info,
-        );
+    let store = match open_store(git_dir) {
+        Ok(store) => store,
+        Err(reason) => {
+            let reason = format!("the repository's objects cannot be opened: {reason}");
+            return (unanswered(Answer::Unreadable { reason }), info);
+        }
     };
-    info.head = Some(head.id().to_string());
+    let main = Reader::new(&store);
+    info.shallow = main.repo.is_shallow().unwrap_or(false);
+    let Ok(head) = main.repo.head_id().map(gix::Id::detach) else {
+        return (unanswered(Answer::NotCommitted), info);
+    };
+    info.head = Some(head.to_string());
     let fingerprint = settings.fingerprint();
     let cached = cache_dir.map(|dir| cache::load(dir, &fingerprint));
     let (cached_head, cached_entries, status) = match cached {
         None => (None, HashMap::new(), CacheStatus::Disabled),
         Some(Ok(file)) => {
-            let head_oid = Oid::from_str(&file.head).ok();
+            let head_oid = Oid::from_hex(file.head.as_bytes()).ok();
             let entries = file
                 .entries
                 .into_iter()
@@ -275,16 +321,17 @@ pub fn resolve(
     };
     info.cache = status;
     let started = std::time::Instant::now();
-    let answers = walk(
-        repo,
-        &head,
+    let mut walk = Walk {
+        store: &store,
+        main,
+        workers: Vec::new(),
+        sections: SectionCache::default(),
         queries,
         settings,
         cached_head,
-        &cached_entries,
-        &mut info,
-        progress,
-    );
+        cached: &cached_entries,
+    };
+    let answers = walk.run(head, &mut info, progress);
     info.elapsed = started.elapsed();
     // A warm run learnt nothing new: rewriting the file would only cost.
     let learnt_nothing = info.cache == CacheStatus::Warm && info.commits_walked == 0;
@@ -295,7 +342,7 @@ pub fn resolve(
             .filter_map(|(query, resolved)| CachedEntry::from_answer(query, resolved))
             .collect();
         // A cache that cannot be written only costs the next run time.
-        let _ = cache::store(dir, &fingerprint, &head.id().to_string(), entries);
+        let _ = cache::store(dir, &fingerprint, &head.to_string(), entries);
     }
     (answers, info)
 }
@@ -322,35 +369,61 @@ struct StepDiff {
     sweep: bool,
 }
 
+/// What the walk needs of a commit object.
+struct CommitInfo {
+    tree: Oid,
+    first_parent: Option<Oid>,
+    time: UnixTime,
+}
+
+fn read_commit(odb: &Odb, id: Oid, buffer: &mut Vec<u8>) -> Result<CommitInfo, ReadError> {
+    let bad = |error: &dyn std::fmt::Display| ReadError(format!("commit {id}: {error}"));
+    let mut commit = odb
+        .find_commit_iter(&id, buffer)
+        .map_err(|e| ReadError(e.to_string()))?;
+    let tree = commit.tree_id().map_err(|e| bad(&e))?;
+    // A copy of the iterator: the committer comes after the parents.
+    let first_parent = commit.parent_ids().next();
+    let time = commit.committer().map_err(|e| bad(&e))?.seconds();
+    Ok(CommitInfo {
+        tree,
+        first_parent,
+        time,
+    })
+}
+
 /// Reads up to `count` first-parent commits from `start`, stopping after
-/// the cached commit so the cache can take over there.
+/// the cached commit so the cache can take over there. Returns the commit
+/// to go on from.
 fn read_steps(
-    repo: &Repository,
+    odb: &Odb,
     start: Oid,
     count: usize,
     boundary: &HashSet<Oid>,
     stop_after: Option<Oid>,
 ) -> (Vec<Step>, Option<Oid>) {
-    let mut steps = Vec::new();
+    let mut steps = Vec::with_capacity(count);
+    let mut buffer = Vec::new();
     let mut next = Some(start);
-    let mut loaded: Option<git2::Commit> = None;
+    // The parent read for the step before: the commit this step is about.
+    let mut loaded: Option<(Oid, CommitInfo)> = None;
     while steps.len() < count {
         let Some(id) = next else { break };
         let commit = match loaded.take() {
-            Some(commit) if commit.id() == id => commit,
-            _ => match repo.find_commit(id) {
+            Some((loaded_id, commit)) if loaded_id == id => commit,
+            _ => match read_commit(odb, id, &mut buffer) {
                 Ok(commit) => commit,
                 Err(error) => {
                     // Only reachable for the first commit of a batch: the
-                    // previous batch read it as a parent.
+                    // step before read it as a parent.
                     steps.push(Step {
                         commit: id,
                         raw_time: UnixTime::MIN,
-                        tree: Oid::ZERO_SHA1,
+                        tree: Oid::null(id.kind()),
                         parent_tree: None,
                         parent_time: None,
                         at_boundary: false,
-                        broken: Some(format!("commit {id} is missing: {}", error.message())),
+                        broken: Some(format!("commit {id} is missing: {error}")),
                     });
                     return (steps, None);
                 }
@@ -359,27 +432,24 @@ fn read_steps(
         let at_boundary = boundary.contains(&id);
         let mut step = Step {
             commit: id,
-            raw_time: commit.time().seconds(),
-            tree: commit.tree_id(),
+            raw_time: commit.time,
+            tree: commit.tree,
             parent_tree: None,
             parent_time: None,
             at_boundary,
             broken: None,
         };
         next = None;
-        if !at_boundary && commit.parent_count() > 0 {
-            match commit.parent(0) {
-                Ok(parent) => {
-                    step.parent_tree = Some(parent.tree_id());
-                    step.parent_time = Some(parent.time().seconds());
-                    next = Some(parent.id());
-                    loaded = Some(parent);
+        if let Some(parent) = commit.first_parent.filter(|_| !at_boundary) {
+            match read_commit(odb, parent, &mut buffer) {
+                Ok(parent_commit) => {
+                    step.parent_tree = Some(parent_commit.tree);
+                    step.parent_time = Some(parent_commit.time);
+                    next = Some(parent);
+                    loaded = Some((parent, parent_commit));
                 }
                 Err(error) => {
-                    step.broken = Some(format!(
-                        "the parent of commit {id} is missing: {}",
-                        error.message()
-                    ));
+                    step.broken = Some(format!("the parent of commit {id} is missing: {error}"));
                 }
             }
         }
@@ -393,7 +463,7 @@ fn read_steps(
 
 /// Compares one commit with its parent along the trie.
 fn diff_step(
-    repo: &Repository,
+    odb: &Odb,
     trees: &mut TreeCache,
     step: &Step,
     trie: &PathTrie,
@@ -404,31 +474,27 @@ fn diff_step(
         return diff;
     }
     // A missing root tree leaves every open query unanswered.
-    let everything = |what: &str, error: &git2::Error| {
+    let everything = |what: &str, error: &ReadError| {
         let mut queries = Vec::new();
         trie.all_queries(&mut queries);
         StepDiff {
             failures: vec![Failure {
                 queries,
-                reason: format!(
-                    "the {what} of commit {} is missing: {}",
-                    step.commit,
-                    error.message()
-                ),
+                reason: format!("the {what} of commit {} is missing: {error}", step.commit),
             }],
             ..StepDiff::default()
         }
     };
-    let ours = match trees.get(repo, step.tree) {
+    let ours = match trees.get(odb, step.tree) {
         Ok(listing) => listing,
         Err(error) => return everything("tree", &error),
     };
-    let theirs = match step.parent_tree.map(|id| trees.get(repo, id)).transpose() {
+    let theirs = match step.parent_tree.map(|id| trees.get(odb, id)).transpose() {
         Ok(listing) => listing,
         Err(error) => return everything("parent tree", &error),
     };
     trees::compare(
-        repo,
+        odb,
         trees,
         Some(&ours),
         theirs.as_deref(),
@@ -439,7 +505,7 @@ fn diff_step(
     );
     if let (Some(limit), false) = (sweep_limit, diff.differences.is_empty()) {
         diff.sweep =
-            trees::count_changed_pages(repo, trees, Some(step.tree), step.parent_tree, limit)
+            trees::count_changed_pages(odb, trees, Some(step.tree), step.parent_tree, limit)
                 .is_ok_and(|count| count > limit);
     }
     diff
@@ -447,205 +513,431 @@ fn diff_step(
 
 /// Commits are read in batches that grow from this size: a warm or
 /// incremental run reads a few, a cold run soon reads many at a time.
-///
-/// Comparing a batch's commits on several threads was tried and measured: it
-/// gains nothing, because libgit2 serialises pack reads behind one global
-/// lock, and reading trees is nearly all the work.
 const FIRST_BATCH: usize = 32;
 const LARGEST_BATCH: usize = 4096;
-const TREE_CACHE_GENERATION: usize = 2048;
+/// Below this many commits a batch is compared on the calling thread:
+/// handing it to other threads would cost more than it saves.
+const PARALLEL_BATCH: usize = 128;
 
-#[allow(clippy::too_many_arguments)]
-fn walk(
-    repo: &Repository,
-    head: &git2::Commit,
-    queries: &[Query],
-    settings: &Settings,
+/// The state of one walk: the object store, one reader per thread, and
+/// what is asked.
+struct Walk<'a> {
+    store: &'a gix::ThreadSafeRepository,
+    /// The calling thread's reader: HEAD's tree, moves, sections, and
+    /// batches too small to share out.
+    main: Reader,
+    /// One reader per worker thread, made when a batch is big enough.
+    workers: Vec<Reader>,
+    sections: SectionCache,
+    queries: &'a [Query],
+    settings: &'a Settings,
     cached_head: Option<Oid>,
-    cached: &HashMap<(String, Option<String>), CachedEntry>,
-    info: &mut HistoryInfo,
-    progress: &mut dyn FnMut(usize),
-) -> Vec<Resolved> {
-    let boundary = shallow_boundary(repo);
-    let mut open: Vec<Option<Open>> = Vec::with_capacity(queries.len());
-    let mut answers: Vec<Option<Resolved>> = vec![None; queries.len()];
-    let mut trie = PathTrie::default();
-    let mut sections = SectionCache::default();
-    let mut trees = TreeCache::new(TREE_CACHE_GENERATION);
-    if let Err(error) = trees.get(repo, head.tree_id()) {
-        let reason = format!(
-            "the tree of HEAD ({}) cannot be read: {}",
-            head.id(),
-            error.message()
-        );
-        return queries
-            .iter()
-            .map(|_| {
-                Resolved::new(Answer::Unreadable {
-                    reason: reason.clone(),
-                })
-            })
-            .collect();
-    }
-    for (index, query) in queries.iter().enumerate() {
-        let entry = trees::blob_at(repo, &mut trees, head.tree_id(), &query.path);
-        let in_head = match (entry, &query.anchor) {
-            (None, _) => false,
-            (Some(_), None) => true,
-            (Some(blob), Some(anchor)) => {
-                matches!(sections.section(repo, blob, anchor), Ok(Some(_)))
-            }
-        };
-        if !in_head {
-            answers[index] = Some(Resolved::new(Answer::NotCommitted));
-            open.push(None);
-            continue;
-        }
-        trie.insert(&query.path, index);
-        open.push(Some(Open {
-            path: query.path.clone(),
-            changes: Vec::new(),
-            changes_done: false,
-            created: None,
-            created_done: !query.want_created,
-            ignored: None,
-            covered_since: None,
-        }));
-    }
+    cached: &'a HashMap<(String, Option<String>), CachedEntry>,
+}
 
-    let fail = |open: &mut Vec<Option<Open>>,
-                trie: &mut PathTrie,
-                answers: &mut Vec<Option<Resolved>>,
-                index: usize,
-                reason: &str| {
-        if let Some(state) = open[index].take() {
-            trie.remove(&state.path, index);
-            answers[index] = Some(Resolved::new(Answer::Unreadable {
+/// Where the walk's queries stand.
+struct Progress {
+    open: Vec<Option<Open>>,
+    answers: Vec<Option<Resolved>>,
+    trie: PathTrie,
+}
+
+impl Progress {
+    /// Gives up on a query: the history it needs cannot be read.
+    fn fail(&mut self, index: usize, reason: &str) {
+        if let Some(state) = self.open[index].take() {
+            self.trie.remove(&state.path, index);
+            self.answers[index] = Some(Resolved::new(Answer::Unreadable {
                 reason: format!("{reason} (needed for `{}`)", state.path),
             }));
         }
-    };
+    }
 
-    let mut cap = UnixTime::MAX;
-    let mut cache_used = false;
-    let mut reached_root = false;
-    // Queries that found their newest change and collect older ones.
-    let mut collecting: Vec<usize> = Vec::new();
-    let mut next = Some(head.id());
-    let mut batch = FIRST_BATCH;
-    'batches: while let Some(start) = next {
-        if trie.live == 0 {
-            break;
+    /// Answers a query that is done.
+    fn settle(&mut self, index: usize) {
+        let slot = &mut self.open[index];
+        if slot.as_ref().is_some_and(Open::done)
+            && let Some(state) = slot.take()
+        {
+            self.trie.remove(&state.path, index);
+            self.answers[index] = Some(state.into_resolved());
         }
-        let (steps, after) = read_steps(repo, start, batch, &boundary, cached_head);
-        next = after;
-        batch = (batch * 2).min(LARGEST_BATCH);
-        let mut diffs: Vec<StepDiff> = steps
-            .iter()
-            .map(|step| diff_step(repo, &mut trees, step, &trie, settings.max_files_per_commit))
+    }
+}
+
+impl Walk<'_> {
+    /// Compares a batch's commits with their parents. A big batch is shared
+    /// out in contiguous runs, one per thread: a commit's parent tree is the
+    /// next commit's tree, so each worker's tree cache keeps hitting.
+    fn diff_batch(&mut self, steps: &[Step], trie: &PathTrie) -> Vec<StepDiff> {
+        let limit = self.settings.max_files_per_commit;
+        let threads = rayon::current_num_threads();
+        if steps.len() < PARALLEL_BATCH || threads < 2 {
+            let main = &mut self.main;
+            return steps
+                .iter()
+                .map(|step| diff_step(&main.repo.objects, &mut main.trees, step, trie, limit))
+                .collect();
+        }
+        while self.workers.len() < threads {
+            self.workers.push(Reader::new(self.store));
+        }
+        let run = steps.len().div_ceil(threads);
+        let parts: Vec<Vec<StepDiff>> = self
+            .workers
+            .par_iter_mut()
+            .zip(steps.par_chunks(run))
+            .map(|(worker, part)| {
+                part.iter()
+                    .map(|step| {
+                        diff_step(&worker.repo.objects, &mut worker.trees, step, trie, limit)
+                    })
+                    .collect()
+            })
             .collect();
-        // A move points a query at a path the batch was not compared for;
-        // from then on the batch is compared again, commit by commit.
-        let mut recompare = false;
-        for (position, step) in steps.iter().enumerate() {
-            if trie.live == 0 {
-                break 'batches;
+        parts.into_iter().flatten().collect()
+    }
+
+    /// Which queries ask about a page (or section) in HEAD's tree. A query
+    /// the cache answered for the cached commit, whose blob is the same in
+    /// HEAD, is there without reading HEAD's directories.
+    fn in_head(&mut self, head_tree: Oid, cached_tree: Option<Oid>) -> Vec<bool> {
+        let queries = self.queries;
+        let mut same_as_cached = vec![false; queries.len()];
+        if let Some(cached_tree) = cached_tree {
+            let mut trie = PathTrie::default();
+            for (index, query) in queries.iter().enumerate() {
+                let key = (query.path.clone(), query.anchor.clone());
+                if self.cached.contains_key(&key) {
+                    trie.insert(&query.path, index);
+                }
             }
-            if Some(step.commit) == cached_head {
-                cache_used = true;
+            let (ours, theirs) = (self.main.tree(head_tree), self.main.tree(cached_tree));
+            if let (Ok(ours), Ok(theirs)) = (ours, theirs) {
+                let (mut differences, mut failures) = (Vec::new(), Vec::new());
+                let main = &mut self.main;
+                trees::compare(
+                    &main.repo.objects,
+                    &mut main.trees,
+                    Some(&ours),
+                    Some(&theirs),
+                    &trie,
+                    "",
+                    &mut differences,
+                    &mut failures,
+                );
+                let mut unsure = vec![false; queries.len()];
+                let differing = differences.iter().flat_map(|d| &d.queries);
+                for &index in differing.chain(failures.iter().flat_map(|f| &f.queries)) {
+                    unsure[index] = true;
+                }
+                let mut all = Vec::new();
+                trie.all_queries(&mut all);
+                for index in all {
+                    same_as_cached[index] = !unsure[index];
+                }
+            }
+        }
+        let mut found = Vec::with_capacity(queries.len());
+        for (index, query) in queries.iter().enumerate() {
+            if same_as_cached[index] {
+                found.push(true);
+                continue;
+            }
+            let main = &mut self.main;
+            let entry = trees::blob_at(&main.repo.objects, &mut main.trees, head_tree, &query.path);
+            found.push(match (entry, &query.anchor) {
+                (None, _) => false,
+                (Some(_), None) => true,
+                (Some(blob), Some(anchor)) => {
+                    matches!(
+                        self.sections.section(&main.repo.objects, blob, anchor),
+                        Ok(Some(_))
+                    )
+                }
+            });
+        }
+        found
+    }
+
+    fn run(
+        &mut self,
+        head: Oid,
+        info: &mut HistoryInfo,
+        progress: &mut dyn FnMut(usize),
+    ) -> Vec<Resolved> {
+        let queries = self.queries;
+        let unreadable = |reason: String| {
+            queries
+                .iter()
+                .map(|_| {
+                    Resolved::new(Answer::Unreadable {
+                        reason: reason.clone(),
+                    })
+                })
+                .collect()
+        };
+        let mut buffer = Vec::new();
+        let head_tree = match read_commit(self.main.odb(), head, &mut buffer) {
+            Ok(commit) => commit.tree,
+            Err(error) => return unreadable(format!("HEAD ({head}) cannot be read: {error}")),
+        };
+        if let Err(error) = self.main.tree(head_tree) {
+            return unreadable(format!("the tree of HEAD ({head}) cannot be read: {error}"));
+        }
+        let mut state = Progress {
+            open: Vec::with_capacity(queries.len()),
+            answers: vec![None; queries.len()],
+            trie: PathTrie::default(),
+        };
+
+        // The cache describes HEAD: its answers stand as they are.
+        let mut warm_hits = 0;
+        if self.cached_head == Some(head) {
+            for (index, query) in queries.iter().enumerate() {
+                let key = (query.path.clone(), query.anchor.clone());
+                if let Some(resolved) = self
+                    .cached
+                    .get(&key)
+                    .and_then(|entry| entry.merge(query, &[], None, None, UnixTime::MAX))
+                {
+                    state.answers[index] = Some(resolved);
+                    warm_hits += 1;
+                }
+            }
+            if warm_hits > 0 {
+                info.cache = CacheStatus::Warm;
+            }
+        }
+        // From here on the cache is met, if at all, below HEAD.
+        let cache_met = self.cached_head == Some(head);
+        self.cached_head = self.cached_head.filter(|&id| id != head);
+        let cached_tree = self
+            .cached_head
+            .and_then(|id| read_commit(self.main.odb(), id, &mut buffer).ok())
+            .map(|commit| commit.tree);
+        let in_head = if warm_hits == queries.len() {
+            vec![true; queries.len()]
+        } else {
+            self.in_head(head_tree, cached_tree)
+        };
+        for (index, query) in queries.iter().enumerate() {
+            if state.answers[index].is_some() {
+                state.open.push(None);
+                continue;
+            }
+            if !in_head[index] {
+                state.answers[index] = Some(Resolved::new(Answer::NotCommitted));
+                state.open.push(None);
+                continue;
+            }
+            state.trie.insert(&query.path, index);
+            state.open.push(Some(Open {
+                path: query.path.clone(),
+                changes: Vec::new(),
+                changes_done: false,
+                created: None,
+                created_done: !query.want_created,
+                ignored: None,
+                covered_since: None,
+            }));
+        }
+        if state.trie.live > 0 {
+            self.walk_from(head, cache_met, &mut state, info, progress);
+        }
+        // Queries still open here walked off the root: their newest change
+        // was found (collecting ran out of history) or the history is broken.
+        for (index, open) in state.open.into_iter().enumerate() {
+            if let Some(open) = open {
+                state.answers[index] = Some(if open.changes.is_empty() {
+                    Resolved::new(Answer::Unreadable {
+                        reason: format!("no commit adds `{}`", open.path),
+                    })
+                } else {
+                    open.into_resolved()
+                });
+            }
+        }
+        state
+            .answers
+            .into_iter()
+            .map(|answer| answer.unwrap_or(Resolved::new(Answer::NotCommitted)))
+            .collect()
+    }
+
+    /// The first-parent walk from `head` for the queries still open. The
+    /// first batch is read here; later ones by a thread of their own, so
+    /// reading commits overlaps with comparing trees.
+    fn walk_from(
+        &mut self,
+        head: Oid,
+        cache_met: bool,
+        state: &mut Progress,
+        info: &mut HistoryInfo,
+        progress: &mut dyn FnMut(usize),
+    ) {
+        let boundary = shallow_boundary(&self.main.repo);
+        let store = self.store;
+        let cached_head = self.cached_head;
+        let mut walked = WalkState {
+            cap: UnixTime::MAX,
+            cache_used: cache_met,
+            reached_root: false,
+            collecting: Vec::new(),
+        };
+        std::thread::scope(|scope| {
+            let (mut steps, mut next) =
+                read_steps(self.main.odb(), head, FIRST_BATCH, &boundary, cached_head);
+            let mut batches: Option<mpsc::Receiver<(Vec<Step>, Option<Oid>)>> = None;
+            loop {
+                if !self.process_batch(&steps, state, &mut walked, info, progress) {
+                    break;
+                }
+                let Some(start) = next else { break };
+                let receiver = batches.get_or_insert_with(|| {
+                    // Two batches ahead at most: the walk may stop early.
+                    let (sender, receiver) = mpsc::sync_channel(1);
+                    let boundary = &boundary;
+                    scope.spawn(move || {
+                        let reader = Reader::new(store);
+                        let mut next = Some(start);
+                        let mut size = FIRST_BATCH * 2;
+                        while let Some(start) = next {
+                            let batch =
+                                read_steps(reader.odb(), start, size, boundary, cached_head);
+                            next = batch.1;
+                            if sender.send(batch).is_err() {
+                                break;
+                            }
+                            size = (size * 2).min(LARGEST_BATCH);
+                        }
+                    });
+                    receiver
+                });
+                let Ok(batch) = receiver.recv() else { break };
+                (steps, next) = batch;
+            }
+            // Dropping the receiver stops the reading thread at its next batch.
+            drop(batches);
+        });
+        if !walked.cache_used && walked.reached_root && info.cache == CacheStatus::Miss {
+            // The walk went to the root without meeting the cached commit: it
+            // is not on this mainline, the history was rewritten.
+            info.cache = CacheStatus::Rewritten;
+        }
+    }
+
+    /// Applies one batch of commits, newest first. Returns whether the walk
+    /// goes on.
+    fn process_batch(
+        &mut self,
+        steps: &[Step],
+        state: &mut Progress,
+        walked: &mut WalkState,
+        info: &mut HistoryInfo,
+        progress: &mut dyn FnMut(usize),
+    ) -> bool {
+        let queries = self.queries;
+        let settings = self.settings;
+        let mut diffs = self.diff_batch(steps, &state.trie);
+        // A move points a query at a path the batch was not compared for:
+        // from then on, the batch's comparisons no longer speak for the
+        // queries that moved, and the rest of the batch is compared again
+        // for those queries alone.
+        let mut moves = Moves::default();
+        for (position, step) in steps.iter().enumerate() {
+            if state.trie.live == 0 {
+                return false;
+            }
+            if Some(step.commit) == self.cached_head {
+                walked.cache_used = true;
                 let mut hits = 0;
-                for (index, slot) in open.iter_mut().enumerate() {
-                    let Some(state) = slot.as_mut() else { continue };
-                    let key = (state.path.clone(), queries[index].anchor.clone());
-                    let Some(entry) = cached.get(&key) else {
+                for (index, slot) in state.open.iter_mut().enumerate() {
+                    let Some(open) = slot.as_mut() else { continue };
+                    let key = (open.path.clone(), queries[index].anchor.clone());
+                    let Some(entry) = self.cached.get(&key) else {
                         continue;
                     };
-                    if let Some(resolved) = entry.answer_for(&queries[index], state, cap) {
-                        trie.remove(&state.path, index);
-                        answers[index] = Some(resolved);
+                    if let Some(resolved) = entry.answer_for(&queries[index], open, walked.cap) {
+                        state.trie.remove(&open.path, index);
+                        state.answers[index] = Some(resolved);
                         *slot = None;
                         hits += 1;
                     }
                 }
                 info.cache = if hits == 0 {
                     CacheStatus::Miss
-                } else if info.commits_walked == 0 {
-                    CacheStatus::Warm
                 } else {
                     CacheStatus::Incremental {
                         commits: info.commits_walked,
                     }
                 };
-                if trie.live == 0 {
-                    break 'batches;
+                if state.trie.live == 0 {
+                    return false;
                 }
                 // Queries the cache could not answer are still compared
                 // against the trie as it was: keep the batch's results.
             }
             info.commits_walked += 1;
             progress(info.commits_walked);
-            let time = step.raw_time.min(cap);
-            cap = time;
+            let time = step.raw_time.min(walked.cap);
+            walked.cap = time;
             let id = step.commit.to_string();
 
             if step.at_boundary {
                 // Parents are cut off: nothing open can be answered.
-                for (index, slot) in open.iter_mut().enumerate() {
-                    let Some(state) = slot.take() else { continue };
-                    trie.remove(&state.path, index);
-                    answers[index] = Some(if state.changes.is_empty() {
+                for (index, slot) in state.open.iter_mut().enumerate() {
+                    let Some(open) = slot.take() else { continue };
+                    state.trie.remove(&open.path, index);
+                    state.answers[index] = Some(if open.changes.is_empty() {
                         Resolved {
                             answer: Answer::Shallow {
                                 boundary: id.clone(),
                             },
                             created: None,
-                            ignored: state.ignored,
+                            ignored: open.ignored,
                             covered_since: None,
                         }
                     } else {
-                        state.into_resolved()
+                        open.into_resolved()
                     });
                 }
-                break 'batches;
+                return false;
             }
 
-            let diff = if recompare {
-                diff_step(repo, &mut trees, step, &trie, settings.max_files_per_commit)
-            } else {
-                std::mem::take(&mut diffs[position])
-            };
+            let diff = moves.correct(position, std::mem::take(&mut diffs[position]));
 
             // Collecting queries stop once the walk is older than their
             // horizon. Only the few collecting are looked at: a loop over
             // every query on every commit would cost more than the walk.
             let mut touched: Vec<usize> = Vec::new();
-            collecting.retain(|&index| {
-                let Some(state) = open[index].as_mut() else {
+            walked.collecting.retain(|&index| {
+                let Some(open) = state.open[index].as_mut() else {
                     return false;
                 };
                 match queries[index].collect_since {
-                    Some(since) if !state.changes_done && time < since => {
+                    Some(since) if !open.changes_done && time < since => {
                         // Everything newer than this commit was seen.
-                        state.changes_done = true;
-                        state.covered_since = Some(time.saturating_add(1));
+                        open.changes_done = true;
+                        open.covered_since = Some(time.saturating_add(1));
                         touched.push(index);
                         false
                     }
-                    Some(_) => !state.changes_done,
+                    Some(_) => !open.changes_done,
                     None => false,
                 }
             });
 
             for failure in &diff.failures {
                 for &index in &failure.queries {
-                    fail(&mut open, &mut trie, &mut answers, index, &failure.reason);
+                    state.fail(index, &failure.reason);
                 }
             }
             let mut deleted: Option<HashMap<Oid, Vec<String>>> = None;
             let ignored_commit = settings.ignore_revs.contains(&step.commit) || diff.sweep;
             for difference in &diff.differences {
                 for &index in &difference.queries {
-                    if open[index].is_none() {
+                    if state.open[index].is_none() {
                         continue;
                     }
                     touched.push(index);
@@ -662,17 +954,18 @@ fn walk(
                     let edited = match (difference.theirs, step.parent_tree) {
                         (Some(theirs), _) => match &query.anchor {
                             Some(anchor) => {
-                                let compared = sections
-                                    .section(repo, ours, anchor)
-                                    .and_then(|a| Ok(a != sections.section(repo, theirs, anchor)?));
+                                let odb = &self.main.repo.objects;
+                                let compared =
+                                    self.sections.section(odb, ours, anchor).and_then(|a| {
+                                        Ok(a != self.sections.section(odb, theirs, anchor)?)
+                                    });
                                 match compared {
                                     Ok(changed) => changed,
                                     Err(error) => {
                                         let reason = format!(
-                                            "a version of the page at commit {id} is missing: {}",
-                                            error.message()
+                                            "a version of the page at commit {id} is missing: {error}"
                                         );
-                                        fail(&mut open, &mut trie, &mut answers, index, &reason);
+                                        state.fail(index, &reason);
                                         continue;
                                     }
                                 }
@@ -681,15 +974,19 @@ fn walk(
                         },
                         (None, Some(parent_tree)) => {
                             if deleted.is_none() {
-                                match trees::deleted_blobs(repo, &mut trees, step.tree, parent_tree)
-                                {
+                                let main = &mut self.main;
+                                match trees::deleted_blobs(
+                                    &main.repo.objects,
+                                    &mut main.trees,
+                                    step.tree,
+                                    parent_tree,
+                                ) {
                                     Ok(found) => deleted = Some(found),
                                     Err(error) => {
                                         let reason = format!(
-                                            "commit {id} cannot be compared with its parent: {}",
-                                            error.message()
+                                            "commit {id} cannot be compared with its parent: {error}"
                                         );
-                                        fail(&mut open, &mut trie, &mut answers, index, &reason);
+                                        state.fail(index, &reason);
                                         continue;
                                     }
                                 }
@@ -702,81 +999,130 @@ fn walk(
                         }
                         (None, None) => true,
                     };
-                    let Some(state) = open[index].as_mut() else {
+                    let Some(open) = state.open[index].as_mut() else {
                         continue;
                     };
                     let created_here = difference.theirs.is_none() && moved_from.is_none();
                     // An edit in an ignored commit is not a change; a
                     // creation still is, there being nothing older.
                     if edited && !created_here && ignored_commit {
-                        state.ignored.get_or_insert(change.clone());
-                    } else if edited && !state.changes_done {
-                        state.changes.push(change.clone());
+                        open.ignored.get_or_insert(change.clone());
+                    } else if edited && !open.changes_done {
+                        open.changes.push(change.clone());
                         if query.collect_since.is_none_or(|since| time < since) {
-                            state.changes_done = true;
-                            state.covered_since = Some(time);
-                        } else if state.changes.len() == 1 {
-                            collecting.push(index);
+                            open.changes_done = true;
+                            open.covered_since = Some(time);
+                        } else if open.changes.len() == 1 {
+                            walked.collecting.push(index);
                         }
                     }
                     if created_here {
-                        state.changes_done = true;
-                        state.covered_since = Some(UnixTime::MIN);
-                        if !state.created_done {
-                            state.created = Some(change);
-                            state.created_done = true;
+                        open.changes_done = true;
+                        open.covered_since = Some(UnixTime::MIN);
+                        if !open.created_done {
+                            open.created = Some(change);
+                            open.created_done = true;
                         }
                     }
                     if let Some(old_path) = moved_from {
-                        trie.remove(&state.path, index);
-                        trie.insert(&old_path, index);
-                        state.path = old_path;
-                        recompare = true;
+                        state.trie.remove(&open.path, index);
+                        state.trie.insert(&old_path, index);
+                        open.path = old_path;
+                        moves.moved(index, queries.len());
                     }
                 }
             }
             for index in touched {
-                let slot = &mut open[index];
-                if slot.as_ref().is_some_and(Open::done)
-                    && let Some(state) = slot.take()
-                {
-                    trie.remove(&state.path, index);
-                    answers[index] = Some(state.into_resolved());
+                state.settle(index);
+            }
+            if moves.moved_here {
+                moves.moved_here = false;
+                let mut moved_trie = PathTrie::default();
+                for &index in &moves.queries {
+                    if let Some(open) = &state.open[index] {
+                        moved_trie.insert(&open.path, index);
+                    }
                 }
+                let rest = &steps[position + 1..];
+                moves.supplement = self.diff_batch(rest, &moved_trie);
+                moves.supplement_from = position + 1;
             }
             if let Some(reason) = &step.broken {
-                for index in 0..open.len() {
-                    fail(&mut open, &mut trie, &mut answers, index, reason);
+                for index in 0..state.open.len() {
+                    state.fail(index, reason);
                 }
-                break 'batches;
+                return false;
             }
             if step.parent_tree.is_none() {
-                reached_root = true;
+                walked.reached_root = true;
             }
         }
+        true
     }
-    if !cache_used && reached_root && info.cache == CacheStatus::Miss {
-        // The walk went to the root without meeting the cached commit: it
-        // is not on this mainline, the history was rewritten.
-        info.cache = CacheStatus::Rewritten;
-    }
-    // Queries still open here walked off the root: their newest change was
-    // found (collecting ran out of history) or the history is broken.
-    for (index, state) in open.into_iter().enumerate() {
-        if let Some(state) = state {
-            answers[index] = Some(if state.changes.is_empty() {
-                Resolved::new(Answer::Unreadable {
-                    reason: format!("no commit adds `{}`", state.path),
-                })
-            } else {
-                state.into_resolved()
-            });
+}
+
+/// The queries that moved within a batch, and the comparisons made again
+/// for them (at their new paths) for the commits after the last move.
+#[derive(Default)]
+struct Moves {
+    queries: Vec<usize>,
+    is_moved: Vec<bool>,
+    /// A query moved in the commit being applied.
+    moved_here: bool,
+    supplement: Vec<StepDiff>,
+    supplement_from: usize,
+}
+
+impl Moves {
+    fn moved(&mut self, index: usize, count: usize) {
+        if self.is_moved.is_empty() {
+            self.is_moved = vec![false; count];
         }
+        if !self.is_moved[index] {
+            self.is_moved[index] = true;
+            self.queries.push(index);
+        }
+        self.moved_here = true;
     }
-    answers
-        .into_iter()
-        .map(|answer| answer.unwrap_or(Resolved::new(Answer::NotCommitted)))
-        .collect()
+
+    /// The batch's comparison at `position`, without what it says about
+    /// moved queries (it compared their paths before the move) and with
+    /// what the comparison made again says instead.
+    fn correct(&mut self, position: usize, mut diff: StepDiff) -> StepDiff {
+        if self.queries.is_empty() {
+            return diff;
+        }
+        let is_moved = &self.is_moved;
+        diff.differences.retain_mut(|d| {
+            d.queries.retain(|&q| !is_moved[q]);
+            !d.queries.is_empty()
+        });
+        diff.failures.retain_mut(|f| {
+            f.queries.retain(|&q| !is_moved[q]);
+            !f.queries.is_empty()
+        });
+        if let Some(extra) = position
+            .checked_sub(self.supplement_from)
+            .and_then(|offset| self.supplement.get_mut(offset))
+        {
+            let extra = std::mem::take(extra);
+            diff.differences.extend(extra.differences);
+            diff.failures.extend(extra.failures);
+            diff.sweep |= extra.sweep;
+        }
+        diff
+    }
+}
+
+/// What the walk carries from one batch to the next.
+struct WalkState {
+    /// The time of the commit after the one being looked at: older commits
+    /// are capped by it.
+    cap: UnixTime,
+    cache_used: bool,
+    reached_root: bool,
+    /// Queries that found their newest change and collect older ones.
+    collecting: Vec<usize>,
 }
 
 impl CachedEntry {

@@ -1,16 +1,51 @@
 //! Trees as the history walk reads them: parsed once into plain Rust data,
 //! cached by id, and compared by id so identical subtrees are never read.
 //!
-//! libgit2's own tree lookups go through C strings and its cache keeps no
-//! tree over 4 KiB (every large directory); owning the parsed entries makes
-//! lookups plain binary searches, lets worker threads share nothing but
-//! ids, and keeps memory bounded by our own limit.
+//! Objects are read with gitoxide (`gix`): its pack reader takes no global
+//! lock, so each worker thread of the walk reads through its own handle.
+//! Owning the parsed entries makes lookups plain binary searches, lets
+//! worker threads share nothing but ids, and keeps memory bounded by our
+//! own limit.
 
 use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
 use std::sync::Arc;
 
-use git2::{ObjectType, Oid, Repository};
+use gix::ObjectId as Oid;
+use gix::objs::FindExt as _;
+
+/// The object store as the walk reads it: any of gix's object finders.
+pub type Odb = dyn gix::objs::Find;
+
+/// An object that could not be read: missing from the store (a partial
+/// clone, a damaged pack) or not what its parent said it is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReadError(pub String);
+
+impl ReadError {
+    pub fn message(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Display for ReadError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl ReadError {
+    fn from_gix(error: &impl std::fmt::Display) -> ReadError {
+        ReadError(error.to_string())
+    }
+}
+
+/// Reads a blob's bytes into `buffer`.
+pub fn read_blob<'b>(odb: &Odb, id: Oid, buffer: &'b mut Vec<u8>) -> Result<&'b [u8], ReadError> {
+    odb.find_blob(&id, buffer)
+        .map(|blob| blob.data)
+        .map_err(|e| ReadError::from_gix(&e))
+}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Kind {
@@ -79,6 +114,8 @@ pub struct TreeCache {
     newer: OidMap<Arc<Listing>>,
     older: OidMap<Arc<Listing>>,
     generation: usize,
+    /// The raw object of the tree being read, reused between reads.
+    buffer: Vec<u8>,
 }
 
 impl TreeCache {
@@ -87,16 +124,17 @@ impl TreeCache {
             newer: OidMap::default(),
             older: OidMap::default(),
             generation,
+            buffer: Vec::new(),
         }
     }
 
-    pub fn get(&mut self, repo: &Repository, id: Oid) -> Result<Arc<Listing>, git2::Error> {
+    pub fn get(&mut self, odb: &Odb, id: Oid) -> Result<Arc<Listing>, ReadError> {
         if let Some(listing) = self.newer.get(&id) {
             return Ok(Arc::clone(listing));
         }
         let listing = match self.older.remove(&id) {
             Some(listing) => listing,
-            None => Arc::new(read(repo, id)?),
+            None => Arc::new(read(odb, id, &mut self.buffer)?),
         };
         if self.newer.len() >= self.generation {
             self.older = std::mem::take(&mut self.newer);
@@ -106,22 +144,25 @@ impl TreeCache {
     }
 }
 
-fn read(repo: &Repository, id: Oid) -> Result<Listing, git2::Error> {
-    let tree = repo.find_tree(id)?;
-    let mut listing = Listing {
-        names: String::new(),
-        entries: Vec::with_capacity(tree.len()),
-    };
+fn read(odb: &Odb, id: Oid, buffer: &mut Vec<u8>) -> Result<Listing, ReadError> {
+    let tree = odb
+        .find_tree_iter(&id, buffer)
+        .map_err(|e| ReadError::from_gix(&e))?;
+    let mut listing = Listing::default();
     let mut sorted = true;
-    for entry in &tree {
+    for entry in tree {
+        let entry = entry.map_err(|e| ReadError(format!("tree {id} cannot be parsed: {e}")))?;
         // A name that is not UTF-8 cannot be a page path we ask about.
-        let Ok(name) = std::str::from_utf8(entry.name_bytes()) else {
+        let Ok(name) = std::str::from_utf8(entry.filename) else {
             continue;
         };
-        let kind = match entry.kind() {
-            Some(ObjectType::Blob) => Kind::Blob,
-            Some(ObjectType::Tree) => Kind::Tree,
-            _ => Kind::Other,
+        // Symbolic links are blobs too, as git stores them.
+        let kind = if entry.mode.is_tree() {
+            Kind::Tree
+        } else if entry.mode.is_blob_or_symlink() {
+            Kind::Blob
+        } else {
+            Kind::Other
         };
         if let Some(last) = listing.entries.last() {
             sorted &= listing.name(last).as_bytes() < name.as_bytes();
@@ -136,7 +177,7 @@ fn read(repo: &Repository, id: Oid) -> Result<Listing, git2::Error> {
         listing.entries.push(Entry {
             start,
             len,
-            id: entry.id(),
+            id: entry.oid.to_owned(),
             kind,
         });
     }
@@ -282,7 +323,7 @@ fn differing<'a>(
 /// directories whose ids are equal are skipped unread.
 #[allow(clippy::too_many_arguments)] // recursion state; a struct would only rename it
 pub fn compare(
-    repo: &Repository,
+    odb: &Odb,
     trees: &mut TreeCache,
     ours: Option<&Listing>,
     theirs: Option<&Listing>,
@@ -334,7 +375,7 @@ pub fn compare(
             let Some(entry) = entry.filter(|e| e.kind == Kind::Tree) else {
                 return Ok(None);
             };
-            trees.get(repo, entry.id).map(Some).map_err(|error| {
+            trees.get(odb, entry.id).map(Some).map_err(|error| {
                 let mut queries = Vec::new();
                 child.all_queries(&mut queries);
                 failures.push(Failure {
@@ -354,7 +395,7 @@ pub fn compare(
             continue;
         };
         compare(
-            repo,
+            odb,
             trees,
             our_tree.as_deref(),
             their_tree.as_deref(),
@@ -367,8 +408,8 @@ pub fn compare(
 }
 
 /// The blob at `path` under `root`, reading directories through the cache.
-pub fn blob_at(repo: &Repository, trees: &mut TreeCache, root: Oid, path: &str) -> Option<Oid> {
-    let mut listing = trees.get(repo, root).ok()?;
+pub fn blob_at(odb: &Odb, trees: &mut TreeCache, root: Oid, path: &str) -> Option<Oid> {
+    let mut listing = trees.get(odb, root).ok()?;
     let mut parts = path.split('/').peekable();
     while let Some(part) = parts.next() {
         let (kind, id) = {
@@ -381,7 +422,7 @@ pub fn blob_at(repo: &Repository, trees: &mut TreeCache, root: Oid, path: &str) 
         if kind != Kind::Tree {
             return None;
         }
-        listing = trees.get(repo, id).ok()?;
+        listing = trees.get(odb, id).ok()?;
     }
     None
 }
@@ -389,20 +430,20 @@ pub fn blob_at(repo: &Repository, trees: &mut TreeCache, root: Oid, path: &str) 
 /// Markdown files that differ between two trees, counting no further than
 /// `limit + 1`: enough to tell a sweep from an edit.
 pub fn count_changed_pages(
-    repo: &Repository,
+    odb: &Odb,
     trees: &mut TreeCache,
     ours: Option<Oid>,
     theirs: Option<Oid>,
     limit: usize,
-) -> Result<usize, git2::Error> {
+) -> Result<usize, ReadError> {
     let mut count = 0;
     let mut stack = vec![(ours, theirs)];
     while let Some((our_id, their_id)) = stack.pop() {
         if our_id == their_id {
             continue;
         }
-        let our_tree = our_id.map(|id| trees.get(repo, id)).transpose()?;
-        let their_tree = their_id.map(|id| trees.get(repo, id)).transpose()?;
+        let our_tree = our_id.map(|id| trees.get(odb, id)).transpose()?;
+        let their_tree = their_id.map(|id| trees.get(odb, id)).transpose()?;
         for (our_entry, their_entry, name) in differing(our_tree.as_deref(), their_tree.as_deref())
         {
             let tree_id = |e: Option<&Entry>| e.filter(|e| e.kind == Kind::Tree).map(|e| e.id);
@@ -431,19 +472,19 @@ pub fn count_changed_pages(
 /// differ are read, so a commit that adds one page costs a few trees, not
 /// a walk of the whole handbook.
 pub fn deleted_blobs(
-    repo: &Repository,
+    odb: &Odb,
     trees: &mut TreeCache,
     ours: Oid,
     theirs: Oid,
-) -> Result<HashMap<Oid, Vec<String>>, git2::Error> {
+) -> Result<HashMap<Oid, Vec<String>>, ReadError> {
     let mut deleted: HashMap<Oid, Vec<String>> = HashMap::new();
     let mut stack: Vec<(Option<Oid>, Oid, String)> = vec![(Some(ours), theirs, String::new())];
     while let Some((our_id, their_id, prefix)) = stack.pop() {
         if Some(their_id) == our_id {
             continue;
         }
-        let our_tree = our_id.map(|id| trees.get(repo, id)).transpose()?;
-        let their_tree = trees.get(repo, their_id)?;
+        let our_tree = our_id.map(|id| trees.get(odb, id)).transpose()?;
+        let their_tree = trees.get(odb, their_id)?;
         for their_entry in &their_tree.entries {
             let name = their_tree.name(their_entry);
             let our_entry = our_tree.as_deref().and_then(|l| l.get(name));
@@ -500,9 +541,14 @@ mod tests {
         let second = builder
             .commit("2026-01-06", ROBOT, "two", &[write("a/b.md", "changed")])
             .expect("commit");
-        let repo = &builder.repo;
+        let git = &builder.repo;
+        let store = gix::open(git.path()).expect("gix opens the repository");
+        let repo: &Odb = &store.objects;
         let mut cache = TreeCache::new(4);
-        let tree_of = |id| repo.find_commit(id).map(|c| c.tree_id()).expect("tree");
+        let tree_of = |id| {
+            let tree = git.find_commit(id).map(|c| c.tree_id()).expect("tree");
+            Oid::try_from(tree.as_bytes()).expect("a SHA-1 id")
+        };
         let root = cache.get(repo, tree_of(first)).expect("listing");
         for name in ["a", "a.md", "a-b.md"] {
             assert!(root.get(name).is_some(), "{name}");
