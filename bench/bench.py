@@ -144,7 +144,9 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sizes", default="small,medium")
     parser.add_argument("--runs", type=int, default=3)
-    parser.add_argument("--workdir", default=str(ROOT / "target" / "bench"))
+    # The generator's version is in the path: a repository written by an
+    # older generator is not reused.
+    parser.add_argument("--workdir", default=str(ROOT / "target" / "bench" / "v2"))
     parser.add_argument("--json", help="also write the results here")
     args = parser.parse_args()
 

@@ -12,7 +12,8 @@
 //! sweeps listed in `.git-blame-ignore-revs`.
 //!
 //! It is fed to `git fast-import`, which writes 100,000 commits in seconds
-//! where committing one by one would take many minutes.
+//! where committing one by one would take many minutes, and then repacked
+//! as a server would pack it for a clone.
 
 use std::fmt::Write as _;
 use std::io::Write as _;
@@ -495,6 +496,11 @@ fn run(args: &Args) -> Result<(), String> {
         return Err(String::from_utf8_lossy(&output.stderr).into_owned());
     }
     std::fs::remove_file(&marks).ok();
+    // fast-import stores each version of a file as a delta against the one
+    // before it, the reverse of what `git pack-objects` does (the newest
+    // version whole, older ones as deltas against it); git's manual says
+    // to repack after an import. A clone gets a pack like this one.
+    git(&args.out, &["repack", "-a", "-d", "-f", "--quiet"])?;
     let count = git(&args.out, &["rev-list", "--count", "HEAD"])?;
     let files = git(&args.out, &["ls-files"])?.lines().count();
     println!(
