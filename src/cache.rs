@@ -1,5 +1,6 @@
 //! The freshness cache under the repository's git directory
-//! (`.git/handbook-lint/freshness.json`).
+//! (`.git/handbook-lint/freshness.bin`), and the framing every cache file
+//! there shares.
 //!
 //! It holds the answers of the last run, keyed by the commit they describe
 //! and by everything that decides what counts as a change (the ignore-revs
@@ -12,10 +13,13 @@
 //! - A rewritten history (force push, rebase) is detected by the walk
 //!   never meeting the cached commit: it simply walks on, as with no cache.
 //! - A file from another version, for other settings, truncated or
-//!   corrupted (a checksum covers the payload) is ignored and rebuilt.
+//!   corrupted (its length and a CRC-32 cover the payload) is ignored and
+//!   rebuilt.
 //! - Writes go to a temporary file in the same directory, then an atomic
 //!   rename: two runs at once each leave a whole, correct file, and a
 //!   reader never sees half of one.
+//! - The payload is postcard (a compact binary serde format): reading it
+//!   costs a fraction of what parsing JSON would on a big handbook.
 
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
@@ -25,8 +29,8 @@ use serde::{Deserialize, Serialize};
 use crate::history::{Answer, Change, Query, Resolved};
 use crate::time::UnixTime;
 
-const FILE_NAME: &str = "freshness.json";
-const FORMAT: u32 = 1;
+const FILE_NAME: &str = "freshness.bin";
+const FORMAT: u32 = 2;
 
 /// How the cache served a run.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -109,6 +113,17 @@ impl CachedEntry {
         }
     }
 
+    /// Whether this entry answers `query`'s path and section.
+    pub fn is_for(&self, query: &Query) -> bool {
+        self.path == query.path && self.anchor == query.anchor
+    }
+
+    /// The answer for `query` when the cache describes HEAD itself: what
+    /// [`CachedEntry::merge`] gives with nothing newer.
+    pub fn settled(&self, query: &Query) -> Option<Resolved> {
+        self.merge(query, &[], None, None, UnixTime::MAX)
+    }
+
     /// Completes a query the walk followed down to the cached commit, where
     /// the page had this entry's path. `newer` are the changes the walk found
     /// above it; `cap` is the time of the commit above it (times below are
@@ -173,21 +188,26 @@ pub fn directory(git_dir: &Path) -> PathBuf {
     git_dir.join("handbook-lint")
 }
 
-/// A 64-bit FNV-1a checksum: enough to tell a damaged file from a whole
-/// one; the cache is not a security boundary.
-fn checksum(bytes: &[u8]) -> u64 {
-    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
-    for byte in bytes {
-        hash ^= u64::from(*byte);
-        hash = hash.wrapping_mul(0x0100_0000_01b3);
-    }
-    hash
+/// The first line of every cache file: what it is, then the payload's
+/// length and CRC-32, so a truncated or damaged file is never trusted.
+const MAGIC: &str = "handbook-lint-cache";
+
+/// A cache file as read: its bytes and where the payload starts.
+pub struct Framed {
+    bytes: Vec<u8>,
+    start: usize,
 }
 
-/// Reads the cache; `Err` says why it cannot be used (and the run rebuilds).
-pub fn load(dir: &Path, fingerprint: &str) -> Result<CacheFile, CacheStatus> {
-    let path = dir.join(FILE_NAME);
-    let bytes = match std::fs::read(&path) {
+impl Framed {
+    pub fn payload(&self) -> &[u8] {
+        &self.bytes[self.start..]
+    }
+}
+
+/// Reads the payload of the cache file `name`; `Err` says why it cannot be
+/// used (and the run rebuilds it).
+pub fn read_framed(dir: &Path, name: &str) -> Result<Framed, CacheStatus> {
+    let bytes = match std::fs::read(dir.join(name)) {
         Ok(bytes) => bytes,
         Err(error) if error.kind() == std::io::ErrorKind::NotFound => {
             return Err(CacheStatus::Cold);
@@ -200,40 +220,110 @@ pub fn load(dir: &Path, fingerprint: &str) -> Result<CacheFile, CacheStatus> {
         .position(|b| *b == b'\n')
         .ok_or_else(|| corrupt("no header"))?;
     let header = std::str::from_utf8(&bytes[..newline]).map_err(|_| corrupt("bad header"))?;
-    let expected = header
-        .strip_prefix("handbook-lint-cache ")
-        .and_then(|rest| u64::from_str_radix(rest.trim(), 16).ok())
-        .ok_or_else(|| corrupt("bad header"))?;
-    let payload = &bytes[newline + 1..];
-    if checksum(payload) != expected {
+    let mut fields = header.split(' ');
+    let (Some(MAGIC), Some(length), Some(crc), None) =
+        (fields.next(), fields.next(), fields.next(), fields.next())
+    else {
+        return Err(corrupt("bad header"));
+    };
+    let length: usize = length.parse().map_err(|_| corrupt("bad header"))?;
+    let crc = u32::from_str_radix(crc, 16).map_err(|_| corrupt("bad header"))?;
+    let framed = Framed {
+        bytes,
+        start: newline + 1,
+    };
+    if framed.payload().len() != length {
+        return Err(corrupt("truncated"));
+    }
+    if crc32fast::hash(framed.payload()) != crc {
         return Err(corrupt("checksum mismatch"));
     }
-    let file: CacheFile = serde_json::from_slice(payload).map_err(|e| corrupt(&e.to_string()))?;
+    Ok(framed)
+}
+
+/// Writes a cache file atomically: a temporary file in the same directory,
+/// then a rename, so a reader never sees half of one and two runs at once
+/// each leave a whole file. Not synced to disk: a file lost or torn by a
+/// crash fails its checksum and is rebuilt, never trusted.
+pub fn write_framed(dir: &Path, name: &str, payload: &[u8]) -> std::io::Result<()> {
+    std::fs::create_dir_all(dir)?;
+    let mut temp = tempfile::Builder::new().prefix(".tmp-").tempfile_in(dir)?;
+    writeln!(
+        temp,
+        "{MAGIC} {} {:08x}",
+        payload.len(),
+        crc32fast::hash(payload)
+    )?;
+    temp.write_all(payload)?;
+    temp.persist(dir.join(name)).map_err(|e| e.error)?;
+    Ok(())
+}
+
+/// A value derived from a text, kept in the cache file `name` with the text
+/// it came from: read back when the text is the same, derived (and kept)
+/// otherwise. For what costs more to derive than to read back, such as a
+/// ruleset parsed from YAML. A derivation that fails is not kept.
+pub fn memo<T: Serialize + serde::de::DeserializeOwned, E>(
+    dir: Option<&Path>,
+    name: &str,
+    text: &str,
+    derive: impl FnOnce() -> Result<T, E>,
+) -> Result<T, E> {
+    #[derive(Serialize, Deserialize)]
+    struct Memo<T> {
+        version: String,
+        text: String,
+        value: T,
+    }
+    let version = env!("CARGO_PKG_VERSION");
+    if let Some(memo) = dir
+        .and_then(|dir| read_framed(dir, name).ok())
+        .and_then(|framed| postcard::from_bytes::<Memo<T>>(framed.payload()).ok())
+        .filter(|memo| memo.version == version && memo.text == text)
+    {
+        return Ok(memo.value);
+    }
+    let value = derive()?;
+    if let Some(dir) = dir {
+        let memo = Memo {
+            version: version.to_string(),
+            text: text.to_string(),
+            value,
+        };
+        // A cache that cannot be written only costs the next run time.
+        if let Ok(payload) = postcard::to_stdvec(&memo) {
+            let _ = write_framed(dir, name, &payload);
+        }
+        return Ok(memo.value);
+    }
+    Ok(value)
+}
+
+/// Reads the freshness cache; `Err` says why it cannot be used (and the
+/// run rebuilds it).
+pub fn load(dir: &Path, fingerprint: &str) -> Result<CacheFile, CacheStatus> {
+    let framed = read_framed(dir, FILE_NAME)?;
+    let file: CacheFile =
+        postcard::from_bytes(framed.payload()).map_err(|e| CacheStatus::Corrupt(e.to_string()))?;
     if file.format != FORMAT || file.fingerprint != fingerprint {
         return Err(CacheStatus::Stale);
     }
     Ok(file)
 }
 
-/// Writes the cache atomically.
+/// Writes the freshness cache atomically.
 pub fn store(
     dir: &Path,
     fingerprint: &str,
     head: &str,
     entries: Vec<CachedEntry>,
 ) -> std::io::Result<()> {
-    std::fs::create_dir_all(dir)?;
     let file = CacheFile {
         format: FORMAT,
         fingerprint: fingerprint.to_string(),
         head: head.to_string(),
         entries,
     };
-    let payload = serde_json::to_vec(&file).map_err(std::io::Error::other)?;
-    let mut temp = tempfile::NamedTempFile::new_in(dir)?;
-    writeln!(temp, "handbook-lint-cache {:016x}", checksum(&payload))?;
-    temp.write_all(&payload)?;
-    temp.as_file().sync_all()?;
-    temp.persist(dir.join(FILE_NAME)).map_err(|e| e.error)?;
-    Ok(())
+    let payload = postcard::to_stdvec(&file).map_err(std::io::Error::other)?;
+    write_framed(dir, FILE_NAME, &payload)
 }

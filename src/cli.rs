@@ -297,6 +297,7 @@ pub fn run(
 fn options(global: &GlobalArgs, human: bool, staged: bool) -> anyhow::Result<Options> {
     Ok(Options {
         staged,
+        evaluate: true,
         repo: global.repo.clone(),
         config: global.config.clone(),
         now: resolve_now(global)?,
@@ -308,6 +309,7 @@ fn options(global: &GlobalArgs, human: bool, staged: bool) -> anyhow::Result<Opt
 
 fn report_walk(global: &GlobalArgs, outcome: &Outcome) {
     if global.verbose {
+        eprintln!("pages: {}", outcome.pages_status);
         eprintln!(
             "history: {} commits walked in {} ms, cache {}",
             outcome.history.commits_walked,
@@ -361,7 +363,10 @@ fn check(global: &GlobalArgs, args: &CheckArgs) -> anyhow::Result<ExitCode> {
 }
 
 fn pages(global: &GlobalArgs, format: PagesFormat) -> anyhow::Result<ExitCode> {
-    let options = options(global, false, false)?;
+    let options = Options {
+        evaluate: false,
+        ..options(global, false, false)?
+    };
     let outcome = engine::run(&options)?;
     report_walk(global, &outcome);
     print_notes(&outcome);

@@ -189,6 +189,9 @@ pub struct Config {
     pub overrides: Vec<Override>,
     pub max_age: HashMap<String, u32>,
     pub ignore: GlobSet,
+    /// The `ignore` globs as written (the valid ones): what the page cache
+    /// is keyed by.
+    pub ignore_patterns: Vec<String>,
     /// `freshness.ignore-revs-file`: commits listed there are not changes.
     pub ignore_revs_file: Option<String>,
     /// `freshness.max-files-per-commit`: a commit changing more handbook
@@ -214,6 +217,7 @@ impl Config {
             overrides: Vec::new(),
             max_age: HashMap::new(),
             ignore: GlobSet::empty(),
+            ignore_patterns: Vec::new(),
             ignore_revs_file: None,
             max_files_per_commit: None,
             conventional: true,
@@ -482,6 +486,9 @@ pub fn load(path: &str, text: &Arc<str>, ruleset_kinds: Option<&[String]>) -> Lo
         match Glob::new(pattern.value.trim()) {
             Ok(glob) => {
                 globs.add(glob);
+                config
+                    .ignore_patterns
+                    .push(pattern.value.trim().to_string());
             }
             Err(error) => v.invalid(pattern, error.kind().to_string(), None),
         }

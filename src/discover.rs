@@ -10,10 +10,10 @@ use std::sync::Arc;
 use std::sync::Mutex;
 
 use globset::GlobSet;
-use rayon::prelude::*;
 
 use crate::finding::Finding;
 use crate::rules;
+use crate::stamp::FileStamp;
 
 /// Pages larger than this are not handbook prose; reading them would only
 /// slow every run down.
@@ -65,17 +65,19 @@ pub fn read_page(root: &Path, path: &Path, display: &str) -> Result<Arc<str>, Un
         .map_err(|e| Unreadable(format!("cannot read `{display}`: {e}")))?
         .file_type()
         .is_symlink();
-    read_file(root, path, display, is_symlink)
+    read_file(root, path, display, is_symlink).map(|(text, _)| text)
 }
 
 /// Reads a file the walk found; `is_symlink` comes from the walk, so a
-/// plain file costs an open, one stat and a read.
-fn read_file(
+/// plain file costs an open, one stat and a read. Returns the text and, for
+/// a plain file, the stamp of what was read (taken before reading, so a
+/// write during the read shows as a change next time).
+pub fn read_file(
     root: &Path,
     path: &Path,
     display: &str,
     is_symlink: bool,
-) -> Result<Arc<str>, Unreadable> {
+) -> Result<(Arc<str>, Option<FileStamp>), Unreadable> {
     use std::io::Read as _;
     let unreadable = Unreadable;
     if is_symlink {
@@ -91,10 +93,12 @@ fn read_file(
     }
     let mut file = std::fs::File::open(path)
         .map_err(|e| unreadable(format!("cannot read `{display}`: {e}")))?;
-    let size = file
+    let meta = file
         .metadata()
-        .map_err(|e| unreadable(format!("cannot read `{display}`: {e}")))?
-        .len();
+        .map_err(|e| unreadable(format!("cannot read `{display}`: {e}")))?;
+    // A symbolic link's target may change without the link changing.
+    let stamp = (!is_symlink).then(|| FileStamp::of(&meta));
+    let size = meta.len();
     if size > MAX_PAGE_BYTES {
         return Err(unreadable(format!(
             "`{display}` is {size} bytes, over the {MAX_PAGE_BYTES}-byte limit for a page; it is not read"
@@ -103,7 +107,7 @@ fn read_file(
     let mut bytes = Vec::with_capacity(usize::try_from(size).unwrap_or(0));
     file.read_to_end(&mut bytes)
         .map_err(|e| unreadable(format!("cannot read `{display}`: {e}")))?;
-    page_text(bytes, display)
+    page_text(bytes, display).map(|text| (text, stamp))
 }
 
 /// A page's bytes as text, or why they cannot be a page: binary, or not
@@ -199,11 +203,28 @@ pub fn from_index(
     Ok(Discovered { files, findings })
 }
 
+/// A file the walk found, to be read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Listed {
+    /// Repository-relative, `/`-separated.
+    pub display: String,
+    pub is_symlink: bool,
+}
+
+/// What walking the handbook found: the page candidates (sorted by path),
+/// every directory entered with its stamp (a directory's modification time
+/// changes when an entry is added, removed or renamed in it), and what
+/// could not be walked.
+#[derive(Debug, Default)]
+pub struct Listing {
+    pub files: Vec<Listed>,
+    pub dirs: Vec<(String, FileStamp)>,
+    pub errors: Vec<String>,
+}
+
 /// Walks `root/handbook` for Markdown pages, skipping `ignore` globs
-/// (matched against repository-relative paths).
-pub fn discover(root: &Path, handbook: &str, ignore: &GlobSet) -> Discovered {
-    let mut files = Vec::new();
-    let mut findings = Vec::new();
+/// (matched against repository-relative paths), honouring `.gitignore`.
+pub fn list(root: &Path, handbook: &str, ignore: &GlobSet) -> Listing {
     let start: PathBuf = if handbook.is_empty() {
         root.to_path_buf()
     } else {
@@ -217,67 +238,56 @@ pub fn discover(root: &Path, handbook: &str, ignore: &GlobSet) -> Discovered {
         .require_git(false)
         .follow_links(false)
         .build_parallel();
-    // The walk lists on all cores; the list is sorted afterwards so every
-    // run sees the pages in the same order. Reading (the costly part on a
-    // big handbook) is done in parallel too, after the walk.
-    let listed: Mutex<Vec<(PathBuf, String, bool)>> = Mutex::new(Vec::new());
-    let errors: Mutex<Vec<String>> = Mutex::new(Vec::new());
+    // The walk lists on all cores; the lists are sorted afterwards so every
+    // run sees the pages in the same order.
+    let listing: Mutex<Listing> = Mutex::new(Listing::default());
     walker.run(|| {
         Box::new(|entry| {
             let entry = match entry {
                 Ok(entry) => entry,
                 Err(error) => {
-                    if let Ok(mut errors) = errors.lock() {
-                        errors.push(error.to_string());
+                    if let Ok(mut listing) = listing.lock() {
+                        listing.errors.push(error.to_string());
                     }
                     return ignore::WalkState::Continue;
                 }
             };
             let path = entry.path();
-            let is_file_like = entry
-                .file_type()
-                .is_some_and(|t| t.is_file() || t.is_symlink());
-            if !is_file_like {
+            let Some(file_type) = entry.file_type() else {
                 return ignore::WalkState::Continue;
-            }
+            };
             let Some(display) = relative(root, path) else {
                 return ignore::WalkState::Continue;
             };
-            if wanted(&display, handbook, ignore)
-                && let Ok(mut listed) = listed.lock()
+            if file_type.is_dir() {
+                if let Ok(meta) = entry.metadata()
+                    && let Ok(mut listing) = listing.lock()
+                {
+                    listing.dirs.push((display, FileStamp::of(&meta)));
+                }
+            } else if (file_type.is_file() || file_type.is_symlink())
+                && wanted(&display, handbook, ignore)
+                && let Ok(mut listing) = listing.lock()
             {
-                listed.push((path.to_path_buf(), display, entry.path_is_symlink()));
+                listing.files.push(Listed {
+                    display,
+                    is_symlink: entry.path_is_symlink(),
+                });
             }
             ignore::WalkState::Continue
         })
     });
-    let mut errors = errors.into_inner().unwrap_or_default();
-    errors.sort();
-    for error in errors {
-        findings.push(Finding::new(
-            &rules::input::FILE_UNREADABLE,
-            format!("cannot walk the handbook: {error}"),
-        ));
-    }
-    let mut listed = listed.into_inner().unwrap_or_default();
-    listed.sort_by(|a, b| a.1.cmp(&b.1));
-    let read: Vec<Result<SourceFile, (String, Unreadable)>> = listed
-        .into_par_iter()
-        .map(
-            |(path, display, is_symlink)| match read_file(root, &path, &display, is_symlink) {
-                Ok(text) => Ok(SourceFile {
-                    path: display,
-                    text,
-                }),
-                Err(error) => Err((display, error)),
-            },
-        )
-        .collect();
-    for result in read {
-        match result {
-            Ok(file) => files.push(file),
-            Err((display, error)) => findings.push(error.finding(&display)),
-        }
-    }
-    Discovered { files, findings }
+    let mut listing = listing.into_inner().unwrap_or_default();
+    listing.files.sort_by(|a, b| a.display.cmp(&b.display));
+    listing.dirs.sort_by(|a, b| a.0.cmp(&b.0));
+    listing.errors.sort();
+    listing
+}
+
+/// The finding for a part of the handbook the walk could not enter.
+pub fn walk_error(error: &str) -> Finding {
+    Finding::new(
+        &rules::input::FILE_UNREADABLE,
+        format!("cannot walk the handbook: {error}"),
+    )
 }

@@ -23,6 +23,7 @@ use crate::model::{
     Freshness, Handbook, Page, Retro, SectionSlot, Slot, TeamModel, action_items,
     date_in_file_name, retro_date,
 };
+use crate::pagecache;
 use crate::parse;
 use crate::progress::WalkProgress;
 use crate::rules::{self, registry};
@@ -49,6 +50,9 @@ pub struct Options {
     /// Check what is staged: pages come from the index, a staged change
     /// counts as made now, and the outcome names the staged paths.
     pub staged: bool,
+    /// Run the rules. `pages` lists the model and its freshness and reports
+    /// no findings beyond the inputs', so it leaves them out.
+    pub evaluate: bool,
 }
 
 impl Options {
@@ -63,6 +67,7 @@ impl Options {
             allow_shallow: false,
             progress: false,
             staged: false,
+            evaluate: true,
         }
     }
 }
@@ -179,6 +184,8 @@ pub struct Outcome {
     pub staged: Option<BTreeSet<String>>,
     /// Things the user should know that are not findings (no config found…).
     pub notes: Vec<String>,
+    /// How the pages were read, for `--verbose`.
+    pub pages_status: String,
 }
 
 impl Outcome {
@@ -221,6 +228,7 @@ struct RulesetKey {
 fn load_ruleset(
     name: &str,
     root: &Path,
+    cache_dir: Option<&Path>,
     sources: &mut Sources,
     findings: &mut Vec<Finding>,
     config_path: Option<&str>,
@@ -259,7 +267,8 @@ fn load_ruleset(
         }
     };
     sources.insert(display.clone(), text.clone());
-    match Ruleset::parse(&text) {
+    // Parsing the YAML costs more than the rest of a warm run together.
+    match cache::memo(cache_dir, "ruleset.bin", &text, || Ruleset::parse(&text)) {
         Ok(ruleset) => Some(ruleset),
         Err(errors) => {
             for error in errors {
@@ -334,14 +343,10 @@ fn mark_staged(
 /// Finds teams by convention when the config names none: every directory
 /// holding a `goals.md` or a `retros/` directory of pages is a team, named
 /// after the directory.
-fn conventional_teams(files: &[SourceFile], handbook: &str) -> Vec<Team> {
+fn conventional_teams(paths: &[&str], handbook: &str) -> Vec<Team> {
     let mut dirs: BTreeSet<String> = BTreeSet::new();
-    for file in files {
-        let Some((dir, name)) = file
-            .path
-            .rsplit_once('/')
-            .or(Some(("", file.path.as_str())))
-        else {
+    for path in paths {
+        let Some((dir, name)) = path.rsplit_once('/').or(Some(("", path))) else {
             continue;
         };
         if name == "goals.md" {
@@ -374,6 +379,38 @@ fn literal_prefix(pattern: &str) -> &str {
         .map_or(pattern, |i| &pattern[..i])
 }
 
+/// The pages (sorted by path) a location glob matches. Only pages under the
+/// glob's literal prefix can match, and they are found by binary search; the
+/// rest of the glob is matched against the rest of the path, and compiled
+/// once for every team that shares it (`{dir}/retros/*.md`).
+fn matching_pages(
+    pages: &[Page],
+    pattern: &str,
+    matchers: &mut HashMap<String, Option<globset::GlobMatcher>>,
+) -> Vec<usize> {
+    let literal = literal_prefix(pattern);
+    // An escape in the prefix would change meaning if the glob were split.
+    let (literal, tail) = if literal.contains('\\') {
+        ("", pattern)
+    } else {
+        (literal, &pattern[literal.len()..])
+    };
+    let matcher = matchers
+        .entry(tail.to_string())
+        .or_insert_with(|| Glob::new(tail).ok().map(|glob| glob.compile_matcher()));
+    let Some(matcher) = matcher else {
+        return Vec::new();
+    };
+    let from = pages.partition_point(|page| page.path.as_str() < literal);
+    pages[from..]
+        .iter()
+        .take_while(|page| page.path.starts_with(literal))
+        .enumerate()
+        .filter(|(_, page)| matcher.is_match(&page.path[literal.len()..]))
+        .map(|(offset, _)| from + offset)
+        .collect()
+}
+
 /// Whether `path` lies in directory `dir` (repository-relative; the empty
 /// directory is the root).
 fn is_under(path: &str, dir: &str) -> bool {
@@ -394,6 +431,7 @@ fn parse_problem_finding(path: &str, problem: parse::ParseProblem) -> Finding {
 /// Runs the pipeline up to the model, then every rule.
 pub fn run(options: &Options) -> anyhow::Result<Outcome> {
     let (repo, root) = open_repository(&options.repo)?;
+    let cache_dir = (!options.no_cache).then(|| cache::directory(repo.path()));
     let mut findings = Vec::new();
     let mut sources = Sources::default();
     let mut notes = Vec::new();
@@ -424,8 +462,14 @@ pub fn run(options: &Options) -> anyhow::Result<Outcome> {
             .ok()
             .and_then(|key| key.ruleset)
             .unwrap_or_else(|| ruleset::BUILTIN_NAME.to_string());
-        let Some(ruleset) = load_ruleset(&name, &root, &mut sources, &mut findings, Some(&display))
-        else {
+        let Some(ruleset) = load_ruleset(
+            &name,
+            &root,
+            cache_dir.as_deref(),
+            &mut sources,
+            &mut findings,
+            Some(&display),
+        ) else {
             // Still report what is wrong with the config itself.
             findings.extend(config::load(&display, &text, None).findings);
             return Ok(fatal(findings, sources, root));
@@ -444,6 +488,7 @@ pub fn run(options: &Options) -> anyhow::Result<Outcome> {
         let Some(ruleset) = load_ruleset(
             ruleset::BUILTIN_NAME,
             &root,
+            cache_dir.as_deref(),
             &mut sources,
             &mut findings,
             None,
@@ -455,17 +500,40 @@ pub fn run(options: &Options) -> anyhow::Result<Outcome> {
 
     // Discover and parse.
     let mut timings = Timings::default();
-    let discovered = if options.staged {
-        discover::from_index(&repo, &config.handbook, &config.ignore)?
+    let loaded = if options.staged {
+        let discovered = discover::from_index(&repo, &config.handbook, &config.ignore)?;
+        let parse_one = |file: SourceFile| {
+            let (doc, problems) = parse::parse(&file.text);
+            pagecache::LoadedPage {
+                file,
+                doc,
+                problems,
+            }
+        };
+        pagecache::Loaded {
+            pages: discovered.files.into_par_iter().map(parse_one).collect(),
+            findings: discovered.findings,
+            status: "read from the index".to_string(),
+        }
     } else {
-        discover::discover(&root, &config.handbook, &config.ignore)
+        let walk = pagecache::Walk {
+            root: &root,
+            handbook: &config.handbook,
+            ignore: &config.ignore,
+            ignore_patterns: &config.ignore_patterns,
+            git_common_dir: repo.commondir(),
+        };
+        // `pages` reports no findings: it never shows a page's text.
+        pagecache::load(&walk, cache_dir.as_deref(), options.evaluate)
     };
     let staged = options.staged.then(|| staged_paths(&repo)).transpose()?;
-    timings.mark("discover");
-    findings.extend(discovered.findings);
+    timings.mark("pages");
+    let pages_status = loaded.status;
+    findings.extend(loaded.findings);
     let mut config = config;
     if config.teams.is_empty() {
-        config.teams = conventional_teams(&discovered.files, &config.handbook);
+        let paths: Vec<&str> = loaded.pages.iter().map(|p| p.file.path.as_str()).collect();
+        config.teams = conventional_teams(&paths, &config.handbook);
         config.conventional = true;
         if config.teams.is_empty() {
             notes.push(format!(
@@ -473,16 +541,13 @@ pub fn run(options: &Options) -> anyhow::Result<Outcome> {
             ));
         }
     }
-    let mut pages: Vec<Page> = Vec::with_capacity(discovered.files.len());
-    let parsed: Vec<(SourceFile, parse::Document, Vec<parse::ParseProblem>)> = discovered
-        .files
-        .into_par_iter()
-        .map(|file| {
-            let (doc, problems) = parse::parse(&file.text);
-            (file, doc, problems)
-        })
-        .collect();
-    for (file, doc, problems) in parsed {
+    let mut pages: Vec<Page> = Vec::with_capacity(loaded.pages.len());
+    for pagecache::LoadedPage {
+        file,
+        doc,
+        problems,
+    } in loaded.pages
+    {
         for problem in problems {
             findings.push(parse_problem_finding(&file.path, problem));
         }
@@ -512,6 +577,7 @@ pub fn run(options: &Options) -> anyhow::Result<Outcome> {
     timings.mark("parse");
     // Team pages.
     let mut teams: Vec<TeamModel> = Vec::new();
+    let mut matchers = HashMap::new();
     for team in &config.teams {
         let mut slots = BTreeMap::new();
         let mut retro_pages = Vec::new();
@@ -520,24 +586,7 @@ pub fn run(options: &Options) -> anyhow::Result<Outcome> {
                 continue;
             };
             let matches: Vec<usize> = if location.is_glob() {
-                match Glob::new(&location.pattern) {
-                    Ok(glob) => {
-                        let matcher = glob.compile_matcher();
-                        // Only pages under the pattern's literal prefix can
-                        // match: checking that first spares thousands of
-                        // glob matches on a big handbook.
-                        let literal = literal_prefix(&location.pattern);
-                        pages
-                            .iter()
-                            .enumerate()
-                            .filter(|(_, p)| {
-                                p.path.starts_with(literal) && matcher.is_match(&p.path)
-                            })
-                            .map(|(i, _)| i)
-                            .collect()
-                    }
-                    Err(_) => Vec::new(),
-                }
+                matching_pages(&pages, &location.pattern, &mut matchers)
             } else {
                 by_path
                     .get(&location.pattern)
@@ -662,21 +711,27 @@ pub fn run(options: &Options) -> anyhow::Result<Outcome> {
             }
         }
     }
-    let has_commits = repo
+    // The commit HEAD names, without reading it: a warm run needs no object.
+    let head = repo
         .head()
         .ok()
-        .and_then(|h| h.peel_to_commit().ok())
-        .is_some();
+        .and_then(|head| head.resolve().ok())
+        .and_then(|head| head.target())
+        .and_then(|id| gix::ObjectId::try_from(id.as_bytes()).ok());
+    let has_commits = head.is_some();
     let settings = Settings {
         ignore_revs: load_ignore_revs(&repo, &root, &config, &mut sources, &mut findings),
         max_files_per_commit: config.max_files_per_commit,
         handbook: config.handbook.clone(),
     };
     let (answers, info) = if has_commits {
-        let cache_dir = (!options.no_cache).then(|| cache::directory(repo.path()));
         let mut progress = WalkProgress::new(options.progress);
         let walked = history::resolve(
-            repo.path(),
+            &history::Repo {
+                git_dir: repo.path(),
+                head,
+                shallow: repo.is_shallow(),
+            },
             &queries,
             &settings,
             cache_dir.as_deref(),
@@ -781,30 +836,35 @@ pub fn run(options: &Options) -> anyhow::Result<Outcome> {
             retro.date = date;
             retro.date_source = source;
             retro.iteration = page.doc.front.iteration.as_ref().map(|i| i.value);
-            retro.items = action_items(&page.text, &page.doc, &ruleset.action_items.heading);
+            if options.evaluate {
+                retro.items = action_items(&page.text, &page.doc, &ruleset.action_items.heading);
+            }
         }
         team.retros.sort_by_key(|r| r.date);
     }
 
-    let codeowners = crate::codeowners::LOCATIONS.iter().find_map(|location| {
-        let path = root.join(location);
-        path.is_file()
-            .then(|| match discover::read_page(&root, &path, location) {
-                Ok(text) => {
-                    sources.insert((*location).to_string(), text.clone());
-                    Some(crate::codeowners::parse(
-                        &root,
-                        location,
-                        text,
-                        &mut findings,
-                    ))
-                }
-                Err(error) => {
-                    findings.push(error.finding(location));
-                    None
-                }
-            })?
-    });
+    let codeowners = crate::codeowners::LOCATIONS
+        .iter()
+        .filter(|_| options.evaluate)
+        .find_map(|location| {
+            let path = root.join(location);
+            path.is_file()
+                .then(|| match discover::read_page(&root, &path, location) {
+                    Ok(text) => {
+                        sources.insert((*location).to_string(), text.clone());
+                        Some(crate::codeowners::parse(
+                            &root,
+                            location,
+                            text,
+                            &mut findings,
+                        ))
+                    }
+                    Err(error) => {
+                        findings.push(error.finding(location));
+                        None
+                    }
+                })?
+        });
     let model = Handbook {
         codeowners,
         now: options.now,
@@ -814,17 +874,20 @@ pub fn run(options: &Options) -> anyhow::Result<Outcome> {
         pages,
         teams,
     };
-    for rule in registry::RULES {
+    let checks = registry::RULES.iter().filter(|_| options.evaluate);
+    for rule in checks {
         if let Some(check) = rule.check {
             check(&model, &mut findings);
         }
     }
-    let page_texts: Vec<(String, Arc<str>)> = model
-        .pages
-        .iter()
-        .map(|p| (p.path.clone(), p.text.clone()))
-        .collect();
-    crate::suppress::apply(&mut findings, &page_texts);
+    if options.evaluate {
+        let page_texts: Vec<(String, Arc<str>)> = model
+            .pages
+            .iter()
+            .map(|p| (p.path.clone(), p.text.clone()))
+            .collect();
+        crate::suppress::apply(&mut findings, &page_texts);
+    }
     for finding in &mut findings {
         finding.severity =
             model
@@ -842,6 +905,7 @@ pub fn run(options: &Options) -> anyhow::Result<Outcome> {
         history: info,
         root,
         notes,
+        pages_status,
     })
 }
 
@@ -856,6 +920,7 @@ fn fatal(mut findings: Vec<Finding>, sources: Sources, root: PathBuf) -> Outcome
         history: HistoryInfo::default(),
         root,
         notes: Vec::new(),
+        pages_status: String::new(),
     }
 }
 

@@ -222,8 +222,10 @@ impl SectionCache {
     }
 }
 
-/// Parsed trees kept per reader: a generation of this many listings.
-const TREE_CACHE_GENERATION: usize = 2048;
+/// Parsed trees kept per reader: a generation of this many listings. The
+/// walk retires what it no longer needs (see [`TreeCache`]), so this is a
+/// bound for odd histories, not the usual size.
+const TREE_CACHE_GENERATION: usize = 512;
 
 /// One thread's way into the object store: its own gix handle (with its
 /// own cache of delta bases) and its own cache of parsed trees.
@@ -274,68 +276,114 @@ fn shallow_boundary(repo: &gix::Repository) -> HashSet<Oid> {
         .unwrap_or_default()
 }
 
-/// Answers every query in one first-parent walk from HEAD of the
-/// repository whose git directory is `git_dir`, reusing and refreshing the
-/// cache in `cache_dir` when given.
+/// The repository the walk reads: its git directory, the commit HEAD
+/// points at (none before the first commit) and whether it is a shallow
+/// clone.
+#[derive(Debug, Clone)]
+pub struct Repo<'a> {
+    pub git_dir: &'a Path,
+    pub head: Option<Oid>,
+    pub shallow: bool,
+}
+
+/// Answers every query in one first-parent walk from HEAD, reusing and
+/// refreshing the cache in `cache_dir` when given.
 pub fn resolve(
-    git_dir: &Path,
+    repo: &Repo,
     queries: &[Query],
     settings: &Settings,
     cache_dir: Option<&Path>,
     progress: &mut dyn FnMut(usize),
 ) -> (Vec<Resolved>, HistoryInfo) {
-    let mut info = HistoryInfo::default();
+    let started = std::time::Instant::now();
+    let mut info = HistoryInfo {
+        shallow: repo.shallow,
+        ..HistoryInfo::default()
+    };
     let unanswered = |answer: Answer| {
         queries
             .iter()
             .map(|_| Resolved::new(answer.clone()))
             .collect()
     };
-    let store = match open_store(git_dir) {
+    let Some(head) = repo.head else {
+        return (unanswered(Answer::NotCommitted), info);
+    };
+    info.head = Some(head.to_string());
+    let fingerprint = settings.fingerprint();
+    let cached = cache_dir.map(|dir| cache::load(dir, &fingerprint));
+    let (cached_head, mut entries, status) = match cached {
+        None => (None, Vec::new(), CacheStatus::Disabled),
+        Some(Ok(file)) => (
+            Oid::from_hex(file.head.as_bytes()).ok(),
+            file.entries,
+            CacheStatus::Miss,
+        ),
+        Some(Err(reason)) => (None, Vec::new(), reason),
+    };
+    info.cache = status;
+
+    // The cache describes HEAD: its answers stand as they are. Its entries
+    // are in the order of the run that wrote them, usually this run's.
+    let cache_met = cached_head == Some(head);
+    let mut answers: Vec<Option<Resolved>> = vec![None; queries.len()];
+    if cache_met {
+        let mut next = 0;
+        let mut by_key: Option<HashMap<(&str, Option<&str>), usize>> = None;
+        for (index, query) in queries.iter().enumerate() {
+            let position = if entries.get(next).is_some_and(|e| e.is_for(query)) {
+                Some(next)
+            } else {
+                let by_key = by_key.get_or_insert_with(|| {
+                    let keys = entries
+                        .iter()
+                        .map(|e| (e.path.as_str(), e.anchor.as_deref()));
+                    keys.zip(0..).collect()
+                });
+                by_key
+                    .get(&(query.path.as_str(), query.anchor.as_deref()))
+                    .copied()
+            };
+            if let Some(position) = position {
+                next = position + 1;
+                answers[index] = entries[position].settled(query);
+            }
+        }
+        if answers.iter().any(Option::is_some) {
+            info.cache = CacheStatus::Warm;
+        }
+        if answers.iter().all(Option::is_some) {
+            // Nothing to read, nothing new to remember.
+            info.elapsed = started.elapsed();
+            return (answers.into_iter().flatten().collect(), info);
+        }
+    }
+    let cached_entries: HashMap<(String, Option<String>), CachedEntry> = entries
+        .drain(..)
+        .map(|e| ((e.path.clone(), e.anchor.clone()), e))
+        .collect();
+
+    let store = match open_store(repo.git_dir) {
         Ok(store) => store,
         Err(reason) => {
             let reason = format!("the repository's objects cannot be opened: {reason}");
             return (unanswered(Answer::Unreadable { reason }), info);
         }
     };
-    let main = Reader::new(&store);
-    info.shallow = main.repo.is_shallow().unwrap_or(false);
-    let Ok(head) = main.repo.head_id().map(gix::Id::detach) else {
-        return (unanswered(Answer::NotCommitted), info);
-    };
-    info.head = Some(head.to_string());
-    let fingerprint = settings.fingerprint();
-    let cached = cache_dir.map(|dir| cache::load(dir, &fingerprint));
-    let (cached_head, cached_entries, status) = match cached {
-        None => (None, HashMap::new(), CacheStatus::Disabled),
-        Some(Ok(file)) => {
-            let head_oid = Oid::from_hex(file.head.as_bytes()).ok();
-            let entries = file
-                .entries
-                .into_iter()
-                .map(|e| ((e.path.clone(), e.anchor.clone()), e))
-                .collect();
-            (head_oid, entries, CacheStatus::Miss)
-        }
-        Some(Err(reason)) => (None, HashMap::new(), reason),
-    };
-    info.cache = status;
-    let started = std::time::Instant::now();
     let mut walk = Walk {
         store: &store,
-        main,
+        main: Reader::new(&store),
         workers: Vec::new(),
         sections: SectionCache::default(),
         queries,
         settings,
-        cached_head,
+        // From here on the cache is met, if at all, below HEAD.
+        cached_head: cached_head.filter(|&id| id != head),
         cached: &cached_entries,
     };
-    let answers = walk.run(head, &mut info, progress);
+    let answers = walk.run(head, answers, cache_met, &mut info, progress);
     info.elapsed = started.elapsed();
-    // A warm run learnt nothing new: rewriting the file would only cost.
-    let learnt_nothing = info.cache == CacheStatus::Warm && info.commits_walked == 0;
-    if let Some(dir) = cache_dir.filter(|_| !learnt_nothing) {
+    if let Some(dir) = cache_dir {
         let entries: Vec<CachedEntry> = queries
             .iter()
             .zip(&answers)
@@ -508,6 +556,8 @@ fn diff_step(
             trees::count_changed_pages(odb, trees, Some(step.tree), step.parent_tree, limit)
                 .is_ok_and(|count| count > limit);
     }
+    trees.retire(step.tree);
+    trees.end_comparison();
     diff
 }
 
@@ -601,14 +651,20 @@ impl Walk<'_> {
     /// Which queries ask about a page (or section) in HEAD's tree. A query
     /// the cache answered for the cached commit, whose blob is the same in
     /// HEAD, is there without reading HEAD's directories.
-    fn in_head(&mut self, head_tree: Oid, cached_tree: Option<Oid>) -> Vec<bool> {
+    fn in_head(
+        &mut self,
+        head_tree: Oid,
+        cached_tree: Option<Oid>,
+        answered: &[Option<Resolved>],
+    ) -> Vec<bool> {
         let queries = self.queries;
-        let mut same_as_cached = vec![false; queries.len()];
+        // Answered already: whatever is said here is not used.
+        let mut same_as_cached: Vec<bool> = answered.iter().map(Option::is_some).collect();
         if let Some(cached_tree) = cached_tree {
             let mut trie = PathTrie::default();
             for (index, query) in queries.iter().enumerate() {
                 let key = (query.path.clone(), query.anchor.clone());
-                if self.cached.contains_key(&key) {
+                if answered[index].is_none() && self.cached.contains_key(&key) {
                     trie.insert(&query.path, index);
                 }
             }
@@ -660,9 +716,12 @@ impl Walk<'_> {
         found
     }
 
+    /// Answers the queries `answers` leaves open.
     fn run(
         &mut self,
         head: Oid,
+        answers: Vec<Option<Resolved>>,
+        cache_met: bool,
         info: &mut HistoryInfo,
         progress: &mut dyn FnMut(usize),
     ) -> Vec<Resolved> {
@@ -687,40 +746,14 @@ impl Walk<'_> {
         }
         let mut state = Progress {
             open: Vec::with_capacity(queries.len()),
-            answers: vec![None; queries.len()],
+            answers,
             trie: PathTrie::default(),
         };
-
-        // The cache describes HEAD: its answers stand as they are.
-        let mut warm_hits = 0;
-        if self.cached_head == Some(head) {
-            for (index, query) in queries.iter().enumerate() {
-                let key = (query.path.clone(), query.anchor.clone());
-                if let Some(resolved) = self
-                    .cached
-                    .get(&key)
-                    .and_then(|entry| entry.merge(query, &[], None, None, UnixTime::MAX))
-                {
-                    state.answers[index] = Some(resolved);
-                    warm_hits += 1;
-                }
-            }
-            if warm_hits > 0 {
-                info.cache = CacheStatus::Warm;
-            }
-        }
-        // From here on the cache is met, if at all, below HEAD.
-        let cache_met = self.cached_head == Some(head);
-        self.cached_head = self.cached_head.filter(|&id| id != head);
         let cached_tree = self
             .cached_head
             .and_then(|id| read_commit(self.main.odb(), id, &mut buffer).ok())
             .map(|commit| commit.tree);
-        let in_head = if warm_hits == queries.len() {
-            vec![true; queries.len()]
-        } else {
-            self.in_head(head_tree, cached_tree)
-        };
+        let in_head = self.in_head(head_tree, cached_tree, &state.answers);
         for (index, query) in queries.iter().enumerate() {
             if state.answers[index].is_some() {
                 state.open.push(None);

@@ -151,6 +151,9 @@ pub fn effective_time(change: &Change, now: UnixTime) -> Option<UnixTime> {
 #[derive(Debug, Clone)]
 pub struct Page {
     pub path: String,
+    /// The page's text. Empty in a run that lists pages without evaluating
+    /// the rules (`pages`): nothing there reads it, and a warm run then
+    /// never copies it out of the cache.
     pub text: Arc<str>,
     pub doc: Document,
     pub freshness: Freshness,
@@ -329,10 +332,12 @@ static HANDLE: LazyLock<Regex> = LazyLock::new(|| {
         .unwrap_or_else(|e| unreachable!("{e}"))
 });
 static DUE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)\bdue:?\s*(\d{4}-\d{2}-\d{2})").unwrap_or_else(|e| unreachable!("{e}"))
+    Regex::new(r"(?i)\bdue:?\s*([0-9]{4}-[0-9]{2}-[0-9]{2})")
+        .unwrap_or_else(|e| unreachable!("{e}"))
 });
-static FILE_DATE: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"(\d{4}-\d{2}-\d{2})").unwrap_or_else(|e| unreachable!("{e}")));
+static FILE_DATE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"([0-9]{4}-[0-9]{2}-[0-9]{2})").unwrap_or_else(|e| unreachable!("{e}"))
+});
 
 /// The action items of a page: task-list items under a heading matching
 /// the ruleset's pattern, up to the next heading of the same or higher level.

@@ -7,20 +7,20 @@ use std::ops::Range;
 
 use chrono::NaiveDate;
 use pulldown_cmark::{Event, HeadingLevel, Options, Parser, Tag, TagEnd};
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use serde_saphyr::Spanned;
 
 use crate::time::parse_date;
 use crate::yaml::{self, span_of};
 
 /// A value from front matter and where it was written.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Located<T> {
     pub value: T,
     pub span: Range<usize>,
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FrontMatter {
     pub owner: Option<Located<String>>,
     /// An explicit "still true as of" stamp.
@@ -33,7 +33,7 @@ pub struct FrontMatter {
     pub span: Option<Range<usize>>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Heading {
     pub level: u8,
     pub text: String,
@@ -46,7 +46,7 @@ pub struct Heading {
     pub section: Range<usize>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Task {
     pub checked: bool,
     /// The item's text, without the `- [ ]` marker.
@@ -59,13 +59,13 @@ pub struct Task {
 
 /// A bold label that opens a paragraph (`**Progress:** 60%`); goals pages
 /// often use these instead of headings.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Label {
     pub text: String,
     pub span: Range<usize>,
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Document {
     pub front: FrontMatter,
     pub headings: Vec<Heading>,
@@ -74,7 +74,7 @@ pub struct Document {
 }
 
 /// A problem in a page's front matter.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ParseProblem {
     pub message: String,
     pub span: Range<usize>,

@@ -6,9 +6,10 @@
 //! the ruleset's own words.
 
 use std::collections::BTreeMap;
+use std::sync::OnceLock;
 
 use regex::Regex;
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 use crate::time::parse_days;
 use crate::yaml::{self, SpannedMap, YamlError};
@@ -40,13 +41,13 @@ pub struct RawRuleset {
     pub action_items: RawActionItems,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 pub struct Role {
     pub name: String,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 pub struct Responsibility {
     pub id: String,
@@ -86,8 +87,59 @@ pub struct RawActionItems {
     pub overdue_after_iterations: u32,
 }
 
-/// A page kind ready for the rules: regexes compiled, ages in days.
+/// A regular expression from the ruleset, compiled when first used: most
+/// runs (`pages`, a hook on one page) never need most of them. Patterns
+/// are checked when the ruleset is parsed.
 #[derive(Debug, Clone)]
+pub struct Pattern {
+    source: String,
+    compiled: OnceLock<Regex>,
+}
+
+impl Pattern {
+    /// A pattern `Regex::new` accepted.
+    fn checked(regex: Regex) -> Pattern {
+        Pattern {
+            source: regex.as_str().to_string(),
+            compiled: OnceLock::from(regex),
+        }
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.source
+    }
+}
+
+impl std::ops::Deref for Pattern {
+    type Target = Regex;
+
+    fn deref(&self) -> &Regex {
+        self.compiled.get_or_init(|| {
+            // Only patterns that compiled reach a cache; a cache that was
+            // tampered with gets a pattern that matches nothing.
+            Regex::new(&self.source)
+                .unwrap_or_else(|_| Regex::new("[^\\s\\S]").unwrap_or_else(|_| unreachable!()))
+        })
+    }
+}
+
+impl Serialize for Pattern {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(&self.source)
+    }
+}
+
+impl<'de> Deserialize<'de> for Pattern {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        Ok(Pattern {
+            source: String::deserialize(deserializer)?,
+            compiled: OnceLock::new(),
+        })
+    }
+}
+
+/// A page kind ready for the rules: patterns checked, ages in days.
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct PageKind {
     pub id: String,
     pub responsibility: String,
@@ -99,20 +151,20 @@ pub struct PageKind {
     pub max_age_days: Option<u32>,
     /// Named content elements and the pattern a heading or bold label must
     /// match to provide each (goal, milestones, timeline, progress).
-    pub content: Vec<(String, Regex)>,
+    pub content: Vec<(String, Pattern)>,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct ActionItems {
     pub responsibility: String,
     pub carried_by: String,
     pub expectation: String,
-    pub heading: Regex,
+    pub heading: Pattern,
     pub carry_into: Vec<String>,
     pub overdue_after_iterations: u32,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Ruleset {
     pub name: String,
     pub title: String,
@@ -231,7 +283,7 @@ impl Ruleset {
             for (element, pattern) in &page.content.0 {
                 let element = &element.value;
                 match Regex::new(pattern) {
-                    Ok(regex) => content.push((element.clone(), regex)),
+                    Ok(regex) => content.push((element.clone(), Pattern::checked(regex))),
                     Err(e) => error(
                         format!("page kind `{id}`: content pattern for `{element}`: {e}"),
                         pattern,
@@ -290,7 +342,7 @@ impl Ruleset {
                 responsibility: items.responsibility.clone(),
                 carried_by: items.carried_by.clone(),
                 expectation: items.expectation.clone(),
-                heading,
+                heading: Pattern::checked(heading),
                 carry_into: items.carry_into.clone(),
                 overdue_after_iterations: items.overdue_after_iterations,
             },

@@ -89,9 +89,10 @@ pub fn day_of(time: UnixTime) -> NaiveDate {
 
 /// RFC 3339 in UTC with a `Z`, the form `pages --format json` reports.
 pub fn rfc3339(time: UnixTime) -> String {
+    // Fixed items, not a format string: `pages` prints two per row.
     DateTime::<Utc>::from_timestamp(time, 0).map_or_else(
         || time.to_string(),
-        |t| t.format("%Y-%m-%dT%H:%M:%SZ").to_string(),
+        |t| t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
     )
 }
 

@@ -110,12 +110,20 @@ type OidMap<V> = HashMap<Oid, V, std::hash::BuildHasherDefault<OidHasher>>;
 
 /// Parsed trees by id, in two generations: when the newer fills up, the
 /// older is dropped, so memory stays bounded on any history.
+///
+/// Walking from new to old, a commit's trees are the parent side of the
+/// comparison before (that is how they got here) and are not needed after
+/// their own comparison: the next comparison of that directory is between
+/// the parent's version and an older one. They are retired then, so the
+/// cache holds about one version of each directory being compared.
 pub struct TreeCache {
     newer: OidMap<Arc<Listing>>,
     older: OidMap<Arc<Listing>>,
     generation: usize,
     /// The raw object of the tree being read, reused between reads.
     buffer: Vec<u8>,
+    /// Trees to drop when the comparison under way is done.
+    retiring: Vec<Oid>,
 }
 
 impl TreeCache {
@@ -125,6 +133,20 @@ impl TreeCache {
             older: OidMap::default(),
             generation,
             buffer: Vec::new(),
+            retiring: Vec::new(),
+        }
+    }
+
+    /// Marks a tree as not needed once the comparison under way is done.
+    pub fn retire(&mut self, id: Oid) {
+        self.retiring.push(id);
+    }
+
+    /// Drops the trees retired during the comparison just done.
+    pub fn end_comparison(&mut self) {
+        for id in self.retiring.drain(..) {
+            self.newer.remove(&id);
+            self.older.remove(&id);
         }
     }
 
@@ -394,6 +416,9 @@ pub fn compare(
         let Ok(their_tree) = subtree(their_entry) else {
             continue;
         };
+        if let Some(entry) = our_entry.filter(|_| our_tree.is_some()) {
+            trees.retire(entry.id);
+        }
         compare(
             odb,
             trees,

@@ -246,7 +246,9 @@ fn checking_never_writes_into_the_repository() {
     for args in &runs {
         f.run(args);
     }
-    assert!(cache.join("freshness.json").is_file());
+    for name in ["freshness.bin", "pages.bin", "ruleset.bin"] {
+        assert!(cache.join(name).is_file(), "{name}");
+    }
     assert!(
         before == snapshot_tree(f.path(), Some(&cache)),
         "the repository changed"

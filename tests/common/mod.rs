@@ -165,6 +165,11 @@ impl Fixture {
 }
 
 pub fn run_in(dir: &Path, args: &[&str]) -> Output {
+    run_in_env(dir, args, &[])
+}
+
+/// Runs the binary with `env` added to its environment.
+pub fn run_in_env(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Output {
     let output = Command::new(cargo_bin("handbook-lint"))
         .arg("--repo")
         .arg(dir)
@@ -172,7 +177,9 @@ pub fn run_in(dir: &Path, args: &[&str]) -> Output {
         .arg("never")
         .args(args)
         .env_remove("HANDBOOK_LINT_NOW")
+        .env_remove("HANDBOOK_LINT_SETTLE_MS")
         .env("NO_COLOR", "1")
+        .envs(env.iter().copied())
         .output()
         .expect("run handbook-lint");
     Output {

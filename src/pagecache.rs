@@ -1,0 +1,475 @@
+//! The handbook's pages as the last run read them: which files there are,
+//! their text and their parse, kept in `.git/handbook-lint/pages.bin` so a
+//! run reads and parses only what changed since, as `git status` trusts its
+//! index for files whose `stat` did not change.
+//!
+//! - The listing (which pages exist) is reused when no directory the walk
+//!   entered changed (a directory's modification time changes when an entry
+//!   is added, removed or renamed in it) and no ignore file that shaped the
+//!   walk changed; otherwise the handbook is walked again.
+//! - A page is reused when its stamp (size, times, inode, mode) is the one
+//!   recorded and it had settled (see [`crate::stamp::SETTLE`]) when it was
+//!   read; otherwise it is read and parsed again. Symbolic links and files
+//!   that could not be read are always read again.
+//! - The file is written only when something changed, atomically, and is
+//!   checked like every cache file (see [`crate::cache`]); a damaged or
+//!   foreign one is ignored.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use globset::GlobSet;
+use rayon::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use crate::cache;
+use crate::discover::{self, Listed, SourceFile, Unreadable};
+use crate::finding::Finding;
+use crate::parse::{self, Document, ParseProblem};
+use crate::stamp::{self, FileStamp};
+
+const FILE_NAME: &str = "pages.bin";
+const FORMAT: u32 = 1;
+/// Below this many files, reading and parsing on one thread is faster than
+/// sharing the work out.
+const PARALLEL_FILES: usize = 256;
+
+/// A page read and parsed.
+#[derive(Debug, Clone)]
+pub struct LoadedPage {
+    pub file: SourceFile,
+    pub doc: Document,
+    pub problems: Vec<ParseProblem>,
+}
+
+/// The pages, what could not be read, and how the cache served.
+#[derive(Debug, Default)]
+pub struct Loaded {
+    pub pages: Vec<LoadedPage>,
+    pub findings: Vec<Finding>,
+    /// For `--verbose`: "12 of 625 pages read, listing reused".
+    pub status: String,
+}
+
+/// Where the walk's behaviour comes from, besides the handbook itself.
+pub struct Walk<'a> {
+    pub root: &'a Path,
+    pub handbook: &'a str,
+    pub ignore: &'a GlobSet,
+    /// The `ignore:` globs as written: part of the cache key.
+    pub ignore_patterns: &'a [String],
+    /// Where `info/exclude` lives (the common git directory).
+    pub git_common_dir: &'a Path,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+struct CachedContent {
+    stamp: FileStamp,
+    /// Where the text is in [`Snapshot::texts`]: a run that only lists
+    /// pages (`pages`) never copies it out.
+    text: (u32, u32),
+    doc: Document,
+    problems: Vec<ParseProblem>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+struct CachedFile {
+    path: String,
+    is_symlink: bool,
+    /// `None` for what is always read again.
+    content: Option<CachedContent>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+struct CachedDir {
+    path: String,
+    stamp: FileStamp,
+    /// The ignore files in it, with their stamps.
+    ignore_files: Vec<(String, FileStamp)>,
+}
+
+/// Bytes kept as bytes (not a list of numbers) and read in place.
+#[derive(Debug, Clone, Copy)]
+struct Blob<'a>(&'a [u8]);
+
+impl Serialize for Blob<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_bytes(self.0)
+    }
+}
+
+impl<'de: 'a, 'a> Deserialize<'de> for Blob<'a> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        <&'de [u8]>::deserialize(deserializer).map(Blob)
+    }
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+struct Snapshot<'a> {
+    format: u32,
+    key: String,
+    /// When the stamps were taken: only files settled before this are
+    /// trusted.
+    taken: (i64, u32),
+    /// Ignore files outside the walked directories (above the handbook,
+    /// `info/exclude`) and the handbook directory itself: present or not.
+    context: Vec<(String, Option<FileStamp>)>,
+    dirs: Vec<CachedDir>,
+    files: Vec<CachedFile>,
+    /// Every cached page's text, one after the other.
+    #[serde(borrow)]
+    texts: Blob<'a>,
+}
+
+const IGNORE_FILES: [&str; 2] = [".gitignore", ".ignore"];
+
+fn key(walk: &Walk) -> String {
+    let mut patterns = walk.ignore_patterns.to_vec();
+    patterns.sort();
+    format!(
+        "v{};root:{};handbook:{};ignore:{}",
+        env!("CARGO_PKG_VERSION"),
+        walk.root.display(),
+        walk.handbook,
+        patterns.join("\u{1f}")
+    )
+}
+
+/// The files outside the walked directories that decide what the walk
+/// sees, and the handbook directory itself.
+fn context_paths(walk: &Walk) -> Vec<PathBuf> {
+    let mut paths = vec![walk.git_common_dir.join("info").join("exclude")];
+    let mut dir = walk.root.to_path_buf();
+    let mut parts = walk.handbook.split('/').filter(|p| !p.is_empty());
+    // The repository root and every directory down to the handbook's
+    // parent hold ignore files that apply to it.
+    for part in parts.by_ref() {
+        for name in IGNORE_FILES {
+            paths.push(dir.join(name));
+        }
+        dir.push(part);
+    }
+    paths.push(dir);
+    paths
+}
+
+fn stamp_context(walk: &Walk) -> Vec<(String, Option<FileStamp>)> {
+    context_paths(walk)
+        .into_iter()
+        .map(|path| {
+            let stamp = stamp::stat(&path);
+            (path.to_string_lossy().into_owned(), stamp)
+        })
+        .collect()
+}
+
+/// Whether the listing the snapshot holds is still what a walk would find.
+fn listing_holds(snapshot: &Snapshot, walk: &Walk) -> bool {
+    let settled = |stamp: &FileStamp| stamp.settled_before(snapshot.taken);
+    let context_holds = snapshot.context.iter().all(|(path, recorded)| {
+        let now = stamp::stat(Path::new(path));
+        now == *recorded && recorded.as_ref().is_none_or(settled)
+    });
+    context_holds
+        && snapshot.dirs.iter().all(|dir| {
+            let path = walk.root.join(&dir.path);
+            stamp::stat(&path) == Some(dir.stamp)
+                && settled(&dir.stamp)
+                && dir.ignore_files.iter().all(|(name, recorded)| {
+                    stamp::stat(&path.join(name)) == Some(*recorded) && settled(recorded)
+                })
+        })
+}
+
+/// The directories a fresh walk entered, with the ignore files in each.
+fn walked_dirs(walk: &Walk, dirs: Vec<(String, FileStamp)>) -> Vec<CachedDir> {
+    dirs.into_iter()
+        .map(|(path, stamp)| {
+            let full = walk.root.join(&path);
+            let ignore_files = IGNORE_FILES
+                .iter()
+                .filter_map(|name| stamp::stat(&full.join(name)).map(|s| ((*name).to_string(), s)))
+                .collect();
+            CachedDir {
+                path,
+                stamp,
+                ignore_files,
+            }
+        })
+        .collect()
+}
+
+/// A page read from its file (with the stamp of what was read), or why not.
+type ReadPage = Result<(LoadedPage, Option<FileStamp>), Unreadable>;
+
+/// A page's text as the run needs it.
+enum Text<'a> {
+    /// In the snapshot that was read.
+    Cached(&'a str),
+    /// Read from the file this run.
+    Read(Arc<str>),
+}
+
+/// The pages under the handbook, read and parsed, from the cache in
+/// `cache_dir` where it still holds. Without `need_text` the pages' texts
+/// are left empty (see [`crate::model::Page::text`]).
+pub fn load(walk: &Walk, cache_dir: Option<&Path>, need_text: bool) -> Loaded {
+    let taken = stamp::epoch(std::time::SystemTime::now());
+    let key = key(walk);
+    let framed = cache_dir.and_then(|dir| cache::read_framed(dir, FILE_NAME).ok());
+    let snapshot = framed
+        .as_ref()
+        .and_then(|framed| postcard::from_bytes::<Snapshot>(framed.payload()).ok())
+        .filter(|snapshot| snapshot.format == FORMAT && snapshot.key == key);
+    let texts = snapshot.as_ref().map_or(&[][..], |s| s.texts.0);
+    let reuse_listing = snapshot.as_ref().is_some_and(|s| listing_holds(s, walk));
+    let mut findings = Vec::new();
+    // Per listed file, what the cache holds for it and can still trust.
+    let (listed, mut slots, dirs, context) = match snapshot {
+        Some(snapshot) if reuse_listing => {
+            let taken = snapshot.taken;
+            let (listed, slots): (Vec<Listed>, Vec<Option<CachedContent>>) = snapshot
+                .files
+                .into_iter()
+                .map(|file| {
+                    let listed = Listed {
+                        display: file.path,
+                        is_symlink: file.is_symlink,
+                    };
+                    (
+                        listed,
+                        file.content.filter(|c| c.stamp.settled_before(taken)),
+                    )
+                })
+                .unzip();
+            (listed, slots, snapshot.dirs, snapshot.context)
+        }
+        snapshot => {
+            let cached: Vec<(String, CachedContent)> = snapshot
+                .map(|snapshot| {
+                    let taken = snapshot.taken;
+                    snapshot
+                        .files
+                        .into_iter()
+                        .filter_map(|file| {
+                            let content = file.content.filter(|c| c.stamp.settled_before(taken))?;
+                            Some((file.path, content))
+                        })
+                        .collect()
+                })
+                .unwrap_or_default();
+            // The context first: a change after this shows next time.
+            let context = stamp_context(walk);
+            let listing = discover::list(walk.root, walk.handbook, walk.ignore);
+            findings.extend(listing.errors.iter().map(|e| discover::walk_error(e)));
+            let dirs = walked_dirs(walk, listing.dirs);
+            // Both lists are sorted by path: one merge pairs them up.
+            let mut cached = cached.into_iter().peekable();
+            let slots = listing
+                .files
+                .iter()
+                .map(|file| {
+                    while cached
+                        .next_if(|(path, _)| path.as_str() < file.display.as_str())
+                        .is_some()
+                    {}
+                    cached
+                        .next_if(|(path, _)| *path == file.display)
+                        .map(|(_, content)| content)
+                })
+                .collect();
+            (listing.files, slots, dirs, context)
+        }
+    };
+
+    // A cached page serves when its file's stamp is still the recorded one
+    // and its text is whole.
+    let current = current_stamps(walk.root, &listed, &slots);
+    let cached_text = |content: &CachedContent| {
+        let (start, len) = (content.text.0 as usize, content.text.1 as usize);
+        let bytes = texts.get(start..start.checked_add(len)?)?;
+        std::str::from_utf8(bytes).ok()
+    };
+    for (slot, now) in slots.iter_mut().zip(&current) {
+        let holds = slot.as_ref().is_some_and(|content| {
+            now.as_ref() == Some(&content.stamp) && cached_text(content).is_some()
+        });
+        if !holds {
+            *slot = None;
+        }
+    }
+    let to_read = slots.iter().filter(|slot| slot.is_none()).count();
+    let read_one = |file: &Listed| -> ReadPage {
+        let path = walk.root.join(&file.display);
+        let (text, stamp) = discover::read_file(walk.root, &path, &file.display, file.is_symlink)?;
+        let (doc, problems) = parse::parse(&text);
+        let page = LoadedPage {
+            file: SourceFile {
+                path: file.display.clone(),
+                text,
+            },
+            doc,
+            problems,
+        };
+        Ok((page, stamp))
+    };
+    let fresh: Vec<Option<ReadPage>> = if to_read > PARALLEL_FILES {
+        listed
+            .par_iter()
+            .zip(slots.par_iter())
+            .map(|(file, slot)| slot.is_none().then(|| read_one(file)))
+            .collect()
+    } else {
+        listed
+            .iter()
+            .zip(&slots)
+            .map(|(file, slot)| slot.is_none().then(|| read_one(file)))
+            .collect()
+    };
+    // Only a page read again that can be cached is news: symbolic links and
+    // unreadable files are read on every run anyway.
+    let mut changed = !reuse_listing;
+    let empty: Arc<str> = Arc::from("");
+    let mut pages = Vec::with_capacity(listed.len());
+    // Per page: its stamp and its text, for the snapshot to write.
+    let mut kept: Vec<(Option<FileStamp>, Text)> = Vec::with_capacity(listed.len());
+    for ((file, slot), fresh) in listed.iter().zip(slots).zip(fresh) {
+        match (slot, fresh) {
+            (Some(content), _) => {
+                let text = cached_text(&content).unwrap_or_default();
+                kept.push((Some(content.stamp), Text::Cached(text)));
+                pages.push(LoadedPage {
+                    file: SourceFile {
+                        path: file.display.clone(),
+                        text: if need_text {
+                            Arc::from(text)
+                        } else {
+                            empty.clone()
+                        },
+                    },
+                    doc: content.doc,
+                    problems: content.problems,
+                });
+            }
+            (None, Some(Ok((page, stamp)))) => {
+                changed |= stamp.is_some();
+                kept.push((stamp, Text::Read(page.file.text.clone())));
+                pages.push(page);
+            }
+            (None, Some(Err(error))) => findings.push(error.finding(&file.display)),
+            (None, None) => {}
+        }
+    }
+    let status = format!(
+        "{to_read} of {} pages read, listing {}",
+        listed.len(),
+        if reuse_listing { "reused" } else { "walked" }
+    );
+    if let Some(dir) = cache_dir.filter(|_| changed) {
+        let mut texts: Vec<u8> = Vec::new();
+        let mut contents = pages.iter().zip(&kept).peekable();
+        let files = listed
+            .iter()
+            .map(|file| {
+                // Pages are in listing order; unreadable files have none.
+                let content = contents
+                    .next_if(|(page, _)| page.file.path == file.display)
+                    .and_then(|(page, (stamp, text))| {
+                        let text = match text {
+                            Text::Cached(text) => text,
+                            Text::Read(text) => &**text,
+                        };
+                        let span = (
+                            u32::try_from(texts.len()).ok()?,
+                            u32::try_from(text.len()).ok()?,
+                        );
+                        texts.extend_from_slice(text.as_bytes());
+                        Some(CachedContent {
+                            stamp: (*stamp)?,
+                            text: span,
+                            doc: page.doc.clone(),
+                            problems: page.problems.clone(),
+                        })
+                    });
+                CachedFile {
+                    path: file.display.clone(),
+                    is_symlink: file.is_symlink,
+                    content,
+                }
+            })
+            .collect();
+        let snapshot = Snapshot {
+            format: FORMAT,
+            key,
+            taken,
+            context,
+            dirs,
+            files,
+            texts: Blob(&texts),
+        };
+        // A cache that cannot be written only costs the next run time.
+        if let Ok(payload) = postcard::to_stdvec(&snapshot) {
+            let _ = cache::write_framed(dir, FILE_NAME, &payload);
+        }
+    }
+    Loaded {
+        pages,
+        findings,
+        status,
+    }
+}
+
+/// The current stamp of every listed file that the cache could serve
+/// (`None` for the rest, which are read anyway), looked up directory by
+/// directory.
+fn current_stamps(
+    root: &Path,
+    listed: &[Listed],
+    cached: &[Option<CachedContent>],
+) -> Vec<Option<FileStamp>> {
+    fn dir_of(file: &Listed) -> &str {
+        file.display.rsplit_once('/').map_or("", |(dir, _)| dir)
+    }
+    // Runs of consecutive files in one directory (the listing is sorted by
+    // path, so a directory's files are together but for its subdirectories').
+    let mut runs: Vec<(usize, usize)> = Vec::new();
+    let mut start = 0;
+    while start < listed.len() {
+        let dir = dir_of(&listed[start]);
+        let end = listed[start..]
+            .iter()
+            .position(|f| dir_of(f) != dir)
+            .map_or(listed.len(), |offset| start + offset);
+        runs.push((start, end));
+        start = end;
+    }
+    let stat_runs = |runs: &[(usize, usize)]| -> Vec<(usize, Option<FileStamp>)> {
+        let mut found = Vec::new();
+        for &(start, end) in runs {
+            let wanted: Vec<usize> = (start..end)
+                .filter(|&i| !listed[i].is_symlink && cached[i].is_some())
+                .collect();
+            if wanted.is_empty() {
+                continue;
+            }
+            let names: Vec<&str> = wanted
+                .iter()
+                .map(|&i| {
+                    let path = listed[i].display.as_str();
+                    path.rsplit_once('/').map_or(path, |(_, name)| name)
+                })
+                .collect();
+            let dir = root.join(dir_of(&listed[start]));
+            found.extend(wanted.into_iter().zip(stamp::stat_in(&dir, &names)));
+        }
+        found
+    };
+    // One thread: measured, a second one made it slower (the kernel's path
+    // lookups contend).
+    let found = stat_runs(&runs);
+    let mut stamps = vec![None; listed.len()];
+    for (index, stamp) in found {
+        stamps[index] = stamp;
+    }
+    stamps
+}

@@ -1,0 +1,215 @@
+//! The page cache (`.git/handbook-lint/pages.bin`): a run with it must say
+//! exactly what a run without it says, whatever happened to the working
+//! tree in between, and must read again only what changed.
+
+mod common;
+
+use std::path::Path;
+
+use common::*;
+
+const NOW: &str = "2026-06-01";
+
+/// Files written by a test are a few milliseconds old: with the settle
+/// time at zero the cache trusts them (on a file system with nanosecond
+/// timestamps, which the runs' own duration keeps apart).
+const SETTLED: (&str, &str) = ("HANDBOOK_LINT_SETTLE_MS", "0");
+
+fn handbook() -> Fixture {
+    one_team(
+        "",
+        &[
+            write(
+                "hb/search/retros/2026-01-20.md",
+                &retro("2026-01-20", "- [ ] @bob tidy up"),
+            ),
+            write("hb/search/notes/a.md", "# A\n\nNotes.\n"),
+            write("hb/search/notes/b.md", "# B\n\nMore notes.\n"),
+            write("hb/other/c.md", "# C\n"),
+        ],
+    )
+}
+
+/// `pages` and `check` with the cache, compared with a run without it;
+/// returns what `pages --verbose` said about the page cache.
+fn assert_cache_agrees(f: &Fixture, env: &[(&str, &str)]) -> String {
+    let run = |args: &[&str]| {
+        let out = run_in_env(f.path(), args, env);
+        assert!(out.code != 2, "{args:?}: {}", out.stderr);
+        out
+    };
+    let cold_pages = run(&["pages", "--format", "json", "--now", NOW, "--no-cache"]).stdout;
+    let cold_check = run(&["check", "--format", "json", "--now", NOW, "--no-cache"]).stdout;
+    let pages = run(&["pages", "--format", "json", "--now", NOW, "--verbose"]);
+    assert_eq!(pages.stdout, cold_pages);
+    assert_eq!(
+        run(&["check", "--format", "json", "--now", NOW]).stdout,
+        cold_check
+    );
+    pages
+        .stderr
+        .lines()
+        .find_map(|line| line.strip_prefix("pages: "))
+        .unwrap_or_default()
+        .to_string()
+}
+
+/// Something done to the working tree between two runs.
+type Change = Box<dyn Fn(&Fixture)>;
+
+fn write_file(f: &Fixture, path: &str, text: &str) {
+    let full = f.path().join(path);
+    if let Some(dir) = full.parent() {
+        std::fs::create_dir_all(dir).expect("mkdir");
+    }
+    std::fs::write(full, text).expect("write");
+}
+
+fn page_count(f: &Fixture) -> usize {
+    let out = run_in_env(
+        f.path(),
+        &["pages", "--format", "json", "--now", NOW],
+        &[SETTLED],
+    );
+    let pages: serde_json::Value = serde_json::from_str(&out.stdout).expect("json");
+    let rows = pages["pages"].as_array().cloned().unwrap_or_default();
+    rows.iter().filter(|row| row["section"].is_null()).count()
+}
+
+#[test]
+fn an_unchanged_handbook_is_neither_walked_nor_read_again() {
+    let f = handbook();
+    assert_cache_agrees(&f, &[SETTLED]);
+    let status = assert_cache_agrees(&f, &[SETTLED]);
+    let total = page_count(&f);
+    assert_eq!(status, format!("0 of {total} pages read, listing reused"));
+    // An edit in place that keeps the size: only that page is read again.
+    let text = std::fs::read_to_string(f.path().join("hb/search/notes/a.md")).expect("read");
+    write_file(
+        &f,
+        "hb/search/notes/a.md",
+        &text.replace("Notes.", "Nodes."),
+    );
+    let status = assert_cache_agrees(&f, &[SETTLED]);
+    assert_eq!(status, format!("1 of {total} pages read, listing reused"));
+}
+
+#[test]
+fn every_kind_of_change_to_the_working_tree_is_seen() {
+    let f = handbook();
+    let env = [SETTLED];
+    assert_cache_agrees(&f, &env);
+    let changes: Vec<Change> = vec![
+        // A new page in a directory the walk knows.
+        Box::new(|f| write_file(f, "hb/search/notes/new.md", "# New\n")),
+        // A new directory of pages.
+        Box::new(|f| write_file(f, "hb/search/deep/er/page.md", "# Deep\n")),
+        // A page deleted, another renamed.
+        Box::new(|f| std::fs::remove_file(f.path().join("hb/other/c.md")).expect("rm")),
+        Box::new(|f| {
+            std::fs::rename(
+                f.path().join("hb/search/notes/b.md"),
+                f.path().join("hb/search/notes/renamed.md"),
+            )
+            .expect("mv");
+        }),
+        // An unowned action item appears in the retro (a longer file).
+        Box::new(|f| {
+            write_file(
+                f,
+                "hb/search/retros/2026-01-20.md",
+                &retro("2026-01-20", "- [ ] @bob tidy up\n- [ ] nobody's job"),
+            );
+        }),
+        // A .gitignore hides pages, then stops hiding some of them.
+        Box::new(|f| write_file(f, "hb/search/.gitignore", "notes/\n")),
+        Box::new(|f| write_file(f, "hb/search/.gitignore", "notes/new.md\n")),
+        // One above the handbook, and the repository's own exclude file.
+        Box::new(|f| write_file(f, ".gitignore", "hb/other/\n")),
+        Box::new(|f| write_file(f, ".git/info/exclude", "*.md.bak\nhb/search/deep/\n")),
+        // A page that is no longer text, then is again.
+        Box::new(|f| {
+            std::fs::write(f.path().join("hb/search/notes/a.md"), b"\0binary").expect("w");
+        }),
+        Box::new(|f| write_file(f, "hb/search/notes/a.md", "# A again\n")),
+        // The whole handbook directory removed and made again.
+        Box::new(|f| std::fs::remove_dir_all(f.path().join("hb/other")).expect("rm")),
+        Box::new(|f| write_file(f, "hb/other/c.md", "# C is back\n")),
+    ];
+    for (index, change) in changes.iter().enumerate() {
+        change(&f);
+        let status = assert_cache_agrees(&f, &env);
+        assert!(!status.is_empty(), "change {index}");
+    }
+}
+
+#[cfg(unix)]
+#[test]
+fn a_symlinked_page_is_read_on_every_run() {
+    let f = handbook();
+    write_file(&f, "shared/policy.md", "# Policy\n\n**Progress:** none\n");
+    std::os::unix::fs::symlink(
+        f.path().join("shared/policy.md"),
+        f.path().join("hb/search/policy.md"),
+    )
+    .expect("symlink");
+    assert_cache_agrees(&f, &[SETTLED]);
+    // The link is unchanged; what it points at is not.
+    write_file(&f, "shared/policy.md", "# Policy\n\n**Progress:** half\n");
+    assert_cache_agrees(&f, &[SETTLED]);
+}
+
+#[test]
+fn the_config_s_ignore_globs_are_part_of_the_key() {
+    let f = handbook();
+    assert_cache_agrees(&f, &[SETTLED]);
+    let config = std::fs::read_to_string(f.path().join("handbook-lint.yaml")).expect("read");
+    write_file(
+        &f,
+        "handbook-lint.yaml",
+        &format!("{config}ignore: [\"hb/other/**\"]\n"),
+    );
+    let status = assert_cache_agrees(&f, &[SETTLED]);
+    assert!(status.ends_with("listing walked"), "{status}");
+}
+
+/// A page rewritten keeping its size, with its old modification time put
+/// back (what two writes within one tick of a coarse clock look like): the
+/// change time still moves, and the run sees the new text.
+#[test]
+fn a_same_size_rewrite_under_the_old_modification_time_is_seen() {
+    let f = handbook();
+    let path = "hb/search/notes/a.md";
+    assert_cache_agrees(&f, &[SETTLED]);
+    let text = std::fs::read_to_string(f.path().join(path)).expect("read");
+    let modified = std::fs::metadata(f.path().join(path))
+        .and_then(|m| m.modified())
+        .expect("mtime");
+    write_file(&f, path, &text.replace("Notes.", "Nodes."));
+    // Put the old time back: what a second write within one tick of a
+    // coarse clock looks like.
+    std::fs::File::options()
+        .write(true)
+        .open(f.path().join(path))
+        .and_then(|file| file.set_modified(modified))
+        .expect("set mtime");
+    let status = assert_cache_agrees(&f, &[SETTLED]);
+    assert!(status.starts_with("1 of"), "{status}");
+}
+
+#[test]
+fn a_damaged_page_cache_is_ignored() {
+    let f = handbook();
+    assert_cache_agrees(&f, &[SETTLED]);
+    let file = f.path().join(".git/handbook-lint/pages.bin");
+    let bytes = std::fs::read(&file).expect("written");
+    let mut damaged = bytes.clone();
+    let middle = damaged.len() / 2;
+    damaged[middle] ^= 0x20;
+    for broken in [damaged, bytes[..bytes.len() / 3].to_vec(), Vec::new()] {
+        std::fs::write(&file, broken).expect("write");
+        let status = assert_cache_agrees(&f, &[SETTLED]);
+        assert!(status.ends_with("listing walked"), "{status}");
+    }
+    assert!(Path::new(&file).is_file(), "rebuilt");
+}
