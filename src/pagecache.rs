@@ -8,7 +8,7 @@
 //!   is added, removed or renamed in it) and no ignore file that shaped the
 //!   walk changed; otherwise the handbook is walked again.
 //! - A page is reused when its stamp (size, times, inode, mode) is the one
-//!   recorded and it had settled (see [`crate::stamp::SETTLE`]) when it was
+//!   recorded and it had settled (see [`crate::stamp::FINE_TICK`]) when it was
 //!   read; otherwise it is read and parsed again. Symbolic links and files
 //!   that could not be read are always read again.
 //! - The file is written only when something changed, atomically, and is

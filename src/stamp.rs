@@ -18,24 +18,30 @@ pub struct FileStamp {
     pub mode: u32,
 }
 
-/// A file system's timestamps are only as fine as its clock tick (a few
-/// milliseconds on Linux, two seconds on FAT): a file written twice within
-/// one tick keeps its time. A stamp is trusted only when its file was last
-/// written this long before the stamp was taken; a newer file is read again.
-pub const SETTLE: Duration = Duration::from_secs(2);
+/// A file system's timestamps are only as fine as the clock that sets them
+/// (Linux's coarse clock ticks every few milliseconds; FAT keeps two
+/// seconds, HFS+ one): a file written twice within one tick keeps its time.
+/// A stamp is trusted only when its file was last written at least a tick
+/// before the stamp was taken; a younger file is read again. Files whose
+/// times have no fraction of a second are taken to live on a file system
+/// with whole-second times.
+pub const FINE_TICK: Duration = Duration::from_millis(50);
+pub const COARSE_TICK: Duration = Duration::from_secs(2);
 
-/// [`SETTLE`], or `HANDBOOK_LINT_SETTLE_MS`: tests that check the cache
-/// serves files they have just written set it to 0 (on a file system with
-/// fine timestamps) instead of waiting two seconds.
-pub fn settle() -> Duration {
+/// The ticks, or `HANDBOOK_LINT_SETTLE_MS` for both: tests that check the
+/// cache serves files they have just written set it to 0 (on a file system
+/// with fine timestamps) instead of waiting.
+fn ticks() -> (Duration, Duration) {
     static SETTLE_MS: std::sync::OnceLock<Option<u64>> = std::sync::OnceLock::new();
-    SETTLE_MS
-        .get_or_init(|| {
-            std::env::var("HANDBOOK_LINT_SETTLE_MS")
-                .ok()
-                .and_then(|ms| ms.parse().ok())
-        })
-        .map_or(SETTLE, Duration::from_millis)
+    let fixed = SETTLE_MS.get_or_init(|| {
+        std::env::var("HANDBOOK_LINT_SETTLE_MS")
+            .ok()
+            .and_then(|ms| ms.parse().ok())
+    });
+    match fixed {
+        Some(ms) => (Duration::from_millis(*ms), Duration::from_millis(*ms)),
+        None => (FINE_TICK, COARSE_TICK),
+    }
 }
 
 /// Seconds and nanoseconds since the Unix epoch (negative before it).
@@ -80,15 +86,19 @@ impl FileStamp {
         }
     }
 
-    /// Whether the file was last written at least [`settle`] before
-    /// `taken`, so that any later write gives it another modification time.
+    /// Whether the file was last written at least a clock tick (see
+    /// [`FINE_TICK`]) before `taken`, so that any later write gives it
+    /// another time. The clock is this machine's: a network file system
+    /// whose server's clock runs behind by more than a tick weakens this.
     pub fn settled_before(&self, taken: (i64, u32)) -> bool {
-        let settle = settle();
-        let mut limit = (taken.0 - settle.as_secs() as i64, taken.1);
-        if limit.1 < settle.subsec_nanos() {
-            limit = (limit.0 - 1, limit.1 + 1_000_000_000 - settle.subsec_nanos());
+        let (fine, coarse) = ticks();
+        let whole_seconds = self.mtime.1 == 0 && self.ctime.1 == 0;
+        let tick = if whole_seconds { coarse } else { fine };
+        let mut limit = (taken.0 - tick.as_secs() as i64, taken.1);
+        if limit.1 < tick.subsec_nanos() {
+            limit = (limit.0 - 1, limit.1 + 1_000_000_000 - tick.subsec_nanos());
         } else {
-            limit.1 -= settle.subsec_nanos();
+            limit.1 -= tick.subsec_nanos();
         }
         self.mtime < limit && self.ctime < limit
     }
@@ -154,18 +164,22 @@ mod tests {
         }
     }
 
-    /// A file written within the settle time before a stamp was taken may
-    /// be written again within the same clock tick: it is never trusted.
+    /// A file written within a clock tick before a stamp was taken may be
+    /// written again within the same tick: it is never trusted.
     #[test]
-    fn only_files_older_than_the_settle_time_are_trusted() {
+    fn only_files_older_than_a_tick_are_trusted() {
         let taken = (1_000, 500_000_000);
-        assert!(written_at(997, 0).settled_before(taken));
-        assert!(written_at(998, 499_999_999).settled_before(taken));
-        assert!(!written_at(998, 500_000_000).settled_before(taken));
-        assert!(!written_at(1_000, 0).settled_before(taken));
+        // Fine times: 50 ms.
+        assert!(written_at(1_000, 449_999_999).settled_before(taken));
+        assert!(!written_at(1_000, 450_000_000).settled_before(taken));
+        assert!(written_at(999, 959_999_999).settled_before((1_000, 10_000_000)));
+        assert!(!written_at(999, 960_000_000).settled_before((1_000, 10_000_000)));
+        // Whole seconds: two of them.
+        assert!(written_at(998, 0).settled_before(taken));
+        assert!(!written_at(999, 0).settled_before(taken));
         // A change of mode or owner moves only the ctime: still a change.
-        let mut touched = written_at(990, 0);
-        touched.ctime = (999, 0);
+        let mut touched = written_at(990, 1);
+        touched.ctime = (1_000, 460_000_000);
         assert!(!touched.settled_before(taken));
     }
 
