@@ -15,6 +15,7 @@
 //!   checked like every cache file (see [`crate::cache`]); a damaged or
 //!   foreign one is ignored.
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -29,7 +30,7 @@ use crate::parse::{self, Document, ParseProblem};
 use crate::stamp::{self, FileStamp};
 
 const FILE_NAME: &str = "pages.bin";
-const FORMAT: u32 = 1;
+const FORMAT: u32 = 2;
 /// Below this many files, reading and parsing on one thread is faster than
 /// sharing the work out.
 const PARALLEL_FILES: usize = 256;
@@ -62,22 +63,24 @@ pub struct Walk<'a> {
     pub git_common_dir: &'a Path,
 }
 
+/// A page as cached: generic over how the parse is held, so a snapshot is
+/// written from borrowed parses (`&Document`) and read into owned ones.
 #[derive(Debug, Clone, Serialize, Deserialize)]
-struct CachedContent {
+struct CachedContent<D = Document, P = Vec<ParseProblem>> {
     stamp: FileStamp,
     /// Where the text is in [`Snapshot::texts`]: a run that only lists
     /// pages (`pages`) never copies it out.
     text: (u32, u32),
-    doc: Document,
-    problems: Vec<ParseProblem>,
+    doc: D,
+    problems: P,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
-struct CachedFile {
+struct CachedFile<C = CachedContent> {
     path: String,
     is_symlink: bool,
     /// `None` for what is always read again.
-    content: Option<CachedContent>,
+    content: Option<C>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -86,6 +89,11 @@ struct CachedDir {
     stamp: FileStamp,
     /// The ignore files in it, with their stamps.
     ignore_files: Vec<(String, FileStamp)>,
+    /// Every name in it (and whether it is a directory), hidden and ignored
+    /// ones too: a directory whose files were replaced (a checkout, an
+    /// editor saving by rename) changes its time but not its names, and
+    /// then holds the same pages.
+    names: Vec<(String, bool)>,
 }
 
 /// Bytes kept as bytes (not a list of numbers) and read in place.
@@ -105,7 +113,7 @@ impl<'de: 'a, 'a> Deserialize<'de> for Blob<'a> {
 }
 
 #[derive(Debug, Serialize, Deserialize)]
-struct Snapshot<'a> {
+struct Snapshot<'a, F = CachedFile> {
     format: u32,
     key: String,
     /// When the stamps were taken: only files settled before this are
@@ -115,7 +123,7 @@ struct Snapshot<'a> {
     /// `info/exclude`) and the handbook directory itself: present or not.
     context: Vec<(String, Option<FileStamp>)>,
     dirs: Vec<CachedDir>,
-    files: Vec<CachedFile>,
+    files: Vec<F>,
     /// Every cached page's text, one after the other.
     #[serde(borrow)]
     texts: Blob<'a>,
@@ -136,21 +144,23 @@ fn key(walk: &Walk) -> String {
 }
 
 /// The files outside the walked directories that decide what the walk
-/// sees, and the handbook directory itself.
+/// sees.
 fn context_paths(walk: &Walk) -> Vec<PathBuf> {
     let mut paths = vec![walk.git_common_dir.join("info").join("exclude")];
     let mut dir = walk.root.to_path_buf();
-    let mut parts = walk.handbook.split('/').filter(|p| !p.is_empty());
     // The repository root and every directory down to the handbook's
     // parent hold ignore files that apply to it.
-    for part in parts.by_ref() {
+    for part in walk.handbook.split('/').filter(|p| !p.is_empty()) {
         for name in IGNORE_FILES {
             paths.push(dir.join(name));
         }
         dir.push(part);
     }
-    paths.push(dir);
     paths
+}
+
+fn handbook_dir(walk: &Walk) -> PathBuf {
+    walk.root.join(walk.handbook)
 }
 
 fn stamp_context(walk: &Walk) -> Vec<(String, Option<FileStamp>)> {
@@ -163,38 +173,210 @@ fn stamp_context(walk: &Walk) -> Vec<(String, Option<FileStamp>)> {
         .collect()
 }
 
-/// Whether the listing the snapshot holds is still what a walk would find.
-fn listing_holds(snapshot: &Snapshot, walk: &Walk) -> bool {
+/// How much of the listing the snapshot holds is still what a walk would
+/// find.
+enum ListingCheck {
+    Holds,
+    /// These directories changed (an entry added, removed or renamed in
+    /// them, or they are gone): list them again, and nothing else.
+    Relist(Vec<String>),
+    /// An ignore file changed: what every directory holds may have.
+    Walk,
+}
+
+fn check_listing(snapshot: &Snapshot, walk: &Walk) -> ListingCheck {
     let settled = |stamp: &FileStamp| stamp.settled_before(snapshot.taken);
     let context_holds = snapshot.context.iter().all(|(path, recorded)| {
         let now = stamp::stat(Path::new(path));
         now == *recorded && recorded.as_ref().is_none_or(settled)
     });
-    context_holds
-        && snapshot.dirs.iter().all(|dir| {
-            let path = walk.root.join(&dir.path);
-            stamp::stat(&path) == Some(dir.stamp)
-                && settled(&dir.stamp)
-                && dir.ignore_files.iter().all(|(name, recorded)| {
-                    stamp::stat(&path.join(name)) == Some(*recorded) && settled(recorded)
-                })
-        })
+    if !context_holds || (snapshot.dirs.is_empty() && stamp::stat(&handbook_dir(walk)).is_some()) {
+        return ListingCheck::Walk;
+    }
+    let mut changed = Vec::new();
+    for dir in &snapshot.dirs {
+        let path = walk.root.join(&dir.path);
+        let ignore_files_hold = dir.ignore_files.iter().all(|(name, recorded)| {
+            stamp::stat(&path.join(name)) == Some(*recorded) && settled(recorded)
+        });
+        if !ignore_files_hold {
+            return ListingCheck::Walk;
+        }
+        if stamp::stat(&path) != Some(dir.stamp) || !settled(&dir.stamp) {
+            changed.push(dir.path.clone());
+        }
+    }
+    if changed.is_empty() {
+        ListingCheck::Holds
+    } else {
+        ListingCheck::Relist(changed)
+    }
 }
 
-/// The directories a fresh walk entered, with the ignore files in each.
+/// Whether `path` is `dir` or lies under it (repository-relative).
+fn within(path: &str, dir: &str) -> bool {
+    path == dir
+        || dir.is_empty()
+        || (path.len() > dir.len() && path.starts_with(dir) && path.as_bytes()[dir.len()] == b'/')
+}
+
+/// The directory a path is in (`""` at the repository root).
+fn parent_of(path: &str) -> &str {
+    path.rsplit_once('/').map_or("", |(dir, _)| dir)
+}
+
+/// The listing with only `changed` directories listed again: each one's
+/// files and subdirectories as the walk would find them now; a new
+/// subdirectory is walked whole, a vanished one dropped with all it held.
+/// `None` when that cannot be told apart from a change of rules (an ignore
+/// file appeared or went): then the whole handbook is walked.
+fn relist(
+    walk: &Walk,
+    files: &[CachedFile],
+    dirs: &[CachedDir],
+    changed: &[String],
+) -> Option<(Vec<Listed>, Vec<CachedDir>, Vec<String>)> {
+    let mut files: BTreeMap<String, bool> = files
+        .iter()
+        .map(|f| (f.path.clone(), f.is_symlink))
+        .collect();
+    let mut dirs: BTreeMap<String, CachedDir> =
+        dirs.iter().map(|d| (d.path.clone(), d.clone())).collect();
+    let mut errors = Vec::new();
+    let drop_tree =
+        |files: &mut BTreeMap<String, bool>, dirs: &mut BTreeMap<String, CachedDir>, dir: &str| {
+            files.retain(|path, _| !within(path, dir));
+            dirs.retain(|path, _| !within(path, dir));
+        };
+    for dir in changed {
+        // Gone with a directory above it, listed again before it.
+        let Some(recorded) = dirs.get(dir) else {
+            continue;
+        };
+        let full = walk.root.join(dir);
+        let Some(stamp) = stamp::stat(&full) else {
+            drop_tree(&mut files, &mut dirs, dir);
+            continue;
+        };
+        let ignore_files = ignore_files_in(&full);
+        if ignore_files != recorded.ignore_files {
+            return None;
+        }
+        let names = names_in(&full);
+        if names == recorded.names {
+            dirs.insert(
+                dir.clone(),
+                CachedDir {
+                    path: dir.clone(),
+                    stamp,
+                    ignore_files,
+                    names,
+                },
+            );
+            continue;
+        }
+        let shallow = discover::list_dir(walk.root, dir, walk.handbook, walk.ignore);
+        errors.extend(shallow.errors);
+        files.retain(|path, _| parent_of(path) != dir);
+        files.extend(shallow.files.into_iter().map(|f| (f.display, f.is_symlink)));
+        let now: Vec<String> = shallow.dirs.into_iter().map(|(path, _)| path).collect();
+        let before: Vec<String> = dirs
+            .keys()
+            .filter(|path| path.as_str() != dir && parent_of(path) == dir)
+            .cloned()
+            .collect();
+        for gone in before.iter().filter(|path| !now.contains(path)) {
+            drop_tree(&mut files, &mut dirs, gone);
+        }
+        for new in now.iter().filter(|path| !before.contains(path)) {
+            let listing = discover::list(walk.root, new, walk.ignore);
+            errors.extend(listing.errors);
+            let listed = listing.files.into_iter();
+            files.extend(
+                listed
+                    .filter(|f| within(&f.display, walk.handbook))
+                    .map(|f| (f.display, f.is_symlink)),
+            );
+            dirs.extend(
+                walked_dirs(walk, listing.dirs)
+                    .into_iter()
+                    .map(|d| (d.path.clone(), d)),
+            );
+        }
+        dirs.insert(
+            dir.clone(),
+            CachedDir {
+                path: dir.clone(),
+                stamp,
+                ignore_files,
+                names,
+            },
+        );
+    }
+    let listed = files
+        .into_iter()
+        .map(|(display, is_symlink)| Listed {
+            display,
+            is_symlink,
+        })
+        .collect();
+    Some((listed, dirs.into_values().collect(), errors))
+}
+
+/// The ignore files in a directory, with their stamps.
+fn ignore_files_in(dir: &Path) -> Vec<(String, FileStamp)> {
+    IGNORE_FILES
+        .iter()
+        .filter_map(|name| stamp::stat(&dir.join(name)).map(|s| ((*name).to_string(), s)))
+        .collect()
+}
+
+/// The directories a fresh walk entered, with the ignore files and names
+/// in each.
 fn walked_dirs(walk: &Walk, dirs: Vec<(String, FileStamp)>) -> Vec<CachedDir> {
     dirs.into_iter()
         .map(|(path, stamp)| {
             let full = walk.root.join(&path);
-            let ignore_files = IGNORE_FILES
-                .iter()
-                .filter_map(|name| stamp::stat(&full.join(name)).map(|s| ((*name).to_string(), s)))
-                .collect();
             CachedDir {
+                ignore_files: ignore_files_in(&full),
+                names: names_in(&full),
                 path,
                 stamp,
-                ignore_files,
             }
+        })
+        .collect()
+}
+
+/// Every name in a directory, sorted (empty when it cannot be read).
+fn names_in(dir: &Path) -> Vec<(String, bool)> {
+    let mut names: Vec<(String, bool)> = std::fs::read_dir(dir)
+        .map(|entries| {
+            entries
+                .flatten()
+                .map(|entry| {
+                    let is_dir = entry.file_type().is_ok_and(|t| t.is_dir());
+                    (entry.file_name().to_string_lossy().into_owned(), is_dir)
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    names.sort();
+    names
+}
+
+/// Pairs the listing (sorted by path) with the cached pages (sorted too).
+fn pair(listed: &[Listed], cached: Vec<(String, CachedContent)>) -> Vec<Option<CachedContent>> {
+    let mut cached = cached.into_iter().peekable();
+    listed
+        .iter()
+        .map(|file| {
+            while cached
+                .next_if(|(path, _)| path.as_str() < file.display.as_str())
+                .is_some()
+            {}
+            cached
+                .next_if(|(path, _)| *path == file.display)
+                .map(|(_, content)| content)
         })
         .collect()
 }
@@ -222,8 +404,22 @@ pub fn load(walk: &Walk, cache_dir: Option<&Path>, need_text: bool) -> Loaded {
         .and_then(|framed| postcard::from_bytes::<Snapshot>(framed.payload()).ok())
         .filter(|snapshot| snapshot.format == FORMAT && snapshot.key == key);
     let texts = snapshot.as_ref().map_or(&[][..], |s| s.texts.0);
-    let reuse_listing = snapshot.as_ref().is_some_and(|s| listing_holds(s, walk));
+    let check = snapshot
+        .as_ref()
+        .map_or(ListingCheck::Walk, |s| check_listing(s, walk));
     let mut findings = Vec::new();
+    let relisted = match (&snapshot, &check) {
+        (Some(snapshot), ListingCheck::Relist(changed)) => {
+            relist(walk, &snapshot.files, &snapshot.dirs, changed)
+        }
+        _ => None,
+    };
+    let reuse_listing = matches!(check, ListingCheck::Holds);
+    let how = match (&check, &relisted) {
+        (ListingCheck::Holds, _) => "listing reused",
+        (ListingCheck::Relist(_), Some(_)) => "changed directories listed again",
+        _ => "listing walked",
+    };
     // Per listed file, what the cache holds for it and can still trust.
     let (listed, mut slots, dirs, context) = match snapshot {
         Some(snapshot) if reuse_listing => {
@@ -245,40 +441,34 @@ pub fn load(walk: &Walk, cache_dir: Option<&Path>, need_text: bool) -> Loaded {
             (listed, slots, snapshot.dirs, snapshot.context)
         }
         snapshot => {
-            let cached: Vec<(String, CachedContent)> = snapshot
-                .map(|snapshot| {
+            let (cached, context) = match snapshot {
+                Some(snapshot) => {
                     let taken = snapshot.taken;
-                    snapshot
+                    let cached = snapshot
                         .files
                         .into_iter()
                         .filter_map(|file| {
                             let content = file.content.filter(|c| c.stamp.settled_before(taken))?;
                             Some((file.path, content))
                         })
-                        .collect()
-                })
-                .unwrap_or_default();
-            // The context first: a change after this shows next time.
-            let context = stamp_context(walk);
-            let listing = discover::list(walk.root, walk.handbook, walk.ignore);
-            findings.extend(listing.errors.iter().map(|e| discover::walk_error(e)));
-            let dirs = walked_dirs(walk, listing.dirs);
-            // Both lists are sorted by path: one merge pairs them up.
-            let mut cached = cached.into_iter().peekable();
-            let slots = listing
-                .files
-                .iter()
-                .map(|file| {
-                    while cached
-                        .next_if(|(path, _)| path.as_str() < file.display.as_str())
-                        .is_some()
-                    {}
-                    cached
-                        .next_if(|(path, _)| *path == file.display)
-                        .map(|(_, content)| content)
-                })
-                .collect();
-            (listing.files, slots, dirs, context)
+                        .collect();
+                    (cached, Some(snapshot.context))
+                }
+                None => (Vec::new(), None),
+            };
+            if let Some((listed, dirs, errors)) = relisted {
+                findings.extend(errors.iter().map(|e| discover::walk_error(e)));
+                let slots = pair(&listed, cached);
+                (listed, slots, dirs, context.unwrap_or_default())
+            } else {
+                // The context first: a change after this shows next time.
+                let context = stamp_context(walk);
+                let listing = discover::list(walk.root, walk.handbook, walk.ignore);
+                findings.extend(listing.errors.iter().map(|e| discover::walk_error(e)));
+                let dirs = walked_dirs(walk, listing.dirs);
+                let slots = pair(&listing.files, cached);
+                (listing.files, slots, dirs, context)
+            }
         }
     };
 
@@ -360,11 +550,7 @@ pub fn load(walk: &Walk, cache_dir: Option<&Path>, need_text: bool) -> Loaded {
             (None, None) => {}
         }
     }
-    let status = format!(
-        "{to_read} of {} pages read, listing {}",
-        listed.len(),
-        if reuse_listing { "reused" } else { "walked" }
-    );
+    let status = format!("{to_read} of {} pages read, {how}", listed.len());
     if let Some(dir) = cache_dir.filter(|_| changed) {
         let mut texts: Vec<u8> = Vec::new();
         let mut contents = pages.iter().zip(&kept).peekable();
@@ -387,8 +573,8 @@ pub fn load(walk: &Walk, cache_dir: Option<&Path>, need_text: bool) -> Loaded {
                         Some(CachedContent {
                             stamp: (*stamp)?,
                             text: span,
-                            doc: page.doc.clone(),
-                            problems: page.problems.clone(),
+                            doc: &page.doc,
+                            problems: page.problems.as_slice(),
                         })
                     });
                 CachedFile {

@@ -228,15 +228,22 @@ pub struct PathTrie {
 impl PathTrie {
     pub fn insert(&mut self, path: &str, query: usize) {
         self.live += 1;
-        if let Some((head, rest)) = path.split_once('/') {
-            self.children
-                .entry(head.to_string())
-                .or_default()
-                .insert(rest, query);
+        let (head, rest) = match path.split_once('/') {
+            Some((head, rest)) => (head, Some(rest)),
+            None => (path, None),
+        };
+        // Most names are there already: look before allocating one.
+        if !self.children.contains_key(head) {
+            self.children.insert(head.to_string(), PathTrie::default());
+        }
+        let Some(child) = self.children.get_mut(head) else {
+            return;
+        };
+        if let Some(rest) = rest {
+            child.insert(rest, query);
         } else {
-            let leaf = self.children.entry(path.to_string()).or_default();
-            leaf.live += 1;
-            leaf.queries.push(query);
+            child.live += 1;
+            child.queries.push(query);
         }
     }
 

@@ -92,6 +92,26 @@ fn an_unchanged_handbook_is_neither_walked_nor_read_again() {
     );
     let status = assert_cache_agrees(&f, &[SETTLED]);
     assert_eq!(status, format!("1 of {total} pages read, listing reused"));
+    // Saved by rename, as many editors do: the directory's time moves, its
+    // names do not, and nothing else is listed or read again.
+    let notes = f.path().join("hb/search/notes");
+    std::fs::write(notes.join(".a.md.swp"), "# A, saved\n").expect("write");
+    std::fs::rename(notes.join(".a.md.swp"), notes.join("a.md")).expect("rename");
+    let status = assert_cache_agrees(&f, &[SETTLED]);
+    assert_eq!(
+        status,
+        format!("1 of {total} pages read, changed directories listed again")
+    );
+    // A new page: only its directory is listed again.
+    write_file(&f, "hb/search/notes/c.md", "# C\n");
+    let status = assert_cache_agrees(&f, &[SETTLED]);
+    assert_eq!(
+        status,
+        format!(
+            "1 of {} pages read, changed directories listed again",
+            total + 1
+        )
+    );
 }
 
 #[test]
