@@ -299,6 +299,22 @@ pub fn memo<T: Serialize + serde::de::DeserializeOwned, E>(
     Ok(value)
 }
 
+/// The commit the freshness cache describes, read without the answers: a
+/// run decides from it whether to start reading history early.
+pub fn peek_head(dir: &Path) -> Option<String> {
+    /// The fields a [`CacheFile`] starts with.
+    #[derive(Deserialize)]
+    struct Start {
+        format: u32,
+        #[allow(dead_code)] // read past, on the way to `head`
+        fingerprint: String,
+        head: String,
+    }
+    let framed = read_framed(dir, FILE_NAME).ok()?;
+    let (start, _) = postcard::take_from_bytes::<Start>(framed.payload()).ok()?;
+    (start.format == FORMAT).then_some(start.head)
+}
+
 /// Reads the freshness cache; `Err` says why it cannot be used (and the
 /// run rebuilds it).
 pub fn load(dir: &Path, fingerprint: &str) -> Result<CacheFile, CacheStatus> {

@@ -432,6 +432,22 @@ fn parse_problem_finding(path: &str, problem: parse::ParseProblem) -> Finding {
 pub fn run(options: &Options) -> anyhow::Result<Outcome> {
     let (repo, root) = open_repository(&options.repo)?;
     let cache_dir = (!options.no_cache).then(|| cache::directory(repo.path()));
+    // The commit HEAD names, without reading it: a warm run needs no object.
+    let head = repo
+        .head()
+        .ok()
+        .and_then(|head| head.resolve().ok())
+        .and_then(|head| head.target())
+        .and_then(|id| gix::ObjectId::try_from(id.as_bytes()).ok());
+    // Unless the cache describes HEAD (then no history is read at all),
+    // history is read from now on, beside reading the pages.
+    let cached_head = cache_dir
+        .as_deref()
+        .and_then(cache::peek_head)
+        .and_then(|id| gix::ObjectId::from_hex(id.as_bytes()).ok());
+    let prefetch = head
+        .filter(|&head| Some(head) != cached_head)
+        .map(|head| history::Prefetch::start(repo.path(), head, cached_head));
     let mut findings = Vec::new();
     let mut sources = Sources::default();
     let mut notes = Vec::new();
@@ -711,13 +727,6 @@ pub fn run(options: &Options) -> anyhow::Result<Outcome> {
             }
         }
     }
-    // The commit HEAD names, without reading it: a warm run needs no object.
-    let head = repo
-        .head()
-        .ok()
-        .and_then(|head| head.resolve().ok())
-        .and_then(|head| head.target())
-        .and_then(|id| gix::ObjectId::try_from(id.as_bytes()).ok());
     let has_commits = head.is_some();
     let settings = Settings {
         ignore_revs: load_ignore_revs(&repo, &root, &config, &mut sources, &mut findings),
@@ -732,6 +741,7 @@ pub fn run(options: &Options) -> anyhow::Result<Outcome> {
                 head,
                 shallow: repo.is_shallow(),
             },
+            prefetch,
             &queries,
             &settings,
             cache_dir.as_deref(),

@@ -290,6 +290,7 @@ pub struct Repo<'a> {
 /// refreshing the cache in `cache_dir` when given.
 pub fn resolve(
     repo: &Repo,
+    prefetch: Option<Prefetch>,
     queries: &[Query],
     settings: &Settings,
     cache_dir: Option<&Path>,
@@ -363,7 +364,14 @@ pub fn resolve(
         .map(|e| ((e.path.clone(), e.anchor.clone()), e))
         .collect();
 
-    let store = match open_store(repo.git_dir) {
+    let opened = match &prefetch {
+        Some(prefetch) => prefetch
+            .store
+            .recv()
+            .unwrap_or_else(|_| Err("the thread reading history ended".to_string())),
+        None => open_store(repo.git_dir),
+    };
+    let store = match opened {
         Ok(store) => store,
         Err(reason) => {
             let reason = format!("the repository's objects cannot be opened: {reason}");
@@ -380,6 +388,7 @@ pub fn resolve(
         // From here on the cache is met, if at all, below HEAD.
         cached_head: cached_head.filter(|&id| id != head),
         cached: &cached_entries,
+        prefetched: prefetch,
     };
     let answers = walk.run(head, answers, cache_met, &mut info, progress);
     info.elapsed = started.elapsed();
@@ -565,6 +574,65 @@ fn diff_step(
 /// incremental run reads a few, a cold run soon reads many at a time.
 const FIRST_BATCH: usize = 32;
 const LARGEST_BATCH: usize = 4096;
+/// How many batches reading may run ahead of comparing: enough to read a
+/// whole small history while the pages are parsed, bounded on a big one.
+const BATCHES_AHEAD: usize = 8;
+
+/// A batch of first-parent commits, newest first, and the commit after it.
+type Batch = (Vec<Step>, Option<Oid>);
+
+/// Reads first-parent commits from `start` in growing batches into
+/// `sender`, splitting a batch after `split_after` (where a cache takes
+/// over), until the root, the shallow boundary, or the receiver is gone.
+fn read_ahead(
+    reader: &Reader,
+    start: Oid,
+    boundary: &HashSet<Oid>,
+    split_after: Option<Oid>,
+    sender: &mpsc::SyncSender<Batch>,
+) {
+    let mut next = Some(start);
+    let mut size = FIRST_BATCH;
+    while let Some(start) = next {
+        let batch = read_steps(reader.odb(), start, size, boundary, split_after);
+        next = batch.1;
+        if sender.send(batch).is_err() {
+            break;
+        }
+        size = (size * 2).min(LARGEST_BATCH);
+    }
+}
+
+/// The history walk's commits, read from the start of a run on a thread of
+/// their own: opening the object store and reading commits does not wait
+/// for the pages to be read and parsed, and uses the core that waits
+/// meanwhile. Dropping it stops the thread at its next batch.
+pub struct Prefetch {
+    store: mpsc::Receiver<Result<gix::ThreadSafeRepository, String>>,
+    batches: mpsc::Receiver<Batch>,
+}
+
+impl Prefetch {
+    /// Starts reading from `head` in the repository at `git_dir`,
+    /// splitting batches after `split_after` (the commit a cache describes).
+    pub fn start(git_dir: &Path, head: Oid, split_after: Option<Oid>) -> Prefetch {
+        let (store_sender, store) = mpsc::sync_channel(1);
+        let (sender, batches) = mpsc::sync_channel(BATCHES_AHEAD);
+        let git_dir = git_dir.to_path_buf();
+        std::thread::spawn(move || {
+            let opened = open_store(&git_dir);
+            let reader = opened.as_ref().ok().map(Reader::new);
+            if store_sender.send(opened).is_err() {
+                return;
+            }
+            if let Some(reader) = reader {
+                let boundary = shallow_boundary(&reader.repo);
+                read_ahead(&reader, head, &boundary, split_after, &sender);
+            }
+        });
+        Prefetch { store, batches }
+    }
+}
 /// Below this many commits a batch is compared on the calling thread:
 /// handing it to other threads would cost more than it saves.
 const PARALLEL_BATCH: usize = 128;
@@ -583,6 +651,8 @@ struct Walk<'a> {
     settings: &'a Settings,
     cached_head: Option<Oid>,
     cached: &'a HashMap<(String, Option<String>), CachedEntry>,
+    /// Commits read ahead, when the run started reading them early.
+    prefetched: Option<Prefetch>,
 }
 
 /// Where the walk's queries stand.
@@ -818,41 +888,44 @@ impl Walk<'_> {
             reached_root: false,
             collecting: Vec::new(),
         };
+        let mut prefetched = self.prefetched.take();
         std::thread::scope(|scope| {
-            let (mut steps, mut next) =
-                read_steps(self.main.odb(), head, FIRST_BATCH, &boundary, cached_head);
-            let mut batches: Option<mpsc::Receiver<(Vec<Step>, Option<Oid>)>> = None;
+            let mut own: Option<mpsc::Receiver<Batch>> = None;
+            // The commit the next batch starts at.
+            let mut expected = Some(head);
             loop {
+                // The read-ahead's batches while it has them; then (it ended
+                // early, or there was none) a reading thread of our own.
+                let batch = if let Some(Ok(batch)) = prefetched.as_ref().map(|p| p.batches.recv()) {
+                    Some(batch)
+                } else {
+                    prefetched = None;
+                    let Some(start) = expected else { break };
+                    let receiver = own.get_or_insert_with(|| {
+                        let (sender, receiver) = mpsc::sync_channel(BATCHES_AHEAD);
+                        let boundary = &boundary;
+                        scope.spawn(move || {
+                            let reader = Reader::new(store);
+                            read_ahead(&reader, start, boundary, cached_head, &sender);
+                        });
+                        receiver
+                    });
+                    receiver.recv().ok()
+                };
+                let Some((steps, next)) = batch else { break };
+                expected = next;
                 if !self.process_batch(&steps, state, &mut walked, info, progress) {
                     break;
                 }
-                let Some(start) = next else { break };
-                let receiver = batches.get_or_insert_with(|| {
-                    // Two batches ahead at most: the walk may stop early.
-                    let (sender, receiver) = mpsc::sync_channel(1);
-                    let boundary = &boundary;
-                    scope.spawn(move || {
-                        let reader = Reader::new(store);
-                        let mut next = Some(start);
-                        let mut size = FIRST_BATCH * 2;
-                        while let Some(start) = next {
-                            let batch =
-                                read_steps(reader.odb(), start, size, boundary, cached_head);
-                            next = batch.1;
-                            if sender.send(batch).is_err() {
-                                break;
-                            }
-                            size = (size * 2).min(LARGEST_BATCH);
-                        }
-                    });
-                    receiver
-                });
-                let Ok(batch) = receiver.recv() else { break };
-                (steps, next) = batch;
+                if next.is_none() {
+                    break;
+                }
             }
-            // Dropping the receiver stops the reading thread at its next batch.
-            drop(batches);
+            // Dropping the receivers stops the reading threads at their next
+            // batch.
+            drop(own);
         });
+        drop(prefetched);
         if !walked.cache_used && walked.reached_root && info.cache == CacheStatus::Miss {
             // The walk went to the root without meeting the cached commit: it
             // is not on this mainline, the history was rewritten.
