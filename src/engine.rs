@@ -538,6 +538,7 @@ pub fn run(options: &Options) -> anyhow::Result<Outcome> {
             ignore: &config.ignore,
             ignore_patterns: &config.ignore_patterns,
             git_common_dir: repo.commondir(),
+            parallel: prefetch.is_none(),
         };
         // `pages` reports no findings: it never shows a page's text.
         pagecache::load(&walk, cache_dir.as_deref(), options.evaluate)

@@ -232,6 +232,7 @@ const TREE_CACHE_GENERATION: usize = 512;
 struct Reader {
     repo: gix::Repository,
     trees: TreeCache,
+    sections: SectionCache,
 }
 
 impl Reader {
@@ -247,6 +248,7 @@ impl Reader {
         Reader {
             repo,
             trees: TreeCache::new(TREE_CACHE_GENERATION),
+            sections: SectionCache::default(),
         }
     }
 
@@ -257,6 +259,27 @@ impl Reader {
     fn tree(&mut self, id: Oid) -> Result<std::sync::Arc<trees::Listing>, ReadError> {
         self.trees.get(&self.repo.objects, id)
     }
+
+    fn section_changed(&mut self, ours: Oid, theirs: Oid, anchor: &str) -> Result<bool, String> {
+        section_changed(&self.repo.objects, &mut self.sections, ours, theirs, anchor)
+    }
+}
+
+/// Whether the section `anchor` differs between two versions of a page.
+fn section_changed(
+    odb: &Odb,
+    sections: &mut SectionCache,
+    ours: Oid,
+    theirs: Oid,
+    anchor: &str,
+) -> Result<bool, String> {
+    let newer = sections
+        .section(odb, ours, anchor)
+        .map_err(|e| e.to_string())?;
+    let older = sections
+        .section(odb, theirs, anchor)
+        .map_err(|e| e.to_string())?;
+    Ok(newer != older)
 }
 
 /// Opens the object store for the walk. Only the repository's own
@@ -382,7 +405,6 @@ pub fn resolve(
         store: &store,
         main: Reader::new(&store),
         workers: Vec::new(),
-        sections: SectionCache::default(),
         queries,
         settings,
         // From here on the cache is met, if at all, below HEAD.
@@ -424,6 +446,12 @@ struct StepDiff {
     failures: Vec<Failure>,
     /// The commit changes more pages than the sweep limit.
     sweep: bool,
+    /// When a page was added: the paths the commit deleted, by blob (where
+    /// it may have moved from), or why they cannot be read.
+    deleted: Option<Result<HashMap<Oid, Vec<String>>, String>>,
+    /// For each section query whose page changed: whether the section's
+    /// text did, or why that cannot be told.
+    sections: Vec<(usize, Result<bool, String>)>,
 }
 
 /// What the walk needs of a commit object.
@@ -519,13 +547,23 @@ fn read_steps(
 }
 
 /// Compares one commit with its parent along the trie.
+///
+/// What needs the commit's trees or blobs is done here too, where they are
+/// at hand and on every core: the deleted paths a page added here may have
+/// moved from, and whether a changed page's section changed.
 fn diff_step(
-    odb: &Odb,
-    trees: &mut TreeCache,
+    reader: &mut Reader,
     step: &Step,
     trie: &PathTrie,
+    queries: &[Query],
     sweep_limit: Option<usize>,
 ) -> StepDiff {
+    let Reader {
+        repo,
+        trees,
+        sections,
+    } = reader;
+    let odb: &Odb = &repo.objects;
     let mut diff = StepDiff::default();
     if step.at_boundary || step.parent_tree == Some(step.tree) || step.broken.is_some() {
         return diff;
@@ -564,6 +602,26 @@ fn diff_step(
         diff.sweep =
             trees::count_changed_pages(odb, trees, Some(step.tree), step.parent_tree, limit)
                 .is_ok_and(|count| count > limit);
+    }
+    let added = diff
+        .differences
+        .iter()
+        .any(|d| d.ours.is_some() && d.theirs.is_none());
+    if let (true, Some(parent_tree)) = (added, step.parent_tree) {
+        diff.deleted = Some(
+            trees::deleted_blobs(odb, trees, step.tree, parent_tree).map_err(|e| e.to_string()),
+        );
+    }
+    for difference in &diff.differences {
+        let (Some(ours), Some(theirs)) = (difference.ours, difference.theirs) else {
+            continue;
+        };
+        for &index in &difference.queries {
+            if let Some(anchor) = &queries[index].anchor {
+                let changed = section_changed(odb, sections, ours, theirs, anchor);
+                diff.sections.push((index, changed));
+            }
+        }
     }
     trees.retire(step.tree);
     trees.end_comparison();
@@ -646,7 +704,6 @@ struct Walk<'a> {
     main: Reader,
     /// One reader per worker thread, made when a batch is big enough.
     workers: Vec<Reader>,
-    sections: SectionCache,
     queries: &'a [Query],
     settings: &'a Settings,
     cached_head: Option<Oid>,
@@ -691,12 +748,13 @@ impl Walk<'_> {
     /// next commit's tree, so each worker's tree cache keeps hitting.
     fn diff_batch(&mut self, steps: &[Step], trie: &PathTrie) -> Vec<StepDiff> {
         let limit = self.settings.max_files_per_commit;
+        let queries = self.queries;
         let threads = rayon::current_num_threads();
         if steps.len() < PARALLEL_BATCH || threads < 2 {
             let main = &mut self.main;
             return steps
                 .iter()
-                .map(|step| diff_step(&main.repo.objects, &mut main.trees, step, trie, limit))
+                .map(|step| diff_step(main, step, trie, queries, limit))
                 .collect();
         }
         while self.workers.len() < threads {
@@ -709,9 +767,7 @@ impl Walk<'_> {
             .zip(steps.par_chunks(run))
             .map(|(worker, part)| {
                 part.iter()
-                    .map(|step| {
-                        diff_step(&worker.repo.objects, &mut worker.trees, step, trie, limit)
-                    })
+                    .map(|step| diff_step(worker, step, trie, queries, limit))
                     .collect()
             })
             .collect();
@@ -777,7 +833,7 @@ impl Walk<'_> {
                 (Some(_), None) => true,
                 (Some(blob), Some(anchor)) => {
                     matches!(
-                        self.sections.section(&main.repo.objects, blob, anchor),
+                        main.sections.section(&main.repo.objects, blob, anchor),
                         Ok(Some(_))
                     )
                 }
@@ -1039,7 +1095,6 @@ impl Walk<'_> {
                     state.fail(index, &failure.reason);
                 }
             }
-            let mut deleted: Option<HashMap<Oid, Vec<String>>> = None;
             let ignored_commit = settings.ignore_revs.contains(&step.commit) || diff.sweep;
             for difference in &diff.differences {
                 for &index in &difference.queries {
@@ -1057,53 +1112,43 @@ impl Walk<'_> {
                         parent_time: step.parent_time,
                     };
                     let mut moved_from = None;
-                    let edited = match (difference.theirs, step.parent_tree) {
-                        (Some(theirs), _) => match &query.anchor {
-                            Some(anchor) => {
-                                let odb = &self.main.repo.objects;
-                                let compared =
-                                    self.sections.section(odb, ours, anchor).and_then(|a| {
-                                        Ok(a != self.sections.section(odb, theirs, anchor)?)
-                                    });
-                                match compared {
-                                    Ok(changed) => changed,
-                                    Err(error) => {
-                                        let reason = format!(
-                                            "a version of the page at commit {id} is missing: {error}"
-                                        );
-                                        state.fail(index, &reason);
-                                        continue;
-                                    }
+                    let edited = match (difference.theirs, &diff.deleted) {
+                        (Some(theirs), _) if query.anchor.is_some() => {
+                            let compared = match diff.sections.iter().find(|(q, _)| *q == index) {
+                                Some((_, changed)) => changed.clone(),
+                                // Not compared with the commit: now.
+                                None => self.main.section_changed(
+                                    ours,
+                                    theirs,
+                                    query.anchor.as_deref().unwrap_or_default(),
+                                ),
+                            };
+                            match compared {
+                                Ok(changed) => changed,
+                                Err(error) => {
+                                    let reason = format!(
+                                        "a version of the page at commit {id} is missing: {error}"
+                                    );
+                                    state.fail(index, &reason);
+                                    continue;
                                 }
                             }
-                            None => true,
-                        },
-                        (None, Some(parent_tree)) => {
-                            if deleted.is_none() {
-                                let main = &mut self.main;
-                                match trees::deleted_blobs(
-                                    &main.repo.objects,
-                                    &mut main.trees,
-                                    step.tree,
-                                    parent_tree,
-                                ) {
-                                    Ok(found) => deleted = Some(found),
-                                    Err(error) => {
-                                        let reason = format!(
-                                            "commit {id} cannot be compared with its parent: {error}"
-                                        );
-                                        state.fail(index, &reason);
-                                        continue;
-                                    }
-                                }
-                            }
+                        }
+                        (Some(_), _) => true,
+                        (None, Some(Err(error))) => {
+                            let reason =
+                                format!("commit {id} cannot be compared with its parent: {error}");
+                            state.fail(index, &reason);
+                            continue;
+                        }
+                        (None, deleted) => {
                             moved_from = deleted
                                 .as_ref()
+                                .and_then(|d| d.as_ref().ok())
                                 .and_then(|d| d.get(&ours))
                                 .and_then(|paths| paths.first().cloned());
                             moved_from.is_none()
                         }
-                        (None, None) => true,
                     };
                     let Some(open) = state.open[index].as_mut() else {
                         continue;
@@ -1207,6 +1252,7 @@ impl Moves {
             f.queries.retain(|&q| !is_moved[q]);
             !f.queries.is_empty()
         });
+        diff.sections.retain(|(q, _)| !is_moved[*q]);
         if let Some(extra) = position
             .checked_sub(self.supplement_from)
             .and_then(|offset| self.supplement.get_mut(offset))
@@ -1215,6 +1261,9 @@ impl Moves {
             diff.differences.extend(extra.differences);
             diff.failures.extend(extra.failures);
             diff.sweep |= extra.sweep;
+            diff.sections.extend(extra.sections);
+            // The same commit: the same deleted paths, when either read them.
+            diff.deleted = diff.deleted.or(extra.deleted);
         }
         diff
     }

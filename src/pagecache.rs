@@ -61,6 +61,9 @@ pub struct Walk<'a> {
     pub ignore_patterns: &'a [String],
     /// Where `info/exclude` lives (the common git directory).
     pub git_common_dir: &'a Path,
+    /// Read and parse pages on every core when there are many. Off while
+    /// history is read beside the pages: two cores, two jobs.
+    pub parallel: bool,
 }
 
 /// A page as cached: generic over how the parse is held, so a snapshot is
@@ -462,10 +465,19 @@ pub fn load(walk: &Walk, cache_dir: Option<&Path>, need_text: bool) -> Loaded {
                 (listed, slots, dirs, context.unwrap_or_default())
             } else {
                 // The context first: a change after this shows next time.
-                let context = stamp_context(walk);
+                let context = if cache_dir.is_some() {
+                    stamp_context(walk)
+                } else {
+                    Vec::new()
+                };
                 let listing = discover::list(walk.root, walk.handbook, walk.ignore);
                 findings.extend(listing.errors.iter().map(|e| discover::walk_error(e)));
-                let dirs = walked_dirs(walk, listing.dirs);
+                // Without a cache nothing will look at them again.
+                let dirs = if cache_dir.is_some() {
+                    walked_dirs(walk, listing.dirs)
+                } else {
+                    Vec::new()
+                };
                 let slots = pair(&listing.files, cached);
                 (listing.files, slots, dirs, context)
             }
@@ -503,7 +515,7 @@ pub fn load(walk: &Walk, cache_dir: Option<&Path>, need_text: bool) -> Loaded {
         };
         Ok((page, stamp))
     };
-    let fresh: Vec<Option<ReadPage>> = if to_read > PARALLEL_FILES {
+    let fresh: Vec<Option<ReadPage>> = if walk.parallel && to_read > PARALLEL_FILES {
         listed
             .par_iter()
             .zip(slots.par_iter())
