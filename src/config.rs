@@ -303,22 +303,50 @@ pub struct Loaded {
 
 /// Validates the text of a config file at repository-relative `path`.
 pub fn load(path: &str, text: &Arc<str>, ruleset_kinds: Option<&[String]>) -> Loaded {
-    let mut findings = Vec::new();
-    let raw: RawConfig = match yaml::from_str(text) {
-        Ok(raw) => raw,
+    match parse(path, text) {
+        Ok(parsed) => check(path, text, parsed, ruleset_kinds),
+        Err(finding) => Loaded {
+            config: None,
+            findings: vec![*finding],
+        },
+    }
+}
+
+/// The config's YAML, read but not yet checked against a ruleset: which
+/// ruleset it names decides what its `pages:` may say.
+pub struct Parsed(RawConfig);
+
+impl Parsed {
+    pub fn ruleset(&self) -> Option<&str> {
+        self.0.ruleset.as_ref().map(|r| r.value.as_str())
+    }
+}
+
+/// Reads the config's YAML; `Err` is the finding saying where it went
+/// wrong (and there is no config).
+pub fn parse(path: &str, text: &Arc<str>) -> Result<Parsed, Box<Finding>> {
+    match yaml::from_str(text) {
+        Ok(raw) => Ok(Parsed(raw)),
         Err(error) => {
             let mut finding = Finding::new(&rules::input::CONFIG_INVALID, error.message.clone())
                 .at(path, Some(error.span));
             if let Some(hint) = unknown_field_hint(&error.message) {
                 finding = finding.help(hint);
             }
-            findings.push(finding);
-            return Loaded {
-                config: None,
-                findings,
-            };
+            Err(Box::new(finding))
         }
-    };
+    }
+}
+
+/// Checks a parsed config against the ruleset's page kinds.
+pub fn check(
+    path: &str,
+    text: &Arc<str>,
+    parsed: Parsed,
+    ruleset_kinds: Option<&[String]>,
+) -> Loaded {
+    let raw = parsed.0;
+    let mut findings = Vec::new();
     let mut v = Validator {
         path,
         text,

@@ -12,7 +12,6 @@ use anyhow::anyhow;
 use git2::Repository;
 use globset::Glob;
 use rayon::prelude::*;
-use serde::Deserialize;
 
 use crate::cache;
 use crate::config::{self, CONFIG_FILE, Config, Team};
@@ -216,11 +215,6 @@ pub fn open_repository(dir: &Path) -> anyhow::Result<(Repository, PathBuf)> {
         })?
         .to_path_buf();
     Ok((repo, root))
-}
-
-#[derive(Deserialize)]
-struct RulesetKey {
-    ruleset: Option<String>,
 }
 
 /// Loads the ruleset named by the config: the built-in one or a file in
@@ -474,10 +468,19 @@ pub fn run(options: &Options) -> anyhow::Result<Outcome> {
             }
         };
         sources.insert(display.clone(), text.clone());
-        let name = crate::yaml::from_str::<RulesetKey>(&text)
-            .ok()
-            .and_then(|key| key.ruleset)
-            .unwrap_or_else(|| ruleset::BUILTIN_NAME.to_string());
+        // The YAML is read once: the ruleset it names decides what the rest
+        // of it may say.
+        let parsed = match config::parse(&display, &text) {
+            Ok(parsed) => parsed,
+            Err(finding) => {
+                findings.push(*finding);
+                return Ok(fatal(findings, sources, root));
+            }
+        };
+        let name = parsed
+            .ruleset()
+            .unwrap_or(ruleset::BUILTIN_NAME)
+            .to_string();
         let Some(ruleset) = load_ruleset(
             &name,
             &root,
@@ -487,11 +490,11 @@ pub fn run(options: &Options) -> anyhow::Result<Outcome> {
             Some(&display),
         ) else {
             // Still report what is wrong with the config itself.
-            findings.extend(config::load(&display, &text, None).findings);
+            findings.extend(config::check(&display, &text, parsed, None).findings);
             return Ok(fatal(findings, sources, root));
         };
         let kinds: Vec<String> = ruleset.pages.keys().cloned().collect();
-        let loaded = config::load(&display, &text, Some(&kinds));
+        let loaded = config::check(&display, &text, parsed, Some(&kinds));
         findings.extend(loaded.findings);
         match loaded.config {
             Some(config) => (config, ruleset),

@@ -641,12 +641,15 @@ type Batch = (Vec<Step>, Option<Oid>);
 
 /// Reads first-parent commits from `start` in growing batches into
 /// `sender`, splitting a batch after `split_after` (where a cache takes
-/// over), until the root, the shallow boundary, or the receiver is gone.
+/// over), until the root, the shallow boundary, or the receiver is gone;
+/// with `stop_at_split`, also after the split, where the walk most likely
+/// ends (it reads on by itself if not).
 fn read_ahead(
     reader: &Reader,
     start: Oid,
     boundary: &HashSet<Oid>,
     split_after: Option<Oid>,
+    stop_at_split: bool,
     sender: &mpsc::SyncSender<Batch>,
 ) {
     let mut next = Some(start);
@@ -654,7 +657,8 @@ fn read_ahead(
     while let Some(start) = next {
         let batch = read_steps(reader.odb(), start, size, boundary, split_after);
         next = batch.1;
-        if sender.send(batch).is_err() {
+        let split = batch.0.last().map(|step| step.commit) == split_after;
+        if sender.send(batch).is_err() || (split && stop_at_split) {
             break;
         }
         size = (size * 2).min(LARGEST_BATCH);
@@ -664,7 +668,8 @@ fn read_ahead(
 /// The history walk's commits, read from the start of a run on a thread of
 /// their own: opening the object store and reading commits does not wait
 /// for the pages to be read and parsed, and uses the core that waits
-/// meanwhile. Dropping it stops the thread at its next batch.
+/// meanwhile. It stops after the commit the cache describes (the walk most
+/// likely ends there), and when dropped, at its next batch.
 pub struct Prefetch {
     store: mpsc::Receiver<Result<gix::ThreadSafeRepository, String>>,
     batches: mpsc::Receiver<Batch>,
@@ -685,7 +690,7 @@ impl Prefetch {
             }
             if let Some(reader) = reader {
                 let boundary = shallow_boundary(&reader.repo);
-                read_ahead(&reader, head, &boundary, split_after, &sender);
+                read_ahead(&reader, head, &boundary, split_after, true, &sender);
             }
         });
         Prefetch { store, batches }
@@ -962,7 +967,7 @@ impl Walk<'_> {
                         let boundary = &boundary;
                         scope.spawn(move || {
                             let reader = Reader::new(store);
-                            read_ahead(&reader, start, boundary, cached_head, &sender);
+                            read_ahead(&reader, start, boundary, cached_head, false, &sender);
                         });
                         receiver
                     });
