@@ -97,12 +97,16 @@ pub struct Pattern {
 }
 
 impl Pattern {
-    /// A pattern `Regex::new` accepted.
-    fn checked(regex: Regex) -> Pattern {
-        Pattern {
-            source: regex.as_str().to_string(),
-            compiled: OnceLock::from(regex),
-        }
+    /// Checks a pattern's syntax (cheaper than compiling it: a run compiles
+    /// only the patterns it uses).
+    fn check(source: &str) -> Result<Pattern, String> {
+        regex_syntax::Parser::new()
+            .parse(source)
+            .map_err(|e| e.to_string())?;
+        Ok(Pattern {
+            source: source.to_string(),
+            compiled: OnceLock::new(),
+        })
     }
 
     pub fn as_str(&self) -> &str {
@@ -115,8 +119,8 @@ impl std::ops::Deref for Pattern {
 
     fn deref(&self) -> &Regex {
         self.compiled.get_or_init(|| {
-            // Only patterns that compiled reach a cache; a cache that was
-            // tampered with gets a pattern that matches nothing.
+            // The syntax was checked; a pattern too big to compile matches
+            // nothing rather than stopping the run.
             Regex::new(&self.source)
                 .unwrap_or_else(|_| Regex::new("[^\\s\\S]").unwrap_or_else(|_| unreachable!()))
         })
@@ -282,8 +286,8 @@ impl Ruleset {
             let mut content = Vec::new();
             for (element, pattern) in &page.content.0 {
                 let element = &element.value;
-                match Regex::new(pattern) {
-                    Ok(regex) => content.push((element.clone(), Pattern::checked(regex))),
+                match Pattern::check(pattern) {
+                    Ok(pattern) => content.push((element.clone(), pattern)),
                     Err(e) => error(
                         format!("page kind `{id}`: content pattern for `{element}`: {e}"),
                         pattern,
@@ -306,9 +310,12 @@ impl Ruleset {
             );
         }
         let items = &raw.action_items;
-        let heading = Regex::new(&items.heading).unwrap_or_else(|e| {
+        let heading = Pattern::check(&items.heading).unwrap_or_else(|e| {
             error(format!("action-items heading pattern: {e}"), &items.heading);
-            Regex::new("(?i)^action items?$").unwrap_or_else(|_| unreachable!())
+            Pattern {
+                source: "(?i)^action items?$".to_string(),
+                compiled: OnceLock::new(),
+            }
         });
         for kind in &items.carry_into {
             if !raw.pages.contains_key(kind) {
@@ -342,7 +349,7 @@ impl Ruleset {
                 responsibility: items.responsibility.clone(),
                 carried_by: items.carried_by.clone(),
                 expectation: items.expectation.clone(),
-                heading: Pattern::checked(heading),
+                heading,
                 carry_into: items.carry_into.clone(),
                 overdue_after_iterations: items.overdue_after_iterations,
             },
