@@ -699,6 +699,8 @@ impl Prefetch {
 /// Below this many commits a batch is compared on the calling thread:
 /// handing it to other threads would cost more than it saves.
 const PARALLEL_BATCH: usize = 128;
+/// Runs of commits per thread in a batch compared on every core.
+const RUNS_PER_THREAD: usize = 4;
 
 /// The state of one walk: the object store, one reader per thread, and
 /// what is asked.
@@ -765,17 +767,29 @@ impl Walk<'_> {
         while self.workers.len() < threads {
             self.workers.push(Reader::new(self.store));
         }
-        let run = steps.len().div_ceil(threads);
-        let parts: Vec<Vec<StepDiff>> = self
-            .workers
-            .par_iter_mut()
-            .zip(steps.par_chunks(run))
-            .map(|(worker, part)| {
-                part.iter()
-                    .map(|step| diff_step(worker, step, trie, queries, limit))
-                    .collect()
+        // Runs of commits, a few per thread: a thread that finishes early
+        // takes the next run, so one busy stretch of history does not leave
+        // the other cores idle.
+        let runs = threads * RUNS_PER_THREAD;
+        let run = steps.len().div_ceil(runs);
+        let idle: std::sync::Mutex<Vec<Reader>> =
+            std::sync::Mutex::new(std::mem::take(&mut self.workers));
+        let parts: Vec<Vec<StepDiff>> = steps
+            .par_chunks(run)
+            .map(|part| {
+                let taken = idle.lock().ok().and_then(|mut readers| readers.pop());
+                let mut reader = taken.unwrap_or_else(|| Reader::new(self.store));
+                let diffs = part
+                    .iter()
+                    .map(|step| diff_step(&mut reader, step, trie, queries, limit))
+                    .collect();
+                if let Ok(mut readers) = idle.lock() {
+                    readers.push(reader);
+                }
+                diffs
             })
             .collect();
+        self.workers = idle.into_inner().unwrap_or_default();
         parts.into_iter().flatten().collect()
     }
 
