@@ -14,13 +14,12 @@ use globset::Glob;
 use rayon::prelude::*;
 
 use crate::cache;
-use crate::config::{self, CONFIG_FILE, Config, Team};
+use crate::config::{self, CONFIG_FILE, Config, PageLocation, Team};
 use crate::discover::{self, SourceFile, relative};
 use crate::finding::{Finding, Sources};
 use crate::history::{self, Answer, HistoryInfo, Query, Settings};
 use crate::model::{
-    Freshness, Handbook, Page, Retro, SectionSlot, Slot, TeamModel, action_items,
-    date_in_file_name, retro_date,
+    Freshness, Handbook, Page, Retro, SectionSlot, Slot, TeamModel, action_items, retro_date,
 };
 use crate::pagecache;
 use crate::parse;
@@ -378,7 +377,7 @@ fn literal_prefix(pattern: &str) -> &str {
 /// rest of the glob is matched against the rest of the path, and compiled
 /// once for every team that shares it (`{dir}/retros/*.md`).
 fn matching_pages(
-    pages: &[Page],
+    paths: &[&str],
     pattern: &str,
     matchers: &mut HashMap<String, Option<globset::GlobMatcher>>,
 ) -> Vec<usize> {
@@ -395,14 +394,91 @@ fn matching_pages(
     let Some(matcher) = matcher else {
         return Vec::new();
     };
-    let from = pages.partition_point(|page| page.path.as_str() < literal);
-    pages[from..]
+    let from = paths.partition_point(|path| *path < literal);
+    paths[from..]
         .iter()
-        .take_while(|page| page.path.starts_with(literal))
+        .take_while(|path| path.starts_with(literal))
         .enumerate()
-        .filter(|(_, page)| matcher.is_match(&page.path[literal.len()..]))
+        .filter(|(_, path)| matcher.is_match(&path[literal.len()..]))
         .map(|(offset, _)| from + offset)
         .collect()
+}
+
+/// What history is asked: a query for every listed page, and for every
+/// configured section of one, worked out from the config and the list of
+/// files alone, so the walk starts before any page is read. It may ask a
+/// little more than the pages turn out to need (the creation of every
+/// retrospective, a section a page turns out not to have); what is not
+/// needed is not used.
+fn plan_queries(
+    paths: &[&str],
+    teams: &[Team],
+    config: &Config,
+    ruleset: &Ruleset,
+    horizon: UnixTime,
+) -> Vec<Query> {
+    let carry_into = &ruleset.action_items.carry_into;
+    let collects = |kind: &str| carry_into.iter().any(|k| k == kind) || kind == GOALS;
+    let by_path: HashMap<&str, usize> = paths.iter().enumerate().map(|(i, p)| (*p, i)).collect();
+    let mut matchers = HashMap::new();
+    // As the model decides a page's kind: the first slot it fills, unless
+    // a team counts it among its retrospectives.
+    let mut kinds: Vec<Option<&str>> = vec![None; paths.len()];
+    let mut retro = vec![false; paths.len()];
+    let mut sections: BTreeMap<(usize, &str), bool> = BTreeMap::new();
+    let locations: Vec<(&str, PageLocation)> = teams
+        .iter()
+        .flat_map(|team| {
+            ruleset.pages.keys().filter_map(|kind| {
+                config
+                    .page_location(team, kind, ruleset)
+                    .map(|location| (kind.as_str(), location))
+            })
+        })
+        .collect();
+    for (kind, location) in &locations {
+        let matches: Vec<usize> = if location.is_glob() {
+            matching_pages(paths, &location.pattern, &mut matchers)
+        } else {
+            by_path
+                .get(location.pattern.as_str())
+                .copied()
+                .into_iter()
+                .collect()
+        };
+        if *kind == RETROSPECTIVES {
+            for index in matches {
+                retro[index] = true;
+            }
+            continue;
+        }
+        if let Some(&page) = matches.first() {
+            kinds[page].get_or_insert(kind);
+            if let Some(anchor) = &location.anchor {
+                *sections.entry((page, anchor)).or_default() |=
+                    carry_into.iter().any(|k| k == kind);
+            }
+        }
+    }
+    let mut queries: Vec<Query> = paths
+        .iter()
+        .enumerate()
+        .map(|(index, path)| Query {
+            path: (*path).to_string(),
+            anchor: None,
+            want_created: retro[index],
+            collect_since: kinds[index]
+                .filter(|kind| !retro[index] && collects(kind))
+                .map(|_| horizon),
+        })
+        .collect();
+    queries.extend(sections.into_iter().map(|((page, anchor), collect)| Query {
+        path: paths[page].to_string(),
+        anchor: Some(anchor.to_string()),
+        want_created: false,
+        collect_since: collect.then_some(horizon),
+    }));
+    queries
 }
 
 /// Whether `path` lies in directory `dir` (repository-relative; the empty
@@ -420,6 +496,24 @@ fn parse_problem_finding(path: &str, problem: parse::ParseProblem) -> Finding {
             finding.help("a value starting with `@` must be quoted in YAML: owner: \"@alice\"");
     }
     finding
+}
+
+/// Where the pages come from: the working tree (through the page cache) or,
+/// for `--staged`, the index.
+enum PageSource {
+    Tree(pagecache::Listing),
+    Index(discover::Discovered),
+}
+
+impl PageSource {
+    fn paths(&self) -> Vec<&str> {
+        match self {
+            PageSource::Tree(listing) => listing.paths().collect(),
+            PageSource::Index(discovered) => {
+                discovered.files.iter().map(|f| f.path.as_str()).collect()
+            }
+        }
+    }
 }
 
 /// Runs the pipeline up to the model, then every rule.
@@ -517,34 +611,86 @@ pub fn run(options: &Options) -> anyhow::Result<Outcome> {
         (Config::default_config(), ruleset)
     };
 
-    // Discover and parse.
+    // The handbook's files, then what history is asked of them: the walk
+    // starts now, on a thread of its own, while the pages are read.
     let mut timings = Timings::default();
-    let loaded = if options.staged {
-        let discovered = discover::from_index(&repo, &config.handbook, &config.ignore)?;
-        let parse_one = |file: SourceFile| {
-            let (doc, problems) = parse::parse(&file.text);
-            pagecache::LoadedPage {
-                file,
-                doc,
-                problems,
-            }
-        };
-        pagecache::Loaded {
-            pages: discovered.files.into_par_iter().map(parse_one).collect(),
-            findings: discovered.findings,
-            status: "read from the index".to_string(),
-        }
+    let walk = pagecache::Walk {
+        root: &root,
+        handbook: &config.handbook,
+        ignore: &config.ignore,
+        ignore_patterns: &config.ignore_patterns,
+        git_common_dir: repo.commondir(),
+        // History is read beside the pages: one core each.
+        parallel: prefetch.is_none(),
+    };
+    let source = if options.staged {
+        PageSource::Index(discover::from_index(
+            &repo,
+            &config.handbook,
+            &config.ignore,
+        )?)
     } else {
-        let walk = pagecache::Walk {
-            root: &root,
-            handbook: &config.handbook,
-            ignore: &config.ignore,
-            ignore_patterns: &config.ignore_patterns,
-            git_common_dir: repo.commondir(),
-            parallel: prefetch.is_none(),
+        PageSource::Tree(pagecache::list(&walk, cache_dir.as_deref()))
+    };
+    let listed: Vec<&str> = source.paths();
+    let planned_teams = if config.teams.is_empty() {
+        conventional_teams(&listed, &config.handbook)
+    } else {
+        config.teams.clone()
+    };
+    let horizon =
+        options.now - i64::from(config.calendar.length_days) * 86_400 * (LOOKBACK_ITERATIONS + 3);
+    let queries = plan_queries(&listed, &planned_teams, &config, &ruleset, horizon);
+    drop(listed);
+    let settings = Settings {
+        ignore_revs: load_ignore_revs(&repo, &root, &config, &mut sources, &mut findings),
+        max_files_per_commit: config.max_files_per_commit,
+        handbook: config.handbook.clone(),
+    };
+    let history = if let Some(head) = head {
+        let repo = history::Repo {
+            git_dir: repo.path().to_path_buf(),
+            head: Some(head),
+            shallow: repo.is_shallow(),
         };
+        let cache_dir = cache_dir.clone();
+        let show_progress = options.progress;
+        Ok(std::thread::spawn(move || {
+            let mut progress = WalkProgress::new(show_progress);
+            let walked = history::resolve(
+                &repo,
+                prefetch,
+                &queries,
+                &settings,
+                cache_dir.as_deref(),
+                &mut |n| progress.tick(n),
+            );
+            progress.finish();
+            (walked, queries)
+        }))
+    } else {
+        Err(queries)
+    };
+    timings.mark("list");
+
+    let loaded = match source {
+        PageSource::Index(discovered) => {
+            let parse_one = |file: SourceFile| {
+                let (doc, problems) = parse::parse(&file.text);
+                pagecache::LoadedPage {
+                    file,
+                    doc,
+                    problems,
+                }
+            };
+            pagecache::Loaded {
+                pages: discovered.files.into_par_iter().map(parse_one).collect(),
+                findings: discovered.findings,
+                status: "read from the index".to_string(),
+            }
+        }
         // `pages` reports no findings: it never shows a page's text.
-        pagecache::load(&walk, cache_dir.as_deref(), options.evaluate)
+        PageSource::Tree(listing) => listing.read(&walk, cache_dir.as_deref(), options.evaluate),
     };
     let staged = options.staged.then(|| staged_paths(&repo)).transpose()?;
     timings.mark("pages");
@@ -588,10 +734,11 @@ pub fn run(options: &Options) -> anyhow::Result<Outcome> {
             team: None,
         });
     }
-    let by_path: HashMap<String, usize> = pages
+    let page_paths: Vec<&str> = pages.iter().map(|p| p.path.as_str()).collect();
+    let by_path: HashMap<&str, usize> = page_paths
         .iter()
         .enumerate()
-        .map(|(i, p)| (p.path.clone(), i))
+        .map(|(i, p)| (*p, i))
         .collect();
 
     timings.mark("parse");
@@ -606,10 +753,10 @@ pub fn run(options: &Options) -> anyhow::Result<Outcome> {
                 continue;
             };
             let matches: Vec<usize> = if location.is_glob() {
-                matching_pages(&pages, &location.pattern, &mut matchers)
+                matching_pages(&page_paths, &location.pattern, &mut matchers)
             } else {
                 by_path
-                    .get(&location.pattern)
+                    .get(location.pattern.as_str())
                     .copied()
                     .into_iter()
                     .collect()
@@ -664,6 +811,8 @@ pub fn run(options: &Options) -> anyhow::Result<Outcome> {
                 .collect(),
         });
     }
+    drop(by_path);
+    drop(page_paths);
     for (team_index, team) in teams.iter().enumerate() {
         for (kind, slot) in &team.slots {
             if let Some(page) = slot.page() {
@@ -691,124 +840,76 @@ pub fn run(options: &Options) -> anyhow::Result<Outcome> {
         mark_staged(&repo, staged, &mut pages, &mut teams);
     }
     timings.mark("model");
-    // History: one walk for every page and section.
-    let horizon =
-        options.now - i64::from(config.calendar.length_days) * 86_400 * (LOOKBACK_ITERATIONS + 3);
-    let carry_into = &ruleset.action_items.carry_into;
-    let mut queries: Vec<Query> = pages
-        .iter()
-        .map(|page| {
-            let is_retro = page.kind.as_deref() == Some(RETROSPECTIVES);
-            Query {
-                path: page.path.clone(),
-                anchor: None,
-                want_created: is_retro
-                    && page.doc.front.date.is_none()
-                    && date_in_file_name(&page.path).is_none(),
-                collect_since: page
-                    .kind
-                    .as_ref()
-                    .filter(|kind| carry_into.contains(kind) || kind.as_str() == GOALS)
-                    .map(|_| horizon),
+
+    // History: the walk's answers, for the pages and sections in the model.
+    let ((answers, info), queries) = match history {
+        Ok(thread) => thread
+            .join()
+            .map_err(|_| anyhow!("the history walk stopped unexpectedly"))?,
+        Err(queries) => {
+            // A first commit being made (--staged) is the history: nothing
+            // is missing from it.
+            if !options.staged {
+                findings.push(
+                    Finding::new(
+                        &rules::input::HISTORY_UNAVAILABLE,
+                        "the repository has no commits yet, so no page's age can be known",
+                    )
+                    .help("commit the handbook, then run handbook-lint again"),
+                );
             }
-        })
-        .collect();
-    let mut section_queries = Vec::new();
-    for (team_index, team) in teams.iter().enumerate() {
-        for (kind, slot) in &team.slots {
-            if let Slot::Found {
-                page,
-                section: Some(section),
-            } = slot
-            {
-                section_queries.push((team_index, kind.clone(), queries.len()));
-                queries.push(Query {
-                    path: pages[*page].path.clone(),
-                    anchor: Some(section.anchor.clone()),
-                    want_created: false,
-                    collect_since: carry_into.contains(kind).then_some(horizon),
-                });
-            }
-        }
-    }
-    let has_commits = head.is_some();
-    let settings = Settings {
-        ignore_revs: load_ignore_revs(&repo, &root, &config, &mut sources, &mut findings),
-        max_files_per_commit: config.max_files_per_commit,
-        handbook: config.handbook.clone(),
-    };
-    let (answers, info) = if has_commits {
-        let mut progress = WalkProgress::new(options.progress);
-        let walked = history::resolve(
-            &history::Repo {
-                git_dir: repo.path(),
-                head,
-                shallow: repo.is_shallow(),
-            },
-            prefetch,
-            &queries,
-            &settings,
-            cache_dir.as_deref(),
-            &mut |n| {
-                progress.tick(n);
-            },
-        );
-        progress.finish();
-        walked
-    } else {
-        // A first commit being made (--staged) is the history: nothing is
-        // missing from it.
-        if !options.staged {
-            findings.push(
-                Finding::new(
-                    &rules::input::HISTORY_UNAVAILABLE,
-                    "the repository has no commits yet, so no page's age can be known",
-                )
-                .help("commit the handbook, then run handbook-lint again"),
-            );
-        }
-        let reason = "the repository has no commits".to_string();
-        (
-            queries
+            let reason = "the repository has no commits".to_string();
+            let answers = queries
                 .iter()
                 .map(|_| {
                     history::Resolved::new(Answer::Unreadable {
                         reason: reason.clone(),
                     })
                 })
-                .collect(),
-            HistoryInfo::default(),
-        )
+                .collect();
+            ((answers, HistoryInfo::default()), queries)
+        }
     };
+    let has_commits = head.is_some();
+    let answer_of: HashMap<(&str, Option<&str>), &history::Resolved> = queries
+        .iter()
+        .zip(&answers)
+        .map(|(query, answer)| ((query.path.as_str(), query.anchor.as_deref()), answer))
+        .collect();
     let mut shallow_pages = Vec::new();
     let mut unreadable = Vec::new();
-    for (index, resolved) in answers.iter().enumerate() {
-        match &resolved.answer {
-            Answer::Shallow { .. } => shallow_pages.push(queries[index].path.clone()),
-            Answer::Unreadable { reason } if has_commits => {
-                unreadable.push((queries[index].path.clone(), reason.clone()));
+    let mut note = |path: &str, resolved: &history::Resolved| match &resolved.answer {
+        Answer::Shallow { .. } => shallow_pages.push(path.to_string()),
+        Answer::Unreadable { reason } if has_commits => {
+            unreadable.push((path.to_string(), reason.clone()));
+        }
+        _ => {}
+    };
+    for page in &mut pages {
+        if let Some(resolved) = answer_of.get(&(page.path.as_str(), None)) {
+            note(&page.path, resolved);
+            page.freshness.history = resolved.answer.clone();
+            page.freshness.ignored.clone_from(&resolved.ignored);
+            page.created.clone_from(&resolved.created);
+        }
+    }
+    for team in &mut teams {
+        for slot in team.slots.values_mut() {
+            if let Slot::Found {
+                page,
+                section: Some(section),
+            } = slot
+            {
+                let path = pages[*page].path.as_str();
+                if let Some(resolved) = answer_of.get(&(path, Some(section.anchor.as_str()))) {
+                    note(path, resolved);
+                    section.freshness.history = resolved.answer.clone();
+                    section.freshness.ignored.clone_from(&resolved.ignored);
+                }
             }
-            _ => {}
         }
     }
-    for (page, resolved) in pages.iter_mut().zip(&answers) {
-        page.freshness.history = resolved.answer.clone();
-        page.freshness.ignored.clone_from(&resolved.ignored);
-        page.created.clone_from(&resolved.created);
-    }
-    for (team_index, kind, query_index) in section_queries {
-        if let Some(Slot::Found {
-            section: Some(section),
-            ..
-        }) = teams[team_index].slots.get_mut(&kind)
-        {
-            section.freshness.history = answers[query_index].answer.clone();
-            section
-                .freshness
-                .ignored
-                .clone_from(&answers[query_index].ignored);
-        }
-    }
+    drop(answer_of);
     shallow_pages.sort();
     shallow_pages.dedup();
     if !shallow_pages.is_empty() {
@@ -830,6 +931,8 @@ pub fn run(options: &Options) -> anyhow::Result<Outcome> {
             finding.severity = crate::finding::Severity::Warning;
         }
     }
+    unreadable.sort();
+    unreadable.dedup();
     for (path, reason) in unreadable {
         findings.push(
             Finding::new(

@@ -303,8 +303,8 @@ fn shallow_boundary(repo: &gix::Repository) -> HashSet<Oid> {
 /// points at (none before the first commit) and whether it is a shallow
 /// clone.
 #[derive(Debug, Clone)]
-pub struct Repo<'a> {
-    pub git_dir: &'a Path,
+pub struct Repo {
+    pub git_dir: std::path::PathBuf,
     pub head: Option<Oid>,
     pub shallow: bool,
 }
@@ -392,7 +392,7 @@ pub fn resolve(
             .store
             .recv()
             .unwrap_or_else(|_| Err("the thread reading history ended".to_string())),
-        None => open_store(repo.git_dir),
+        None => open_store(&repo.git_dir),
     };
     let store = match opened {
         Ok(store) => store,

@@ -399,6 +399,31 @@ enum Text<'a> {
 /// `cache_dir` where it still holds. Without `need_text` the pages' texts
 /// are left empty (see [`crate::model::Page::text`]).
 pub fn load(walk: &Walk, cache_dir: Option<&Path>, need_text: bool) -> Loaded {
+    list(walk, cache_dir).read(walk, cache_dir, need_text)
+}
+
+/// Which files the handbook holds, known before any is read: what the run
+/// asks history about while the pages are read.
+pub struct Listing {
+    key: String,
+    /// When this run's stamps began.
+    taken: (i64, u32),
+    listed: Vec<Listed>,
+    /// Per listed file, what the cache holds for it and can still trust.
+    slots: Vec<Option<CachedContent>>,
+    dirs: Vec<CachedDir>,
+    context: Vec<(String, Option<FileStamp>)>,
+    /// The cache file read, and the length of its texts (at its end).
+    texts: Option<(cache::Framed, usize)>,
+    /// The listing is the cache's, unchanged.
+    unchanged: bool,
+    how: &'static str,
+    findings: Vec<Finding>,
+}
+
+/// Lists the handbook's files: from the cache where its directories did not
+/// change, else by walking them.
+pub fn list(walk: &Walk, cache_dir: Option<&Path>) -> Listing {
     let taken = stamp::epoch(std::time::SystemTime::now());
     let key = key(walk);
     let framed = cache_dir.and_then(|dir| cache::read_framed(dir, FILE_NAME).ok());
@@ -406,7 +431,7 @@ pub fn load(walk: &Walk, cache_dir: Option<&Path>, need_text: bool) -> Loaded {
         .as_ref()
         .and_then(|framed| postcard::from_bytes::<Snapshot>(framed.payload()).ok())
         .filter(|snapshot| snapshot.format == FORMAT && snapshot.key == key);
-    let texts = snapshot.as_ref().map_or(&[][..], |s| s.texts.0);
+    let texts_len = snapshot.as_ref().map_or(0, |s| s.texts.0.len());
     let check = snapshot
         .as_ref()
         .map_or(ListingCheck::Walk, |s| check_listing(s, walk));
@@ -423,8 +448,7 @@ pub fn load(walk: &Walk, cache_dir: Option<&Path>, need_text: bool) -> Loaded {
         (ListingCheck::Relist(_), Some(_)) => "changed directories listed again",
         _ => "listing walked",
     };
-    // Per listed file, what the cache holds for it and can still trust.
-    let (listed, mut slots, dirs, context) = match snapshot {
+    let (listed, slots, dirs, context) = match snapshot {
         Some(snapshot) if reuse_listing => {
             let taken = snapshot.taken;
             let (listed, slots): (Vec<Listed>, Vec<Option<CachedContent>>) = snapshot
@@ -483,137 +507,179 @@ pub fn load(walk: &Walk, cache_dir: Option<&Path>, need_text: bool) -> Loaded {
             }
         }
     };
+    Listing {
+        key,
+        taken,
+        listed,
+        slots,
+        dirs,
+        context,
+        texts: framed.map(|framed| (framed, texts_len)),
+        unchanged: reuse_listing,
+        how,
+        findings,
+    }
+}
 
-    // A cached page serves when its file's stamp is still the recorded one
-    // and its text is whole.
-    let current = current_stamps(walk.root, &listed, &slots);
-    let cached_text = |content: &CachedContent| {
-        let (start, len) = (content.text.0 as usize, content.text.1 as usize);
-        let bytes = texts.get(start..start.checked_add(len)?)?;
-        std::str::from_utf8(bytes).ok()
-    };
-    for (slot, now) in slots.iter_mut().zip(&current) {
-        let holds = slot.as_ref().is_some_and(|content| {
-            now.as_ref() == Some(&content.stamp) && cached_text(content).is_some()
-        });
-        if !holds {
-            *slot = None;
-        }
+impl Listing {
+    /// The listed files' repository-relative paths, sorted.
+    pub fn paths(&self) -> impl Iterator<Item = &str> {
+        self.listed.iter().map(|file| file.display.as_str())
     }
-    let to_read = slots.iter().filter(|slot| slot.is_none()).count();
-    let read_one = |file: &Listed| -> ReadPage {
-        let path = walk.root.join(&file.display);
-        let (text, stamp) = discover::read_file(walk.root, &path, &file.display, file.is_symlink)?;
-        let (doc, problems) = parse::parse(&text);
-        let page = LoadedPage {
-            file: SourceFile {
-                path: file.display.clone(),
-                text,
-            },
-            doc,
-            problems,
-        };
-        Ok((page, stamp))
-    };
-    let fresh: Vec<Option<ReadPage>> = if walk.parallel && to_read > PARALLEL_FILES {
-        listed
-            .par_iter()
-            .zip(slots.par_iter())
-            .map(|(file, slot)| slot.is_none().then(|| read_one(file)))
-            .collect()
-    } else {
-        listed
-            .iter()
-            .zip(&slots)
-            .map(|(file, slot)| slot.is_none().then(|| read_one(file)))
-            .collect()
-    };
-    // Only a page read again that can be cached is news: symbolic links and
-    // unreadable files are read on every run anyway.
-    let mut changed = !reuse_listing;
-    let empty: Arc<str> = Arc::from("");
-    let mut pages = Vec::with_capacity(listed.len());
-    // Per page: its stamp and its text, for the snapshot to write.
-    let mut kept: Vec<(Option<FileStamp>, Text)> = Vec::with_capacity(listed.len());
-    for ((file, slot), fresh) in listed.iter().zip(slots).zip(fresh) {
-        match (slot, fresh) {
-            (Some(content), _) => {
-                let text = cached_text(&content).unwrap_or_default();
-                kept.push((Some(content.stamp), Text::Cached(text)));
-                pages.push(LoadedPage {
-                    file: SourceFile {
-                        path: file.display.clone(),
-                        text: if need_text {
-                            Arc::from(text)
-                        } else {
-                            empty.clone()
-                        },
-                    },
-                    doc: content.doc,
-                    problems: content.problems,
-                });
-            }
-            (None, Some(Ok((page, stamp)))) => {
-                changed |= stamp.is_some();
-                kept.push((stamp, Text::Read(page.file.text.clone())));
-                pages.push(page);
-            }
-            (None, Some(Err(error))) => findings.push(error.finding(&file.display)),
-            (None, None) => {}
-        }
-    }
-    let status = format!("{to_read} of {} pages read, {how}", listed.len());
-    if let Some(dir) = cache_dir.filter(|_| changed) {
-        let mut texts: Vec<u8> = Vec::new();
-        let mut contents = pages.iter().zip(&kept).peekable();
-        let files = listed
-            .iter()
-            .map(|file| {
-                // Pages are in listing order; unreadable files have none.
-                let content = contents
-                    .next_if(|(page, _)| page.file.path == file.display)
-                    .and_then(|(page, (stamp, text))| {
-                        let text = match text {
-                            Text::Cached(text) => text,
-                            Text::Read(text) => &**text,
-                        };
-                        let span = (
-                            u32::try_from(texts.len()).ok()?,
-                            u32::try_from(text.len()).ok()?,
-                        );
-                        texts.extend_from_slice(text.as_bytes());
-                        Some(CachedContent {
-                            stamp: (*stamp)?,
-                            text: span,
-                            doc: &page.doc,
-                            problems: page.problems.as_slice(),
-                        })
-                    });
-                CachedFile {
-                    path: file.display.clone(),
-                    is_symlink: file.is_symlink,
-                    content,
-                }
-            })
-            .collect();
-        let snapshot = Snapshot {
-            format: FORMAT,
+
+    /// Reads and parses what the cache cannot serve, and keeps the cache
+    /// up to date.
+    pub fn read(self, walk: &Walk, cache_dir: Option<&Path>, need_text: bool) -> Loaded {
+        let Listing {
             key,
             taken,
-            context,
+            listed,
+            mut slots,
             dirs,
-            files,
-            texts: Blob(&texts),
+            context,
+            texts,
+            unchanged: reuse_listing,
+            how,
+            mut findings,
+        } = self;
+        // The texts are the cache file's last bytes.
+        let texts: &[u8] = texts.as_ref().map_or(&[], |(framed, len)| {
+            let payload = framed.payload();
+            &payload[payload.len().saturating_sub(*len)..]
+        });
+
+        // A cached page serves when its file's stamp is still the recorded
+        // one and its text is whole.
+        let current = current_stamps(walk.root, &listed, &slots);
+        let cached_text = |content: &CachedContent| {
+            let (start, len) = (content.text.0 as usize, content.text.1 as usize);
+            let bytes = texts.get(start..start.checked_add(len)?)?;
+            std::str::from_utf8(bytes).ok()
         };
-        // A cache that cannot be written only costs the next run time.
-        if let Ok(payload) = postcard::to_stdvec(&snapshot) {
-            let _ = cache::write_framed(dir, FILE_NAME, &payload);
+        for (slot, now) in slots.iter_mut().zip(&current) {
+            let holds = slot.as_ref().is_some_and(|content| {
+                now.as_ref() == Some(&content.stamp) && cached_text(content).is_some()
+            });
+            if !holds {
+                *slot = None;
+            }
         }
-    }
-    Loaded {
-        pages,
-        findings,
-        status,
+        let to_read = slots.iter().filter(|slot| slot.is_none()).count();
+        let read_one = |file: &Listed| -> ReadPage {
+            let path = walk.root.join(&file.display);
+            let (text, stamp) =
+                discover::read_file(walk.root, &path, &file.display, file.is_symlink)?;
+            let (doc, problems) = parse::parse(&text);
+            let page = LoadedPage {
+                file: SourceFile {
+                    path: file.display.clone(),
+                    text,
+                },
+                doc,
+                problems,
+            };
+            Ok((page, stamp))
+        };
+        let fresh: Vec<Option<ReadPage>> = if walk.parallel && to_read > PARALLEL_FILES {
+            listed
+                .par_iter()
+                .zip(slots.par_iter())
+                .map(|(file, slot)| slot.is_none().then(|| read_one(file)))
+                .collect()
+        } else {
+            listed
+                .iter()
+                .zip(&slots)
+                .map(|(file, slot)| slot.is_none().then(|| read_one(file)))
+                .collect()
+        };
+        // Only a page read again that can be cached is news: symbolic links
+        // and unreadable files are read on every run anyway.
+        let mut changed = !reuse_listing;
+        let empty: Arc<str> = Arc::from("");
+        let mut pages = Vec::with_capacity(listed.len());
+        // Per page: its stamp and its text, for the snapshot to write.
+        let mut kept: Vec<(Option<FileStamp>, Text)> = Vec::with_capacity(listed.len());
+        for ((file, slot), fresh) in listed.iter().zip(slots).zip(fresh) {
+            match (slot, fresh) {
+                (Some(content), _) => {
+                    let text = cached_text(&content).unwrap_or_default();
+                    kept.push((Some(content.stamp), Text::Cached(text)));
+                    pages.push(LoadedPage {
+                        file: SourceFile {
+                            path: file.display.clone(),
+                            text: if need_text {
+                                Arc::from(text)
+                            } else {
+                                empty.clone()
+                            },
+                        },
+                        doc: content.doc,
+                        problems: content.problems,
+                    });
+                }
+                (None, Some(Ok((page, stamp)))) => {
+                    changed |= stamp.is_some();
+                    kept.push((stamp, Text::Read(page.file.text.clone())));
+                    pages.push(page);
+                }
+                (None, Some(Err(error))) => findings.push(error.finding(&file.display)),
+                (None, None) => {}
+            }
+        }
+        let status = format!("{to_read} of {} pages read, {how}", listed.len());
+        if let Some(dir) = cache_dir.filter(|_| changed) {
+            let mut texts: Vec<u8> = Vec::new();
+            let mut contents = pages.iter().zip(&kept).peekable();
+            let files = listed
+                .iter()
+                .map(|file| {
+                    // Pages are in listing order; unreadable files have none.
+                    let content = contents
+                        .next_if(|(page, _)| page.file.path == file.display)
+                        .and_then(|(page, (stamp, text))| {
+                            let text = match text {
+                                Text::Cached(text) => text,
+                                Text::Read(text) => &**text,
+                            };
+                            let span = (
+                                u32::try_from(texts.len()).ok()?,
+                                u32::try_from(text.len()).ok()?,
+                            );
+                            texts.extend_from_slice(text.as_bytes());
+                            Some(CachedContent {
+                                stamp: (*stamp)?,
+                                text: span,
+                                doc: &page.doc,
+                                problems: page.problems.as_slice(),
+                            })
+                        });
+                    CachedFile {
+                        path: file.display.clone(),
+                        is_symlink: file.is_symlink,
+                        content,
+                    }
+                })
+                .collect();
+            let snapshot = Snapshot {
+                format: FORMAT,
+                key,
+                taken,
+                context,
+                dirs,
+                files,
+                texts: Blob(&texts),
+            };
+            // A cache that cannot be written only costs the next run time.
+            if let Ok(payload) = postcard::to_stdvec(&snapshot) {
+                let _ = cache::write_framed(dir, FILE_NAME, &payload);
+            }
+        }
+        Loaded {
+            pages,
+            findings,
+            status,
+        }
     }
 }
 
