@@ -404,6 +404,25 @@ fn matching_pages(
         .collect()
 }
 
+/// The pages (by index into `paths`, sorted) a page location names: the
+/// file, or every file its glob matches.
+fn located(
+    paths: &[&str],
+    by_path: &HashMap<&str, usize>,
+    location: &PageLocation,
+    matchers: &mut HashMap<String, Option<globset::GlobMatcher>>,
+) -> Vec<usize> {
+    if location.is_glob() {
+        matching_pages(paths, &location.pattern, matchers)
+    } else {
+        by_path
+            .get(location.pattern.as_str())
+            .copied()
+            .into_iter()
+            .collect()
+    }
+}
+
 /// What history is asked: a query for every listed page, and for every
 /// configured section of one, worked out from the config and the list of
 /// files alone, so the walk starts before any page is read. It may ask a
@@ -437,15 +456,7 @@ fn plan_queries(
         })
         .collect();
     for (kind, location) in &locations {
-        let matches: Vec<usize> = if location.is_glob() {
-            matching_pages(paths, &location.pattern, &mut matchers)
-        } else {
-            by_path
-                .get(location.pattern.as_str())
-                .copied()
-                .into_iter()
-                .collect()
-        };
+        let matches = located(paths, &by_path, location, &mut matchers);
         if *kind == RETROSPECTIVES {
             for index in matches {
                 retro[index] = true;
@@ -752,15 +763,7 @@ pub fn run(options: &Options) -> anyhow::Result<Outcome> {
             let Some(location) = config.page_location(team, kind, &ruleset) else {
                 continue;
             };
-            let matches: Vec<usize> = if location.is_glob() {
-                matching_pages(&page_paths, &location.pattern, &mut matchers)
-            } else {
-                by_path
-                    .get(location.pattern.as_str())
-                    .copied()
-                    .into_iter()
-                    .collect()
-            };
+            let matches = located(&page_paths, &by_path, &location, &mut matchers);
             if kind == RETROSPECTIVES {
                 retro_pages = matches;
                 continue;

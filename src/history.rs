@@ -7,12 +7,14 @@
 //! read. The walk stops as soon as every question is answered, or when it
 //! reaches the commit a cached answer describes (see [`crate::cache`]).
 //!
-//! Commits are read in batches by a thread of their own while the batch
-//! before is compared; a big batch is compared on every core, each thread
-//! with its own object handle and tree cache, and then applied in order on
-//! the calling thread, where everything that depends on order (moves, the
-//! cache, collecting) happens. When the cache describes HEAD itself, its
-//! answers stand and no object is read.
+//! Commits are read in batches by a thread of their own, from the start of
+//! the run (see [`Prefetch`]); a big batch is compared in runs of commits,
+//! a few per core, each thread with its own object handle and tree cache
+//! (and working out, with the commit at hand, where an added page may have
+//! moved from and whether a changed section changed), and then applied in
+//! order, where everything that depends on order (moves, the cache,
+//! collecting) happens. When the cache describes HEAD itself, its answers
+//! stand and no object is read.
 //!
 //! Semantics:
 //! - Mainline is first-parent history, so a merge counts at the time it

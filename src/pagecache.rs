@@ -246,11 +246,6 @@ fn relist(
     let mut dirs: BTreeMap<String, CachedDir> =
         dirs.iter().map(|d| (d.path.clone(), d.clone())).collect();
     let mut errors = Vec::new();
-    let drop_tree =
-        |files: &mut BTreeMap<String, bool>, dirs: &mut BTreeMap<String, CachedDir>, dir: &str| {
-            files.retain(|path, _| !within(path, dir));
-            dirs.retain(|path, _| !within(path, dir));
-        };
     for dir in changed {
         // Gone with a directory above it, listed again before it.
         let Some(recorded) = dirs.get(dir) else {
@@ -266,45 +261,8 @@ fn relist(
             return None;
         }
         let names = names_in(&full);
-        if names == recorded.names {
-            dirs.insert(
-                dir.clone(),
-                CachedDir {
-                    path: dir.clone(),
-                    stamp,
-                    ignore_files,
-                    names,
-                },
-            );
-            continue;
-        }
-        let shallow = discover::list_dir(walk.root, dir, walk.handbook, walk.ignore);
-        errors.extend(shallow.errors);
-        files.retain(|path, _| parent_of(path) != dir);
-        files.extend(shallow.files.into_iter().map(|f| (f.display, f.is_symlink)));
-        let now: Vec<String> = shallow.dirs.into_iter().map(|(path, _)| path).collect();
-        let before: Vec<String> = dirs
-            .keys()
-            .filter(|path| path.as_str() != dir && parent_of(path) == dir)
-            .cloned()
-            .collect();
-        for gone in before.iter().filter(|path| !now.contains(path)) {
-            drop_tree(&mut files, &mut dirs, gone);
-        }
-        for new in now.iter().filter(|path| !before.contains(path)) {
-            let listing = discover::list(walk.root, new, walk.ignore);
-            errors.extend(listing.errors);
-            let listed = listing.files.into_iter();
-            files.extend(
-                listed
-                    .filter(|f| within(&f.display, walk.handbook))
-                    .map(|f| (f.display, f.is_symlink)),
-            );
-            dirs.extend(
-                walked_dirs(walk, listing.dirs)
-                    .into_iter()
-                    .map(|d| (d.path.clone(), d)),
-            );
+        if names != recorded.names {
+            relist_dir(walk, dir, &mut files, &mut dirs, &mut errors);
         }
         dirs.insert(
             dir.clone(),
@@ -324,6 +282,55 @@ fn relist(
         })
         .collect();
     Some((listed, dirs.into_values().collect(), errors))
+}
+
+/// Lists one directory again: its pages as they are now, its new
+/// subdirectories walked whole, its vanished ones dropped with all they held.
+fn relist_dir(
+    walk: &Walk,
+    dir: &str,
+    files: &mut BTreeMap<String, bool>,
+    dirs: &mut BTreeMap<String, CachedDir>,
+    errors: &mut Vec<String>,
+) {
+    let shallow = discover::list_dir(walk.root, dir, walk.handbook, walk.ignore);
+    errors.extend(shallow.errors);
+    files.retain(|path, _| parent_of(path) != dir);
+    files.extend(shallow.files.into_iter().map(|f| (f.display, f.is_symlink)));
+    let now: Vec<String> = shallow.dirs.into_iter().map(|(path, _)| path).collect();
+    let before: Vec<String> = dirs
+        .keys()
+        .filter(|path| path.as_str() != dir && parent_of(path) == dir)
+        .cloned()
+        .collect();
+    for gone in before.iter().filter(|path| !now.contains(path)) {
+        drop_tree(files, dirs, gone);
+    }
+    for new in now.iter().filter(|path| !before.contains(path)) {
+        let listing = discover::list(walk.root, new, walk.ignore);
+        errors.extend(listing.errors);
+        let listed = listing.files.into_iter();
+        files.extend(
+            listed
+                .filter(|f| within(&f.display, walk.handbook))
+                .map(|f| (f.display, f.is_symlink)),
+        );
+        dirs.extend(
+            walked_dirs(walk, listing.dirs)
+                .into_iter()
+                .map(|d| (d.path.clone(), d)),
+        );
+    }
+}
+
+/// Drops a directory that is gone, with every file and directory under it.
+fn drop_tree(
+    files: &mut BTreeMap<String, bool>,
+    dirs: &mut BTreeMap<String, CachedDir>,
+    gone: &str,
+) {
+    files.retain(|path, _| !within(path, gone));
+    dirs.retain(|path, _| !within(path, gone));
 }
 
 /// The ignore files in a directory, with their stamps.
