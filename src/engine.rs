@@ -408,16 +408,14 @@ fn matching_pages(
 /// file, or every file its glob matches.
 fn located(
     paths: &[&str],
-    by_path: &HashMap<&str, usize>,
     location: &PageLocation,
     matchers: &mut HashMap<String, Option<globset::GlobMatcher>>,
 ) -> Vec<usize> {
     if location.is_glob() {
         matching_pages(paths, &location.pattern, matchers)
     } else {
-        by_path
-            .get(location.pattern.as_str())
-            .copied()
+        paths
+            .binary_search(&location.pattern.as_str())
             .into_iter()
             .collect()
     }
@@ -438,7 +436,6 @@ fn plan_queries(
 ) -> Vec<Query> {
     let carry_into = &ruleset.action_items.carry_into;
     let collects = |kind: &str| carry_into.iter().any(|k| k == kind) || kind == GOALS;
-    let by_path: HashMap<&str, usize> = paths.iter().enumerate().map(|(i, p)| (*p, i)).collect();
     let mut matchers = HashMap::new();
     // As the model decides a page's kind: the first slot it fills, unless
     // a team counts it among its retrospectives.
@@ -456,7 +453,7 @@ fn plan_queries(
         })
         .collect();
     for (kind, location) in &locations {
-        let matches = located(paths, &by_path, location, &mut matchers);
+        let matches = located(paths, location, &mut matchers);
         if *kind == RETROSPECTIVES {
             for index in matches {
                 retro[index] = true;
@@ -507,6 +504,16 @@ fn parse_problem_finding(path: &str, problem: parse::ParseProblem) -> Finding {
             finding.help("a value starting with `@` must be quoted in YAML: owner: \"@alice\"");
     }
     finding
+}
+
+/// The history walk's answers and the queries they answer.
+type Walked = ((Vec<history::Resolved>, HistoryInfo), Vec<Query>);
+
+/// Where the history walk stands while the pages are read.
+enum History {
+    Walking(std::thread::JoinHandle<Walked>),
+    Answered(Walked),
+    NoCommits(Vec<Query>),
 }
 
 /// Where the pages come from: the working tree (through the page cache) or,
@@ -658,6 +665,7 @@ pub fn run(options: &Options) -> anyhow::Result<Outcome> {
         max_files_per_commit: config.max_files_per_commit,
         handbook: config.handbook.clone(),
     };
+    let read_ahead = prefetch.is_some();
     let history = if let Some(head) = head {
         let repo = history::Repo {
             git_dir: repo.path().to_path_buf(),
@@ -666,7 +674,7 @@ pub fn run(options: &Options) -> anyhow::Result<Outcome> {
         };
         let cache_dir = cache_dir.clone();
         let show_progress = options.progress;
-        Ok(std::thread::spawn(move || {
+        let walk = move || {
             let mut progress = WalkProgress::new(show_progress);
             let walked = history::resolve(
                 &repo,
@@ -678,9 +686,16 @@ pub fn run(options: &Options) -> anyhow::Result<Outcome> {
             );
             progress.finish();
             (walked, queries)
-        }))
+        };
+        // History being read, the walk runs beside the pages; a cache that
+        // describes HEAD answers at once, here.
+        if read_ahead {
+            History::Walking(std::thread::spawn(walk))
+        } else {
+            History::Answered(walk())
+        }
     } else {
-        Err(queries)
+        History::NoCommits(queries)
     };
     timings.mark("list");
 
@@ -728,7 +743,10 @@ pub fn run(options: &Options) -> anyhow::Result<Outcome> {
         for problem in problems {
             findings.push(parse_problem_finding(&file.path, problem));
         }
-        sources.insert(file.path.clone(), file.text.clone());
+        if options.evaluate {
+            // What a finding's snippet is cut from.
+            sources.insert(file.path.clone(), file.text.clone());
+        }
         pages.push(Page {
             path: file.path,
             text: file.text,
@@ -745,12 +763,8 @@ pub fn run(options: &Options) -> anyhow::Result<Outcome> {
             team: None,
         });
     }
+    // Sorted: the listing is.
     let page_paths: Vec<&str> = pages.iter().map(|p| p.path.as_str()).collect();
-    let by_path: HashMap<&str, usize> = page_paths
-        .iter()
-        .enumerate()
-        .map(|(i, p)| (*p, i))
-        .collect();
 
     timings.mark("parse");
     // Team pages.
@@ -763,7 +777,7 @@ pub fn run(options: &Options) -> anyhow::Result<Outcome> {
             let Some(location) = config.page_location(team, kind, &ruleset) else {
                 continue;
             };
-            let matches = located(&page_paths, &by_path, &location, &mut matchers);
+            let matches = located(&page_paths, &location, &mut matchers);
             if kind == RETROSPECTIVES {
                 retro_pages = matches;
                 continue;
@@ -814,7 +828,6 @@ pub fn run(options: &Options) -> anyhow::Result<Outcome> {
                 .collect(),
         });
     }
-    drop(by_path);
     drop(page_paths);
     for (team_index, team) in teams.iter().enumerate() {
         for (kind, slot) in &team.slots {
@@ -846,10 +859,11 @@ pub fn run(options: &Options) -> anyhow::Result<Outcome> {
 
     // History: the walk's answers, for the pages and sections in the model.
     let ((answers, info), queries) = match history {
-        Ok(thread) => thread
+        History::Walking(thread) => thread
             .join()
             .map_err(|_| anyhow!("the history walk stopped unexpectedly"))?,
-        Err(queries) => {
+        History::Answered(answered) => answered,
+        History::NoCommits(queries) => {
             // A first commit being made (--staged) is the history: nothing
             // is missing from it.
             if !options.staged {
@@ -874,11 +888,17 @@ pub fn run(options: &Options) -> anyhow::Result<Outcome> {
         }
     };
     let has_commits = head.is_some();
-    let answer_of: HashMap<(&str, Option<&str>), &history::Resolved> = queries
-        .iter()
-        .zip(&answers)
-        .map(|(query, answer)| ((query.path.as_str(), query.anchor.as_deref()), answer))
-        .collect();
+    // The plan asks about pages, then sections, each sorted by path (and
+    // anchor): an answer is found by binary search.
+    let answer_of = |path: &str, anchor: Option<&str>| -> Option<&history::Resolved> {
+        let key = (anchor.is_some(), path, anchor);
+        queries
+            .binary_search_by(|q| {
+                (q.anchor.is_some(), q.path.as_str(), q.anchor.as_deref()).cmp(&key)
+            })
+            .ok()
+            .and_then(|index| answers.get(index))
+    };
     let mut shallow_pages = Vec::new();
     let mut unreadable = Vec::new();
     let mut note = |path: &str, resolved: &history::Resolved| match &resolved.answer {
@@ -889,7 +909,7 @@ pub fn run(options: &Options) -> anyhow::Result<Outcome> {
         _ => {}
     };
     for page in &mut pages {
-        if let Some(resolved) = answer_of.get(&(page.path.as_str(), None)) {
+        if let Some(resolved) = answer_of(&page.path, None) {
             note(&page.path, resolved);
             page.freshness.history = resolved.answer.clone();
             page.freshness.ignored.clone_from(&resolved.ignored);
@@ -904,7 +924,7 @@ pub fn run(options: &Options) -> anyhow::Result<Outcome> {
             } = slot
             {
                 let path = pages[*page].path.as_str();
-                if let Some(resolved) = answer_of.get(&(path, Some(section.anchor.as_str()))) {
+                if let Some(resolved) = answer_of(path, Some(section.anchor.as_str())) {
                     note(path, resolved);
                     section.freshness.history = resolved.answer.clone();
                     section.freshness.ignored.clone_from(&resolved.ignored);
@@ -912,7 +932,6 @@ pub fn run(options: &Options) -> anyhow::Result<Outcome> {
             }
         }
     }
-    drop(answer_of);
     shallow_pages.sort();
     shallow_pages.dedup();
     if !shallow_pages.is_empty() {

@@ -397,7 +397,7 @@ type ReadPage = Result<(LoadedPage, Option<FileStamp>), Unreadable>;
 /// A page's text as the run needs it.
 enum Text<'a> {
     /// In the snapshot that was read.
-    Cached(&'a str),
+    Cached(&'a [u8]),
     /// Read from the file this run.
     Read(Arc<str>),
 }
@@ -558,14 +558,22 @@ impl Listing {
         // A cached page serves when its file's stamp is still the recorded
         // one and its text is whole.
         let current = current_stamps(walk.root, &listed, &slots);
-        let cached_text = |content: &CachedContent| {
+        let cached_bytes = |content: &CachedContent| {
             let (start, len) = (content.text.0 as usize, content.text.1 as usize);
-            let bytes = texts.get(start..start.checked_add(len)?)?;
-            std::str::from_utf8(bytes).ok()
+            texts.get(start..start.checked_add(len)?)
         };
+        // The text is checked when it is used: a run that lists pages only
+        // never looks at it.
+        let cached_text =
+            |content: &CachedContent| std::str::from_utf8(cached_bytes(content)?).ok();
         for (slot, now) in slots.iter_mut().zip(&current) {
             let holds = slot.as_ref().is_some_and(|content| {
-                now.as_ref() == Some(&content.stamp) && cached_text(content).is_some()
+                now.as_ref() == Some(&content.stamp)
+                    && if need_text {
+                        cached_text(content).is_some()
+                    } else {
+                        cached_bytes(content).is_some()
+                    }
             });
             if !holds {
                 *slot = None;
@@ -610,13 +618,13 @@ impl Listing {
         for ((file, slot), fresh) in listed.iter().zip(slots).zip(fresh) {
             match (slot, fresh) {
                 (Some(content), _) => {
-                    let text = cached_text(&content).unwrap_or_default();
-                    kept.push((Some(content.stamp), Text::Cached(text)));
+                    let bytes = cached_bytes(&content).unwrap_or_default();
+                    kept.push((Some(content.stamp), Text::Cached(bytes)));
                     pages.push(LoadedPage {
                         file: SourceFile {
                             path: file.display.clone(),
                             text: if need_text {
-                                Arc::from(text)
+                                Arc::from(cached_text(&content).unwrap_or_default())
                             } else {
                                 empty.clone()
                             },
@@ -646,14 +654,14 @@ impl Listing {
                         .next_if(|(page, _)| page.file.path == file.display)
                         .and_then(|(page, (stamp, text))| {
                             let text = match text {
-                                Text::Cached(text) => text,
-                                Text::Read(text) => &**text,
+                                Text::Cached(bytes) => bytes,
+                                Text::Read(text) => text.as_bytes(),
                             };
                             let span = (
                                 u32::try_from(texts.len()).ok()?,
                                 u32::try_from(text.len()).ok()?,
                             );
-                            texts.extend_from_slice(text.as_bytes());
+                            texts.extend_from_slice(text);
                             Some(CachedContent {
                                 stamp: (*stamp)?,
                                 text: span,
