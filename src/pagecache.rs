@@ -34,6 +34,10 @@ const FORMAT: u32 = 2;
 /// Below this many files, reading and parsing on one thread is faster than
 /// sharing the work out.
 const PARALLEL_FILES: usize = 256;
+/// The cache is rewritten when more pages than this were read again (or
+/// more directories listed again): fewer cost less to read again next time
+/// than the cache to write now.
+const REWRITE_AFTER: usize = 32;
 
 /// A page read and parsed.
 #[derive(Debug, Clone)]
@@ -238,7 +242,7 @@ fn relist(
     files: &[CachedFile],
     dirs: &[CachedDir],
     changed: &[String],
-) -> Option<(Vec<Listed>, Vec<CachedDir>, Vec<String>)> {
+) -> Option<Relisted> {
     let mut files: BTreeMap<String, bool> = files
         .iter()
         .map(|f| (f.path.clone(), f.is_symlink))
@@ -246,6 +250,7 @@ fn relist(
     let mut dirs: BTreeMap<String, CachedDir> =
         dirs.iter().map(|d| (d.path.clone(), d.clone())).collect();
     let mut errors = Vec::new();
+    let mut restructured = false;
     for dir in changed {
         // Gone with a directory above it, listed again before it.
         let Some(recorded) = dirs.get(dir) else {
@@ -254,6 +259,7 @@ fn relist(
         let full = walk.root.join(dir);
         let Some(stamp) = stamp::stat(&full) else {
             drop_tree(&mut files, &mut dirs, dir);
+            restructured = true;
             continue;
         };
         let ignore_files = ignore_files_in(&full);
@@ -263,6 +269,7 @@ fn relist(
         let names = names_in(&full);
         if names != recorded.names {
             relist_dir(walk, dir, &mut files, &mut dirs, &mut errors);
+            restructured = true;
         }
         dirs.insert(
             dir.clone(),
@@ -281,7 +288,21 @@ fn relist(
             is_symlink,
         })
         .collect();
-    Some((listed, dirs.into_values().collect(), errors))
+    Some(Relisted {
+        listed,
+        dirs: dirs.into_values().collect(),
+        errors,
+        restructured,
+    })
+}
+
+/// The listing after [`relist`].
+struct Relisted {
+    listed: Vec<Listed>,
+    dirs: Vec<CachedDir>,
+    errors: Vec<String>,
+    /// A directory's names changed or it went: the listing did.
+    restructured: bool,
 }
 
 /// Lists one directory again: its pages as they are now, its new
@@ -422,8 +443,8 @@ pub struct Listing {
     context: Vec<(String, Option<FileStamp>)>,
     /// The cache file read, and the length of its texts (at its end).
     texts: Option<(cache::Framed, usize)>,
-    /// The listing is the cache's, unchanged.
-    unchanged: bool,
+    /// The file list changed enough to be worth writing down.
+    restructured: bool,
     how: &'static str,
     findings: Vec<Finding>,
 }
@@ -450,6 +471,15 @@ pub fn list(walk: &Walk, cache_dir: Option<&Path>) -> Listing {
         _ => None,
     };
     let reuse_listing = matches!(check, ListingCheck::Holds);
+    // Listing the handbook again costs more than rewriting the cache; a few
+    // directories whose files were replaced (same names) cost less.
+    let listing_news = match (&check, &relisted) {
+        (ListingCheck::Holds, _) => false,
+        (ListingCheck::Relist(changed), Some(relisted)) => {
+            relisted.restructured || changed.len() > REWRITE_AFTER
+        }
+        _ => true,
+    };
     let how = match (&check, &relisted) {
         (ListingCheck::Holds, _) => "listing reused",
         (ListingCheck::Relist(_), Some(_)) => "changed directories listed again",
@@ -490,10 +520,15 @@ pub fn list(walk: &Walk, cache_dir: Option<&Path>) -> Listing {
                 }
                 None => (Vec::new(), None),
             };
-            if let Some((listed, dirs, errors)) = relisted {
-                findings.extend(errors.iter().map(|e| discover::walk_error(e)));
-                let slots = pair(&listed, cached);
-                (listed, slots, dirs, context.unwrap_or_default())
+            if let Some(relisted) = relisted {
+                findings.extend(relisted.errors.iter().map(|e| discover::walk_error(e)));
+                let slots = pair(&relisted.listed, cached);
+                (
+                    relisted.listed,
+                    slots,
+                    relisted.dirs,
+                    context.unwrap_or_default(),
+                )
             } else {
                 // The context first: a change after this shows next time.
                 let context = if cache_dir.is_some() {
@@ -522,7 +557,7 @@ pub fn list(walk: &Walk, cache_dir: Option<&Path>) -> Listing {
         dirs,
         context,
         texts: framed.map(|framed| (framed, texts_len)),
-        unchanged: reuse_listing,
+        restructured: listing_news,
         how,
         findings,
     }
@@ -545,7 +580,7 @@ impl Listing {
             dirs,
             context,
             texts,
-            unchanged: reuse_listing,
+            restructured: listing_news,
             how,
             mut findings,
         } = self;
@@ -608,9 +643,10 @@ impl Listing {
                 .map(|(file, slot)| slot.is_none().then(|| read_one(file)))
                 .collect()
         };
-        // Only a page read again that can be cached is news: symbolic links
-        // and unreadable files are read on every run anyway.
-        let mut changed = !reuse_listing;
+        // Only a page read again that can be cached is news (symbolic links
+        // and unreadable files are read on every run anyway), and a few are
+        // cheaper to read again next time than the whole cache to rewrite.
+        let mut news = 0;
         let empty: Arc<str> = Arc::from("");
         let mut pages = Vec::with_capacity(listed.len());
         // Per page: its stamp and its text, for the snapshot to write.
@@ -634,7 +670,7 @@ impl Listing {
                     });
                 }
                 (None, Some(Ok((page, stamp)))) => {
-                    changed |= stamp.is_some();
+                    news += usize::from(stamp.is_some());
                     kept.push((stamp, Text::Read(page.file.text.clone())));
                     pages.push(page);
                 }
@@ -643,7 +679,7 @@ impl Listing {
             }
         }
         let status = format!("{to_read} of {} pages read, {how}", listed.len());
-        if let Some(dir) = cache_dir.filter(|_| changed) {
+        if let Some(dir) = cache_dir.filter(|_| listing_news || news > REWRITE_AFTER) {
             let mut texts: Vec<u8> = Vec::new();
             let mut contents = pages.iter().zip(&kept).peekable();
             let files = listed

@@ -92,6 +92,10 @@ fn an_unchanged_handbook_is_neither_walked_nor_read_again() {
     );
     let status = assert_cache_agrees(&f, &[SETTLED]);
     assert_eq!(status, format!("1 of {total} pages read, listing reused"));
+    // A page or two read again cost less than rewriting the cache: it is
+    // not rewritten, and the page is read again next time too.
+    let status = assert_cache_agrees(&f, &[SETTLED]);
+    assert_eq!(status, format!("1 of {total} pages read, listing reused"));
     // Saved by rename, as many editors do: the directory's time moves, its
     // names do not, and nothing else is listed or read again.
     let notes = f.path().join("hb/search/notes");
@@ -102,16 +106,46 @@ fn an_unchanged_handbook_is_neither_walked_nor_read_again() {
         status,
         format!("1 of {total} pages read, changed directories listed again")
     );
-    // A new page: only its directory is listed again.
+    // A new page: only its directory is listed again, and the listing having
+    // changed, the cache is rewritten with everything read.
     write_file(&f, "hb/search/notes/c.md", "# C\n");
     let status = assert_cache_agrees(&f, &[SETTLED]);
     assert_eq!(
         status,
         format!(
-            "1 of {} pages read, changed directories listed again",
+            "2 of {} pages read, changed directories listed again",
             total + 1
         )
     );
+    let status = assert_cache_agrees(&f, &[SETTLED]);
+    assert_eq!(
+        status,
+        format!("0 of {} pages read, listing reused", total + 1)
+    );
+}
+
+/// Many pages edited in place: reading them all again each time would cost
+/// more than rewriting the cache once.
+#[test]
+fn many_edited_pages_are_written_back_to_the_cache() {
+    let f = handbook();
+    let edits: Vec<_> = (0..40)
+        .map(|i| write(&format!("hb/many/p{i}.md"), &format!("# P{i}\n")))
+        .collect();
+    f.commit("2026-01-10T09:00:00Z", "many pages", &edits);
+    assert_cache_agrees(&f, &[SETTLED]);
+    let total = page_count(&f);
+    for i in 0..40 {
+        write_file(
+            &f,
+            &format!("hb/many/p{i}.md"),
+            &format!("# P{i}, edited\n"),
+        );
+    }
+    let status = assert_cache_agrees(&f, &[SETTLED]);
+    assert_eq!(status, format!("40 of {total} pages read, listing reused"));
+    let status = assert_cache_agrees(&f, &[SETTLED]);
+    assert_eq!(status, format!("0 of {total} pages read, listing reused"));
 }
 
 #[test]
