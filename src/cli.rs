@@ -48,7 +48,7 @@ pub struct GlobalArgs {
     /// When to use colour in human output.
     #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto)]
     pub color: ColorChoice,
-    /// Neither read nor write the freshness cache in .git/handbook-lint/.
+    /// Neither read nor write the caches in .git/handbook-lint/ (history, pages, ruleset).
     #[arg(long, global = true)]
     pub no_cache: bool,
     /// Report a shallow clone (HB004) as a warning instead of an error.

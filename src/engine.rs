@@ -39,7 +39,7 @@ pub struct Options {
     /// A config file other than `handbook-lint.yaml` at the root.
     pub config: Option<PathBuf>,
     pub now: UnixTime,
-    /// Neither read nor write the freshness cache under `.git/handbook-lint/`.
+    /// Neither read nor write the caches under `.git/handbook-lint/`.
     pub no_cache: bool,
     /// A shallow clone is a warning, not an error (HB004).
     pub allow_shallow: bool,
