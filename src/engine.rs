@@ -614,7 +614,7 @@ pub fn run(options: &Options) -> anyhow::Result<Outcome> {
         }
     } else {
         notes.push(format!(
-            "no {CONFIG_FILE} found: using the built-in ruleset and finding teams by convention (directories with a goals.md or a retros/ folder); `handbook-lint init` writes a starting config"
+            "no {CONFIG_FILE} found: using the built-in ruleset and finding teams by convention (directories with a goals.md or a retros/ folder); the README's \"Configuration\" section shows one to start from"
         ));
         let Some(ruleset) = load_ruleset(
             ruleset::BUILTIN_NAME,
