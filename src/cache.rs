@@ -299,32 +299,48 @@ pub fn memo<T: Serialize + serde::de::DeserializeOwned, E>(
     Ok(value)
 }
 
-/// The commit the freshness cache describes, read without the answers: a
-/// run decides from it whether to start reading history early.
-pub fn peek_head(dir: &Path) -> Option<String> {
-    /// The fields a [`CacheFile`] starts with.
-    #[derive(Deserialize)]
-    struct Start {
-        format: u32,
-        #[allow(dead_code)] // read past, on the way to `head`
-        fingerprint: String,
-        head: String,
-    }
-    let framed = read_framed(dir, FILE_NAME).ok()?;
-    let (start, _) = postcard::take_from_bytes::<Start>(framed.payload()).ok()?;
-    (start.format == FORMAT).then_some(start.head)
+/// The freshness cache as a run finds it: where it lives, and what was read
+/// there (or why nothing usable was). Read once, at the start of a run: the
+/// commit it describes decides whether history is read early, its answers
+/// serve the walk.
+pub struct Stored {
+    pub dir: PathBuf,
+    pub file: Result<CacheFile, CacheStatus>,
 }
 
-/// Reads the freshness cache; `Err` says why it cannot be used (and the
-/// run rebuilds it).
-pub fn load(dir: &Path, fingerprint: &str) -> Result<CacheFile, CacheStatus> {
-    let framed = read_framed(dir, FILE_NAME)?;
-    let file: CacheFile =
-        postcard::from_bytes(framed.payload()).map_err(|e| CacheStatus::Corrupt(e.to_string()))?;
-    if file.format != FORMAT || file.fingerprint != fingerprint {
-        return Err(CacheStatus::Stale);
+impl Stored {
+    /// The commit the cache describes, whatever settings it was written for.
+    pub fn head(&self) -> Option<&str> {
+        self.file.as_ref().ok().map(|file| file.head.as_str())
     }
-    Ok(file)
+
+    /// The cache's answers when they were written for these settings.
+    pub fn for_settings(self, fingerprint: &str) -> Result<CacheFile, CacheStatus> {
+        self.file.and_then(|file| {
+            if file.fingerprint == fingerprint {
+                Ok(file)
+            } else {
+                Err(CacheStatus::Stale)
+            }
+        })
+    }
+}
+
+/// Reads the freshness cache in `dir`.
+pub fn load(dir: &Path) -> Stored {
+    let file = read_framed(dir, FILE_NAME).and_then(|framed| {
+        let file: CacheFile = postcard::from_bytes(framed.payload())
+            .map_err(|e| CacheStatus::Corrupt(e.to_string()))?;
+        if file.format == FORMAT {
+            Ok(file)
+        } else {
+            Err(CacheStatus::Stale)
+        }
+    });
+    Stored {
+        dir: dir.to_path_buf(),
+        file,
+    }
 }
 
 /// Writes the freshness cache atomically.

@@ -547,9 +547,10 @@ pub fn run(options: &Options) -> anyhow::Result<Outcome> {
         .and_then(|id| gix::ObjectId::try_from(id.as_bytes()).ok());
     // Unless the cache describes HEAD (then no history is read at all),
     // history is read from now on, beside reading the pages.
-    let cached_head = cache_dir
-        .as_deref()
-        .and_then(cache::peek_head)
+    let freshness = cache_dir.as_deref().map(cache::load);
+    let cached_head = freshness
+        .as_ref()
+        .and_then(cache::Stored::head)
         .and_then(|id| gix::ObjectId::from_hex(id.as_bytes()).ok());
     let prefetch = head
         .filter(|&head| Some(head) != cached_head)
@@ -672,27 +673,22 @@ pub fn run(options: &Options) -> anyhow::Result<Outcome> {
             head: Some(head),
             shallow: repo.is_shallow(),
         };
-        let cache_dir = cache_dir.clone();
         let show_progress = options.progress;
-        let walk = move || {
+        let walk_history = move || {
             let mut progress = WalkProgress::new(show_progress);
-            let walked = history::resolve(
-                &repo,
-                prefetch,
-                &queries,
-                &settings,
-                cache_dir.as_deref(),
-                &mut |n| progress.tick(n),
-            );
+            let walked =
+                history::resolve(&repo, prefetch, &queries, &settings, freshness, &mut |n| {
+                    progress.tick(n);
+                });
             progress.finish();
             (walked, queries)
         };
         // History being read, the walk runs beside the pages; a cache that
         // describes HEAD answers at once, here.
         if read_ahead {
-            History::Walking(std::thread::spawn(walk))
+            History::Walking(std::thread::spawn(walk_history))
         } else {
-            History::Answered(walk())
+            History::Answered(walk_history())
         }
     } else {
         History::NoCommits(queries)

@@ -312,13 +312,13 @@ pub struct Repo {
 }
 
 /// Answers every query in one first-parent walk from HEAD, reusing and
-/// refreshing the cache in `cache_dir` when given.
+/// refreshing the freshness cache when given.
 pub fn resolve(
     repo: &Repo,
     prefetch: Option<Prefetch>,
     queries: &[Query],
     settings: &Settings,
-    cache_dir: Option<&Path>,
+    cache: Option<cache::Stored>,
     progress: &mut dyn FnMut(usize),
 ) -> (Vec<Resolved>, HistoryInfo) {
     let started = std::time::Instant::now();
@@ -337,7 +337,8 @@ pub fn resolve(
     };
     info.head = Some(head.to_string());
     let fingerprint = settings.fingerprint();
-    let cached = cache_dir.map(|dir| cache::load(dir, &fingerprint));
+    let cache_dir = cache.as_ref().map(|stored| stored.dir.clone());
+    let cached = cache.map(|stored| stored.for_settings(&fingerprint));
     let (cached_head, mut entries, status) = match cached {
         None => (None, Vec::new(), CacheStatus::Disabled),
         Some(Ok(file)) => (
@@ -416,7 +417,7 @@ pub fn resolve(
     };
     let answers = walk.run(head, answers, cache_met, &mut info, progress);
     info.elapsed = started.elapsed();
-    if let Some(dir) = cache_dir {
+    if let Some(dir) = &cache_dir {
         let entries: Vec<CachedEntry> = queries
             .iter()
             .zip(&answers)
