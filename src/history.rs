@@ -699,6 +699,7 @@ impl Prefetch {
         Prefetch { store, batches }
     }
 }
+
 /// Below this many commits a batch is compared on the calling thread:
 /// handing it to other threads would cost more than it saves.
 const PARALLEL_BATCH: usize = 128;
@@ -754,8 +755,9 @@ impl Progress {
 
 impl Walk<'_> {
     /// Compares a batch's commits with their parents. A big batch is shared
-    /// out in contiguous runs, one per thread: a commit's parent tree is the
-    /// next commit's tree, so each worker's tree cache keeps hitting.
+    /// out in contiguous runs, a few per thread: a commit's parent tree is
+    /// the next commit's tree, so each worker's tree cache keeps hitting
+    /// within a run.
     fn diff_batch(&mut self, steps: &[Step], trie: &PathTrie) -> Vec<StepDiff> {
         let limit = self.settings.max_files_per_commit;
         let queries = self.queries;
@@ -946,9 +948,9 @@ impl Walk<'_> {
             .collect()
     }
 
-    /// The first-parent walk from `head` for the queries still open. The
-    /// first batch is read here; later ones by a thread of their own, so
-    /// reading commits overlaps with comparing trees.
+    /// The first-parent walk from `head` for the queries still open.
+    /// Commits are read by another thread (the run's read-ahead, or one
+    /// started here), so reading commits overlaps with comparing trees.
     fn walk_from(
         &mut self,
         head: Oid,
