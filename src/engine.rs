@@ -534,6 +534,28 @@ impl PageSource {
     }
 }
 
+/// The repository's CODEOWNERS file, from the first place git hosts look.
+fn read_codeowners(
+    root: &Path,
+    sources: &mut Sources,
+    findings: &mut Vec<Finding>,
+) -> Option<crate::codeowners::CodeOwners> {
+    crate::codeowners::LOCATIONS.iter().find_map(|location| {
+        let path = root.join(location);
+        path.is_file()
+            .then(|| match discover::read_page(root, &path, location) {
+                Ok(text) => {
+                    sources.insert((*location).to_string(), text.clone());
+                    Some(crate::codeowners::parse(root, location, text, findings))
+                }
+                Err(error) => {
+                    findings.push(error.finding(location));
+                    None
+                }
+            })?
+    })
+}
+
 /// Runs the pipeline up to the model, then every rule.
 pub fn run(options: &Options) -> anyhow::Result<Outcome> {
     let (repo, root) = open_repository(&options.repo)?;
@@ -720,6 +742,9 @@ pub fn run(options: &Options) -> anyhow::Result<Outcome> {
     findings.extend(loaded.findings);
     let mut config = config;
     if config.teams.is_empty() {
+        // Found again from the pages read, not the files listed: a goals.md
+        // that cannot be read makes no team (the plan may have asked about
+        // one more; that answer goes unused).
         let paths: Vec<&str> = loaded.pages.iter().map(|p| p.file.path.as_str()).collect();
         config.teams = conventional_teams(&paths, &config.handbook);
         config.conventional = true;
@@ -978,28 +1003,12 @@ pub fn run(options: &Options) -> anyhow::Result<Outcome> {
         team.retros.sort_by_key(|r| r.date);
     }
 
-    let codeowners = crate::codeowners::LOCATIONS
-        .iter()
-        .filter(|_| options.evaluate)
-        .find_map(|location| {
-            let path = root.join(location);
-            path.is_file()
-                .then(|| match discover::read_page(&root, &path, location) {
-                    Ok(text) => {
-                        sources.insert((*location).to_string(), text.clone());
-                        Some(crate::codeowners::parse(
-                            &root,
-                            location,
-                            text,
-                            &mut findings,
-                        ))
-                    }
-                    Err(error) => {
-                        findings.push(error.finding(location));
-                        None
-                    }
-                })?
-        });
+    // Only the rules read CODEOWNERS.
+    let codeowners = if options.evaluate {
+        read_codeowners(&root, &mut sources, &mut findings)
+    } else {
+        None
+    };
     let model = Handbook {
         codeowners,
         now: options.now,
@@ -1009,13 +1018,12 @@ pub fn run(options: &Options) -> anyhow::Result<Outcome> {
         pages,
         teams,
     };
-    let checks = registry::RULES.iter().filter(|_| options.evaluate);
-    for rule in checks {
-        if let Some(check) = rule.check {
-            check(&model, &mut findings);
-        }
-    }
     if options.evaluate {
+        for rule in registry::RULES {
+            if let Some(check) = rule.check {
+                check(&model, &mut findings);
+            }
+        }
         let page_texts: Vec<(String, Arc<str>)> = model
             .pages
             .iter()
