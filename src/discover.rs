@@ -131,14 +131,17 @@ pub fn page_text(bytes: Vec<u8>, display: &str) -> Result<Arc<str>, Unreadable> 
     }
 }
 
+/// Whether `path` lies in directory `dir` (repository-relative; the empty
+/// directory is the root).
+pub fn is_under(path: &str, dir: &str) -> bool {
+    dir.is_empty()
+        || (path.len() > dir.len() && path.starts_with(dir) && path.as_bytes()[dir.len()] == b'/')
+}
+
 /// Whether a repository-relative path is a handbook page candidate: under
 /// `handbook` (empty for the whole repository), Markdown, not ignored.
 fn wanted(display: &str, handbook: &str, ignore: &GlobSet) -> bool {
-    let under = handbook.is_empty()
-        || (display.len() > handbook.len()
-            && display.starts_with(handbook)
-            && display.as_bytes()[handbook.len()] == b'/');
-    under && is_markdown(Path::new(display)) && !ignore.is_match(display)
+    is_under(display, handbook) && is_markdown(Path::new(display)) && !ignore.is_match(display)
 }
 
 /// The pages as they are staged for the next commit: read from the index,

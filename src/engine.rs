@@ -15,7 +15,7 @@ use rayon::prelude::*;
 
 use crate::cache;
 use crate::config::{self, CONFIG_FILE, Config, PageLocation, Team};
-use crate::discover::{self, SourceFile, relative};
+use crate::discover::{self, SourceFile, is_under, relative};
 use crate::finding::{Finding, Sources};
 use crate::history::{self, Answer, HistoryInfo, Query, Settings};
 use crate::model::{
@@ -487,13 +487,6 @@ fn plan_queries(
         collect_since: collect.then_some(horizon),
     }));
     queries
-}
-
-/// Whether `path` lies in directory `dir` (repository-relative; the empty
-/// directory is the root).
-fn is_under(path: &str, dir: &str) -> bool {
-    dir.is_empty()
-        || (path.len() > dir.len() && path.starts_with(dir) && path.as_bytes()[dir.len()] == b'/')
 }
 
 fn parse_problem_finding(path: &str, problem: parse::ParseProblem) -> Finding {

@@ -222,9 +222,7 @@ fn check_listing(snapshot: &Snapshot, walk: &Walk) -> ListingCheck {
 
 /// Whether `path` is `dir` or lies under it (repository-relative).
 fn within(path: &str, dir: &str) -> bool {
-    path == dir
-        || dir.is_empty()
-        || (path.len() > dir.len() && path.starts_with(dir) && path.as_bytes()[dir.len()] == b'/')
+    path == dir || discover::is_under(path, dir)
 }
 
 /// The directory a path is in (`""` at the repository root).
@@ -423,13 +421,6 @@ enum Text<'a> {
     Read(Arc<str>),
 }
 
-/// The pages under the handbook, read and parsed, from the cache in
-/// `cache_dir` where it still holds. Without `need_text` the pages' texts
-/// are left empty (see [`crate::model::Page::text`]).
-pub fn load(walk: &Walk, cache_dir: Option<&Path>, need_text: bool) -> Loaded {
-    list(walk, cache_dir).read(walk, cache_dir, need_text)
-}
-
 /// Which files the handbook holds, known before any is read: what the run
 /// asks history about while the pages are read.
 pub struct Listing {
@@ -570,7 +561,8 @@ impl Listing {
     }
 
     /// Reads and parses what the cache cannot serve, and keeps the cache
-    /// up to date.
+    /// up to date. Without `need_text` the pages' texts are left empty (see
+    /// [`crate::model::Page::text`]).
     pub fn read(self, walk: &Walk, cache_dir: Option<&Path>, need_text: bool) -> Loaded {
         let Listing {
             key,
@@ -736,37 +728,27 @@ impl Listing {
 
 /// The current stamp of every listed file that the cache could serve
 /// (`None` for the rest, which are read anyway), looked up directory by
-/// directory.
+/// directory. On one thread: measured, a second one made it slower (the
+/// kernel's path lookups contend).
 fn current_stamps(
     root: &Path,
     listed: &[Listed],
     cached: &[Option<CachedContent>],
 ) -> Vec<Option<FileStamp>> {
-    fn dir_of(file: &Listed) -> &str {
-        file.display.rsplit_once('/').map_or("", |(dir, _)| dir)
-    }
+    let dir_of = |index: usize| parent_of(&listed[index].display);
+    let mut stamps = vec![None; listed.len()];
     // Runs of consecutive files in one directory (the listing is sorted by
     // path, so a directory's files are together but for its subdirectories').
-    let mut runs: Vec<(usize, usize)> = Vec::new();
     let mut start = 0;
     while start < listed.len() {
-        let dir = dir_of(&listed[start]);
-        let end = listed[start..]
-            .iter()
-            .position(|f| dir_of(f) != dir)
-            .map_or(listed.len(), |offset| start + offset);
-        runs.push((start, end));
-        start = end;
-    }
-    let stat_runs = |runs: &[(usize, usize)]| -> Vec<(usize, Option<FileStamp>)> {
-        let mut found = Vec::new();
-        for &(start, end) in runs {
-            let wanted: Vec<usize> = (start..end)
-                .filter(|&i| !listed[i].is_symlink && cached[i].is_some())
-                .collect();
-            if wanted.is_empty() {
-                continue;
-            }
+        let dir = dir_of(start);
+        let end = (start..listed.len())
+            .find(|&i| dir_of(i) != dir)
+            .unwrap_or(listed.len());
+        let wanted: Vec<usize> = (start..end)
+            .filter(|&i| !listed[i].is_symlink && cached[i].is_some())
+            .collect();
+        if !wanted.is_empty() {
             let names: Vec<&str> = wanted
                 .iter()
                 .map(|&i| {
@@ -774,17 +756,14 @@ fn current_stamps(
                     path.rsplit_once('/').map_or(path, |(_, name)| name)
                 })
                 .collect();
-            let dir = root.join(dir_of(&listed[start]));
-            found.extend(wanted.into_iter().zip(stamp::stat_in(&dir, &names)));
+            for (index, stamp) in wanted
+                .into_iter()
+                .zip(stamp::stat_in(&root.join(dir), &names))
+            {
+                stamps[index] = stamp;
+            }
         }
-        found
-    };
-    // One thread: measured, a second one made it slower (the kernel's path
-    // lookups contend).
-    let found = stat_runs(&runs);
-    let mut stamps = vec![None; listed.len()];
-    for (index, stamp) in found {
-        stamps[index] = stamp;
+        start = end;
     }
     stamps
 }
