@@ -13,20 +13,20 @@ use git2::Repository;
 use globset::Glob;
 use rayon::prelude::*;
 
-use crate::cache;
+use crate::base::finding::{Finding, Sources};
+use crate::base::framed;
+use crate::base::time::{UnixTime, day_of};
+use crate::config::ruleset::{self, GOALS, RETROSPECTIVES, Ruleset};
 use crate::config::{self, CONFIG_FILE, Config, PageLocation, Team};
+use crate::discover::pagecache;
 use crate::discover::{self, SourceFile, is_under, relative};
-use crate::finding::{Finding, Sources};
+use crate::history::cache;
 use crate::history::{self, Answer, HistoryInfo, Query, Settings};
 use crate::model::{
     Freshness, Handbook, Page, Retro, SectionSlot, Slot, TeamModel, action_items, retro_date,
 };
-use crate::pagecache;
 use crate::parse;
-use crate::progress::WalkProgress;
-use crate::rules::{self, registry};
-use crate::ruleset::{self, GOALS, RETROSPECTIVES, Ruleset};
-use crate::time::{UnixTime, day_of};
+use crate::report::progress::WalkProgress;
 
 /// How many completed iterations checks that look back (retro-missing,
 /// carried-into-goals) consider.
@@ -91,7 +91,7 @@ fn load_ignore_revs(
     if !path.is_file() {
         if explicit {
             let mut finding = Finding::new(
-                &rules::input::CONFIG_INVALID,
+                &crate::base::codes::CONFIG_INVALID,
                 format!("the ignore-revs file `{name}` does not exist"),
             );
             if let (Some(config_path), Some(text)) = (&config.path, &config.text) {
@@ -123,7 +123,7 @@ fn load_ignore_revs(
                 }
                 _ => findings.push(
                     Finding::new(
-                        &rules::input::CONFIG_INVALID,
+                        &crate::base::codes::CONFIG_INVALID,
                         format!("`{content}` is not a full commit id; git's ignore-revs format lists one per line"),
                     )
                     .at(display.clone(), Some(start..start + content.len()))
@@ -234,7 +234,7 @@ fn load_ruleset(
         )
     } else if name.starts_with("builtin:") {
         let mut finding = Finding::new(
-            &rules::input::CONFIG_INVALID,
+            &crate::base::codes::CONFIG_INVALID,
             format!("unknown built-in ruleset `{name}`"),
         )
         .help(format!(
@@ -261,13 +261,13 @@ fn load_ruleset(
     };
     sources.insert(display.clone(), text.clone());
     // Parsing the YAML costs more than the rest of a warm run together.
-    match cache::memo(cache_dir, "ruleset.bin", &text, || Ruleset::parse(&text)) {
+    match framed::memo(cache_dir, "ruleset.bin", &text, || Ruleset::parse(&text)) {
         Ok(ruleset) => Some(ruleset),
         Err(errors) => {
             for error in errors {
                 findings.push(
                     Finding::new(
-                        &rules::input::CONFIG_INVALID,
+                        &crate::base::codes::CONFIG_INVALID,
                         format!("ruleset: {}", error.message),
                     )
                     .at(display.clone(), Some(error.span)),
@@ -490,8 +490,11 @@ fn plan_queries(
 }
 
 fn parse_problem_finding(path: &str, problem: parse::ParseProblem) -> Finding {
-    let mut finding = Finding::new(&rules::input::FRONT_MATTER_INVALID, problem.message.clone())
-        .at(path, Some(problem.span));
+    let mut finding = Finding::new(
+        &crate::base::codes::FRONT_MATTER_INVALID,
+        problem.message.clone(),
+    )
+    .at(path, Some(problem.span));
     if problem.message.contains('@') || problem.message.contains("reserved") {
         finding =
             finding.help("a value starting with `@` must be quoted in YAML: owner: \"@alice\"");
@@ -532,27 +535,31 @@ fn read_codeowners(
     root: &Path,
     sources: &mut Sources,
     findings: &mut Vec<Finding>,
-) -> Option<crate::codeowners::CodeOwners> {
-    crate::codeowners::LOCATIONS.iter().find_map(|location| {
-        let path = root.join(location);
-        path.is_file()
-            .then(|| match discover::read_page(root, &path, location) {
-                Ok(text) => {
-                    sources.insert((*location).to_string(), text.clone());
-                    Some(crate::codeowners::parse(root, location, text, findings))
-                }
-                Err(error) => {
-                    findings.push(error.finding(location));
-                    None
-                }
-            })?
-    })
+) -> Option<crate::config::codeowners::CodeOwners> {
+    crate::config::codeowners::LOCATIONS
+        .iter()
+        .find_map(|location| {
+            let path = root.join(location);
+            path.is_file()
+                .then(|| match discover::read_page(root, &path, location) {
+                    Ok(text) => {
+                        sources.insert((*location).to_string(), text.clone());
+                        Some(crate::config::codeowners::parse(
+                            root, location, text, findings,
+                        ))
+                    }
+                    Err(error) => {
+                        findings.push(error.finding(location));
+                        None
+                    }
+                })?
+        })
 }
 
 /// Runs the pipeline up to the model, then every rule.
 pub fn run(options: &Options) -> anyhow::Result<Outcome> {
     let (repo, root) = open_repository(&options.repo)?;
-    let cache_dir = (!options.no_cache).then(|| cache::directory(repo.path()));
+    let cache_dir = (!options.no_cache).then(|| framed::directory(repo.path()));
     // The commit HEAD names, without reading it: a warm run needs no object.
     let head = repo
         .head()
@@ -883,7 +890,7 @@ pub fn run(options: &Options) -> anyhow::Result<Outcome> {
             if !options.staged {
                 findings.push(
                     Finding::new(
-                        &rules::input::HISTORY_UNAVAILABLE,
+                        &crate::base::codes::HISTORY_UNAVAILABLE,
                         "the repository has no commits yet, so no page's age can be known",
                     )
                     .help("commit the handbook, then run handbook-lint again"),
@@ -951,7 +958,7 @@ pub fn run(options: &Options) -> anyhow::Result<Outcome> {
     if !shallow_pages.is_empty() {
         findings.push(
             Finding::new(
-                &rules::input::HISTORY_UNAVAILABLE,
+                &crate::base::codes::HISTORY_UNAVAILABLE,
                 format!(
                     "this is a shallow clone: the history of {} page{} reaches the cut-off, so their age is unknown (first: {})",
                     shallow_pages.len(),
@@ -964,7 +971,7 @@ pub fn run(options: &Options) -> anyhow::Result<Outcome> {
         if options.allow_shallow
             && let Some(finding) = findings.last_mut()
         {
-            finding.severity = crate::finding::Severity::Warning;
+            finding.severity = crate::base::finding::Severity::Warning;
         }
     }
     unreadable.sort();
@@ -972,7 +979,7 @@ pub fn run(options: &Options) -> anyhow::Result<Outcome> {
     for (path, reason) in unreadable {
         findings.push(
             Finding::new(
-                &rules::input::HISTORY_UNAVAILABLE,
+                &crate::base::codes::HISTORY_UNAVAILABLE,
                 format!("the history of `{path}` could not be read: {reason}"),
             )
             .at(path, None),
@@ -1012,7 +1019,7 @@ pub fn run(options: &Options) -> anyhow::Result<Outcome> {
         teams,
     };
     if options.evaluate {
-        for rule in registry::RULES {
+        for rule in crate::rules::registry::RULES {
             if let Some(check) = rule.check {
                 check(&model, &mut findings);
             }
@@ -1022,7 +1029,7 @@ pub fn run(options: &Options) -> anyhow::Result<Outcome> {
             .iter()
             .map(|p| (p.path.clone(), p.text.clone()))
             .collect();
-        crate::suppress::apply(&mut findings, &page_texts);
+        crate::rules::suppress::apply(&mut findings, &page_texts);
     }
     for finding in &mut findings {
         finding.severity =

@@ -3,8 +3,8 @@
 use std::collections::HashSet;
 use std::path::Path;
 
+use handbook_lint::config::ruleset::{BUILTIN_TEXT, Ruleset};
 use handbook_lint::rules::registry::RULES;
-use handbook_lint::ruleset::{BUILTIN_TEXT, Ruleset};
 
 const MANIFEST_DIR: &str = env!("CARGO_MANIFEST_DIR");
 

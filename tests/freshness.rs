@@ -7,8 +7,8 @@ use std::collections::HashSet;
 use std::path::Path;
 
 use common::*;
-use handbook_lint::repo_builder::ROBOT;
-use handbook_lint::time::rfc3339;
+use handbook_lint::base::time::rfc3339;
+use handbook_lint::git::repo_builder::ROBOT;
 
 const NOW: &str = "2026-06-01";
 

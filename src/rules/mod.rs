@@ -5,7 +5,8 @@
 //! system. The input family (HB0xx) has no check function: those findings
 //! are raised by the stage that meets the bad input.
 
-use crate::finding::{Finding, Severity};
+use crate::base::finding::Finding;
+use crate::base::rule::RuleMeta;
 use crate::model::Handbook;
 
 pub mod goals;
@@ -14,54 +15,41 @@ pub mod ownership;
 pub mod process;
 pub mod registry;
 pub mod retro;
-
-/// What a rule is, independent of any run: printed by `rules` and
-/// `explain`, referenced by every finding.
-#[derive(Debug)]
-pub struct RuleMeta {
-    pub code: &'static str,
-    pub name: &'static str,
-    pub family: &'static str,
-    pub default_severity: Severity,
-    /// One line, for `handbook-lint rules` and SARIF short descriptions.
-    pub summary: &'static str,
-    /// The rule's doc comment, compiled in so `explain` works from an
-    /// installed binary.
-    pub doc: &'static str,
-}
-
-impl RuleMeta {
-    /// The doc comment as Markdown, with rustdoc's leading space removed.
-    pub fn doc_text(&self) -> String {
-        let mut text = String::new();
-        for line in self.doc.lines() {
-            text.push_str(line.strip_prefix(' ').unwrap_or(line));
-            text.push('\n');
-        }
-        text.trim().to_string()
-    }
-}
-
-impl PartialEq for RuleMeta {
-    fn eq(&self, other: &Self) -> bool {
-        self.code == other.code
-    }
-}
+pub mod suppress;
 
 pub type Check = fn(&Handbook, &mut Vec<Finding>);
 
+/// A rule: its metadata and its check, declared together by
+/// [`declare_rule!`](crate::declare_rule) so they cannot be paired wrongly.
+/// The input family has no check: those findings are raised by the stage
+/// that meets the bad input.
 pub struct Rule {
     pub meta: &'static RuleMeta,
     pub check: Option<Check>,
 }
 
-/// Declares a rule's metadata from its doc comment:
+impl Rule {
+    /// An input-family rule: raised by a stage, no check of its own.
+    pub const fn raised_by_stage(meta: &'static RuleMeta) -> Rule {
+        Rule { meta, check: None }
+    }
+}
+
+impl std::ops::Deref for Rule {
+    type Target = RuleMeta;
+
+    fn deref(&self) -> &RuleMeta {
+        self.meta
+    }
+}
+
+/// Declares a rule's metadata from its doc comment, with its check:
 ///
 /// ```ignore
 /// declare_rule! {
 ///     /// ## What it checks
 ///     /// ...
-///     pub static GOALS_STALE = ("HB102", "goals-stale", "goals", Error, "one line");
+///     pub static GOALS_STALE = ("HB102", "goals-stale", "goals", Error, "one line"), check;
 /// }
 /// ```
 #[macro_export]
@@ -69,22 +57,18 @@ pub struct Rule {
 macro_rules! declare_rule {
     (
         $(#[doc = $doc:literal])+
-        pub static $ident:ident = ($code:literal, $name:literal, $family:literal, $severity:ident, $summary:literal $(,)?);
+        pub static $ident:ident = ($code:literal, $name:literal, $family:literal, $severity:ident, $summary:literal $(,)?), $check:path;
     ) => {
         $(#[doc = $doc])+
-        pub static $ident: $crate::rules::RuleMeta = $crate::rules::RuleMeta {
-            code: $code,
-            name: $name,
-            family: $family,
-            default_severity: $crate::finding::Severity::$severity,
-            summary: $summary,
-            doc: concat!($($doc, "\n"),+),
+        pub static $ident: $crate::rules::Rule = $crate::rules::Rule {
+            meta: &$crate::rule_meta_value!([$($doc)+] $code, $name, $family, $severity, $summary),
+            check: Some($check),
         };
     };
 }
 
+use crate::base::time::{day_of, rfc3339};
 use crate::model::{Slot, TeamModel};
-use crate::time::{day_of, rfc3339};
 
 /// HB101, HB201, HB203: a required page kind has no page for a team.
 /// Points at the team's config entry, names where the page was expected.
@@ -209,10 +193,10 @@ pub(crate) fn describe_stamp(stamp: &crate::model::Stamp) -> String {
 /// How a page kind reads in a sentence.
 pub(crate) fn kind_label(kind: &str) -> String {
     match kind {
-        crate::ruleset::GOALS => "goals page".to_string(),
-        crate::ruleset::PLANNING => "iteration-planning process page".to_string(),
-        crate::ruleset::EXECUTION => "iteration-execution process page".to_string(),
-        crate::ruleset::RETROSPECTIVES => "retrospective".to_string(),
+        crate::config::ruleset::GOALS => "goals page".to_string(),
+        crate::config::ruleset::PLANNING => "iteration-planning process page".to_string(),
+        crate::config::ruleset::EXECUTION => "iteration-execution process page".to_string(),
+        crate::config::ruleset::RETROSPECTIVES => "retrospective".to_string(),
         other => format!("{} page", other.replace('-', " ")),
     }
 }

@@ -1,104 +1,52 @@
-//! The one table of rules. Codes are part of the interface: never reuse or
-//! renumber one.
+//! The one table of rules, one line each. Codes are part of the interface:
+//! never reuse or renumber one ([`crate::base::codes::ALL`] lists them, and a
+//! test below keeps the two the same).
 
-use super::{Rule, RuleMeta, goals, input, ownership, process, retro};
+use super::{Rule, goals, input, ownership, process, retro};
+use crate::base::rule::RuleMeta;
 
-pub static RULES: &[Rule] = &[
-    Rule {
-        meta: &input::CONFIG_INVALID,
-        check: None,
-    },
-    Rule {
-        meta: &input::FRONT_MATTER_INVALID,
-        check: None,
-    },
-    Rule {
-        meta: &input::UNKNOWN_PERSON,
-        check: Some(input::check_unknown_person),
-    },
-    Rule {
-        meta: &input::HISTORY_UNAVAILABLE,
-        check: None,
-    },
-    Rule {
-        meta: &input::FILE_UNREADABLE,
-        check: None,
-    },
-    Rule {
-        meta: &input::SUPPRESSION_INVALID,
-        check: None,
-    },
-    Rule {
-        meta: &input::SUPPRESSION_UNUSED,
-        check: None,
-    },
-    Rule {
-        meta: &goals::GOALS_MISSING,
-        check: Some(goals::check_missing),
-    },
-    Rule {
-        meta: &goals::GOALS_STALE,
-        check: Some(goals::check_stale),
-    },
-    Rule {
-        meta: &goals::GOALS_INCOMPLETE,
-        check: Some(goals::check_incomplete),
-    },
-    Rule {
-        meta: &process::PLANNING_PROCESS_MISSING,
-        check: Some(process::check_planning_missing),
-    },
-    Rule {
-        meta: &process::PLANNING_PROCESS_STALE,
-        check: Some(process::check_planning_stale),
-    },
-    Rule {
-        meta: &process::EXECUTION_PROCESS_MISSING,
-        check: Some(process::check_execution_missing),
-    },
-    Rule {
-        meta: &process::EXECUTION_PROCESS_STALE,
-        check: Some(process::check_execution_stale),
-    },
-    Rule {
-        meta: &retro::RETRO_MISSING,
-        check: Some(retro::check_missing),
-    },
-    Rule {
-        meta: &retro::ACTION_ITEM_UNOWNED,
-        check: Some(retro::check_unowned),
-    },
-    Rule {
-        meta: &retro::ACTION_ITEM_OVERDUE,
-        check: Some(retro::check_overdue),
-    },
-    Rule {
-        meta: &retro::ACTION_ITEMS_NOT_CARRIED,
-        check: Some(retro::check_not_carried),
-    },
-    Rule {
-        meta: &ownership::TEAM_ROLE_VACANT,
-        check: Some(ownership::check_team_role_vacant),
-    },
-    Rule {
-        meta: &ownership::OWNER_ROLE_MISMATCH,
-        check: Some(ownership::check_owner_role_mismatch),
-    },
-    Rule {
-        meta: &ownership::REQUIRED_PAGE_UNOWNED,
-        check: Some(ownership::check_required_page_unowned),
-    },
-    Rule {
-        meta: &ownership::CODEOWNERS_ROLE_MISMATCH,
-        check: Some(ownership::check_codeowners_role_mismatch),
-    },
+pub static RULES: &[&Rule] = &[
+    &input::CONFIG_INVALID,
+    &input::FRONT_MATTER_INVALID,
+    &input::UNKNOWN_PERSON,
+    &input::HISTORY_UNAVAILABLE,
+    &input::FILE_UNREADABLE,
+    &input::SUPPRESSION_INVALID,
+    &input::SUPPRESSION_UNUSED,
+    &goals::GOALS_MISSING,
+    &goals::GOALS_STALE,
+    &goals::GOALS_INCOMPLETE,
+    &process::PLANNING_PROCESS_MISSING,
+    &process::PLANNING_PROCESS_STALE,
+    &process::EXECUTION_PROCESS_MISSING,
+    &process::EXECUTION_PROCESS_STALE,
+    &retro::RETRO_MISSING,
+    &retro::ACTION_ITEM_UNOWNED,
+    &retro::ACTION_ITEM_OVERDUE,
+    &retro::ACTION_ITEMS_NOT_CARRIED,
+    &ownership::TEAM_ROLE_VACANT,
+    &ownership::OWNER_ROLE_MISMATCH,
+    &ownership::REQUIRED_PAGE_UNOWNED,
+    &ownership::CODEOWNERS_ROLE_MISMATCH,
 ];
 
 /// A rule by code (`HB102`) or name (`goals-stale`), case-insensitively.
 pub fn by_code(code: &str) -> Option<&'static RuleMeta> {
-    let code = code.trim();
+    let code = crate::base::codes::canonical(code)?;
     RULES
         .iter()
         .map(|rule| rule.meta)
-        .find(|meta| meta.code.eq_ignore_ascii_case(code) || meta.name.eq_ignore_ascii_case(code))
+        .find(|meta| meta.code == code)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::RULES;
+    use crate::base::codes::ALL;
+
+    #[test]
+    fn the_code_list_below_every_stage_is_the_registry() {
+        let registered: Vec<(&str, &str)> = RULES.iter().map(|r| (r.code, r.name)).collect();
+        assert_eq!(registered, ALL);
+    }
 }

@@ -7,11 +7,11 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use assert_cmd::cargo::cargo_bin;
-use handbook_lint::repo_builder::{Edit, Person, RepoBuilder};
+use handbook_lint::git::repo_builder::{Edit, Person, RepoBuilder};
 use serde_json::Value;
 
 #[allow(unused_imports)] // not every test file moves or deletes pages
-pub use handbook_lint::repo_builder::{delete, mv, write};
+pub use handbook_lint::git::repo_builder::{delete, mv, write};
 
 pub const ALICE: Person = Person {
     name: "Alice Ng",

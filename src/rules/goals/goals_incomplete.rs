@@ -1,6 +1,6 @@
-use crate::finding::Finding;
+use crate::base::finding::Finding;
+use crate::config::ruleset::GOALS;
 use crate::model::{Handbook, Slot};
-use crate::ruleset::GOALS;
 
 crate::declare_rule! {
     /// ## What it checks
@@ -27,7 +27,7 @@ crate::declare_rule! {
     /// ## How to fix
     /// Add a heading (or bold label) for each missing element, e.g.
     /// `## Timeline` and `## Progress`.
-    pub static GOALS_INCOMPLETE = ("HB103", "goals-incomplete", "goals", Error, "The goals page lacks goal, milestones, timeline or progress");
+    pub static GOALS_INCOMPLETE = ("HB103", "goals-incomplete", "goals", Error, "The goals page lacks goal, milestones, timeline or progress"), check;
 }
 
 pub fn check(model: &Handbook, findings: &mut Vec<Finding>) {

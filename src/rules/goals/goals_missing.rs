@@ -1,6 +1,6 @@
-use crate::finding::Finding;
+use crate::base::finding::Finding;
+use crate::config::ruleset::GOALS;
 use crate::model::Handbook;
-use crate::ruleset::GOALS;
 
 crate::declare_rule! {
     /// ## What it checks
@@ -22,9 +22,9 @@ crate::declare_rule! {
     /// ## How to fix
     /// Create the page with the team's goal, milestones, timeline and progress,
     /// or set `pages.goals` (for all teams or one) to where it really lives.
-    pub static GOALS_MISSING = ("HB101", "goals-missing", "goals", Error, "A team has no goals page");
+    pub static GOALS_MISSING = ("HB101", "goals-missing", "goals", Error, "A team has no goals page"), check;
 }
 
 pub fn check(model: &Handbook, findings: &mut Vec<Finding>) {
-    super::super::report_missing(model, GOALS, &GOALS_MISSING, findings);
+    crate::rules::report_missing(model, GOALS, &GOALS_MISSING, findings);
 }

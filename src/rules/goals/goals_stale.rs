@@ -1,8 +1,8 @@
-use crate::finding::Finding;
+use crate::base::finding::Finding;
+use crate::base::time::{day_of, midnight};
+use crate::config::ruleset::GOALS;
 use crate::model::{Handbook, Slot};
 use crate::rules::describe_stamp;
-use crate::ruleset::GOALS;
-use crate::time::{day_of, midnight};
 
 crate::declare_rule! {
     /// ## What it checks
@@ -29,7 +29,7 @@ crate::declare_rule! {
     /// If the goals and progress are genuinely unchanged, say so by setting
     /// `reviewed: <today>` in the page's front matter. Renames, moves and
     /// commits in `.git-blame-ignore-revs` do not count as updates.
-    pub static GOALS_STALE = ("HB102", "goals-stale", "goals", Error, "The goals page missed the progress update for the last completed iteration");
+    pub static GOALS_STALE = ("HB102", "goals-stale", "goals", Error, "The goals page missed the progress update for the last completed iteration"), check;
 }
 
 pub fn check(model: &Handbook, findings: &mut Vec<Finding>) {

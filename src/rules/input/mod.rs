@@ -1,18 +1,19 @@
 //! HB0xx: input the tool could not use. Raised by the stage that meets the
-//! bad input; the rest of the run goes on.
+//! bad input (their metadata is in [`crate::base::codes`], below every
+//! stage); the rest of the run goes on. Only HB003 also has a check here.
 
-mod config_invalid;
-mod file_unreadable;
-mod front_matter_invalid;
-mod history_unavailable;
-mod suppression_invalid;
-mod suppression_unused;
 mod unknown_person;
 
-pub use config_invalid::CONFIG_INVALID;
-pub use file_unreadable::FILE_UNREADABLE;
-pub use front_matter_invalid::FRONT_MATTER_INVALID;
-pub use history_unavailable::HISTORY_UNAVAILABLE;
-pub use suppression_invalid::SUPPRESSION_INVALID;
-pub use suppression_unused::SUPPRESSION_UNUSED;
-pub use unknown_person::{UNKNOWN_PERSON, check as check_unknown_person};
+use crate::base::codes;
+use crate::rules::Rule;
+
+pub static CONFIG_INVALID: Rule = Rule::raised_by_stage(&codes::CONFIG_INVALID);
+pub static FRONT_MATTER_INVALID: Rule = Rule::raised_by_stage(&codes::FRONT_MATTER_INVALID);
+pub static UNKNOWN_PERSON: Rule = Rule {
+    meta: &codes::UNKNOWN_PERSON,
+    check: Some(unknown_person::check),
+};
+pub static HISTORY_UNAVAILABLE: Rule = Rule::raised_by_stage(&codes::HISTORY_UNAVAILABLE);
+pub static FILE_UNREADABLE: Rule = Rule::raised_by_stage(&codes::FILE_UNREADABLE);
+pub static SUPPRESSION_INVALID: Rule = Rule::raised_by_stage(&codes::SUPPRESSION_INVALID);
+pub static SUPPRESSION_UNUSED: Rule = Rule::raised_by_stage(&codes::SUPPRESSION_UNUSED);

@@ -1,4 +1,4 @@
-use crate::finding::Finding;
+use crate::base::finding::Finding;
 use crate::model::{Handbook, page_head_span};
 use crate::rules::{
     configured_teams, kind_label,
@@ -23,7 +23,7 @@ crate::declare_rule! {
     ///
     /// ## How to fix
     /// Update the CODEOWNERS line to name the person in the role.
-    pub static CODEOWNERS_ROLE_MISMATCH = ("HB404", "codeowners-role-mismatch", "ownership", Error, "A page's code owners do not include the person in the responsible role");
+    pub static CODEOWNERS_ROLE_MISMATCH = ("HB404", "codeowners-role-mismatch", "ownership", Error, "A page's code owners do not include the person in the responsible role"), check;
 }
 
 pub fn check(model: &Handbook, findings: &mut Vec<Finding>) {

@@ -6,17 +6,15 @@ mod owner_role_mismatch;
 mod required_page_unowned;
 mod team_role_vacant;
 
-pub use codeowners_role_mismatch::{
-    CODEOWNERS_ROLE_MISMATCH, check as check_codeowners_role_mismatch,
-};
-pub use owner_role_mismatch::{OWNER_ROLE_MISMATCH, check as check_owner_role_mismatch};
-pub use required_page_unowned::{REQUIRED_PAGE_UNOWNED, check as check_required_page_unowned};
-pub use team_role_vacant::{TEAM_ROLE_VACANT, check as check_team_role_vacant};
+pub use codeowners_role_mismatch::CODEOWNERS_ROLE_MISMATCH;
+pub use owner_role_mismatch::OWNER_ROLE_MISMATCH;
+pub use required_page_unowned::REQUIRED_PAGE_UNOWNED;
+pub use team_role_vacant::TEAM_ROLE_VACANT;
 
 use std::collections::HashSet;
 
+use crate::config::ruleset::RETROSPECTIVES;
 use crate::model::{Handbook, TeamModel};
-use crate::ruleset::RETROSPECTIVES;
 
 /// A team's pages with their kind and the role responsible for them, each
 /// (page, role) once: a page holding two sections is judged once per role.

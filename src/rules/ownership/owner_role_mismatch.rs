@@ -1,4 +1,4 @@
-use crate::finding::Finding;
+use crate::base::finding::Finding;
 use crate::model::{Handbook, page_head_span};
 use crate::rules::{
     configured_teams, kind_label,
@@ -26,7 +26,7 @@ crate::declare_rule! {
     /// ## How to fix
     /// Set `owner:` to the person in the role, or, if the config is what is
     /// out of date, update the team's `pm:`/`em:` in `handbook-lint.yaml`.
-    pub static OWNER_ROLE_MISMATCH = ("HB402", "owner-role-mismatch", "ownership", Error, "A page's owner is not the person in the responsible role");
+    pub static OWNER_ROLE_MISMATCH = ("HB402", "owner-role-mismatch", "ownership", Error, "A page's owner is not the person in the responsible role"), check;
 }
 
 pub fn check(model: &Handbook, findings: &mut Vec<Finding>) {

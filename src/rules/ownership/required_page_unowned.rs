@@ -1,7 +1,7 @@
-use crate::finding::Finding;
+use crate::base::finding::Finding;
+use crate::config::ruleset::RETROSPECTIVES;
 use crate::model::{Handbook, page_head_span};
 use crate::rules::{configured_teams, kind_label};
-use crate::ruleset::RETROSPECTIVES;
 
 crate::declare_rule! {
     /// ## What it checks
@@ -21,7 +21,7 @@ crate::declare_rule! {
     /// ## How to fix
     /// Add a line for the page or its directory naming the responsible person,
     /// e.g. `/handbook/search/goals.md @alice`.
-    pub static REQUIRED_PAGE_UNOWNED = ("HB403", "required-page-unowned", "ownership", Error, "No CODEOWNERS rule covers a required page");
+    pub static REQUIRED_PAGE_UNOWNED = ("HB403", "required-page-unowned", "ownership", Error, "No CODEOWNERS rule covers a required page"), check;
 }
 
 pub fn check(model: &Handbook, findings: &mut Vec<Finding>) {

@@ -1,4 +1,4 @@
-use crate::finding::Finding;
+use crate::base::finding::Finding;
 use crate::model::Handbook;
 use crate::rules::configured_teams;
 
@@ -22,7 +22,7 @@ crate::declare_rule! {
     /// ## How to fix
     /// Name the person (`em: bob`), or an interim owner while the role is being
     /// hired for.
-    pub static TEAM_ROLE_VACANT = ("HB401", "team-role-vacant", "ownership", Error, "A team has no PM or no EM");
+    pub static TEAM_ROLE_VACANT = ("HB401", "team-role-vacant", "ownership", Error, "A team has no PM or no EM"), check;
 }
 
 pub fn check(model: &Handbook, findings: &mut Vec<Finding>) {

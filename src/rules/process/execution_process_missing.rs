@@ -1,6 +1,6 @@
-use crate::finding::Finding;
+use crate::base::finding::Finding;
+use crate::config::ruleset::EXECUTION;
 use crate::model::Handbook;
-use crate::ruleset::EXECUTION;
 
 crate::declare_rule! {
     /// ## What it checks
@@ -18,9 +18,9 @@ crate::declare_rule! {
     /// ## How to fix
     /// Write the section (`## Execution`: standups, reviews, how scope changes
     /// are raised), or point `pages.iteration-execution` at where it lives.
-    pub static EXECUTION_PROCESS_MISSING = ("HB203", "execution-process-missing", "process", Error, "A team has no iteration-execution process page");
+    pub static EXECUTION_PROCESS_MISSING = ("HB203", "execution-process-missing", "process", Error, "A team has no iteration-execution process page"), check;
 }
 
 pub fn check(model: &Handbook, findings: &mut Vec<Finding>) {
-    super::super::report_missing(model, EXECUTION, &EXECUTION_PROCESS_MISSING, findings);
+    crate::rules::report_missing(model, EXECUTION, &EXECUTION_PROCESS_MISSING, findings);
 }

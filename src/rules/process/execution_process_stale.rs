@@ -1,6 +1,6 @@
-use crate::finding::Finding;
+use crate::base::finding::Finding;
+use crate::config::ruleset::EXECUTION;
 use crate::model::Handbook;
-use crate::ruleset::EXECUTION;
 
 crate::declare_rule! {
     /// ## What it checks
@@ -20,9 +20,9 @@ crate::declare_rule! {
     /// ## How to fix
     /// Update the section, or record a review with `reviewed: <today>` in the
     /// front matter if it is still accurate.
-    pub static EXECUTION_PROCESS_STALE = ("HB204", "execution-process-stale", "process", Error, "The iteration-execution process page is older than its maximum age");
+    pub static EXECUTION_PROCESS_STALE = ("HB204", "execution-process-stale", "process", Error, "The iteration-execution process page is older than its maximum age"), check;
 }
 
 pub fn check(model: &Handbook, findings: &mut Vec<Finding>) {
-    super::super::report_stale(model, EXECUTION, &EXECUTION_PROCESS_STALE, findings);
+    crate::rules::report_stale(model, EXECUTION, &EXECUTION_PROCESS_STALE, findings);
 }

@@ -6,7 +6,7 @@ mod execution_process_stale;
 mod planning_process_missing;
 mod planning_process_stale;
 
-pub use execution_process_missing::{EXECUTION_PROCESS_MISSING, check as check_execution_missing};
-pub use execution_process_stale::{EXECUTION_PROCESS_STALE, check as check_execution_stale};
-pub use planning_process_missing::{PLANNING_PROCESS_MISSING, check as check_planning_missing};
-pub use planning_process_stale::{PLANNING_PROCESS_STALE, check as check_planning_stale};
+pub use execution_process_missing::EXECUTION_PROCESS_MISSING;
+pub use execution_process_stale::EXECUTION_PROCESS_STALE;
+pub use planning_process_missing::PLANNING_PROCESS_MISSING;
+pub use planning_process_stale::PLANNING_PROCESS_STALE;

@@ -1,6 +1,6 @@
-use crate::finding::Finding;
+use crate::base::finding::Finding;
+use crate::config::ruleset::PLANNING;
 use crate::model::Handbook;
-use crate::ruleset::PLANNING;
 
 crate::declare_rule! {
     /// ## What it checks
@@ -21,9 +21,9 @@ crate::declare_rule! {
     /// ## How to fix
     /// Write the section (`## Planning`), or point `pages.iteration-planning`
     /// at where the team documents it.
-    pub static PLANNING_PROCESS_MISSING = ("HB201", "planning-process-missing", "process", Error, "A team has no iteration-planning process page");
+    pub static PLANNING_PROCESS_MISSING = ("HB201", "planning-process-missing", "process", Error, "A team has no iteration-planning process page"), check;
 }
 
 pub fn check(model: &Handbook, findings: &mut Vec<Finding>) {
-    super::super::report_missing(model, PLANNING, &PLANNING_PROCESS_MISSING, findings);
+    crate::rules::report_missing(model, PLANNING, &PLANNING_PROCESS_MISSING, findings);
 }

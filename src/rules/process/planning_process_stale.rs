@@ -1,6 +1,6 @@
-use crate::finding::Finding;
+use crate::base::finding::Finding;
+use crate::config::ruleset::PLANNING;
 use crate::model::Handbook;
-use crate::ruleset::PLANNING;
 
 crate::declare_rule! {
     /// ## What it checks
@@ -22,9 +22,9 @@ crate::declare_rule! {
     /// ## How to fix
     /// Review the process with the team and update the page. If it is still
     /// accurate, record that with `reviewed: <today>` in the front matter.
-    pub static PLANNING_PROCESS_STALE = ("HB202", "planning-process-stale", "process", Error, "The iteration-planning process page is older than its maximum age");
+    pub static PLANNING_PROCESS_STALE = ("HB202", "planning-process-stale", "process", Error, "The iteration-planning process page is older than its maximum age"), check;
 }
 
 pub fn check(model: &Handbook, findings: &mut Vec<Finding>) {
-    super::super::report_stale(model, PLANNING, &PLANNING_PROCESS_STALE, findings);
+    crate::rules::report_stale(model, PLANNING, &PLANNING_PROCESS_STALE, findings);
 }

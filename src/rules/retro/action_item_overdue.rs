@@ -1,6 +1,6 @@
-use crate::finding::Finding;
+use crate::base::finding::Finding;
+use crate::base::time::add_days;
 use crate::model::Handbook;
-use crate::time::add_days;
 
 use super::action_item_unowned::shorten;
 
@@ -25,7 +25,7 @@ crate::declare_rule! {
     /// ## How to fix
     /// Do it and tick it (`- [x]`), give it a new due date, or drop it
     /// explicitly in the next retro.
-    pub static ACTION_ITEM_OVERDUE = ("HB303", "action-item-overdue", "retro", Error, "A retro action item is open past its due date");
+    pub static ACTION_ITEM_OVERDUE = ("HB303", "action-item-overdue", "retro", Error, "A retro action item is open past its due date"), check;
 }
 
 pub fn check(model: &Handbook, findings: &mut Vec<Finding>) {

@@ -1,4 +1,4 @@
-use crate::finding::Finding;
+use crate::base::finding::Finding;
 use crate::model::Handbook;
 
 crate::declare_rule! {
@@ -22,7 +22,7 @@ crate::declare_rule! {
     ///
     /// ## How to fix
     /// Put the owner's handle in the item: `- [ ] @alice …`.
-    pub static ACTION_ITEM_UNOWNED = ("HB302", "action-item-unowned", "retro", Error, "A retro action item has no owner");
+    pub static ACTION_ITEM_UNOWNED = ("HB302", "action-item-unowned", "retro", Error, "A retro action item has no owner"), check;
 }
 
 pub fn check(model: &Handbook, findings: &mut Vec<Finding>) {

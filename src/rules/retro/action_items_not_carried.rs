@@ -1,8 +1,8 @@
+use crate::base::finding::Finding;
+use crate::base::time::{add_days, midnight};
 use crate::engine::LOOKBACK_ITERATIONS;
-use crate::finding::Finding;
 use crate::model::Handbook;
 use crate::rules::kind_label;
-use crate::time::{add_days, midnight};
 
 crate::declare_rule! {
     /// ## What it checks
@@ -25,7 +25,7 @@ crate::declare_rule! {
     /// ## How to fix
     /// Carry the relevant action items into the goals or roadmap page (a
     /// milestone, a note under progress) and commit it.
-    pub static ACTION_ITEMS_NOT_CARRIED = ("HB304", "action-items-not-carried", "retro", Error, "After a retro with action items, the goals or roadmap page was not updated");
+    pub static ACTION_ITEMS_NOT_CARRIED = ("HB304", "action-items-not-carried", "retro", Error, "After a retro with action items, the goals or roadmap page was not updated"), check;
 }
 
 pub fn check(model: &Handbook, findings: &mut Vec<Finding>) {

@@ -1,8 +1,8 @@
+use crate::base::finding::Finding;
+use crate::config::ruleset::RETROSPECTIVES;
 use crate::engine::LOOKBACK_ITERATIONS;
-use crate::finding::Finding;
 use crate::model::Handbook;
 use crate::rules::kind_label;
-use crate::ruleset::RETROSPECTIVES;
 
 crate::declare_rule! {
     /// ## What it checks
@@ -25,7 +25,7 @@ crate::declare_rule! {
     /// ## How to fix
     /// Add the retro's notes as a page in the team's retros folder with its
     /// date in the front matter or file name (`2026-10-14-retro.md`).
-    pub static RETRO_MISSING = ("HB301", "retro-missing", "retro", Error, "A completed iteration has no retrospective");
+    pub static RETRO_MISSING = ("HB301", "retro-missing", "retro", Error, "A completed iteration has no retrospective"), check;
 }
 
 pub fn check(model: &Handbook, findings: &mut Vec<Finding>) {

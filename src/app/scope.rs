@@ -1,0 +1,161 @@
+//! Which findings a run reports: a pull request's view (`--diff-base`) and
+//! adoption on an old handbook (`--baseline`, `--write-baseline`).
+
+use std::collections::{BTreeSet, HashMap};
+use std::io::Write as _;
+use std::path::Path;
+
+use anyhow::{Context, anyhow, bail};
+use git2::Repository;
+use serde::{Deserialize, Serialize};
+
+use crate::engine::Outcome;
+use crate::report::formats::fingerprint;
+
+/// The files changed since the merge-base of HEAD and `base`: what a pull
+/// request changes.
+pub fn changed_since(repo: &Repository, base: &str) -> anyhow::Result<BTreeSet<String>> {
+    let base_commit = repo
+        .revparse_single(base)
+        .and_then(|object| object.peel_to_commit())
+        .map_err(|error| {
+            anyhow!(
+                "--diff-base `{base}` does not name a commit: {}",
+                error.message()
+            )
+        })?;
+    let head = repo
+        .head()
+        .and_then(|h| h.peel_to_commit())
+        .map_err(|error| anyhow!("--diff-base needs a HEAD commit: {}", error.message()))?;
+    let merge_base = repo
+        .merge_base(head.id(), base_commit.id())
+        .map_err(|error| anyhow!("HEAD and `{base}` share no history: {}", error.message()))?;
+    let old = repo.find_commit(merge_base)?.tree()?;
+    let new = head.tree()?;
+    let diff = repo.diff_tree_to_tree(Some(&old), Some(&new), None)?;
+    let mut changed = BTreeSet::new();
+    for delta in diff.deltas() {
+        for file in [delta.old_file(), delta.new_file()] {
+            if let Some(path) = file.path().and_then(Path::to_str) {
+                changed.insert(path.to_string());
+            }
+        }
+    }
+    Ok(changed)
+}
+
+/// Keeps the findings on `changed` files — unless the change touches what
+/// every verdict depends on (the config, the ruleset, the ignore-revs
+/// file), in which case everything is reported.
+pub fn keep_changed(outcome: &mut Outcome, changed: &BTreeSet<String>) {
+    if let Some(model) = &outcome.model {
+        let mut verdict_files: Vec<&str> =
+            vec![model.config.ruleset.as_str(), ".git-blame-ignore-revs"];
+        verdict_files.extend(model.config.path.as_deref());
+        verdict_files.extend(model.config.ignore_revs_file.as_deref());
+        if verdict_files.iter().any(|file| changed.contains(*file)) {
+            return;
+        }
+    }
+    outcome
+        .findings
+        .retain(|f| f.path().is_some_and(|path| changed.contains(path)));
+}
+
+const BASELINE_FORMAT: u32 = 1;
+
+#[derive(Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Baseline {
+    tool: String,
+    format: u32,
+    findings: Vec<BaselineEntry>,
+}
+
+#[derive(Debug, Serialize, Deserialize, PartialEq, Eq, Hash, Clone)]
+#[serde(deny_unknown_fields)]
+struct BaselineEntry {
+    code: String,
+    path: Option<String>,
+    fingerprint: String,
+}
+
+fn entries(outcome: &Outcome) -> Vec<BaselineEntry> {
+    outcome
+        .findings
+        .iter()
+        .map(|finding| BaselineEntry {
+            code: finding.rule.code.to_string(),
+            path: finding.path().map(str::to_string),
+            fingerprint: fingerprint(finding, outcome),
+        })
+        .collect()
+}
+
+/// Records today's findings so later runs fail only on new ones. Written
+/// atomically; the file is meant to be committed.
+pub fn write_baseline(path: &Path, outcome: &Outcome) -> anyhow::Result<usize> {
+    let baseline = Baseline {
+        tool: "handbook-lint".to_string(),
+        format: BASELINE_FORMAT,
+        findings: entries(outcome),
+    };
+    let mut text = serde_json::to_string_pretty(&baseline)?;
+    text.push('\n');
+    let dir = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let mut temp = tempfile::NamedTempFile::new_in(dir)
+        .with_context(|| format!("cannot write the baseline in `{}`", dir.display()))?;
+    temp.write_all(text.as_bytes())?;
+    temp.persist(path)
+        .map_err(|e| e.error)
+        .with_context(|| format!("cannot write the baseline `{}`", path.display()))?;
+    Ok(baseline.findings.len())
+}
+
+/// Drops the findings recorded in the baseline (each recorded finding
+/// forgives one current finding with the same code and fingerprint).
+/// Returns how many were dropped.
+pub fn apply_baseline(path: &Path, outcome: &mut Outcome) -> anyhow::Result<usize> {
+    let text = std::fs::read_to_string(path)
+        .with_context(|| format!("cannot read the baseline `{}`", path.display()))?;
+    let baseline: Baseline = serde_json::from_str(&text).map_err(|error| {
+        anyhow!(
+            "the baseline `{}` is not a handbook-lint baseline (line {}, column {}: {error}); write a new one with --write-baseline",
+            path.display(),
+            error.line(),
+            error.column()
+        )
+    })?;
+    if baseline.tool != "handbook-lint" || baseline.format != BASELINE_FORMAT {
+        bail!(
+            "the baseline `{}` is format {} of `{}`; this handbook-lint reads format {BASELINE_FORMAT}: write a new one with --write-baseline",
+            path.display(),
+            baseline.format,
+            baseline.tool
+        );
+    }
+    let mut forgiven: HashMap<(String, String), usize> = HashMap::new();
+    for entry in baseline.findings {
+        *forgiven.entry((entry.code, entry.fingerprint)).or_default() += 1;
+    }
+    let current = entries(outcome);
+    let mut keep = Vec::with_capacity(current.len());
+    for entry in &current {
+        let key = (entry.code.clone(), entry.fingerprint.clone());
+        match forgiven.get_mut(&key) {
+            Some(count) if *count > 0 => {
+                *count -= 1;
+                keep.push(false);
+            }
+            _ => keep.push(true),
+        }
+    }
+    let before = outcome.findings.len();
+    let mut flags = keep.into_iter();
+    outcome.findings.retain(|_| flags.next().unwrap_or(true));
+    Ok(before - outcome.findings.len())
+}

@@ -1,0 +1,56 @@
+//! Every rule code, and the metadata of the input family (HB0xx), which the
+//! stages that meet bad input raise (config, discover, history), so it sits
+//! below them all. The other families are declared with their checks in
+//! `rules/`; a test there checks that [`ALL`] lists exactly the registry.
+
+mod config_invalid;
+mod file_unreadable;
+mod front_matter_invalid;
+mod history_unavailable;
+mod suppression_invalid;
+mod suppression_unused;
+mod unknown_person;
+
+pub use config_invalid::CONFIG_INVALID;
+pub use file_unreadable::FILE_UNREADABLE;
+pub use front_matter_invalid::FRONT_MATTER_INVALID;
+pub use history_unavailable::HISTORY_UNAVAILABLE;
+pub use suppression_invalid::SUPPRESSION_INVALID;
+pub use suppression_unused::SUPPRESSION_UNUSED;
+pub use unknown_person::UNKNOWN_PERSON;
+
+/// Every rule's code and name, in the registry's order. Codes are part of
+/// the interface: never reuse or renumber one.
+pub const ALL: &[(&str, &str)] = &[
+    ("HB001", "config-invalid"),
+    ("HB002", "front-matter-invalid"),
+    ("HB003", "unknown-person"),
+    ("HB004", "history-unavailable"),
+    ("HB005", "file-unreadable"),
+    ("HB006", "suppression-invalid"),
+    ("HB007", "suppression-unused"),
+    ("HB101", "goals-missing"),
+    ("HB102", "goals-stale"),
+    ("HB103", "goals-incomplete"),
+    ("HB201", "planning-process-missing"),
+    ("HB202", "planning-process-stale"),
+    ("HB203", "execution-process-missing"),
+    ("HB204", "execution-process-stale"),
+    ("HB301", "retro-missing"),
+    ("HB302", "action-item-unowned"),
+    ("HB303", "action-item-overdue"),
+    ("HB304", "action-items-not-carried"),
+    ("HB401", "team-role-vacant"),
+    ("HB402", "owner-role-mismatch"),
+    ("HB403", "required-page-unowned"),
+    ("HB404", "codeowners-role-mismatch"),
+];
+
+/// The code a rule is known by, from its code (`HB102`) or name
+/// (`goals-stale`), case-insensitively.
+pub fn canonical(code_or_name: &str) -> Option<&'static str> {
+    let wanted = code_or_name.trim();
+    ALL.iter()
+        .find(|(code, name)| code.eq_ignore_ascii_case(wanted) || name.eq_ignore_ascii_case(wanted))
+        .map(|(code, _)| *code)
+}

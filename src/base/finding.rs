@@ -1,0 +1,215 @@
+//! The one thing every stage produces and every reporter consumes.
+//!
+//! Spans are byte ranges into the file's text; line and column numbers are
+//! computed only by renderers (columns in characters), so multibyte text in a
+//! page never shifts a highlight.
+
+use std::ops::Range;
+use std::sync::Arc;
+
+use crate::base::rule::RuleMeta;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Severity {
+    Warning,
+    Error,
+}
+
+impl Severity {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Warning => "warning",
+            Severity::Error => "error",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Self> {
+        match text {
+            "warning" | "warn" => Some(Severity::Warning),
+            "error" => Some(Severity::Error),
+            _ => None,
+        }
+    }
+}
+
+/// Where a finding points: a repository-relative path and, when known, the
+/// byte range inside that file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Location {
+    pub path: String,
+    pub span: Option<Range<usize>>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Finding {
+    pub rule: &'static RuleMeta,
+    pub severity: Severity,
+    pub message: String,
+    pub location: Option<Location>,
+    /// Short text drawn under the highlighted span.
+    pub label: Option<String>,
+    /// What to do about it.
+    pub help: Option<String>,
+    /// The ruleset's words for the expectation this finding enforces, with the
+    /// role and responsibility they belong to.
+    pub why: Option<String>,
+    /// The team the finding concerns, for filtering and machine output.
+    pub team: Option<String>,
+}
+
+impl Finding {
+    pub fn new(rule: &'static RuleMeta, message: impl Into<String>) -> Self {
+        Finding {
+            rule,
+            severity: rule.default_severity,
+            message: message.into(),
+            location: None,
+            label: None,
+            help: None,
+            why: None,
+            team: None,
+        }
+    }
+
+    #[must_use]
+    pub fn at(mut self, path: impl Into<String>, span: Option<Range<usize>>) -> Self {
+        self.location = Some(Location {
+            path: path.into(),
+            span,
+        });
+        self
+    }
+
+    #[must_use]
+    pub fn label(mut self, label: impl Into<String>) -> Self {
+        self.label = Some(label.into());
+        self
+    }
+
+    #[must_use]
+    pub fn help(mut self, help: impl Into<String>) -> Self {
+        self.help = Some(help.into());
+        self
+    }
+
+    #[must_use]
+    pub fn why(mut self, why: Option<String>) -> Self {
+        self.why = why;
+        self
+    }
+
+    #[must_use]
+    pub fn team(mut self, team: impl Into<String>) -> Self {
+        self.team = Some(team.into());
+        self
+    }
+
+    pub fn path(&self) -> Option<&str> {
+        self.location.as_ref().map(|l| l.path.as_str())
+    }
+
+    /// Sorting key: by file, then position, then code, so output is stable.
+    pub fn sort_key(&self) -> (String, usize, &'static str, String) {
+        let (path, offset) = match &self.location {
+            Some(loc) => (
+                loc.path.clone(),
+                loc.span.as_ref().map_or(0, |span| span.start),
+            ),
+            None => (String::new(), 0),
+        };
+        (path, offset, self.rule.code, self.message.clone())
+    }
+}
+
+/// The text of every file a finding may point into, by repository-relative
+/// path, so reporters can show source snippets without reading the disk.
+#[derive(Debug, Default, Clone)]
+pub struct Sources {
+    files: std::collections::BTreeMap<String, Arc<str>>,
+}
+
+impl Sources {
+    pub fn insert(&mut self, path: impl Into<String>, text: Arc<str>) {
+        self.files.insert(path.into(), text);
+    }
+
+    pub fn get(&self, path: &str) -> Option<&Arc<str>> {
+        self.files.get(path)
+    }
+}
+
+/// 1-based line and 1-based column in characters of a byte offset.
+pub fn line_column(text: &str, offset: usize) -> (usize, usize) {
+    let offset = floor_char_boundary(text, offset.min(text.len()));
+    let before = &text[..offset];
+    let line = before.matches('\n').count() + 1;
+    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+    let column = text[line_start..offset].chars().count() + 1;
+    (line, column)
+}
+
+/// Byte offset of a 1-based line and 1-based character column; clamps to the
+/// text. YAML parsers report positions this way.
+pub fn offset_of(text: &str, line: usize, column: usize) -> usize {
+    let mut offset = 0;
+    for _ in 1..line.max(1) {
+        match text[offset..].find('\n') {
+            Some(i) => offset += i + 1,
+            None => return text.len(),
+        }
+    }
+    let line_text = &text[offset..];
+    let line_end = line_text.find('\n').unwrap_or(line_text.len());
+    let within = line_text[..line_end]
+        .char_indices()
+        .nth(column.saturating_sub(1))
+        .map_or(line_end, |(i, _)| i);
+    offset + within
+}
+
+/// The byte range of the token starting at `offset`: up to the end of the
+/// line, trimmed, so a highlight covers a YAML value rather than one byte.
+pub fn token_at(text: &str, offset: usize) -> Range<usize> {
+    let offset = floor_char_boundary(text, offset.min(text.len()));
+    let rest = &text[offset..];
+    let end = rest.find('\n').unwrap_or(rest.len());
+    let mut token = rest[..end].trim_end();
+    token = token.split(" #").next().unwrap_or(token).trim_end();
+    // Inside a flow mapping or sequence (`{ length: 0d, start: … }`) a plain
+    // value ends at the next separator.
+    let line_start = text[..offset].rfind('\n').map_or(0, |i| i + 1);
+    if text[line_start..offset].contains(['{', '['])
+        && let Some(stop) = token.find([',', '}', ']'])
+    {
+        token = token[..stop].trim_end();
+    }
+    offset..offset + token.len().max(usize::from(!rest.is_empty()))
+}
+
+fn floor_char_boundary(text: &str, mut offset: usize) -> usize {
+    while offset > 0 && !text.is_char_boundary(offset) {
+        offset -= 1;
+    }
+    offset
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn columns_count_characters_not_bytes() {
+        let text = "é: x\nowner: ünknown\n";
+        let offset = text.find("ünknown").unwrap_or(0);
+        assert_eq!(line_column(text, offset), (2, 8));
+        assert_eq!(offset_of(text, 2, 8), offset);
+        assert_eq!(offset_of(text, 1, 4), text.find('x').unwrap_or(0));
+    }
+
+    #[test]
+    fn token_covers_the_value_without_a_comment() {
+        let text = "pm: alice  # the PM\n";
+        let start = text.find("alice").unwrap_or(0);
+        assert_eq!(&text[token_at(text, start)], "alice");
+    }
+}

@@ -1,0 +1,705 @@
+//! `handbook-lint.yaml`: read with positions kept, then validated into a
+//! plain [`Config`] the rest of the pipeline uses.
+//!
+//! Validation never stops at the first mistake: each invalid entry becomes an
+//! HB001 (or HB003) finding pointing at the exact YAML value, the entry is
+//! dropped, and the run goes on with everything else. Only a file that does
+//! not parse as YAML at all stops the run.
+
+pub mod codeowners;
+pub mod ruleset;
+pub mod yaml;
+
+use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
+
+use chrono::NaiveDate;
+use globset::{Glob, GlobSet, GlobSetBuilder};
+use serde::Deserialize;
+use serde_saphyr::Spanned;
+
+use crate::base::calendar::Calendar;
+use crate::base::codes;
+use crate::base::finding::{Finding, Severity};
+use crate::base::time::{parse_date, parse_days};
+use crate::config::ruleset::{BUILTIN_NAME, Ruleset};
+use crate::config::yaml::{SpannedMap, did_you_mean, span_of, unknown_field_hint};
+
+pub const CONFIG_FILE: &str = "handbook-lint.yaml";
+
+/// The calendar used when the config names none. Documented in the README.
+pub const DEFAULT_ITERATION_DAYS: u32 = 14;
+pub const DEFAULT_GRACE_DAYS: u32 = 3;
+pub const DEFAULT_START: &str = "2024-01-01";
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+struct RawConfig {
+    ruleset: Option<Spanned<String>>,
+    handbook: Option<Spanned<String>>,
+    iterations: Option<RawIterations>,
+    #[serde(default)]
+    people: SpannedMap<RawPerson>,
+    #[serde(default)]
+    teams: SpannedMap<RawTeam>,
+    #[serde(default)]
+    pages: SpannedMap<Spanned<String>>,
+    #[serde(default)]
+    severity: SpannedMap<Spanned<String>>,
+    #[serde(default)]
+    max_age: SpannedMap<Spanned<String>>,
+    #[serde(default)]
+    ignore: Vec<Spanned<String>>,
+    freshness: Option<RawFreshness>,
+    #[serde(default)]
+    overrides: Vec<RawOverride>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+struct RawOverride {
+    paths: Vec<Spanned<String>>,
+    #[serde(default)]
+    severity: SpannedMap<Spanned<String>>,
+}
+
+/// Severities for the findings in some paths: `overrides:` in the config.
+#[derive(Debug, Clone)]
+pub struct Override {
+    pub paths: GlobSet,
+    pub severity: HashMap<String, Severity>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+struct RawFreshness {
+    ignore_revs_file: Option<Spanned<String>>,
+    max_files_per_commit: Option<Spanned<u64>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+struct RawIterations {
+    length: Option<Spanned<String>>,
+    start: Option<Spanned<String>>,
+    grace: Option<Spanned<String>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+struct RawPerson {
+    name: Option<String>,
+    #[serde(default)]
+    handles: Vec<Spanned<String>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+struct RawTeam {
+    dir: Spanned<String>,
+    pm: Option<Spanned<String>>,
+    em: Option<Spanned<String>>,
+    since: Option<Spanned<String>>,
+    #[serde(default)]
+    pages: SpannedMap<Spanned<String>>,
+}
+
+/// Where a page kind lives for a team: a file pattern (`{dir}/goals.md`,
+/// `{dir}/retros/*.md`) and, for a section, its heading anchor.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PageLocation {
+    pub pattern: String,
+    pub anchor: Option<String>,
+}
+
+impl PageLocation {
+    pub fn parse(text: &str) -> PageLocation {
+        match text.split_once('#') {
+            Some((pattern, anchor)) => PageLocation {
+                pattern: pattern.to_string(),
+                anchor: Some(anchor.to_string()),
+            },
+            None => PageLocation {
+                pattern: text.to_string(),
+                anchor: None,
+            },
+        }
+    }
+
+    #[must_use]
+    pub fn for_team(&self, dir: &str) -> PageLocation {
+        PageLocation {
+            pattern: normalize_path(&self.pattern.replace("{dir}", dir)),
+            anchor: self.anchor.clone(),
+        }
+    }
+
+    pub fn is_glob(&self) -> bool {
+        self.pattern.contains(['*', '?', '['])
+    }
+}
+
+impl std::fmt::Display for PageLocation {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match &self.anchor {
+            Some(anchor) => write!(f, "{}#{anchor}", self.pattern),
+            None => f.write_str(&self.pattern),
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Person {
+    pub id: String,
+    pub name: Option<String>,
+    pub handles: Vec<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Team {
+    pub name: String,
+    pub dir: String,
+    /// Person ids by role (`pm`, `em`); a role is absent when vacant or when
+    /// it names someone not in `people`.
+    pub roles: BTreeMap<String, String>,
+    /// Roles the config fills, even with someone unknown: those are not
+    /// vacant, they are HB003.
+    pub named_roles: Vec<String>,
+    pub since: Option<NaiveDate>,
+    /// Per-team page locations, overriding the config-wide ones.
+    pub pages: BTreeMap<String, PageLocation>,
+    /// The span of the team's key in the config, where missing pages and
+    /// vacant roles point.
+    pub span: Option<std::ops::Range<usize>>,
+}
+
+/// The validated configuration.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// Repository-relative path of the config file, when there is one.
+    pub path: Option<String>,
+    pub text: Option<Arc<str>>,
+    pub ruleset: String,
+    /// Where handbook pages live, repository-relative; empty for the root.
+    pub handbook: String,
+    pub calendar: Calendar,
+    pub people: Vec<Person>,
+    pub teams: Vec<Team>,
+    /// Config-wide page locations by page kind; kinds not listed use the
+    /// ruleset's default path.
+    pub pages: BTreeMap<String, PageLocation>,
+    pub severity: HashMap<String, Severity>,
+    /// Per-path severities; the last matching override wins.
+    pub overrides: Vec<Override>,
+    pub max_age: HashMap<String, u32>,
+    pub ignore: GlobSet,
+    /// The `ignore` globs as written (the valid ones): what the page cache
+    /// is keyed by.
+    pub ignore_patterns: Vec<String>,
+    /// `freshness.ignore-revs-file`: commits listed there are not changes.
+    pub ignore_revs_file: Option<String>,
+    /// `freshness.max-files-per-commit`: a commit changing more handbook
+    /// pages than this is a sweep, not a change.
+    pub max_files_per_commit: Option<usize>,
+    /// Teams were discovered by convention rather than configured.
+    pub conventional: bool,
+}
+
+impl Config {
+    /// A config with no file: built-in ruleset, default calendar, no people.
+    pub fn default_config() -> Config {
+        Config {
+            path: None,
+            text: None,
+            ruleset: BUILTIN_NAME.to_string(),
+            handbook: String::new(),
+            calendar: default_calendar(),
+            people: Vec::new(),
+            teams: Vec::new(),
+            pages: BTreeMap::new(),
+            severity: HashMap::new(),
+            overrides: Vec::new(),
+            max_age: HashMap::new(),
+            ignore: GlobSet::empty(),
+            ignore_patterns: Vec::new(),
+            ignore_revs_file: None,
+            max_files_per_commit: None,
+            conventional: true,
+        }
+    }
+
+    pub fn person(&self, id: &str) -> Option<&Person> {
+        self.people.iter().find(|p| p.id == id)
+    }
+
+    /// Resolves what a page or an action item names as its owner: a person
+    /// id (`alice`) or one of their handles (`@alice`).
+    pub fn resolve_person(&self, name: &str) -> Option<&Person> {
+        let name = name.trim();
+        self.person(name).or_else(|| {
+            self.people
+                .iter()
+                .find(|p| p.handles.iter().any(|h| h.eq_ignore_ascii_case(name)))
+        })
+    }
+
+    /// Where `kind` lives for `team`, with `{dir}` filled in.
+    pub fn page_location(
+        &self,
+        team: &Team,
+        kind: &str,
+        ruleset: &Ruleset,
+    ) -> Option<PageLocation> {
+        let location = team
+            .pages
+            .get(kind)
+            .or_else(|| self.pages.get(kind))
+            .cloned()
+            .or_else(|| {
+                ruleset
+                    .pages
+                    .get(kind)
+                    .map(|page| PageLocation::parse(&page.default_path))
+            })?;
+        Some(location.for_team(&team.dir))
+    }
+
+    /// A finding's severity: the last override whose paths match, else the
+    /// config-wide `severity:`, else the rule's default.
+    pub fn severity_for(&self, code: &str, path: Option<&str>, default: Severity) -> Severity {
+        let overridden = path.and_then(|path| {
+            self.overrides
+                .iter()
+                .rev()
+                .filter(|o| o.paths.is_match(path))
+                .find_map(|o| o.severity.get(code).copied())
+        });
+        overridden
+            .or_else(|| self.severity.get(code).copied())
+            .unwrap_or(default)
+    }
+}
+
+fn default_calendar() -> Calendar {
+    Calendar {
+        start: parse_date(DEFAULT_START).unwrap_or(NaiveDate::MIN),
+        length_days: DEFAULT_ITERATION_DAYS,
+        grace_days: DEFAULT_GRACE_DAYS,
+    }
+}
+
+/// Collapses `./`, doubled and trailing slashes so configured paths compare
+/// equal to walked ones.
+pub fn normalize_path(path: &str) -> String {
+    path.split('/')
+        .filter(|part| !part.is_empty() && *part != ".")
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
+/// The outcome of loading a config: what could be validated, plus findings
+/// for everything that could not. `config` is `None` when the file does not
+/// parse at all.
+pub struct Loaded {
+    pub config: Option<Config>,
+    pub findings: Vec<Finding>,
+}
+
+/// Validates the text of a config file at repository-relative `path`.
+pub fn load(path: &str, text: &Arc<str>, ruleset_kinds: Option<&[String]>) -> Loaded {
+    match parse(path, text) {
+        Ok(parsed) => check(path, text, parsed, ruleset_kinds),
+        Err(finding) => Loaded {
+            config: None,
+            findings: vec![*finding],
+        },
+    }
+}
+
+/// The config's YAML, read but not yet checked against a ruleset: which
+/// ruleset it names decides what its `pages:` may say.
+pub struct Parsed(RawConfig);
+
+impl Parsed {
+    pub fn ruleset(&self) -> Option<&str> {
+        self.0.ruleset.as_ref().map(|r| r.value.as_str())
+    }
+}
+
+/// Reads the config's YAML; `Err` is the finding saying where it went
+/// wrong (and there is no config).
+pub fn parse(path: &str, text: &Arc<str>) -> Result<Parsed, Box<Finding>> {
+    match yaml::from_str(text) {
+        Ok(raw) => Ok(Parsed(raw)),
+        Err(error) => {
+            let mut finding = Finding::new(&codes::CONFIG_INVALID, error.message.clone())
+                .at(path, Some(error.span));
+            if let Some(hint) = unknown_field_hint(&error.message) {
+                finding = finding.help(hint);
+            }
+            Err(Box::new(finding))
+        }
+    }
+}
+
+/// Checks a parsed config against the ruleset's page kinds.
+pub fn check(
+    path: &str,
+    text: &Arc<str>,
+    parsed: Parsed,
+    ruleset_kinds: Option<&[String]>,
+) -> Loaded {
+    let raw = parsed.0;
+    let mut findings = Vec::new();
+    let mut v = Validator {
+        path,
+        text,
+        findings: &mut findings,
+    };
+    let mut config = Config::default_config();
+    config.path = Some(path.to_string());
+    config.conventional = raw.teams.0.is_empty();
+
+    if let Some(ruleset) = &raw.ruleset {
+        config.ruleset = ruleset.value.trim().to_string();
+    }
+    if let Some(handbook) = &raw.handbook {
+        config.handbook = normalize_path(&handbook.value);
+    }
+    if let Some(iterations) = &raw.iterations {
+        config.calendar = v.calendar(iterations);
+    }
+
+    for (key, person) in &raw.people.0 {
+        let mut handles = Vec::new();
+        for handle in &person.handles {
+            if handle.value.starts_with('@') && handle.value.len() > 1 {
+                handles.push(handle.value.clone());
+            } else {
+                v.invalid(
+                    handle,
+                    format!("handle `{}` must start with `@`", handle.value),
+                    Some(format!(
+                        "write it as `@{}`",
+                        handle.value.trim_start_matches('@')
+                    )),
+                );
+            }
+        }
+        config.people.push(Person {
+            id: key.value.clone(),
+            name: person.name.clone(),
+            handles,
+        });
+    }
+
+    let known_kinds: Vec<String> = ruleset_kinds.map(<[String]>::to_vec).unwrap_or_default();
+    let check_kind = |v: &mut Validator, key: &Spanned<String>| -> bool {
+        if known_kinds.is_empty() || known_kinds.contains(&key.value) {
+            return true;
+        }
+        let hint = did_you_mean(&key.value, known_kinds.iter().map(String::as_str)).map_or_else(
+            || format!("page kinds of this ruleset: {}", known_kinds.join(", ")),
+            |s| format!("did you mean `{s}`?"),
+        );
+        v.invalid(
+            key,
+            format!("unknown page kind `{}`", key.value),
+            Some(hint),
+        );
+        false
+    };
+
+    for (key, location) in &raw.pages.0 {
+        if check_kind(&mut v, key)
+            && let Some(location) = v.page_location(location)
+        {
+            config.pages.insert(key.value.clone(), location);
+        }
+    }
+
+    for (key, team) in &raw.teams.0 {
+        let mut roles = BTreeMap::new();
+        let mut named_roles = Vec::new();
+        for (role, value) in [("pm", &team.pm), ("em", &team.em)] {
+            let Some(value) = value else { continue };
+            let id = value.value.trim();
+            if id.is_empty() {
+                continue;
+            }
+            named_roles.push(role.to_string());
+            if config.person(id).is_some() {
+                roles.insert(role.to_string(), id.to_string());
+            } else if let Some(person) = config.resolve_person(id) {
+                roles.insert(role.to_string(), person.id.clone());
+            } else {
+                let hint = did_you_mean(id, config.people.iter().map(|p| p.id.as_str()))
+                    .map_or_else(
+                        || "add them under `people:`".to_string(),
+                        |s| format!("did you mean `{s}`?"),
+                    );
+                v.findings.push(
+                    Finding::new(
+                        &codes::UNKNOWN_PERSON,
+                        format!(
+                            "team `{}` names `{id}` as its {}, who is not in `people`",
+                            key.value,
+                            role.to_uppercase()
+                        ),
+                    )
+                    .at(path, Some(span_of(text, value)))
+                    .label("not in people")
+                    .help(hint)
+                    .team(key.value.clone()),
+                );
+            }
+        }
+        let since = team
+            .since
+            .as_ref()
+            .and_then(|since| match parse_date(&since.value) {
+                Ok(date) => Some(date),
+                Err(message) => {
+                    v.invalid(since, message, None);
+                    None
+                }
+            });
+        let mut pages = BTreeMap::new();
+        for (kind, location) in &team.pages.0 {
+            if check_kind(&mut v, kind)
+                && let Some(location) = v.page_location(location)
+            {
+                pages.insert(kind.value.clone(), location);
+            }
+        }
+        config.teams.push(Team {
+            name: key.value.clone(),
+            dir: normalize_path(&team.dir.value),
+            roles,
+            named_roles,
+            since,
+            pages,
+            span: Some(span_of(text, key)),
+        });
+    }
+
+    config.severity = v.severity_map(&raw.severity);
+    for raw_override in &raw.overrides {
+        let mut globs = GlobSetBuilder::new();
+        for pattern in &raw_override.paths {
+            match Glob::new(pattern.value.trim()) {
+                Ok(glob) => {
+                    globs.add(glob);
+                }
+                Err(error) => v.invalid(pattern, error.kind().to_string(), None),
+            }
+        }
+        config.overrides.push(Override {
+            paths: globs.build().unwrap_or_else(|_| GlobSet::empty()),
+            severity: v.severity_map(&raw_override.severity),
+        });
+    }
+
+    for (kind, age) in &raw.max_age.0 {
+        if !check_kind(&mut v, kind) {
+            continue;
+        }
+        match parse_days(&age.value) {
+            Ok(0) => v.invalid(age, "max-age must be at least one day".to_string(), None),
+            Ok(days) => {
+                config.max_age.insert(kind.value.clone(), days);
+            }
+            Err(message) => v.invalid(age, message, None),
+        }
+    }
+
+    let mut globs = GlobSetBuilder::new();
+    for pattern in &raw.ignore {
+        match Glob::new(pattern.value.trim()) {
+            Ok(glob) => {
+                globs.add(glob);
+                config
+                    .ignore_patterns
+                    .push(pattern.value.trim().to_string());
+            }
+            Err(error) => v.invalid(pattern, error.kind().to_string(), None),
+        }
+    }
+    config.ignore = globs.build().unwrap_or_else(|_| GlobSet::empty());
+    if let Some(freshness) = &raw.freshness {
+        if let Some(file) = &freshness.ignore_revs_file {
+            config.ignore_revs_file = Some(normalize_path(&file.value));
+        }
+        if let Some(limit) = &freshness.max_files_per_commit {
+            match usize::try_from(limit.value) {
+                Ok(0) | Err(_) => v.invalid(
+                    limit,
+                    "max-files-per-commit must be at least 1".to_string(),
+                    Some(
+                        "a commit changing more pages than this is a sweep, not an update"
+                            .to_string(),
+                    ),
+                ),
+                Ok(limit) => config.max_files_per_commit = Some(limit),
+            }
+        }
+    }
+    config.text = Some(text.clone());
+
+    Loaded {
+        config: Some(config),
+        findings,
+    }
+}
+
+struct Validator<'a> {
+    path: &'a str,
+    text: &'a str,
+    findings: &'a mut Vec<Finding>,
+}
+
+impl Validator<'_> {
+    /// `{HB303: warning}`: rule codes (or names) to severities; unknown codes
+    /// and severities are reported and left out.
+    fn severity_map(&mut self, raw: &SpannedMap<Spanned<String>>) -> HashMap<String, Severity> {
+        let mut map = HashMap::new();
+        for (code, severity) in &raw.0 {
+            let Some(canonical) = codes::canonical(&code.value) else {
+                let hint = did_you_mean(&code.value, codes::ALL.iter().map(|(code, _)| *code))
+                    .map_or_else(
+                        || "`handbook-lint rules` lists the codes".to_string(),
+                        |s| format!("did you mean `{s}`?"),
+                    );
+                self.invalid(
+                    code,
+                    format!("unknown rule code `{}`", code.value),
+                    Some(hint),
+                );
+                continue;
+            };
+            match Severity::parse(severity.value.trim()) {
+                Some(level) => {
+                    map.insert(canonical.to_string(), level);
+                }
+                None => self.invalid(
+                    severity,
+                    format!("unknown severity `{}`", severity.value),
+                    Some("use `error` or `warning`".to_string()),
+                ),
+            }
+        }
+        map
+    }
+
+    fn invalid<T>(&mut self, value: &Spanned<T>, message: String, help: Option<String>) {
+        let mut finding = Finding::new(&codes::CONFIG_INVALID, message)
+            .at(self.path, Some(span_of(self.text, value)));
+        if let Some(help) = help {
+            finding = finding.help(help);
+        }
+        self.findings.push(finding);
+    }
+
+    fn calendar(&mut self, raw: &RawIterations) -> Calendar {
+        let mut calendar = default_calendar();
+        if let Some(length) = &raw.length {
+            match parse_days(&length.value) {
+                Ok(0) => self.invalid(
+                    length,
+                    "iteration length must be at least one day".to_string(),
+                    Some(format!("the default is {DEFAULT_ITERATION_DAYS}d")),
+                ),
+                Ok(days) => calendar.length_days = days,
+                Err(message) => self.invalid(length, message, None),
+            }
+        }
+        if let Some(start) = &raw.start {
+            match parse_date(&start.value) {
+                Ok(date) => calendar.start = date,
+                Err(message) => self.invalid(start, message, None),
+            }
+        }
+        if let Some(grace) = &raw.grace {
+            match parse_days(&grace.value) {
+                Ok(days) if days >= calendar.length_days => self.invalid(
+                    grace,
+                    format!(
+                        "grace ({days}d) must be shorter than the iteration ({}d)",
+                        calendar.length_days
+                    ),
+                    None,
+                ),
+                Ok(days) => calendar.grace_days = days,
+                Err(message) => self.invalid(grace, message, None),
+            }
+        }
+        calendar
+    }
+
+    fn page_location(&mut self, value: &Spanned<String>) -> Option<PageLocation> {
+        let location = PageLocation::parse(value.value.trim());
+        if location.pattern.is_empty() {
+            self.invalid(value, "page location is empty".to_string(), None);
+            return None;
+        }
+        if location.is_glob() && location.anchor.is_some() {
+            self.invalid(
+                value,
+                "a page pattern with wildcards cannot name a section".to_string(),
+                None,
+            );
+            return None;
+        }
+        if location.is_glob()
+            && let Err(error) = Glob::new(&location.pattern)
+        {
+            self.invalid(value, error.kind().to_string(), None);
+            return None;
+        }
+        Some(location)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn load_text(text: &str) -> Loaded {
+        load(CONFIG_FILE, &Arc::from(text), Some(&["goals".to_string()]))
+    }
+
+    #[test]
+    fn a_zero_length_iteration_is_reported_at_its_value() {
+        let text = "iterations: { length: 0d, start: 2026-01-05 }\n";
+        let loaded = load_text(text);
+        let finding = &loaded.findings[0];
+        assert_eq!(finding.rule.code, "HB001");
+        let span = finding.location.as_ref().and_then(|l| l.span.clone());
+        assert_eq!(span.map(|s| &text[s]), Some("0d"));
+        assert!(loaded.config.is_some());
+    }
+
+    #[test]
+    fn an_unknown_severity_code_gets_a_suggestion_and_the_rest_survives() {
+        let text = "severity:\n  HB3030: warning\n  HB102: warning\n";
+        let loaded = load_text(text);
+        assert_eq!(loaded.findings.len(), 1);
+        assert_eq!(
+            loaded.findings[0].help.as_deref(),
+            Some("did you mean `HB303`?")
+        );
+        let config = loaded.config.expect("config survives");
+        assert_eq!(config.severity.get("HB102"), Some(&Severity::Warning));
+    }
+
+    #[test]
+    fn team_role_names_must_be_people() {
+        let text = "people:\n  alice: {}\nteams:\n  search:\n    dir: s\n    pm: alcie\n";
+        let loaded = load_text(text);
+        assert_eq!(loaded.findings[0].rule.code, "HB003");
+        assert_eq!(
+            loaded.findings[0].help.as_deref(),
+            Some("did you mean `alice`?")
+        );
+    }
+}

@@ -1,0 +1,397 @@
+//! The ruleset: the partnership matrix as data.
+//!
+//! The built-in one (`rules/pm-em-partnership.yaml`) is compiled into the
+//! binary; a repository may name its own file instead. Rules read the page
+//! kinds and their expectations from here, so a finding quotes the matrix in
+//! the ruleset's own words.
+
+use std::collections::BTreeMap;
+use std::sync::OnceLock;
+
+use regex::Regex;
+use serde::{Deserialize, Serialize};
+
+use crate::base::time::parse_days;
+use crate::config::yaml::{self, SpannedMap, YamlError};
+
+pub const BUILTIN_NAME: &str = "builtin:pm-em-partnership";
+pub const BUILTIN_TEXT: &str = include_str!("../../rules/pm-em-partnership.yaml");
+pub const BUILTIN_PATH: &str = "rules/pm-em-partnership.yaml";
+
+/// Page kinds the rules know by name; a custom ruleset must use these ids
+/// for the pages it wants checked.
+pub const GOALS: &str = "goals";
+pub const PLANNING: &str = "iteration-planning";
+pub const EXECUTION: &str = "iteration-execution";
+pub const RETROSPECTIVES: &str = "retrospectives";
+pub const ROADMAP: &str = "roadmap";
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct RawRuleset {
+    pub name: String,
+    pub title: String,
+    pub roles: BTreeMap<String, Role>,
+    #[serde(default)]
+    pub definitions: BTreeMap<String, String>,
+    #[serde(default)]
+    pub summary: BTreeMap<String, String>,
+    pub responsibilities: Vec<Responsibility>,
+    pub pages: BTreeMap<String, RawPageKind>,
+    pub action_items: RawActionItems,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct Role {
+    pub name: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct Responsibility {
+    pub id: String,
+    pub name: String,
+    pub accountable: String,
+    pub expectations: BTreeMap<String, Vec<String>>,
+    #[serde(default)]
+    pub note: Option<String>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct RawPageKind {
+    pub responsibility: String,
+    pub maintained_by: String,
+    pub expectation: String,
+    #[serde(default)]
+    pub required: bool,
+    pub default_path: String,
+    #[serde(default)]
+    pub cadence: Option<String>,
+    #[serde(default)]
+    pub max_age: Option<String>,
+    #[serde(default)]
+    /// In document order: findings list missing elements in this order.
+    pub content: SpannedMap<String>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct RawActionItems {
+    pub responsibility: String,
+    pub carried_by: String,
+    pub expectation: String,
+    pub heading: String,
+    pub carry_into: Vec<String>,
+    pub overdue_after_iterations: u32,
+}
+
+/// A regular expression from the ruleset, compiled when first used: most
+/// runs (`pages`, a hook on one page) never need most of them. Patterns
+/// are checked when the ruleset is parsed.
+#[derive(Debug, Clone)]
+pub struct Pattern {
+    source: String,
+    compiled: OnceLock<Regex>,
+}
+
+impl Pattern {
+    /// Checks a pattern's syntax (cheaper than compiling it: a run compiles
+    /// only the patterns it uses).
+    fn check(source: &str) -> Result<Pattern, String> {
+        regex_syntax::Parser::new()
+            .parse(source)
+            .map_err(|e| e.to_string())?;
+        Ok(Pattern {
+            source: source.to_string(),
+            compiled: OnceLock::new(),
+        })
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.source
+    }
+}
+
+impl std::ops::Deref for Pattern {
+    type Target = Regex;
+
+    fn deref(&self) -> &Regex {
+        self.compiled.get_or_init(|| {
+            // The syntax was checked; a pattern too big to compile matches
+            // nothing rather than stopping the run.
+            Regex::new(&self.source)
+                .unwrap_or_else(|_| Regex::new("[^\\s\\S]").unwrap_or_else(|_| unreachable!()))
+        })
+    }
+}
+
+impl Serialize for Pattern {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(&self.source)
+    }
+}
+
+impl<'de> Deserialize<'de> for Pattern {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        Ok(Pattern {
+            source: String::deserialize(deserializer)?,
+            compiled: OnceLock::new(),
+        })
+    }
+}
+
+/// A page kind ready for the rules: patterns checked, ages in days.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct PageKind {
+    pub id: String,
+    pub responsibility: String,
+    pub maintained_by: String,
+    pub expectation: String,
+    pub required: bool,
+    pub default_path: String,
+    pub per_iteration: bool,
+    pub max_age_days: Option<u32>,
+    /// Named content elements and the pattern a heading or bold label must
+    /// match to provide each (goal, milestones, timeline, progress).
+    pub content: Vec<(String, Pattern)>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct ActionItems {
+    pub responsibility: String,
+    pub carried_by: String,
+    pub expectation: String,
+    pub heading: Pattern,
+    pub carry_into: Vec<String>,
+    pub overdue_after_iterations: u32,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Ruleset {
+    pub name: String,
+    pub title: String,
+    pub roles: BTreeMap<String, Role>,
+    pub summary: BTreeMap<String, String>,
+    pub definitions: BTreeMap<String, String>,
+    pub responsibilities: Vec<Responsibility>,
+    pub pages: BTreeMap<String, PageKind>,
+    pub action_items: ActionItems,
+}
+
+/// A ruleset problem: a message and, when it came from the YAML, a span.
+pub type RulesetError = YamlError;
+
+impl Ruleset {
+    pub fn builtin() -> Result<Ruleset, Vec<RulesetError>> {
+        Ruleset::parse(BUILTIN_TEXT)
+    }
+
+    /// Parses and validates a ruleset; every problem is returned, not just
+    /// the first.
+    pub fn parse(text: &str) -> Result<Ruleset, Vec<RulesetError>> {
+        let raw: RawRuleset = yaml::from_str(text).map_err(|e| vec![e])?;
+        let mut errors = Vec::new();
+        let at = |needle: &str| -> std::ops::Range<usize> {
+            text.find(needle).map_or(0..0, |i| i..i + needle.len())
+        };
+        let mut error = |message: String, needle: &str| {
+            errors.push(YamlError {
+                message,
+                span: at(needle),
+            });
+        };
+        let role_known = |role: &str| raw.roles.contains_key(role);
+        for role in raw.roles.keys() {
+            if role != "pm" && role != "em" {
+                error(
+                    format!("role `{role}` is not supported: teams name a `pm` and an `em`"),
+                    role,
+                );
+            }
+        }
+        for responsibility in &raw.responsibilities {
+            if !role_known(&responsibility.accountable) {
+                error(
+                    format!(
+                        "responsibility `{}` is accountable to unknown role `{}`",
+                        responsibility.id, responsibility.accountable
+                    ),
+                    &responsibility.id,
+                );
+            }
+        }
+        let find_responsibility = |id: &str| raw.responsibilities.iter().find(|r| r.id == id);
+        let mut pages = BTreeMap::new();
+        for (id, page) in &raw.pages {
+            let Some(responsibility) = find_responsibility(&page.responsibility) else {
+                error(
+                    format!(
+                        "page kind `{id}` names unknown responsibility `{}`",
+                        page.responsibility
+                    ),
+                    &page.responsibility,
+                );
+                continue;
+            };
+            if !role_known(&page.maintained_by) {
+                error(
+                    format!(
+                        "page kind `{id}` is maintained by unknown role `{}`",
+                        page.maintained_by
+                    ),
+                    id,
+                );
+            }
+            let quoted = responsibility
+                .expectations
+                .get(&page.maintained_by)
+                .is_some_and(|list| list.iter().any(|e| e == &page.expectation));
+            if !quoted {
+                error(
+                    format!(
+                        "page kind `{id}`: its expectation is not among the `{}` expectations of `{}`",
+                        page.maintained_by, responsibility.id
+                    ),
+                    &page.expectation,
+                );
+            }
+            let max_age_days = match page.max_age.as_deref().map(parse_days) {
+                Some(Ok(0)) => {
+                    error(
+                        format!("page kind `{id}`: max-age must be at least one day"),
+                        id,
+                    );
+                    None
+                }
+                Some(Ok(days)) => Some(days),
+                Some(Err(message)) => {
+                    error(format!("page kind `{id}`: {message}"), id);
+                    None
+                }
+                None => None,
+            };
+            let per_iteration = match page.cadence.as_deref() {
+                None => false,
+                Some("per-iteration") => true,
+                Some(other) => {
+                    error(
+                        format!("page kind `{id}`: unknown cadence `{other}` (use per-iteration)"),
+                        other,
+                    );
+                    false
+                }
+            };
+            let mut content = Vec::new();
+            for (element, pattern) in &page.content.0 {
+                let element = &element.value;
+                match Pattern::check(pattern) {
+                    Ok(pattern) => content.push((element.clone(), pattern)),
+                    Err(e) => error(
+                        format!("page kind `{id}`: content pattern for `{element}`: {e}"),
+                        pattern,
+                    ),
+                }
+            }
+            pages.insert(
+                id.clone(),
+                PageKind {
+                    id: id.clone(),
+                    responsibility: page.responsibility.clone(),
+                    maintained_by: page.maintained_by.clone(),
+                    expectation: page.expectation.clone(),
+                    required: page.required,
+                    default_path: page.default_path.clone(),
+                    per_iteration,
+                    max_age_days,
+                    content,
+                },
+            );
+        }
+        let items = &raw.action_items;
+        let heading = Pattern::check(&items.heading).unwrap_or_else(|e| {
+            error(format!("action-items heading pattern: {e}"), &items.heading);
+            Pattern {
+                source: "(?i)^action items?$".to_string(),
+                compiled: OnceLock::new(),
+            }
+        });
+        for kind in &items.carry_into {
+            if !raw.pages.contains_key(kind) {
+                error(
+                    format!("action-items carry-into names unknown page kind `{kind}`"),
+                    kind,
+                );
+            }
+        }
+        if !role_known(&items.carried_by) {
+            error(
+                format!(
+                    "action-items carried by unknown role `{}`",
+                    items.carried_by
+                ),
+                &items.carried_by,
+            );
+        }
+        if !errors.is_empty() {
+            return Err(errors);
+        }
+        Ok(Ruleset {
+            name: raw.name,
+            title: raw.title,
+            roles: raw.roles.clone(),
+            summary: raw.summary.clone(),
+            definitions: raw.definitions.clone(),
+            responsibilities: raw.responsibilities.clone(),
+            pages,
+            action_items: ActionItems {
+                responsibility: items.responsibility.clone(),
+                carried_by: items.carried_by.clone(),
+                expectation: items.expectation.clone(),
+                heading,
+                carry_into: items.carry_into.clone(),
+                overdue_after_iterations: items.overdue_after_iterations,
+            },
+        })
+    }
+
+    pub fn responsibility(&self, id: &str) -> Option<&Responsibility> {
+        self.responsibilities.iter().find(|r| r.id == id)
+    }
+
+    pub fn role_name(&self, role: &str) -> String {
+        self.roles
+            .get(role)
+            .map_or_else(|| role.to_uppercase(), |r| r.name.clone())
+    }
+
+    /// "PM expectation for Team goals: “Keep the team’s goals page …”"
+    pub fn quote(&self, role: &str, responsibility: &str, expectation: &str) -> String {
+        let name = self
+            .responsibility(responsibility)
+            .map_or(responsibility, |r| r.name.as_str());
+        format!(
+            "{} expectation for {name}: “{expectation}”",
+            role.to_uppercase()
+        )
+    }
+
+    pub fn page_quote(&self, kind: &str) -> Option<String> {
+        let page = self.pages.get(kind)?;
+        Some(self.quote(&page.maintained_by, &page.responsibility, &page.expectation))
+    }
+
+    /// The summary for the role that keeps the goals page: what a good goals
+    /// page holds.
+    pub fn summary_quote(&self) -> Option<String> {
+        let role = &self.pages.get(GOALS)?.maintained_by;
+        let text = self.summary.get(role)?;
+        Some(format!("{} summary: “{text}”", role.to_uppercase()))
+    }
+
+    pub fn action_items_quote(&self) -> String {
+        let items = &self.action_items;
+        self.quote(&items.carried_by, &items.responsibility, &items.expectation)
+    }
+}

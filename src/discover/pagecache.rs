@@ -1,0 +1,769 @@
+//! The handbook's pages as the last run read them: which files there are,
+//! their text and their parse, kept in `.git/handbook-lint/pages.bin` so a
+//! run reads and parses only what changed since, as `git status` trusts its
+//! index for files whose `stat` did not change.
+//!
+//! - The listing (which pages exist) is reused when no directory the walk
+//!   entered changed (a directory's modification time changes when an entry
+//!   is added, removed or renamed in it) and no ignore file that shaped the
+//!   walk changed; otherwise the handbook is walked again.
+//! - A page is reused when its stamp (size, times, inode, mode) is the one
+//!   recorded and it had settled (see [`crate::discover::stamp::FINE_TICK`]) when it was
+//!   read; otherwise it is read and parsed again. Symbolic links and files
+//!   that could not be read are always read again.
+//! - The file is written only when something changed, atomically, and is
+//!   checked like every cache file (see [`crate::history::cache`]); a damaged or
+//!   foreign one is ignored.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use globset::GlobSet;
+use rayon::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use crate::base::finding::Finding;
+use crate::base::framed;
+use crate::discover::stamp::{self, FileStamp};
+use crate::discover::{self, Listed, SourceFile, Unreadable};
+use crate::parse::{self, Document, ParseProblem};
+
+const FILE_NAME: &str = "pages.bin";
+const FORMAT: u32 = 2;
+/// Below this many files, reading and parsing on one thread is faster than
+/// sharing the work out.
+const PARALLEL_FILES: usize = 256;
+/// The cache is rewritten when more pages than this were read again (or
+/// more directories listed again): fewer cost less to read again next time
+/// than the cache to write now.
+const REWRITE_AFTER: usize = 32;
+
+/// A page read and parsed.
+#[derive(Debug, Clone)]
+pub struct LoadedPage {
+    pub file: SourceFile,
+    pub doc: Document,
+    pub problems: Vec<ParseProblem>,
+}
+
+/// The pages, what could not be read, and how the cache served.
+#[derive(Debug, Default)]
+pub struct Loaded {
+    pub pages: Vec<LoadedPage>,
+    pub findings: Vec<Finding>,
+    /// For `--verbose`: "12 of 625 pages read, listing reused".
+    pub status: String,
+}
+
+/// Where the walk's behaviour comes from, besides the handbook itself.
+pub struct Walk<'a> {
+    pub root: &'a Path,
+    pub handbook: &'a str,
+    pub ignore: &'a GlobSet,
+    /// The `ignore:` globs as written: part of the cache key.
+    pub ignore_patterns: &'a [String],
+    /// Where `info/exclude` lives (the common git directory).
+    pub git_common_dir: &'a Path,
+    /// Read and parse pages on every core when there are many. Off while
+    /// history is read beside the pages: two cores, two jobs.
+    pub parallel: bool,
+}
+
+/// A page as cached: generic over how the parse is held, so a snapshot is
+/// written from borrowed parses (`&Document`) and read into owned ones.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+struct CachedContent<D = Document, P = Vec<ParseProblem>> {
+    stamp: FileStamp,
+    /// Where the text is in [`Snapshot::texts`]: a run that only lists
+    /// pages (`pages`) never copies it out.
+    text: (u32, u32),
+    doc: D,
+    problems: P,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+struct CachedFile<C = CachedContent> {
+    path: String,
+    is_symlink: bool,
+    /// `None` for what is always read again.
+    content: Option<C>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+struct CachedDir {
+    path: String,
+    stamp: FileStamp,
+    /// The ignore files in it, with their stamps.
+    ignore_files: Vec<(String, FileStamp)>,
+    /// Every name in it (and whether it is a directory), hidden and ignored
+    /// ones too: a directory whose files were replaced (a checkout, an
+    /// editor saving by rename) changes its time but not its names, and
+    /// then holds the same pages.
+    names: Vec<(String, bool)>,
+}
+
+/// Bytes kept as bytes (not a list of numbers) and read in place.
+#[derive(Debug, Clone, Copy)]
+struct Blob<'a>(&'a [u8]);
+
+impl Serialize for Blob<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_bytes(self.0)
+    }
+}
+
+impl<'de: 'a, 'a> Deserialize<'de> for Blob<'a> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        <&'de [u8]>::deserialize(deserializer).map(Blob)
+    }
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+struct Snapshot<'a, F = CachedFile> {
+    format: u32,
+    key: String,
+    /// When the stamps were taken: only files settled before this are
+    /// trusted.
+    taken: (i64, u32),
+    /// Ignore files outside the walked directories (above the handbook,
+    /// `info/exclude`) and the handbook directory itself: present or not.
+    context: Vec<(String, Option<FileStamp>)>,
+    dirs: Vec<CachedDir>,
+    files: Vec<F>,
+    /// Every cached page's text, one after the other.
+    #[serde(borrow)]
+    texts: Blob<'a>,
+}
+
+const IGNORE_FILES: [&str; 2] = [".gitignore", ".ignore"];
+
+fn key(walk: &Walk) -> String {
+    let mut patterns = walk.ignore_patterns.to_vec();
+    patterns.sort();
+    format!(
+        "v{};root:{};handbook:{};ignore:{}",
+        env!("CARGO_PKG_VERSION"),
+        walk.root.display(),
+        walk.handbook,
+        patterns.join("\u{1f}")
+    )
+}
+
+/// The files outside the walked directories that decide what the walk
+/// sees.
+fn context_paths(walk: &Walk) -> Vec<PathBuf> {
+    let mut paths = vec![walk.git_common_dir.join("info").join("exclude")];
+    let mut dir = walk.root.to_path_buf();
+    // The repository root and every directory down to the handbook's
+    // parent hold ignore files that apply to it.
+    for part in walk.handbook.split('/').filter(|p| !p.is_empty()) {
+        for name in IGNORE_FILES {
+            paths.push(dir.join(name));
+        }
+        dir.push(part);
+    }
+    paths
+}
+
+fn handbook_dir(walk: &Walk) -> PathBuf {
+    walk.root.join(walk.handbook)
+}
+
+fn stamp_context(walk: &Walk) -> Vec<(String, Option<FileStamp>)> {
+    context_paths(walk)
+        .into_iter()
+        .map(|path| {
+            let stamp = stamp::stat(&path);
+            (path.to_string_lossy().into_owned(), stamp)
+        })
+        .collect()
+}
+
+/// How much of the listing the snapshot holds is still what a walk would
+/// find.
+enum ListingCheck {
+    Holds,
+    /// These directories changed (an entry added, removed or renamed in
+    /// them, or they are gone): list them again, and nothing else.
+    Relist(Vec<String>),
+    /// An ignore file changed: what every directory holds may have.
+    Walk,
+}
+
+fn check_listing(snapshot: &Snapshot, walk: &Walk) -> ListingCheck {
+    let settled = |stamp: &FileStamp| stamp.settled_before(snapshot.taken);
+    let context_holds = snapshot.context.iter().all(|(path, recorded)| {
+        let now = stamp::stat(Path::new(path));
+        now == *recorded && recorded.as_ref().is_none_or(settled)
+    });
+    if !context_holds || (snapshot.dirs.is_empty() && stamp::stat(&handbook_dir(walk)).is_some()) {
+        return ListingCheck::Walk;
+    }
+    let mut changed = Vec::new();
+    for dir in &snapshot.dirs {
+        let path = walk.root.join(&dir.path);
+        let ignore_files_hold = dir.ignore_files.iter().all(|(name, recorded)| {
+            stamp::stat(&path.join(name)) == Some(*recorded) && settled(recorded)
+        });
+        if !ignore_files_hold {
+            return ListingCheck::Walk;
+        }
+        if stamp::stat(&path) != Some(dir.stamp) || !settled(&dir.stamp) {
+            changed.push(dir.path.clone());
+        }
+    }
+    if changed.is_empty() {
+        ListingCheck::Holds
+    } else {
+        ListingCheck::Relist(changed)
+    }
+}
+
+/// Whether `path` is `dir` or lies under it (repository-relative).
+fn within(path: &str, dir: &str) -> bool {
+    path == dir || discover::is_under(path, dir)
+}
+
+/// The directory a path is in (`""` at the repository root).
+fn parent_of(path: &str) -> &str {
+    path.rsplit_once('/').map_or("", |(dir, _)| dir)
+}
+
+/// The listing with only `changed` directories listed again: each one's
+/// files and subdirectories as the walk would find them now; a new
+/// subdirectory is walked whole, a vanished one dropped with all it held.
+/// `None` when that cannot be told apart from a change of rules (an ignore
+/// file appeared or went): then the whole handbook is walked.
+fn relist(
+    walk: &Walk,
+    files: &[CachedFile],
+    dirs: &[CachedDir],
+    changed: &[String],
+) -> Option<Relisted> {
+    let mut files: BTreeMap<String, bool> = files
+        .iter()
+        .map(|f| (f.path.clone(), f.is_symlink))
+        .collect();
+    let mut dirs: BTreeMap<String, CachedDir> =
+        dirs.iter().map(|d| (d.path.clone(), d.clone())).collect();
+    let mut errors = Vec::new();
+    let mut restructured = false;
+    for dir in changed {
+        // Gone with a directory above it, listed again before it.
+        let Some(recorded) = dirs.get(dir) else {
+            continue;
+        };
+        let full = walk.root.join(dir);
+        let Some(stamp) = stamp::stat(&full) else {
+            drop_tree(&mut files, &mut dirs, dir);
+            restructured = true;
+            continue;
+        };
+        let ignore_files = ignore_files_in(&full);
+        if ignore_files != recorded.ignore_files {
+            return None;
+        }
+        let names = names_in(&full);
+        if names != recorded.names {
+            relist_dir(walk, dir, &mut files, &mut dirs, &mut errors);
+            restructured = true;
+        }
+        dirs.insert(
+            dir.clone(),
+            CachedDir {
+                path: dir.clone(),
+                stamp,
+                ignore_files,
+                names,
+            },
+        );
+    }
+    let listed = files
+        .into_iter()
+        .map(|(display, is_symlink)| Listed {
+            display,
+            is_symlink,
+        })
+        .collect();
+    Some(Relisted {
+        listed,
+        dirs: dirs.into_values().collect(),
+        errors,
+        restructured,
+    })
+}
+
+/// The listing after [`relist`].
+struct Relisted {
+    listed: Vec<Listed>,
+    dirs: Vec<CachedDir>,
+    errors: Vec<String>,
+    /// A directory's names changed or it went: the listing did.
+    restructured: bool,
+}
+
+/// Lists one directory again: its pages as they are now, its new
+/// subdirectories walked whole, its vanished ones dropped with all they held.
+fn relist_dir(
+    walk: &Walk,
+    dir: &str,
+    files: &mut BTreeMap<String, bool>,
+    dirs: &mut BTreeMap<String, CachedDir>,
+    errors: &mut Vec<String>,
+) {
+    let shallow = discover::list_dir(walk.root, dir, walk.handbook, walk.ignore);
+    errors.extend(shallow.errors);
+    files.retain(|path, _| parent_of(path) != dir);
+    files.extend(shallow.files.into_iter().map(|f| (f.display, f.is_symlink)));
+    let now: Vec<String> = shallow.dirs.into_iter().map(|(path, _)| path).collect();
+    let before: Vec<String> = dirs
+        .keys()
+        .filter(|path| path.as_str() != dir && parent_of(path) == dir)
+        .cloned()
+        .collect();
+    for gone in before.iter().filter(|path| !now.contains(path)) {
+        drop_tree(files, dirs, gone);
+    }
+    for new in now.iter().filter(|path| !before.contains(path)) {
+        let listing = discover::list(walk.root, new, walk.ignore);
+        errors.extend(listing.errors);
+        let listed = listing.files.into_iter();
+        files.extend(
+            listed
+                .filter(|f| within(&f.display, walk.handbook))
+                .map(|f| (f.display, f.is_symlink)),
+        );
+        dirs.extend(
+            walked_dirs(walk, listing.dirs)
+                .into_iter()
+                .map(|d| (d.path.clone(), d)),
+        );
+    }
+}
+
+/// Drops a directory that is gone, with every file and directory under it.
+fn drop_tree(
+    files: &mut BTreeMap<String, bool>,
+    dirs: &mut BTreeMap<String, CachedDir>,
+    gone: &str,
+) {
+    files.retain(|path, _| !within(path, gone));
+    dirs.retain(|path, _| !within(path, gone));
+}
+
+/// The ignore files in a directory, with their stamps.
+fn ignore_files_in(dir: &Path) -> Vec<(String, FileStamp)> {
+    IGNORE_FILES
+        .iter()
+        .filter_map(|name| stamp::stat(&dir.join(name)).map(|s| ((*name).to_string(), s)))
+        .collect()
+}
+
+/// The directories a fresh walk entered, with the ignore files and names
+/// in each.
+fn walked_dirs(walk: &Walk, dirs: Vec<(String, FileStamp)>) -> Vec<CachedDir> {
+    dirs.into_iter()
+        .map(|(path, stamp)| {
+            let full = walk.root.join(&path);
+            CachedDir {
+                ignore_files: ignore_files_in(&full),
+                names: names_in(&full),
+                path,
+                stamp,
+            }
+        })
+        .collect()
+}
+
+/// Every name in a directory, sorted (empty when it cannot be read).
+fn names_in(dir: &Path) -> Vec<(String, bool)> {
+    let mut names: Vec<(String, bool)> = std::fs::read_dir(dir)
+        .map(|entries| {
+            entries
+                .flatten()
+                .map(|entry| {
+                    let is_dir = entry.file_type().is_ok_and(|t| t.is_dir());
+                    (entry.file_name().to_string_lossy().into_owned(), is_dir)
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    names.sort();
+    names
+}
+
+/// Pairs the listing (sorted by path) with the cached pages (sorted too).
+fn pair(listed: &[Listed], cached: Vec<(String, CachedContent)>) -> Vec<Option<CachedContent>> {
+    let mut cached = cached.into_iter().peekable();
+    listed
+        .iter()
+        .map(|file| {
+            while cached
+                .next_if(|(path, _)| path.as_str() < file.display.as_str())
+                .is_some()
+            {}
+            cached
+                .next_if(|(path, _)| *path == file.display)
+                .map(|(_, content)| content)
+        })
+        .collect()
+}
+
+/// A page read from its file (with the stamp of what was read), or why not.
+type ReadPage = Result<(LoadedPage, Option<FileStamp>), Unreadable>;
+
+/// A page's text as the run needs it.
+enum Text<'a> {
+    /// In the snapshot that was read.
+    Cached(&'a [u8]),
+    /// Read from the file this run.
+    Read(Arc<str>),
+}
+
+/// Which files the handbook holds, known before any is read: what the run
+/// asks history about while the pages are read.
+pub struct Listing {
+    key: String,
+    /// When this run's stamps began.
+    taken: (i64, u32),
+    listed: Vec<Listed>,
+    /// Per listed file, what the cache holds for it and can still trust.
+    slots: Vec<Option<CachedContent>>,
+    dirs: Vec<CachedDir>,
+    context: Vec<(String, Option<FileStamp>)>,
+    /// The cache file read, and the length of its texts (at its end).
+    texts: Option<(framed::Framed, usize)>,
+    /// The file list changed enough to be worth writing down.
+    restructured: bool,
+    how: &'static str,
+    findings: Vec<Finding>,
+}
+
+/// Lists the handbook's files: from the cache where its directories did not
+/// change, else by walking them.
+pub fn list(walk: &Walk, cache_dir: Option<&Path>) -> Listing {
+    let taken = stamp::epoch(std::time::SystemTime::now());
+    let key = key(walk);
+    let framed = cache_dir.and_then(|dir| framed::read_framed(dir, FILE_NAME).ok());
+    let snapshot = framed
+        .as_ref()
+        .and_then(|framed| postcard::from_bytes::<Snapshot>(framed.payload()).ok())
+        .filter(|snapshot| snapshot.format == FORMAT && snapshot.key == key);
+    let texts_len = snapshot.as_ref().map_or(0, |s| s.texts.0.len());
+    let check = snapshot
+        .as_ref()
+        .map_or(ListingCheck::Walk, |s| check_listing(s, walk));
+    let mut findings = Vec::new();
+    let relisted = match (&snapshot, &check) {
+        (Some(snapshot), ListingCheck::Relist(changed)) => {
+            relist(walk, &snapshot.files, &snapshot.dirs, changed)
+        }
+        _ => None,
+    };
+    let reuse_listing = matches!(check, ListingCheck::Holds);
+    // Listing the handbook again costs more than rewriting the cache; a few
+    // directories whose files were replaced (same names) cost less.
+    let listing_news = match (&check, &relisted) {
+        (ListingCheck::Holds, _) => false,
+        (ListingCheck::Relist(changed), Some(relisted)) => {
+            relisted.restructured || changed.len() > REWRITE_AFTER
+        }
+        _ => true,
+    };
+    let how = match (&check, &relisted) {
+        (ListingCheck::Holds, _) => "listing reused",
+        (ListingCheck::Relist(_), Some(_)) => "changed directories listed again",
+        _ => "listing walked",
+    };
+    let (listed, slots, dirs, context) = match snapshot {
+        Some(snapshot) if reuse_listing => {
+            let taken = snapshot.taken;
+            let (listed, slots): (Vec<Listed>, Vec<Option<CachedContent>>) = snapshot
+                .files
+                .into_iter()
+                .map(|file| {
+                    let listed = Listed {
+                        display: file.path,
+                        is_symlink: file.is_symlink,
+                    };
+                    (
+                        listed,
+                        file.content.filter(|c| c.stamp.settled_before(taken)),
+                    )
+                })
+                .unzip();
+            (listed, slots, snapshot.dirs, snapshot.context)
+        }
+        snapshot => {
+            let (cached, context) = match snapshot {
+                Some(snapshot) => {
+                    let taken = snapshot.taken;
+                    let cached = snapshot
+                        .files
+                        .into_iter()
+                        .filter_map(|file| {
+                            let content = file.content.filter(|c| c.stamp.settled_before(taken))?;
+                            Some((file.path, content))
+                        })
+                        .collect();
+                    (cached, Some(snapshot.context))
+                }
+                None => (Vec::new(), None),
+            };
+            if let Some(relisted) = relisted {
+                findings.extend(relisted.errors.iter().map(|e| discover::walk_error(e)));
+                let slots = pair(&relisted.listed, cached);
+                (
+                    relisted.listed,
+                    slots,
+                    relisted.dirs,
+                    context.unwrap_or_default(),
+                )
+            } else {
+                // The context first: a change after this shows next time.
+                let context = if cache_dir.is_some() {
+                    stamp_context(walk)
+                } else {
+                    Vec::new()
+                };
+                let listing = discover::list(walk.root, walk.handbook, walk.ignore);
+                findings.extend(listing.errors.iter().map(|e| discover::walk_error(e)));
+                // Without a cache nothing will look at them again.
+                let dirs = if cache_dir.is_some() {
+                    walked_dirs(walk, listing.dirs)
+                } else {
+                    Vec::new()
+                };
+                let slots = pair(&listing.files, cached);
+                (listing.files, slots, dirs, context)
+            }
+        }
+    };
+    Listing {
+        key,
+        taken,
+        listed,
+        slots,
+        dirs,
+        context,
+        texts: framed.map(|framed| (framed, texts_len)),
+        restructured: listing_news,
+        how,
+        findings,
+    }
+}
+
+impl Listing {
+    /// The listed files' repository-relative paths, sorted.
+    pub fn paths(&self) -> impl Iterator<Item = &str> {
+        self.listed.iter().map(|file| file.display.as_str())
+    }
+
+    /// Reads and parses what the cache cannot serve, and keeps the cache
+    /// up to date. Without `need_text` the pages' texts are left empty (see
+    /// [`crate::model::Page::text`]).
+    pub fn read(self, walk: &Walk, cache_dir: Option<&Path>, need_text: bool) -> Loaded {
+        let Listing {
+            key,
+            taken,
+            listed,
+            mut slots,
+            dirs,
+            context,
+            texts,
+            restructured: listing_news,
+            how,
+            mut findings,
+        } = self;
+        // The texts are the cache file's last bytes.
+        let texts: &[u8] = texts.as_ref().map_or(&[], |(framed, len)| {
+            let payload = framed.payload();
+            &payload[payload.len().saturating_sub(*len)..]
+        });
+
+        // A cached page serves when its file's stamp is still the recorded
+        // one and its text is whole.
+        let current = current_stamps(walk.root, &listed, &slots);
+        let cached_bytes = |content: &CachedContent| {
+            let (start, len) = (content.text.0 as usize, content.text.1 as usize);
+            texts.get(start..start.checked_add(len)?)
+        };
+        // The text is checked when it is used: a run that lists pages only
+        // never looks at it.
+        let cached_text =
+            |content: &CachedContent| std::str::from_utf8(cached_bytes(content)?).ok();
+        for (slot, now) in slots.iter_mut().zip(&current) {
+            let holds = slot.as_ref().is_some_and(|content| {
+                now.as_ref() == Some(&content.stamp)
+                    && if need_text {
+                        cached_text(content).is_some()
+                    } else {
+                        cached_bytes(content).is_some()
+                    }
+            });
+            if !holds {
+                *slot = None;
+            }
+        }
+        let to_read = slots.iter().filter(|slot| slot.is_none()).count();
+        let read_one = |file: &Listed| -> ReadPage {
+            let path = walk.root.join(&file.display);
+            let (text, stamp) =
+                discover::read_file(walk.root, &path, &file.display, file.is_symlink)?;
+            let (doc, problems) = parse::parse(&text);
+            let page = LoadedPage {
+                file: SourceFile {
+                    path: file.display.clone(),
+                    text,
+                },
+                doc,
+                problems,
+            };
+            Ok((page, stamp))
+        };
+        let fresh: Vec<Option<ReadPage>> = if walk.parallel && to_read > PARALLEL_FILES {
+            listed
+                .par_iter()
+                .zip(slots.par_iter())
+                .map(|(file, slot)| slot.is_none().then(|| read_one(file)))
+                .collect()
+        } else {
+            listed
+                .iter()
+                .zip(&slots)
+                .map(|(file, slot)| slot.is_none().then(|| read_one(file)))
+                .collect()
+        };
+        // Only a page read again that can be cached is news (symbolic links
+        // and unreadable files are read on every run anyway), and a few are
+        // cheaper to read again next time than the whole cache to rewrite.
+        let mut news = 0;
+        let empty: Arc<str> = Arc::from("");
+        let mut pages = Vec::with_capacity(listed.len());
+        // Per page: its stamp and its text, for the snapshot to write.
+        let mut kept: Vec<(Option<FileStamp>, Text)> = Vec::with_capacity(listed.len());
+        for ((file, slot), fresh) in listed.iter().zip(slots).zip(fresh) {
+            match (slot, fresh) {
+                (Some(content), _) => {
+                    let bytes = cached_bytes(&content).unwrap_or_default();
+                    kept.push((Some(content.stamp), Text::Cached(bytes)));
+                    pages.push(LoadedPage {
+                        file: SourceFile {
+                            path: file.display.clone(),
+                            text: if need_text {
+                                Arc::from(cached_text(&content).unwrap_or_default())
+                            } else {
+                                empty.clone()
+                            },
+                        },
+                        doc: content.doc,
+                        problems: content.problems,
+                    });
+                }
+                (None, Some(Ok((page, stamp)))) => {
+                    news += usize::from(stamp.is_some());
+                    kept.push((stamp, Text::Read(page.file.text.clone())));
+                    pages.push(page);
+                }
+                (None, Some(Err(error))) => findings.push(error.finding(&file.display)),
+                (None, None) => {}
+            }
+        }
+        let status = format!("{to_read} of {} pages read, {how}", listed.len());
+        if let Some(dir) = cache_dir.filter(|_| listing_news || news > REWRITE_AFTER) {
+            let mut texts: Vec<u8> = Vec::new();
+            let mut contents = pages.iter().zip(&kept).peekable();
+            let files = listed
+                .iter()
+                .map(|file| {
+                    // Pages are in listing order; unreadable files have none.
+                    let content = contents
+                        .next_if(|(page, _)| page.file.path == file.display)
+                        .and_then(|(page, (stamp, text))| {
+                            let text = match text {
+                                Text::Cached(bytes) => bytes,
+                                Text::Read(text) => text.as_bytes(),
+                            };
+                            let span = (
+                                u32::try_from(texts.len()).ok()?,
+                                u32::try_from(text.len()).ok()?,
+                            );
+                            texts.extend_from_slice(text);
+                            Some(CachedContent {
+                                stamp: (*stamp)?,
+                                text: span,
+                                doc: &page.doc,
+                                problems: page.problems.as_slice(),
+                            })
+                        });
+                    CachedFile {
+                        path: file.display.clone(),
+                        is_symlink: file.is_symlink,
+                        content,
+                    }
+                })
+                .collect();
+            let snapshot = Snapshot {
+                format: FORMAT,
+                key,
+                taken,
+                context,
+                dirs,
+                files,
+                texts: Blob(&texts),
+            };
+            // A cache that cannot be written only costs the next run time.
+            if let Ok(payload) = postcard::to_stdvec(&snapshot) {
+                let _ = framed::write_framed(dir, FILE_NAME, &payload);
+            }
+        }
+        Loaded {
+            pages,
+            findings,
+            status,
+        }
+    }
+}
+
+/// The current stamp of every listed file that the cache could serve
+/// (`None` for the rest, which are read anyway), looked up directory by
+/// directory. On one thread: measured, a second one made it slower (the
+/// kernel's path lookups contend).
+fn current_stamps(
+    root: &Path,
+    listed: &[Listed],
+    cached: &[Option<CachedContent>],
+) -> Vec<Option<FileStamp>> {
+    let dir_of = |index: usize| parent_of(&listed[index].display);
+    let mut stamps = vec![None; listed.len()];
+    // Runs of consecutive files in one directory (the listing is sorted by
+    // path, so a directory's files are together but for its subdirectories').
+    let mut start = 0;
+    while start < listed.len() {
+        let dir = dir_of(start);
+        let end = (start..listed.len())
+            .find(|&i| dir_of(i) != dir)
+            .unwrap_or(listed.len());
+        let wanted: Vec<usize> = (start..end)
+            .filter(|&i| !listed[i].is_symlink && cached[i].is_some())
+            .collect();
+        if !wanted.is_empty() {
+            let names: Vec<&str> = wanted
+                .iter()
+                .map(|&i| {
+                    let path = listed[i].display.as_str();
+                    path.rsplit_once('/').map_or(path, |(_, name)| name)
+                })
+                .collect();
+            for (index, stamp) in wanted
+                .into_iter()
+                .zip(stamp::stat_in(&root.join(dir), &names))
+            {
+                stamps[index] = stamp;
+            }
+        }
+        start = end;
+    }
+    stamps
+}

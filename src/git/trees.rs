@@ -1,0 +1,624 @@
+//! Trees as the history walk reads them: parsed once into plain Rust data,
+//! cached by id, and compared by id so identical subtrees are never read.
+//!
+//! Objects are read with gitoxide (`gix`): its pack reader takes no global
+//! lock, so each worker thread of the walk reads through its own handle.
+//! Owning the parsed entries makes lookups plain binary searches, lets
+//! worker threads share nothing but ids, and keeps memory bounded by our
+//! own limit.
+
+use std::collections::{BTreeMap, HashMap};
+use std::path::Path;
+use std::sync::Arc;
+
+use gix::ObjectId as Oid;
+use gix::objs::FindExt as _;
+
+/// The object store as the walk reads it: any of gix's object finders.
+pub type Odb = dyn gix::objs::Find;
+
+/// An object that could not be read: missing from the store (a partial
+/// clone, a damaged pack) or not what its parent said it is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReadError(pub String);
+
+impl ReadError {
+    pub fn message(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Display for ReadError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl ReadError {
+    fn from_gix(error: &impl std::fmt::Display) -> ReadError {
+        ReadError(error.to_string())
+    }
+}
+
+/// Reads a blob's bytes into `buffer`.
+pub fn read_blob<'b>(odb: &Odb, id: Oid, buffer: &'b mut Vec<u8>) -> Result<&'b [u8], ReadError> {
+    odb.find_blob(&id, buffer)
+        .map(|blob| blob.data)
+        .map_err(|e| ReadError::from_gix(&e))
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    Blob,
+    Tree,
+    /// Submodules and anything else: never a page.
+    Other,
+}
+
+/// One entry of a [`Listing`]; its name lives in the listing's buffer.
+#[derive(Debug, Clone, Copy)]
+pub struct Entry {
+    start: u32,
+    len: u32,
+    pub id: Oid,
+    pub kind: Kind,
+}
+
+/// A directory's entries sorted by name bytes (not git's order, which sorts
+/// a directory as if its name ended in `/`): binary search by name works.
+/// All names share one buffer: two allocations per directory instead of one
+/// per entry, which on a big handbook is most of the cost of reading trees.
+#[derive(Debug, Default)]
+pub struct Listing {
+    names: String,
+    pub entries: Vec<Entry>,
+}
+
+impl Listing {
+    pub fn name(&self, entry: &Entry) -> &str {
+        &self.names[entry.start as usize..(entry.start + entry.len) as usize]
+    }
+
+    pub fn get(&self, name: &str) -> Option<&Entry> {
+        self.entries
+            .binary_search_by(|e| self.name(e).as_bytes().cmp(name.as_bytes()))
+            .ok()
+            .map(|i| &self.entries[i])
+    }
+}
+
+/// Hashes an object id by its first eight bytes: ids are already uniformly
+/// distributed, and SipHash over twenty bytes showed up in profiles.
+#[derive(Default)]
+pub struct OidHasher(u64);
+
+impl std::hash::Hasher for OidHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        for chunk in bytes.chunks(8).take(1) {
+            let mut word = [0u8; 8];
+            word[..chunk.len()].copy_from_slice(chunk);
+            self.0 ^= u64::from_le_bytes(word);
+        }
+    }
+}
+
+type OidMap<V> = HashMap<Oid, V, std::hash::BuildHasherDefault<OidHasher>>;
+
+/// Parsed trees by id, in two generations: when the newer fills up, the
+/// older is dropped, so memory stays bounded on any history.
+///
+/// Walking from new to old, a commit's trees are the parent side of the
+/// comparison before (that is how they got here) and are not needed after
+/// their own comparison: the next comparison of that directory is between
+/// the parent's version and an older one. They are retired then, so the
+/// cache holds about one version of each directory being compared.
+pub struct TreeCache {
+    newer: OidMap<Arc<Listing>>,
+    older: OidMap<Arc<Listing>>,
+    generation: usize,
+    /// The raw object of the tree being read, reused between reads.
+    buffer: Vec<u8>,
+    /// Trees to drop when the comparison under way is done.
+    retiring: Vec<Oid>,
+}
+
+impl TreeCache {
+    pub fn new(generation: usize) -> Self {
+        TreeCache {
+            newer: OidMap::default(),
+            older: OidMap::default(),
+            generation,
+            buffer: Vec::new(),
+            retiring: Vec::new(),
+        }
+    }
+
+    /// Marks a tree as not needed once the comparison under way is done.
+    pub fn retire(&mut self, id: Oid) {
+        self.retiring.push(id);
+    }
+
+    /// Drops the trees retired during the comparison just done.
+    pub fn end_comparison(&mut self) {
+        for id in self.retiring.drain(..) {
+            self.newer.remove(&id);
+            self.older.remove(&id);
+        }
+    }
+
+    pub fn get(&mut self, odb: &Odb, id: Oid) -> Result<Arc<Listing>, ReadError> {
+        if let Some(listing) = self.newer.get(&id) {
+            return Ok(Arc::clone(listing));
+        }
+        let listing = match self.older.remove(&id) {
+            Some(listing) => listing,
+            None => Arc::new(read(odb, id, &mut self.buffer)?),
+        };
+        if self.newer.len() >= self.generation {
+            self.older = std::mem::take(&mut self.newer);
+        }
+        self.newer.insert(id, Arc::clone(&listing));
+        Ok(listing)
+    }
+}
+
+fn read(odb: &Odb, id: Oid, buffer: &mut Vec<u8>) -> Result<Listing, ReadError> {
+    let tree = odb
+        .find_tree_iter(&id, buffer)
+        .map_err(|e| ReadError::from_gix(&e))?;
+    let mut listing = Listing::default();
+    let mut sorted = true;
+    for entry in tree {
+        let entry = entry.map_err(|e| ReadError(format!("tree {id} cannot be parsed: {e}")))?;
+        // A name that is not UTF-8 cannot be a page path we ask about.
+        let Ok(name) = std::str::from_utf8(entry.filename) else {
+            continue;
+        };
+        // Symbolic links are blobs too, as git stores them.
+        let kind = if entry.mode.is_tree() {
+            Kind::Tree
+        } else if entry.mode.is_blob_or_symlink() {
+            Kind::Blob
+        } else {
+            Kind::Other
+        };
+        if let Some(last) = listing.entries.last() {
+            sorted &= listing.name(last).as_bytes() < name.as_bytes();
+        }
+        let (Ok(start), Ok(len)) = (
+            u32::try_from(listing.names.len()),
+            u32::try_from(name.len()),
+        ) else {
+            continue;
+        };
+        listing.names.push_str(name);
+        listing.entries.push(Entry {
+            start,
+            len,
+            id: entry.oid.to_owned(),
+            kind,
+        });
+    }
+    // Git's order differs from byte order only around names that extend a
+    // directory's name (`a.md` sorts before the directory `a`); re-sort then.
+    if !sorted {
+        let Listing { names, entries } = &mut listing;
+        let bytes = names.as_bytes();
+        let name_of = |e: &Entry| &bytes[e.start as usize..(e.start + e.len) as usize];
+        entries.sort_by(|a, b| name_of(a).cmp(name_of(b)));
+    }
+    Ok(listing)
+}
+
+/// A trie of the paths still being asked about, so each commit only reads
+/// the directories that hold them.
+#[derive(Default, Debug, Clone)]
+pub struct PathTrie {
+    pub children: BTreeMap<String, PathTrie>,
+    /// Queries whose current path ends here.
+    pub queries: Vec<usize>,
+    /// Queries at or below this node.
+    pub live: usize,
+}
+
+impl PathTrie {
+    pub fn insert(&mut self, path: &str, query: usize) {
+        self.live += 1;
+        let (head, rest) = match path.split_once('/') {
+            Some((head, rest)) => (head, Some(rest)),
+            None => (path, None),
+        };
+        // Most names are there already: look before allocating one.
+        if !self.children.contains_key(head) {
+            self.children.insert(head.to_string(), PathTrie::default());
+        }
+        let Some(child) = self.children.get_mut(head) else {
+            return;
+        };
+        if let Some(rest) = rest {
+            child.insert(rest, query);
+        } else {
+            child.live += 1;
+            child.queries.push(query);
+        }
+    }
+
+    pub fn remove(&mut self, path: &str, query: usize) {
+        self.live = self.live.saturating_sub(1);
+        match path.split_once('/') {
+            Some((head, rest)) => {
+                if let Some(child) = self.children.get_mut(head) {
+                    child.remove(rest, query);
+                }
+            }
+            None => {
+                if let Some(leaf) = self.children.get_mut(path) {
+                    leaf.live = leaf.live.saturating_sub(1);
+                    leaf.queries.retain(|&q| q != query);
+                }
+            }
+        }
+    }
+
+    pub fn contains(&self, path: &str) -> bool {
+        match path.split_once('/') {
+            Some((head, rest)) => self.children.get(head).is_some_and(|c| c.contains(rest)),
+            None => self
+                .children
+                .get(path)
+                .is_some_and(|c| !c.queries.is_empty()),
+        }
+    }
+
+    /// Every query still open at or below this node.
+    pub fn all_queries(&self, out: &mut Vec<usize>) {
+        out.extend_from_slice(&self.queries);
+        for child in self.children.values() {
+            if child.live > 0 {
+                child.all_queries(out);
+            }
+        }
+    }
+}
+
+/// A leaf asked about whose blob differs between a commit and its parent.
+#[derive(Debug, Clone)]
+pub struct Difference {
+    pub queries: Vec<usize>,
+    pub ours: Option<Oid>,
+    pub theirs: Option<Oid>,
+}
+
+/// Queries that could not be answered because an object was missing.
+#[derive(Debug, Clone)]
+pub struct Failure {
+    pub queries: Vec<usize>,
+    pub reason: String,
+}
+
+/// Below this many names asked about in a directory, looking each up is
+/// cheaper than merging the directory's whole listing.
+const LOOKUP_LIMIT: usize = 8;
+
+/// Entries whose ids differ between two listings, by one merge of the two
+/// sorted lists.
+fn differing<'a>(
+    ours: Option<&'a Listing>,
+    theirs: Option<&'a Listing>,
+) -> Vec<(Option<&'a Entry>, Option<&'a Entry>, &'a str)> {
+    let empty: &[Entry] = &[];
+    let our_entries = ours.map_or(empty, |l| l.entries.as_slice());
+    let their_entries = theirs.map_or(empty, |l| l.entries.as_slice());
+    let our_name = |e: &Entry| ours.map_or("", |l| l.name(e));
+    let their_name = |e: &Entry| theirs.map_or("", |l| l.name(e));
+    let (mut mine, mut other) = (0, 0);
+    let mut out = Vec::new();
+    while mine < our_entries.len() || other < their_entries.len() {
+        let order = match (our_entries.get(mine), their_entries.get(other)) {
+            (Some(x), Some(y)) => our_name(x).as_bytes().cmp(their_name(y).as_bytes()),
+            (Some(_), None) => std::cmp::Ordering::Less,
+            _ => std::cmp::Ordering::Greater,
+        };
+        match order {
+            std::cmp::Ordering::Less => {
+                let entry = &our_entries[mine];
+                out.push((Some(entry), None, our_name(entry)));
+                mine += 1;
+            }
+            std::cmp::Ordering::Greater => {
+                let entry = &their_entries[other];
+                out.push((None, Some(entry), their_name(entry)));
+                other += 1;
+            }
+            std::cmp::Ordering::Equal => {
+                let (a, b) = (&our_entries[mine], &their_entries[other]);
+                if a.id != b.id || a.kind != b.kind {
+                    out.push((Some(a), Some(b), our_name(a)));
+                }
+                mine += 1;
+                other += 1;
+            }
+        }
+    }
+    out
+}
+
+/// Compares the trees `ours` (a commit's) and `theirs` (its parent's) along
+/// the trie: every asked-about leaf whose blob differs is reported;
+/// directories whose ids are equal are skipped unread.
+#[allow(clippy::too_many_arguments)] // recursion state; a struct would only rename it
+pub fn compare(
+    odb: &Odb,
+    trees: &mut TreeCache,
+    ours: Option<&Listing>,
+    theirs: Option<&Listing>,
+    trie: &PathTrie,
+    prefix: &str,
+    out: &mut Vec<Difference>,
+    failures: &mut Vec<Failure>,
+) {
+    let pairs: Vec<(&String, &PathTrie, Option<&Entry>, Option<&Entry>)> =
+        if trie.children.len() <= LOOKUP_LIMIT {
+            trie.children
+                .iter()
+                .filter(|(_, child)| child.live > 0)
+                .filter_map(|(name, child)| {
+                    let our_entry = ours.and_then(|l| l.get(name));
+                    let their_entry = theirs.and_then(|l| l.get(name));
+                    let differ =
+                        our_entry.map(|e| (e.id, e.kind)) != their_entry.map(|e| (e.id, e.kind));
+                    differ.then_some((name, child, our_entry, their_entry))
+                })
+                .collect()
+        } else {
+            differing(ours, theirs)
+                .into_iter()
+                .filter_map(|(our_entry, their_entry, name)| {
+                    let (name, child) = trie.children.get_key_value(name)?;
+                    (child.live > 0).then_some((name, child, our_entry, their_entry))
+                })
+                .collect()
+        };
+    for (name, child, our_entry, their_entry) in pairs {
+        if !child.queries.is_empty() {
+            let blob = |entry: Option<&Entry>| entry.filter(|e| e.kind == Kind::Blob).map(|e| e.id);
+            out.push(Difference {
+                queries: child.queries.clone(),
+                ours: blob(our_entry),
+                theirs: blob(their_entry),
+            });
+        }
+        if child.children.is_empty() {
+            continue;
+        }
+        let path = if prefix.is_empty() {
+            name.clone()
+        } else {
+            format!("{prefix}/{name}")
+        };
+        let mut subtree = |entry: Option<&Entry>| -> Result<Option<Arc<Listing>>, ()> {
+            let Some(entry) = entry.filter(|e| e.kind == Kind::Tree) else {
+                return Ok(None);
+            };
+            trees.get(odb, entry.id).map(Some).map_err(|error| {
+                let mut queries = Vec::new();
+                child.all_queries(&mut queries);
+                failures.push(Failure {
+                    queries,
+                    reason: format!(
+                        "tree {} (`{path}/`) is missing: {}",
+                        entry.id,
+                        error.message()
+                    ),
+                });
+            })
+        };
+        let Ok(our_tree) = subtree(our_entry) else {
+            continue;
+        };
+        let Ok(their_tree) = subtree(their_entry) else {
+            continue;
+        };
+        if let Some(entry) = our_entry.filter(|_| our_tree.is_some()) {
+            trees.retire(entry.id);
+        }
+        compare(
+            odb,
+            trees,
+            our_tree.as_deref(),
+            their_tree.as_deref(),
+            child,
+            &path,
+            out,
+            failures,
+        );
+    }
+}
+
+/// The blob at `path` under `root`, reading directories through the cache.
+pub fn blob_at(odb: &Odb, trees: &mut TreeCache, root: Oid, path: &str) -> Option<Oid> {
+    let mut listing = trees.get(odb, root).ok()?;
+    let mut parts = path.split('/').peekable();
+    while let Some(part) = parts.next() {
+        let (kind, id) = {
+            let entry = listing.get(part)?;
+            (entry.kind, entry.id)
+        };
+        if parts.peek().is_none() {
+            return (kind == Kind::Blob).then_some(id);
+        }
+        if kind != Kind::Tree {
+            return None;
+        }
+        listing = trees.get(odb, id).ok()?;
+    }
+    None
+}
+
+/// Markdown files that differ between two trees, counting no further than
+/// `limit + 1`: enough to tell a sweep from an edit.
+pub fn count_changed_pages(
+    odb: &Odb,
+    trees: &mut TreeCache,
+    ours: Option<Oid>,
+    theirs: Option<Oid>,
+    limit: usize,
+) -> Result<usize, ReadError> {
+    let mut count = 0;
+    let mut stack = vec![(ours, theirs)];
+    while let Some((our_id, their_id)) = stack.pop() {
+        if our_id == their_id {
+            continue;
+        }
+        let our_tree = our_id.map(|id| trees.get(odb, id)).transpose()?;
+        let their_tree = their_id.map(|id| trees.get(odb, id)).transpose()?;
+        for (our_entry, their_entry, name) in differing(our_tree.as_deref(), their_tree.as_deref())
+        {
+            let tree_id = |e: Option<&Entry>| e.filter(|e| e.kind == Kind::Tree).map(|e| e.id);
+            let (our_subtree, their_subtree) = (tree_id(our_entry), tree_id(their_entry));
+            if our_subtree.is_some() || their_subtree.is_some() {
+                stack.push((our_subtree, their_subtree));
+            }
+            let is_page = |e: Option<&Entry>| {
+                e.is_some_and(|e| {
+                    e.kind == Kind::Blob && crate::discover::is_markdown(Path::new(name))
+                })
+            };
+            if is_page(our_entry) || is_page(their_entry) {
+                count += 1;
+                if count > limit {
+                    return Ok(count);
+                }
+            }
+        }
+    }
+    Ok(count)
+}
+
+/// Blobs deleted between parent and commit, by blob id: the candidates a
+/// newly appearing path may have been moved from. Only subtrees whose ids
+/// differ are read, so a commit that adds one page costs a few trees, not
+/// a walk of the whole handbook.
+pub fn deleted_blobs(
+    odb: &Odb,
+    trees: &mut TreeCache,
+    ours: Oid,
+    theirs: Oid,
+) -> Result<HashMap<Oid, Vec<String>>, ReadError> {
+    let mut deleted: HashMap<Oid, Vec<String>> = HashMap::new();
+    let mut stack: Vec<(Option<Oid>, Oid, String)> = vec![(Some(ours), theirs, String::new())];
+    while let Some((our_id, their_id, prefix)) = stack.pop() {
+        if Some(their_id) == our_id {
+            continue;
+        }
+        let our_tree = our_id.map(|id| trees.get(odb, id)).transpose()?;
+        let their_tree = trees.get(odb, their_id)?;
+        for their_entry in &their_tree.entries {
+            let name = their_tree.name(their_entry);
+            let our_entry = our_tree.as_deref().and_then(|l| l.get(name));
+            if our_entry.map(|e| e.id) == Some(their_entry.id) {
+                continue;
+            }
+            let path = if prefix.is_empty() {
+                name.to_string()
+            } else {
+                format!("{prefix}/{name}")
+            };
+            let our_kind = our_entry.map(|e| e.kind);
+            match their_entry.kind {
+                Kind::Tree => {
+                    let our_subtree = our_entry.filter(|e| e.kind == Kind::Tree).map(|e| e.id);
+                    stack.push((our_subtree, their_entry.id, path));
+                }
+                Kind::Blob if our_kind != Some(Kind::Blob) => {
+                    deleted.entry(their_entry.id).or_default().push(path);
+                }
+                _ => {}
+            }
+        }
+    }
+    for paths in deleted.values_mut() {
+        paths.sort();
+    }
+    Ok(deleted)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::git::repo_builder::{ROBOT, RepoBuilder, write};
+
+    /// Git sorts the directory `a` after the file `a.md` (as if it were
+    /// `a/`); the listing must still find both by name.
+    #[test]
+    fn listings_find_names_that_git_orders_differently() {
+        let dir = tempfile::tempdir().expect("temp");
+        let builder = RepoBuilder::init(dir.path()).expect("init");
+        let first = builder
+            .commit(
+                "2026-01-05",
+                ROBOT,
+                "one",
+                &[
+                    write("a.md", "x"),
+                    write("a/b.md", "y"),
+                    write("a-b.md", "z"),
+                ],
+            )
+            .expect("commit");
+        let second = builder
+            .commit("2026-01-06", ROBOT, "two", &[write("a/b.md", "changed")])
+            .expect("commit");
+        let git = &builder.repo;
+        let store = gix::open(git.path()).expect("gix opens the repository");
+        let repo: &Odb = &store.objects;
+        let mut cache = TreeCache::new(4);
+        let tree_of = |id| {
+            let tree = git.find_commit(id).map(|c| c.tree_id()).expect("tree");
+            Oid::try_from(tree.as_bytes()).expect("a SHA-1 id")
+        };
+        let root = cache.get(repo, tree_of(first)).expect("listing");
+        for name in ["a", "a.md", "a-b.md"] {
+            assert!(root.get(name).is_some(), "{name}");
+        }
+        assert!(blob_at(repo, &mut cache, tree_of(first), "a/b.md").is_some());
+        let mut trie = PathTrie::default();
+        trie.insert("a/b.md", 0);
+        trie.insert("a.md", 1);
+        let (ours, theirs) = (
+            cache.get(repo, tree_of(second)).expect("l"),
+            cache.get(repo, tree_of(first)).expect("l"),
+        );
+        let (mut out, mut failures) = (Vec::new(), Vec::new());
+        compare(
+            repo,
+            &mut cache,
+            Some(&ours),
+            Some(&theirs),
+            &trie,
+            "",
+            &mut out,
+            &mut failures,
+        );
+        assert!(failures.is_empty());
+        assert_eq!(
+            out.iter().map(|d| d.queries.clone()).collect::<Vec<_>>(),
+            [vec![0]]
+        );
+        assert_eq!(
+            count_changed_pages(
+                repo,
+                &mut cache,
+                Some(tree_of(second)),
+                Some(tree_of(first)),
+                5
+            )
+            .ok(),
+            Some(1)
+        );
+    }
+}

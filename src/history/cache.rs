@@ -1,0 +1,205 @@
+//! The freshness cache under the repository's git directory
+//! (`.git/handbook-lint/freshness.bin`).
+//!
+//! It holds the answers of the last run, keyed by the commit they describe
+//! and by everything that decides what counts as a change (the ignore-revs
+//! list, the sweep limit, the handbook directory, the tool's version). The
+//! next walk stops when it reaches that commit and takes the rest from here,
+//! so a run with no new commits walks nothing and one with ten new commits
+//! walks ten.
+//!
+//! Safety over speed, always:
+//! - A rewritten history (force push, rebase) is detected by the walk
+//!   never meeting the cached commit: it simply walks on, as with no cache.
+//! - A file from another version, for other settings, truncated or
+//!   corrupted (its length and a CRC-32 cover the payload) is ignored and
+//!   rebuilt.
+//! - Writes go to a temporary file in the same directory, then an atomic
+//!   rename: two runs at once each leave a whole, correct file, and a
+//!   reader never sees half of one.
+//! - The payload is postcard (a compact binary serde format): reading it
+//!   costs a fraction of what parsing JSON would on a big handbook.
+
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+use crate::base::framed::{CacheStatus, read_framed, write_framed};
+use crate::base::time::UnixTime;
+use crate::history::{Answer, Change, Query, Resolved};
+
+const FILE_NAME: &str = "freshness.bin";
+const FORMAT: u32 = 2;
+
+/// One answer as cached: for a path (and section) at the cached commit.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CachedEntry {
+    pub path: String,
+    pub anchor: Option<String>,
+    pub answer: Answer,
+    pub created: Option<Change>,
+    pub ignored: Option<Change>,
+    pub covered_since: Option<UnixTime>,
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+pub struct CacheFile {
+    pub format: u32,
+    pub fingerprint: String,
+    pub head: String,
+    pub entries: Vec<CachedEntry>,
+}
+
+fn capped(change: &Change, cap: UnixTime) -> Change {
+    Change {
+        time: change.time.min(cap),
+        ..change.clone()
+    }
+}
+
+impl CachedEntry {
+    /// What to remember of a run's answer. Only answers that later runs can
+    /// trust are kept: an unreadable history may be repaired.
+    pub fn from_answer(query: &Query, resolved: &Resolved) -> Option<CachedEntry> {
+        match resolved.answer {
+            Answer::Changed(_) | Answer::Shallow { .. } => Some(CachedEntry {
+                path: query.path.clone(),
+                anchor: query.anchor.clone(),
+                answer: resolved.answer.clone(),
+                created: resolved.created.clone(),
+                ignored: resolved.ignored.clone(),
+                covered_since: resolved.covered_since,
+            }),
+            Answer::NotCommitted | Answer::Unreadable { .. } => None,
+        }
+    }
+
+    /// Whether this entry answers `query`'s path and section.
+    pub fn is_for(&self, query: &Query) -> bool {
+        self.path == query.path && self.anchor == query.anchor
+    }
+
+    /// The answer for `query` when the cache describes HEAD itself: what
+    /// [`CachedEntry::merge`] gives with nothing newer.
+    pub fn settled(&self, query: &Query) -> Option<Resolved> {
+        self.merge(query, &[], None, None, UnixTime::MAX)
+    }
+
+    /// Completes a query the walk followed down to the cached commit, where
+    /// the page had this entry's path. `newer` are the changes the walk found
+    /// above it; `cap` is the time of the commit above it (times below are
+    /// capped by it). `None` when this entry cannot answer the query.
+    pub fn merge(
+        &self,
+        query: &Query,
+        newer: &[Change],
+        newer_ignored: Option<&Change>,
+        newer_created: Option<&Change>,
+        cap: UnixTime,
+    ) -> Option<Resolved> {
+        if query.want_created && newer_created.is_none() && self.created.is_none() {
+            return None;
+        }
+        let ignored = newer_ignored
+            .cloned()
+            .or_else(|| self.ignored.as_ref().map(|c| capped(c, cap)));
+        let created = newer_created
+            .cloned()
+            .or_else(|| self.created.as_ref().map(|c| capped(c, cap)));
+        match &self.answer {
+            Answer::Changed(older) => {
+                if older.is_empty() {
+                    return None;
+                }
+                if let Some(since) = query.collect_since {
+                    // Every change at or after `since` must be known.
+                    if self.covered_since.is_none_or(|covered| covered > since) {
+                        return None;
+                    }
+                }
+                let mut changes = newer.to_vec();
+                changes.extend(older.iter().map(|c| capped(c, cap)));
+                Some(Resolved {
+                    answer: Answer::Changed(changes),
+                    created,
+                    ignored,
+                    covered_since: self.covered_since,
+                })
+            }
+            Answer::Shallow { boundary } => Some(Resolved {
+                answer: if newer.is_empty() {
+                    Answer::Shallow {
+                        boundary: boundary.clone(),
+                    }
+                } else {
+                    Answer::Changed(newer.to_vec())
+                },
+                created,
+                ignored,
+                covered_since: None,
+            }),
+            Answer::NotCommitted | Answer::Unreadable { .. } => None,
+        }
+    }
+}
+
+/// The freshness cache as a run finds it: where it lives, and what was read
+/// there (or why nothing usable was). Read once, at the start of a run: the
+/// commit it describes decides whether history is read early, its answers
+/// serve the walk.
+pub struct Stored {
+    pub dir: PathBuf,
+    pub file: Result<CacheFile, CacheStatus>,
+}
+
+impl Stored {
+    /// The commit the cache describes, whatever settings it was written for.
+    pub fn head(&self) -> Option<&str> {
+        self.file.as_ref().ok().map(|file| file.head.as_str())
+    }
+
+    /// The cache's answers when they were written for these settings.
+    pub fn for_settings(self, fingerprint: &str) -> Result<CacheFile, CacheStatus> {
+        self.file.and_then(|file| {
+            if file.fingerprint == fingerprint {
+                Ok(file)
+            } else {
+                Err(CacheStatus::Stale)
+            }
+        })
+    }
+}
+
+/// Reads the freshness cache in `dir`.
+pub fn load(dir: &Path) -> Stored {
+    let file = read_framed(dir, FILE_NAME).and_then(|framed| {
+        let file: CacheFile = postcard::from_bytes(framed.payload())
+            .map_err(|e| CacheStatus::Corrupt(e.to_string()))?;
+        if file.format == FORMAT {
+            Ok(file)
+        } else {
+            Err(CacheStatus::Stale)
+        }
+    });
+    Stored {
+        dir: dir.to_path_buf(),
+        file,
+    }
+}
+
+/// Writes the freshness cache atomically.
+pub fn store(
+    dir: &Path,
+    fingerprint: &str,
+    head: &str,
+    entries: Vec<CachedEntry>,
+) -> std::io::Result<()> {
+    let file = CacheFile {
+        format: FORMAT,
+        fingerprint: fingerprint.to_string(),
+        head: head.to_string(),
+        entries,
+    };
+    let payload = postcard::to_stdvec(&file).map_err(std::io::Error::other)?;
+    write_framed(dir, FILE_NAME, &payload)
+}

@@ -1,0 +1,430 @@
+//! The handbook model: what the rules read. Plain data, built by the engine
+//! from the config, the parsed pages and the history answers.
+
+use std::collections::BTreeMap;
+use std::ops::Range;
+use std::sync::{Arc, LazyLock};
+
+use chrono::NaiveDate;
+use regex::Regex;
+
+use crate::base::calendar::Calendar;
+use crate::base::time::{UnixTime, day_of, midnight};
+use crate::config::ruleset::Ruleset;
+use crate::config::{Config, PageLocation};
+use crate::history::{Answer, Change};
+use crate::parse::{Document, Heading, Located};
+
+/// Where a freshness time came from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Source {
+    /// A commit that changed the page.
+    Git { commit: String },
+    /// The front matter's `reviewed:` stamp.
+    Reviewed,
+    /// Not committed yet: being written now.
+    WorkingTree,
+    /// Staged for the commit being made (`--staged`): a change made now.
+    Staged,
+}
+
+impl Source {
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            Source::Git { .. } => "git",
+            Source::Reviewed => "reviewed",
+            Source::WorkingTree => "working-tree",
+            Source::Staged => "staged",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Stamp {
+    pub time: UnixTime,
+    pub source: Source,
+}
+
+/// What is known of when a page (or section) last changed in substance.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Freshness {
+    pub history: Answer,
+    /// The newest commit that touched the page but was not counted
+    /// (ignore-revs or a sweep).
+    pub ignored: Option<Change>,
+    /// `--staged` and the page (or section) differs from HEAD in the index:
+    /// the commit being made changes it now.
+    pub staged: bool,
+    pub reviewed: Option<NaiveDate>,
+    pub now: UnixTime,
+}
+
+impl Freshness {
+    /// The newest substantive change from git, if history knows it.
+    pub fn last_change(&self) -> Option<&Change> {
+        match &self.history {
+            Answer::Changed(changes) => changes.first(),
+            _ => None,
+        }
+    }
+
+    /// All changes the walk collected, newest first.
+    pub fn changes(&self) -> &[Change] {
+        match &self.history {
+            Answer::Changed(changes) => changes,
+            _ => &[],
+        }
+    }
+
+    /// Whether git could answer; when not, a stale verdict would be a guess.
+    pub fn is_certain(&self) -> bool {
+        matches!(self.history, Answer::Changed(_) | Answer::NotCommitted)
+    }
+
+    /// The page's freshness: its last substantive change or its `reviewed`
+    /// stamp, whichever is later. When history is cut off this is only a
+    /// lower bound (see [`Freshness::is_certain`]).
+    pub fn stamp(&self) -> Option<Stamp> {
+        if self.staged {
+            return Some(Stamp {
+                time: self.now,
+                source: Source::Staged,
+            });
+        }
+        let git = match &self.history {
+            Answer::Changed(changes) => changes.first().and_then(|change| {
+                Some(Stamp {
+                    time: effective_time(change, self.now)?,
+                    source: Source::Git {
+                        commit: change.commit.clone(),
+                    },
+                })
+            }),
+            Answer::NotCommitted => Some(Stamp {
+                time: self.now,
+                source: Source::WorkingTree,
+            }),
+            Answer::Shallow { .. } | Answer::Unreadable { .. } => None,
+        };
+        let reviewed = self.reviewed.map(|date| Stamp {
+            time: midnight(date),
+            source: Source::Reviewed,
+        });
+        match (git, reviewed) {
+            (Some(git), Some(reviewed)) if reviewed.time > git.time => Some(reviewed),
+            (Some(git), _) => Some(git),
+            (None, reviewed) => reviewed,
+        }
+    }
+
+    /// Whether there was a substantive update at or after `time`: a commit,
+    /// a review stamp, or uncommitted work.
+    pub fn updated_since(&self, time: UnixTime) -> bool {
+        self.stamp().is_some_and(|stamp| stamp.time >= time)
+    }
+
+    /// Whether any collected change (or the review stamp) falls in
+    /// `[from, to)`.
+    pub fn updated_between(&self, from: UnixTime, to: UnixTime) -> bool {
+        let in_window = |time: UnixTime| time >= from && time < to;
+        self.changes()
+            .iter()
+            .filter_map(|c| effective_time(c, self.now))
+            .any(in_window)
+            || self.reviewed.is_some_and(|d| in_window(midnight(d)))
+            || ((self.staged || matches!(self.history, Answer::NotCommitted))
+                && in_window(self.now))
+    }
+}
+
+/// When a change counts as made. A commit dated after `now` cannot be
+/// believed: it counts at its first parent's time (it is no older than
+/// that), and not at all when that is in the future too. So a skewed clock
+/// never makes a page look fresh for ever.
+pub fn effective_time(change: &Change, now: UnixTime) -> Option<UnixTime> {
+    if change.time <= now {
+        return Some(change.time);
+    }
+    change.parent_time.filter(|&parent| parent <= now)
+}
+
+#[derive(Debug, Clone)]
+pub struct Page {
+    pub path: String,
+    /// The page's text. Empty in a run that lists pages without evaluating
+    /// the rules (`pages`): nothing there reads it, and a warm run then
+    /// never copies it out of the cache.
+    pub text: Arc<str>,
+    pub doc: Document,
+    pub freshness: Freshness,
+    /// The commit that added the page, when it was asked for.
+    pub created: Option<Change>,
+    /// The page kind when the page is a team's required or optional page.
+    pub kind: Option<String>,
+    /// Index into [`Handbook::teams`] of the team whose directory holds it.
+    pub team: Option<usize>,
+}
+
+#[derive(Debug, Clone)]
+pub struct SectionSlot {
+    pub anchor: String,
+    pub heading: Heading,
+    pub freshness: Freshness,
+}
+
+/// Where a team's page of one kind is, or why it is not there.
+#[derive(Debug, Clone)]
+pub enum Slot {
+    Found {
+        page: usize,
+        section: Option<SectionSlot>,
+    },
+    /// No file at the location, or (with `page`) the file is there but
+    /// the section is not.
+    Missing {
+        location: PageLocation,
+        page: Option<usize>,
+    },
+}
+
+impl Slot {
+    pub fn page(&self) -> Option<usize> {
+        match self {
+            Slot::Found { page, .. } => Some(*page),
+            Slot::Missing { .. } => None,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RetroDateSource {
+    FrontMatter,
+    FileName,
+    Commit,
+    WorkingTree,
+}
+
+#[derive(Debug, Clone)]
+pub struct ActionItem {
+    pub checked: bool,
+    pub text: String,
+    pub span: Range<usize>,
+    /// The first `@handle` in the item.
+    pub owner: Option<Located<String>>,
+    pub due: Option<NaiveDate>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Retro {
+    pub page: usize,
+    pub date: NaiveDate,
+    pub date_source: RetroDateSource,
+    /// From front matter `iteration:`, when given.
+    pub iteration: Option<i64>,
+    pub items: Vec<ActionItem>,
+}
+
+#[derive(Debug, Clone)]
+pub struct TeamModel {
+    pub name: String,
+    pub dir: String,
+    pub roles: BTreeMap<String, String>,
+    pub named_roles: Vec<String>,
+    pub since: Option<NaiveDate>,
+    /// The team's entry in the config, where missing pages point.
+    pub span: Option<Range<usize>>,
+    pub slots: BTreeMap<String, Slot>,
+    pub retros: Vec<Retro>,
+}
+
+/// Everything the rules see.
+#[derive(Debug, Clone)]
+pub struct Handbook {
+    pub now: UnixTime,
+    pub today: NaiveDate,
+    pub config: Config,
+    pub ruleset: Ruleset,
+    pub pages: Vec<Page>,
+    pub teams: Vec<TeamModel>,
+    /// The repository's CODEOWNERS, when it has one.
+    pub codeowners: Option<crate::config::codeowners::CodeOwners>,
+}
+
+impl Handbook {
+    pub fn calendar(&self) -> &Calendar {
+        &self.config.calendar
+    }
+
+    /// Where findings about a team as a whole point: its config entry, or
+    /// its directory when teams were found by convention.
+    pub fn team_location(&self, team: &TeamModel) -> (String, Option<Range<usize>>) {
+        match (&self.config.path, &team.span) {
+            (Some(path), Some(span)) => (path.clone(), Some(span.clone())),
+            _ => (team.dir.clone(), None),
+        }
+    }
+
+    /// The first completed iteration a team can be held to: the calendar's
+    /// first, or the first starting on or after the team's `since`.
+    pub fn first_required_iteration(&self, team: &TeamModel) -> i64 {
+        match team.since {
+            Some(since) => self.calendar().first_starting_on_or_after(since).number,
+            None => 1,
+        }
+    }
+
+    /// The retros a team can be held to: none dated before its `since:`.
+    pub fn retros_in_scope<'a>(&self, team: &'a TeamModel) -> impl Iterator<Item = &'a Retro> {
+        let since = team.since;
+        team.retros
+            .iter()
+            .filter(move |retro| since.is_none_or(|since| retro.date >= since))
+    }
+
+    /// The max age for a page kind: config override, else ruleset.
+    pub fn max_age_days(&self, kind: &str) -> Option<u32> {
+        self.config.max_age.get(kind).copied().or_else(|| {
+            self.ruleset
+                .pages
+                .get(kind)
+                .and_then(|page| page.max_age_days)
+        })
+    }
+
+    /// The freshness of a slot: its section's, or its page's.
+    pub fn slot_freshness<'a>(&'a self, slot: &'a Slot) -> Option<&'a Freshness> {
+        match slot {
+            Slot::Found {
+                section: Some(section),
+                ..
+            } => Some(&section.freshness),
+            Slot::Found { page, .. } => Some(&self.pages[*page].freshness),
+            Slot::Missing { .. } => None,
+        }
+    }
+
+    /// The span a finding about a slot should highlight: the section's
+    /// heading, or the page's front matter or first line.
+    pub fn slot_span(&self, slot: &Slot) -> Option<Range<usize>> {
+        match slot {
+            Slot::Found {
+                section: Some(section),
+                ..
+            } => Some(section.heading.span.clone()),
+            Slot::Found { page, .. } => Some(page_head_span(&self.pages[*page])),
+            Slot::Missing { .. } => None,
+        }
+    }
+}
+
+/// The span that stands for a whole page: the first heading, else the
+/// first line.
+pub fn page_head_span(page: &Page) -> Range<usize> {
+    if let Some(heading) = page.doc.headings.first() {
+        return heading.span.clone();
+    }
+    let end = page.text.find('\n').unwrap_or(page.text.len());
+    0..end
+}
+
+static HANDLE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?:^|[\s(\[,])(@[A-Za-z0-9][A-Za-z0-9_.\-]*[A-Za-z0-9_]|@[A-Za-z0-9])")
+        .unwrap_or_else(|e| unreachable!("{e}"))
+});
+static DUE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)\bdue:?\s*([0-9]{4}-[0-9]{2}-[0-9]{2})")
+        .unwrap_or_else(|e| unreachable!("{e}"))
+});
+static FILE_DATE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"([0-9]{4}-[0-9]{2}-[0-9]{2})").unwrap_or_else(|e| unreachable!("{e}"))
+});
+
+/// The action items of a page: task-list items under a heading matching
+/// the ruleset's pattern, up to the next heading of the same or higher level.
+pub fn action_items(page_text: &str, doc: &Document, heading: &Regex) -> Vec<ActionItem> {
+    let sections: Vec<Range<usize>> = doc
+        .headings
+        .iter()
+        .filter(|h| heading.is_match(&h.text))
+        .map(|h| h.section.clone())
+        .collect();
+    doc.tasks
+        .iter()
+        .filter(|task| sections.iter().any(|s| s.contains(&task.span.start)))
+        .map(|task| {
+            let line = &page_text[task.span.clone()];
+            let owner = HANDLE
+                .captures(line)
+                .and_then(|c| c.get(1))
+                .map(|m| Located {
+                    value: m.as_str().to_string(),
+                    span: task.span.start + m.start()..task.span.start + m.end(),
+                });
+            let due = DUE
+                .captures(&task.text)
+                .and_then(|c| c.get(1))
+                .and_then(|m| NaiveDate::parse_from_str(m.as_str(), "%Y-%m-%d").ok());
+            ActionItem {
+                checked: task.checked,
+                text: task.text.clone(),
+                span: task.span.clone(),
+                owner,
+                due,
+            }
+        })
+        .collect()
+}
+
+/// A date in a retro's file name (`2026-03-14-retro.md`).
+pub fn date_in_file_name(path: &str) -> Option<NaiveDate> {
+    let name = path.rsplit('/').next().unwrap_or(path);
+    FILE_DATE
+        .captures_iter(name)
+        .filter_map(|c| c.get(1))
+        .find_map(|m| NaiveDate::parse_from_str(m.as_str(), "%Y-%m-%d").ok())
+}
+
+/// The day of a retro: front matter `date:`, else a date in the file name,
+/// else the day of the commit that added it, else today (not committed).
+pub fn retro_date(page: &Page, today: NaiveDate) -> (NaiveDate, RetroDateSource) {
+    if let Some(date) = &page.doc.front.date {
+        return (date.value, RetroDateSource::FrontMatter);
+    }
+    if let Some(date) = date_in_file_name(&page.path) {
+        return (date, RetroDateSource::FileName);
+    }
+    match &page.created {
+        Some(change) => (day_of(change.time), RetroDateSource::Commit),
+        None => (today, RetroDateSource::WorkingTree),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::parse::parse;
+
+    #[test]
+    fn action_items_take_owner_and_due_date() {
+        let text = "# Retro\n\n## Action items\n\n- [ ] @bob.k fix CI (due 2026-04-01)\n- [ ] nobody owns this, mail me@example.com\n\n## Notes\n\n- [ ] @carol not an action item\n";
+        let (doc, _) = parse(text);
+        let heading = Regex::new("(?i)^action items?$").unwrap_or_else(|e| unreachable!("{e}"));
+        let items = action_items(text, &doc, &heading);
+        assert_eq!(items.len(), 2);
+        assert_eq!(
+            items[0].owner.as_ref().map(|o| o.value.as_str()),
+            Some("@bob.k")
+        );
+        assert_eq!(items[0].due, NaiveDate::from_ymd_opt(2026, 4, 1));
+        assert_eq!(items[1].owner, None, "an e-mail address is not a handle");
+    }
+
+    #[test]
+    fn file_names_carry_retro_dates() {
+        assert_eq!(
+            date_in_file_name("team/retros/2026-03-14-retro.md"),
+            NaiveDate::from_ymd_opt(2026, 3, 14)
+        );
+        assert_eq!(date_in_file_name("team/retros/sprint-9.md"), None);
+    }
+}

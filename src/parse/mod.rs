@@ -1,0 +1,435 @@
+//! Parse stage: a page's text into its front matter and Markdown structure.
+//!
+//! Everything keeps byte offsets into the whole file (front matter
+//! included), so a finding on line 14 of a page points at line 14.
+
+use std::ops::Range;
+
+use chrono::NaiveDate;
+use pulldown_cmark::{Event, HeadingLevel, Options, Parser, Tag, TagEnd};
+use serde::{Deserialize, Serialize};
+use serde_saphyr::Spanned;
+
+use crate::base::time::parse_date;
+use crate::config::yaml::{self, span_of};
+
+/// A value from front matter and where it was written.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Located<T> {
+    pub value: T,
+    pub span: Range<usize>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FrontMatter {
+    pub owner: Option<Located<String>>,
+    /// An explicit "still true as of" stamp.
+    pub reviewed: Option<Located<NaiveDate>>,
+    /// The day a retrospective was held.
+    pub date: Option<Located<NaiveDate>>,
+    /// The iteration a retrospective is for, 1-based.
+    pub iteration: Option<Located<i64>>,
+    /// The whole block including its `---` fences.
+    pub span: Option<Range<usize>>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Heading {
+    pub level: u8,
+    pub text: String,
+    /// The GitHub-style anchor, or the explicit `{#id}`.
+    pub anchor: String,
+    /// The heading line itself.
+    pub span: Range<usize>,
+    /// The section: from the heading to the next heading of the same or a
+    /// higher level (or the end of the file).
+    pub section: Range<usize>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Task {
+    pub checked: bool,
+    /// The item's text, without the `- [ ]` marker.
+    pub text: String,
+    /// The item's first line, for highlighting.
+    pub span: Range<usize>,
+    /// Index into [`Document::headings`] of the heading the item sits under.
+    pub heading: Option<usize>,
+}
+
+/// A bold label that opens a paragraph (`**Progress:** 60%`); goals pages
+/// often use these instead of headings.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Label {
+    pub text: String,
+    pub span: Range<usize>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Document {
+    pub front: FrontMatter,
+    pub headings: Vec<Heading>,
+    pub tasks: Vec<Task>,
+    pub labels: Vec<Label>,
+}
+
+/// A problem in a page's front matter.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ParseProblem {
+    pub message: String,
+    pub span: Range<usize>,
+}
+
+impl Document {
+    pub fn section(&self, anchor: &str) -> Option<&Heading> {
+        self.headings.iter().find(|h| h.anchor == anchor)
+    }
+}
+
+#[derive(Debug, Deserialize)]
+struct RawFrontMatter {
+    owner: Option<Spanned<String>>,
+    reviewed: Option<Spanned<String>>,
+    date: Option<Spanned<String>>,
+    iteration: Option<Spanned<i64>>,
+}
+
+/// The front matter block: its YAML text, where that text starts, and the
+/// whole block's span. `Err` when a block is opened but never closed.
+/// A front matter block: its YAML text, the offset where that text starts,
+/// and the span of the whole block with its fences.
+type Block<'t> = (&'t str, usize, Range<usize>);
+
+fn front_matter_block(text: &str) -> Result<Option<Block<'_>>, ParseProblem> {
+    let first_line_end = text.find('\n').map_or(text.len(), |i| i + 1);
+    if text[..first_line_end].trim_end() != "---" {
+        return Ok(None);
+    }
+    let body_start = first_line_end;
+    let mut offset = body_start;
+    while offset < text.len() {
+        let line_end = text[offset..]
+            .find('\n')
+            .map_or(text.len(), |i| offset + i + 1);
+        let line = text[offset..line_end].trim_end();
+        if line == "---" || line == "..." {
+            return Ok(Some((&text[body_start..offset], body_start, 0..line_end)));
+        }
+        offset = line_end;
+    }
+    Err(ParseProblem {
+        message: "front matter opened with `---` is never closed".to_string(),
+        span: 0..3.min(text.len()),
+    })
+}
+
+fn parse_front_matter(text: &str, problems: &mut Vec<ParseProblem>) -> FrontMatter {
+    let (yaml_text, base, block) = match front_matter_block(text) {
+        Ok(Some(block)) => block,
+        Ok(None) => return FrontMatter::default(),
+        Err(problem) => {
+            problems.push(problem);
+            return FrontMatter::default();
+        }
+    };
+    let mut front = FrontMatter {
+        span: Some(block),
+        ..FrontMatter::default()
+    };
+    if yaml_text.trim().is_empty() {
+        return front;
+    }
+    let raw: RawFrontMatter = match yaml::from_str(yaml_text) {
+        Ok(raw) => raw,
+        Err(error) => {
+            problems.push(ParseProblem {
+                message: format!("front matter: {}", error.message),
+                span: shift(error.span, base),
+            });
+            return front;
+        }
+    };
+    let locate = |value: &Spanned<String>| shift(span_of(yaml_text, value), base);
+    front.owner = raw.owner.as_ref().map(|owner| Located {
+        value: owner.value.trim().to_string(),
+        span: locate(owner),
+    });
+    let mut date_field = |name: &str, value: Option<&Spanned<String>>| {
+        let value = value?;
+        match parse_date(&value.value) {
+            Ok(date) => Some(Located {
+                value: date,
+                span: locate(value),
+            }),
+            Err(message) => {
+                problems.push(ParseProblem {
+                    message: format!("front matter `{name}`: {message}"),
+                    span: locate(value),
+                });
+                None
+            }
+        }
+    };
+    front.reviewed = date_field("reviewed", raw.reviewed.as_ref());
+    front.date = date_field("date", raw.date.as_ref());
+    front.iteration = raw.iteration.as_ref().and_then(|iteration| {
+        let span = shift(span_of(yaml_text, iteration), base);
+        if iteration.value < 1 {
+            problems.push(ParseProblem {
+                message: format!(
+                    "front matter `iteration`: {} is not an iteration number (they start at 1)",
+                    iteration.value
+                ),
+                span,
+            });
+            return None;
+        }
+        Some(Located {
+            value: iteration.value,
+            span,
+        })
+    });
+    front
+}
+
+fn shift(span: Range<usize>, by: usize) -> Range<usize> {
+    span.start + by..span.end + by
+}
+
+/// GitHub's anchor for a heading: lowercase, punctuation dropped except `-`
+/// and `_`, spaces to hyphens.
+pub fn slug(text: &str) -> String {
+    text.trim()
+        .chars()
+        .filter_map(|c| {
+            if c.is_alphanumeric() || c == '-' || c == '_' {
+                Some(c.to_lowercase().collect::<String>())
+            } else if c == ' ' {
+                Some("-".to_string())
+            } else {
+                None
+            }
+        })
+        .collect()
+}
+
+fn level_number(level: HeadingLevel) -> u8 {
+    match level {
+        HeadingLevel::H1 => 1,
+        HeadingLevel::H2 => 2,
+        HeadingLevel::H3 => 3,
+        HeadingLevel::H4 => 4,
+        HeadingLevel::H5 => 5,
+        HeadingLevel::H6 => 6,
+    }
+}
+
+fn first_line(text: &str, range: Range<usize>) -> Range<usize> {
+    let end = text[range.clone()]
+        .find('\n')
+        .map_or(range.end, |i| range.start + i);
+    let trimmed = text[range.start..end].trim_end().len();
+    range.start..range.start + trimmed
+}
+
+/// Parses a page. Never fails: problems in the front matter are returned
+/// beside whatever structure could be read.
+pub fn parse(text: &str) -> (Document, Vec<ParseProblem>) {
+    let mut problems = Vec::new();
+    let front = parse_front_matter(text, &mut problems);
+    let body_start = front.span.as_ref().map_or(0, |span| span.end);
+    let options = Options::ENABLE_TASKLISTS
+        | Options::ENABLE_HEADING_ATTRIBUTES
+        | Options::ENABLE_TABLES
+        | Options::ENABLE_STRIKETHROUGH;
+    let body = &text[body_start..];
+    let parser = Parser::new_ext(body, options).into_offset_iter();
+
+    let mut headings: Vec<Heading> = Vec::new();
+    let mut tasks = Vec::new();
+    let mut labels = Vec::new();
+    // Heading being read: level, explicit id, text so far, span.
+    let mut open_heading: Option<(u8, Option<String>, String, Range<usize>)> = None;
+    // Item being read: the task marker, its text so far, the item's span.
+    let mut item_stack: Vec<(Option<bool>, String, Range<usize>)> = Vec::new();
+    // Bold text opening a paragraph: whether we are at the paragraph's start
+    // and the bold text collected so far.
+    let mut paragraph_start = false;
+    let mut strong: Option<(String, Range<usize>)> = None;
+
+    for (event, range) in parser {
+        let range = shift(range, body_start);
+        let opens_paragraph = matches!(event, Event::Start(Tag::Paragraph | Tag::Strong));
+        match event {
+            Event::Start(Tag::Heading { level, id, .. }) => {
+                open_heading = Some((
+                    level_number(level),
+                    id.map(|id| id.to_string()),
+                    String::new(),
+                    range,
+                ));
+            }
+            Event::End(TagEnd::Heading(_)) => {
+                if let Some((level, id, heading_text, span)) = open_heading.take() {
+                    let heading_text = heading_text.trim().to_string();
+                    let anchor = id.unwrap_or_else(|| slug(&heading_text));
+                    headings.push(Heading {
+                        level,
+                        text: heading_text,
+                        anchor,
+                        span: first_line(text, span.clone()),
+                        section: span.start..text.len(),
+                    });
+                }
+            }
+            Event::Start(Tag::Item) => item_stack.push((None, String::new(), range)),
+            Event::TaskListMarker(checked) => {
+                if let Some(item) = item_stack.last_mut() {
+                    item.0 = Some(checked);
+                }
+            }
+            Event::End(TagEnd::Item) => {
+                if let Some((Some(checked), item_text, span)) = item_stack.pop() {
+                    tasks.push(Task {
+                        checked,
+                        text: item_text.trim().to_string(),
+                        span: first_line(text, span.clone()),
+                        heading: headings.len().checked_sub(1),
+                    });
+                }
+            }
+            Event::Start(Tag::Paragraph) => paragraph_start = true,
+            Event::Start(Tag::Strong) if paragraph_start => {
+                strong = Some((String::new(), range));
+            }
+            Event::End(TagEnd::Strong) => {
+                if let Some((label_text, span)) = strong.take() {
+                    labels.push(Label {
+                        text: label_text.trim().trim_end_matches(':').trim().to_string(),
+                        span,
+                    });
+                }
+            }
+            Event::Text(ref fragment)
+            | Event::Code(ref fragment)
+            | Event::InlineHtml(ref fragment) => {
+                if let Some((_, _, heading_text, _)) = open_heading.as_mut() {
+                    heading_text.push_str(fragment);
+                }
+                if let Some((_, item_text, _)) = item_stack.last_mut() {
+                    item_text.push_str(fragment);
+                }
+                if let Some((label_text, _)) = strong.as_mut() {
+                    label_text.push_str(fragment);
+                }
+                paragraph_start = false;
+            }
+            Event::SoftBreak | Event::HardBreak => {
+                if let Some((_, item_text, _)) = item_stack.last_mut() {
+                    item_text.push(' ');
+                }
+            }
+            _ => {}
+        }
+        if !opens_paragraph {
+            // Only bold text at the very start of a paragraph is a label.
+            if strong.is_none() {
+                paragraph_start = false;
+            }
+        }
+    }
+
+    // Close each section at the next heading of the same or a higher level.
+    for index in 0..headings.len() {
+        let level = headings[index].level;
+        if let Some(next) = headings[index + 1..].iter().find(|h| h.level <= level) {
+            headings[index].section.end = next.span.start;
+        }
+    }
+
+    (
+        Document {
+            front,
+            headings,
+            tasks,
+            labels,
+        },
+        problems,
+    )
+}
+
+/// The text of the section with `anchor`, for comparing two versions of a
+/// page in the history walk. Cheaper than [`parse`]: no front matter.
+pub fn section_text<'t>(text: &'t str, anchor: &str) -> Option<&'t str> {
+    let (document, _) = parse(text);
+    let heading = document.section(anchor)?;
+    text.get(heading.section.clone())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const PAGE: &str = "---\nowner: \"@alice\"\nreviewed: 2026-03-01\n---\n# Team\n\n## Planning {#planning}\n\nWe plan.\n\n### Detail\n\nMore.\n\n## Execution\n\n**Progress:** 50%\n\n## Action items\n\n- [ ] @bob fix the thing (due 2026-04-01)\n- [x] done\n- not a task\n";
+
+    #[test]
+    fn front_matter_values_keep_their_lines() {
+        let (doc, problems) = parse(PAGE);
+        assert!(problems.is_empty(), "{problems:?}");
+        let owner = doc.front.owner.expect("owner");
+        assert_eq!(owner.value, "@alice");
+        assert_eq!(&PAGE[owner.span], "\"@alice\"");
+        assert_eq!(
+            doc.front.reviewed.map(|r| r.value),
+            NaiveDate::from_ymd_opt(2026, 3, 1)
+        );
+    }
+
+    #[test]
+    fn sections_run_to_the_next_heading_of_the_same_level() {
+        let (doc, _) = parse(PAGE);
+        let anchors: Vec<_> = doc.headings.iter().map(|h| h.anchor.as_str()).collect();
+        assert_eq!(
+            anchors,
+            ["team", "planning", "detail", "execution", "action-items"]
+        );
+        let planning = section_text(PAGE, "planning").unwrap_or_default();
+        assert!(planning.starts_with("## Planning"));
+        assert!(planning.contains("More."));
+        assert!(!planning.contains("Execution"));
+    }
+
+    #[test]
+    fn tasks_know_their_heading_and_labels_are_found() {
+        let (doc, _) = parse(PAGE);
+        assert_eq!(doc.tasks.len(), 2);
+        assert_eq!(doc.tasks[0].text, "@bob fix the thing (due 2026-04-01)");
+        assert!(!doc.tasks[0].checked && doc.tasks[1].checked);
+        assert_eq!(
+            doc.tasks[0]
+                .heading
+                .map(|h| doc.headings[h].anchor.as_str()),
+            Some("action-items")
+        );
+        assert_eq!(
+            doc.labels
+                .iter()
+                .map(|l| l.text.as_str())
+                .collect::<Vec<_>>(),
+            ["Progress"]
+        );
+    }
+
+    #[test]
+    fn broken_front_matter_is_located_in_the_file() {
+        let text = "---\nowner: [unclosed\n---\n# Body\n";
+        let (doc, problems) = parse(text);
+        assert_eq!(problems.len(), 1);
+        assert!(problems[0].span.start >= 4, "{problems:?}");
+        assert_eq!(doc.headings.len(), 1);
+        let (_, problems) = parse("---\nowner: x\n# never closed\n");
+        assert!(problems[0].message.contains("never closed"));
+        let (_, problems) = parse("---\nreviewed: last week\n---\n");
+        assert!(problems[0].message.contains("reviewed"));
+    }
+}

@@ -1,0 +1,173 @@
+//! Inline suppressions, as markdownlint writes them:
+//!
+//! ```markdown
+//! <!-- handbook-lint-disable HB303 -->        until -enable, or the end of the file
+//! <!-- handbook-lint-enable HB303 -->
+//! <!-- handbook-lint-disable-next-line HB302 -->
+//! <!-- handbook-lint-disable-file HB102 -->
+//! ```
+//!
+//! Codes (HB303) or names (action-item-overdue), separated by spaces or
+//! commas; none means every rule. An unknown code is HB006; a comment that
+//! suppresses nothing is HB007.
+
+use std::collections::HashMap;
+use std::ops::Range;
+use std::sync::LazyLock;
+
+use regex::Regex;
+
+use crate::base::finding::{Finding, line_column};
+use crate::rules::{self, registry};
+
+static DIRECTIVE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"<!--\s*handbook-lint-(disable-next-line|disable-file|disable|enable)\b([^>]*?)-->")
+        .unwrap_or_else(|e| unreachable!("{e}"))
+});
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    Disable,
+    Enable,
+    NextLine,
+    File,
+}
+
+#[derive(Debug, Clone)]
+struct Directive {
+    kind: Kind,
+    /// Rule codes; empty for every rule.
+    codes: Vec<&'static str>,
+    line: usize,
+    span: Range<usize>,
+    used: bool,
+}
+
+impl Directive {
+    fn names(&self, code: &str) -> bool {
+        self.codes.is_empty() || self.codes.contains(&code)
+    }
+}
+
+/// The directives of one page, and HB006 findings for unknown codes.
+fn directives(path: &str, text: &str, findings: &mut Vec<Finding>) -> Vec<Directive> {
+    let mut found = Vec::new();
+    for captures in DIRECTIVE.captures_iter(text) {
+        let Some(whole) = captures.get(0) else {
+            continue;
+        };
+        let kind = match captures.get(1).map(|m| m.as_str()) {
+            Some("disable-next-line") => Kind::NextLine,
+            Some("disable-file") => Kind::File,
+            Some("enable") => Kind::Enable,
+            _ => Kind::Disable,
+        };
+        let mut codes = Vec::new();
+        for word in captures
+            .get(2)
+            .map_or("", |m| m.as_str())
+            .split([' ', ',', '\t', '\n'])
+            .filter(|w| !w.is_empty())
+        {
+            match registry::by_code(word) {
+                Some(meta) => codes.push(meta.code),
+                None => findings.push(
+                    Finding::new(
+                        &rules::input::SUPPRESSION_INVALID,
+                        format!("suppression names `{word}`, which is not a rule"),
+                    )
+                    .at(path, Some(whole.range()))
+                    .label("unknown rule")
+                    .help("`handbook-lint rules` lists the codes"),
+                ),
+            }
+        }
+        found.push(Directive {
+            kind,
+            codes,
+            line: line_column(text, whole.start()).0,
+            span: whole.range(),
+            used: false,
+        });
+    }
+    found
+}
+
+/// Whether a finding of `code` on `line` (1-based; `None` when the finding
+/// has no position) is covered, marking the directive that covers it.
+fn covers(directives: &mut [Directive], code: &str, line: Option<usize>) -> bool {
+    // Disable/enable regions: the last directive at or before the line that
+    // names the code decides.
+    let mut region: Option<usize> = None;
+    if let Some(line) = line {
+        for (index, directive) in directives.iter().enumerate() {
+            if directive.line > line {
+                break;
+            }
+            if matches!(directive.kind, Kind::Disable | Kind::Enable) && directive.names(code) {
+                region = (directive.kind == Kind::Disable).then_some(index);
+            }
+        }
+    }
+    let hit = directives.iter().position(|d| {
+        d.names(code)
+            && match d.kind {
+                Kind::File => true,
+                Kind::NextLine => line == Some(d.line + 1),
+                _ => false,
+            }
+    });
+    match hit.or(region) {
+        Some(index) => {
+            directives[index].used = true;
+            true
+        }
+        None => false,
+    }
+}
+
+/// Drops suppressed findings; adds HB006 for unknown codes and HB007 for
+/// suppressions that suppressed nothing.
+pub fn apply(findings: &mut Vec<Finding>, pages: &[(String, std::sync::Arc<str>)]) {
+    let mut by_path: HashMap<&str, (Vec<Directive>, &str)> = HashMap::new();
+    let mut extra = Vec::new();
+    for (path, text) in pages {
+        if !text.contains("handbook-lint-") {
+            continue;
+        }
+        let found = directives(path, text, &mut extra);
+        if !found.is_empty() {
+            by_path.insert(path.as_str(), (found, text));
+        }
+    }
+    findings.retain(|finding| {
+        let Some(location) = &finding.location else {
+            return true;
+        };
+        let Some((directives, text)) = by_path.get_mut(location.path.as_str()) else {
+            return true;
+        };
+        let line = location
+            .span
+            .as_ref()
+            .map(|span| line_column(text, span.start).0);
+        !covers(directives, finding.rule.code, line)
+    });
+    for (path, (directives, _)) in &by_path {
+        for directive in directives
+            .iter()
+            .filter(|d| !d.used && d.kind != Kind::Enable)
+        {
+            extra.push(
+                Finding::new(
+                    &rules::input::SUPPRESSION_UNUSED,
+                    "this suppression suppresses nothing".to_string(),
+                )
+                .at(*path, Some(directive.span.clone()))
+                .label("nothing to suppress here")
+                .help("delete it: the finding it was for is gone"),
+            );
+        }
+    }
+    findings.extend(extra);
+}
