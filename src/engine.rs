@@ -13,6 +13,7 @@ use git2::Repository;
 use globset::Glob;
 use rayon::prelude::*;
 
+use crate::base::calendar::LOOKBACK_ITERATIONS;
 use crate::base::finding::{Finding, Sources};
 use crate::base::framed;
 use crate::base::time::{UnixTime, day_of};
@@ -22,15 +23,12 @@ use crate::discover::pagecache;
 use crate::discover::{self, SourceFile, is_under, relative};
 use crate::history::cache;
 use crate::history::{self, Answer, HistoryInfo, Query, Settings};
+use crate::model::outcome::{Outcome, Timings};
 use crate::model::{
     Freshness, Handbook, Page, Retro, SectionSlot, Slot, TeamModel, action_items, retro_date,
 };
 use crate::parse;
 use crate::report::progress::WalkProgress;
-
-/// How many completed iterations checks that look back (retro-missing,
-/// carried-into-goals) consider.
-pub const LOOKBACK_ITERATIONS: i64 = 6;
 
 #[derive(Debug, Clone)]
 pub struct Options {
@@ -134,63 +132,6 @@ fn load_ignore_revs(
         offset += line.len();
     }
     revs
-}
-
-/// Wall time per pipeline stage.
-#[derive(Debug, Clone)]
-pub struct Timings {
-    last: std::time::Instant,
-    pub stages: Vec<(&'static str, std::time::Duration)>,
-}
-
-impl Default for Timings {
-    fn default() -> Self {
-        Timings {
-            last: std::time::Instant::now(),
-            stages: Vec::new(),
-        }
-    }
-}
-
-impl Timings {
-    fn mark(&mut self, stage: &'static str) {
-        let now = std::time::Instant::now();
-        self.stages.push((stage, now - self.last));
-        self.last = now;
-    }
-
-    pub fn describe(&self) -> String {
-        self.stages
-            .iter()
-            .map(|(stage, took)| format!("{stage} {} ms", took.as_millis()))
-            .collect::<Vec<_>>()
-            .join(", ")
-    }
-}
-
-/// The outcome of a run: the model (absent when the config or ruleset
-/// could not be read at all) and every finding.
-pub struct Outcome {
-    pub model: Option<Handbook>,
-    pub findings: Vec<Finding>,
-    pub sources: Sources,
-    pub history: HistoryInfo,
-    pub root: PathBuf,
-    /// How long each stage took, for `--verbose`.
-    pub timings: Timings,
-    /// With `--staged`: the paths the commit being made adds or changes.
-    pub staged: Option<BTreeSet<String>>,
-    /// Things the user should know that are not findings (no config found…).
-    pub notes: Vec<String>,
-    /// How the pages were read, for `--verbose`.
-    pub pages_status: String,
-}
-
-impl Outcome {
-    /// The run could not produce a verdict (exit code 2).
-    pub fn is_fatal(&self) -> bool {
-        self.model.is_none()
-    }
 }
 
 /// Opens the repository containing `dir`; a bare repository or a directory

@@ -10,7 +10,8 @@ use clap::{Parser, Subcommand, ValueEnum};
 
 use crate::base::finding::Severity;
 use crate::base::time::{parse_now, system_now};
-use crate::engine::{self, Options, Outcome};
+use crate::engine::{self, Options};
+use crate::model::outcome::Outcome;
 use crate::report::{self, Format, Style};
 use crate::rules::registry::{self, RULES};
 

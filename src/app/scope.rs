@@ -9,7 +9,7 @@ use anyhow::{Context, anyhow, bail};
 use git2::Repository;
 use serde::{Deserialize, Serialize};
 
-use crate::engine::Outcome;
+use crate::model::outcome::Outcome;
 use crate::report::formats::fingerprint;
 
 /// The files changed since the merge-base of HEAD and `base`: what a pull

@@ -5,6 +5,10 @@
 //! `[start + (n-1)·length, start + n·length)`. The end is exclusive, so a
 //! two-week iteration starting on a Monday ends on the Sunday 13 days later.
 
+/// How many completed iterations checks that look back (retro-missing,
+/// carried-into-goals) consider.
+pub const LOOKBACK_ITERATIONS: i64 = 6;
+
 use chrono::NaiveDate;
 
 use crate::base::time::add_days;

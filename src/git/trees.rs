@@ -485,7 +485,7 @@ pub fn count_changed_pages(
             }
             let is_page = |e: Option<&Entry>| {
                 e.is_some_and(|e| {
-                    e.kind == Kind::Blob && crate::discover::is_markdown(Path::new(name))
+                    e.kind == Kind::Blob && crate::base::paths::is_markdown(Path::new(name))
                 })
             };
             if is_page(our_entry) || is_page(their_entry) {

@@ -1,6 +1,8 @@
 //! The handbook model: what the rules read. Plain data, built by the engine
 //! from the config, the parsed pages and the history answers.
 
+pub mod outcome;
+
 use std::collections::BTreeMap;
 use std::ops::Range;
 use std::sync::{Arc, LazyLock};

@@ -12,7 +12,7 @@ use std::fmt::Write as _;
 use serde_json::{Value, json};
 
 use crate::base::finding::{Finding, Severity, line_column};
-use crate::engine::Outcome;
+use crate::model::outcome::Outcome;
 use crate::rules::registry::RULES;
 
 /// 64-bit FNV-1a as 16 hex digits.

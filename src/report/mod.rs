@@ -14,8 +14,8 @@ use serde_json::{Value, json};
 
 use crate::base::finding::{Finding, Severity, Sources, line_column};
 use crate::base::time::{UnixTime, rfc3339};
-use crate::engine::Outcome;
 use crate::model::Handbook;
+use crate::model::outcome::Outcome;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum Format {

@@ -1,6 +1,6 @@
+use crate::base::calendar::LOOKBACK_ITERATIONS;
 use crate::base::finding::Finding;
 use crate::base::time::{add_days, midnight};
-use crate::engine::LOOKBACK_ITERATIONS;
 use crate::model::Handbook;
 use crate::rules::kind_label;
 

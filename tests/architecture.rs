@@ -1,0 +1,174 @@
+//! The pipeline's one direction, as a test: every `crate::…` path in
+//! `src/` may name only its own stage or a stage above it in [`LAYERS`].
+//! An import that points down the list (a leaf reaching for the engine)
+//! is what turned the modules into one cycle before; this fails on it,
+//! naming the file, the line and the rule it breaks.
+
+use std::path::{Path, PathBuf};
+
+/// The stages, from the leaf to the commands. A module may use its own
+/// stage and those before it, never one after it.
+const LAYERS: &[&str] = &[
+    "base", "git", "config", "parse", "discover", "history", "model", "rules", "report", "engine",
+    "app",
+];
+
+/// The stage a source file belongs to (`src/history/cache.rs` → history);
+/// `None` for the crate roots, which wire everything together.
+fn stage_of(relative: &str) -> Option<&str> {
+    let first = relative.split('/').next()?;
+    let first = first.strip_suffix(".rs").unwrap_or(first);
+    LAYERS.iter().copied().find(|layer| *layer == first)
+}
+
+/// Every upward import in one file, as `file:line: message`.
+fn violations(relative: &str, text: &str) -> Vec<String> {
+    let Some(from) = stage_of(relative) else {
+        return Vec::new();
+    };
+    let from_rank = LAYERS.iter().position(|l| *l == from).unwrap_or(0);
+    let mut found = Vec::new();
+    for (number, line) in text.lines().enumerate() {
+        let code = line.split("//").next().unwrap_or("");
+        // `crate::x`, `$crate::x` (macros) and the grouped `crate::{x, y}`.
+        let mut rest = code;
+        while let Some(at) = rest.find("crate::") {
+            let after = &rest[at + "crate::".len()..];
+            let names: Vec<&str> = if let Some(group) = after.strip_prefix('{') {
+                let end = group.find('}').unwrap_or(group.len());
+                group[..end]
+                    .split(',')
+                    .map(|part| part.trim().split("::").next().unwrap_or(""))
+                    .collect()
+            } else {
+                vec![
+                    after
+                        .split(|c: char| !(c.is_alphanumeric() || c == '_'))
+                        .next()
+                        .unwrap_or(""),
+                ]
+            };
+            for name in names {
+                if let Some(to_rank) = LAYERS.iter().position(|l| *l == name)
+                    && to_rank > from_rank
+                {
+                    found.push(format!(
+                        "src/{relative}:{}: `{from}` imports `{name}`, which comes after it in the pipeline ({}); move what both need into `{from}` or a stage before it",
+                        number + 1,
+                        LAYERS.join(" → "),
+                    ));
+                }
+            }
+            rest = after;
+        }
+    }
+    found
+}
+
+fn rust_files(dir: &Path, into: &mut Vec<PathBuf>) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            rust_files(&path, into);
+        } else if path.extension().is_some_and(|e| e == "rs") {
+            into.push(path);
+        }
+    }
+}
+
+#[test]
+fn imports_point_one_way_down_the_pipeline() {
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let mut files = Vec::new();
+    rust_files(&src, &mut files);
+    files.sort();
+    assert!(
+        files.len() > 40,
+        "found only {} files under src/",
+        files.len()
+    );
+    let mut all = Vec::new();
+    for file in &files {
+        let relative = file
+            .strip_prefix(&src)
+            .expect("listed under src")
+            .to_string_lossy()
+            .replace('\\', "/");
+        let text = std::fs::read_to_string(file).expect("source is UTF-8");
+        all.extend(violations(&relative, &text));
+    }
+    assert!(
+        all.is_empty(),
+        "imports that point up the pipeline:\n{}",
+        all.join("\n")
+    );
+}
+
+#[test]
+fn every_top_level_module_is_a_stage() {
+    let lib = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("src/lib.rs"))
+        .expect("src/lib.rs");
+    let mut declared: Vec<&str> = lib
+        .lines()
+        .filter_map(|line| line.trim().strip_prefix("pub mod "))
+        .map(|name| name.trim_end_matches(';'))
+        .collect();
+    declared.sort_unstable();
+    let mut layers = LAYERS.to_vec();
+    layers.sort_unstable();
+    assert_eq!(declared, layers, "src/lib.rs declares exactly the stages");
+}
+
+// The test of the test: an upward import is caught, with file, line and
+// rule; imports that point the right way, and the crate roots, are not.
+
+#[test]
+fn an_upward_import_is_reported_with_its_file_and_line() {
+    let text = "//! time\n\nuse crate::base::finding::Finding;\nuse crate::engine::Outcome;\n";
+    let found = violations("base/time.rs", text);
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert!(
+        found[0].starts_with("src/base/time.rs:4: `base` imports `engine`, which comes after it"),
+        "{}",
+        found[0]
+    );
+}
+
+#[test]
+fn grouped_macro_and_inline_paths_are_read_too() {
+    assert_eq!(
+        violations("config/mod.rs", "use crate::{base, rules};").len(),
+        1
+    );
+    assert_eq!(
+        violations("parse/mod.rs", "    $crate::model::Page {").len(),
+        1
+    );
+    assert_eq!(
+        violations("history/walk.rs", "let x = crate::report::render(y);").len(),
+        1
+    );
+}
+
+#[test]
+fn downward_imports_comments_and_roots_pass() {
+    assert!(
+        violations(
+            "app/cli.rs",
+            "use crate::engine::run;\nuse crate::base::time;"
+        )
+        .is_empty()
+    );
+    assert!(
+        violations(
+            "rules/mod.rs",
+            "use crate::model::Handbook; // not crate::app"
+        )
+        .is_empty()
+    );
+    assert!(violations("lib.rs", "use crate::app::cli;").is_empty());
+    assert!(violations("history/mod.rs", "use crate::history::cache;").is_empty());
+}
