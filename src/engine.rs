@@ -1,34 +1,42 @@
-//! The pipeline: discover → parse → history → model → evaluate.
+//! The pipeline, stage by stage: open the repository and its caches, load
+//! the config and ruleset, list the pages (and start the history walk on
+//! them), read and parse the pages, build the model, take the history
+//! answers, run the rules. [`run`] is that list; each stage is a function
+//! below it.
 //!
 //! Each stage returns plain data; this module only wires them together and
 //! turns stage-level problems into findings so one bad input never stops
 //! the others.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use anyhow::anyhow;
-use git2::Repository;
-use globset::Glob;
 use rayon::prelude::*;
 
 use crate::base::calendar::LOOKBACK_ITERATIONS;
-use crate::base::finding::{Finding, Sources};
+use crate::base::codes;
+use crate::base::finding::{Finding, Severity, Sources};
 use crate::base::framed;
+use crate::base::paths::{is_under, relative};
 use crate::base::time::{UnixTime, day_of};
-use crate::config::ruleset::{self, GOALS, RETROSPECTIVES, Ruleset};
-use crate::config::{self, CONFIG_FILE, Config, PageLocation, Team};
-use crate::discover::pagecache;
-use crate::discover::{self, SourceFile, is_under, relative};
+use crate::config::codeowners::{self, CodeOwners};
+use crate::config::convention::conventional_teams;
+use crate::config::ruleset::{self, Ruleset};
+use crate::config::{self, CONFIG_FILE, Config};
+use crate::discover::pagecache::{self, Loaded, LoadedPage};
+use crate::discover::{self, SourceFile};
+use crate::git::repo::{Oid, Repo};
 use crate::history::cache;
-use crate::history::{self, Answer, HistoryInfo, Query, Settings};
+use crate::history::plan::plan_queries;
+use crate::history::{self, Answer, HistoryInfo, Query, Resolved, Settings};
+use crate::model::Handbook;
+use crate::model::build::{self, HistoryGaps};
 use crate::model::outcome::{Outcome, Timings};
-use crate::model::{
-    Freshness, Handbook, Page, Retro, SectionSlot, Slot, TeamModel, action_items, retro_date,
-};
 use crate::parse;
 use crate::report::progress::WalkProgress;
+use crate::rules::{registry, suppress};
 
 #[derive(Debug, Clone)]
 pub struct Options {
@@ -68,21 +76,543 @@ impl Options {
     }
 }
 
+/// Runs the pipeline up to the model, then every rule.
+pub fn run(options: &Options) -> anyhow::Result<Outcome> {
+    let start = open(options)?;
+    let mut inputs = Inputs::new(start.repo.root().to_path_buf());
+    let Some((config, ruleset)) = load_config(options, &start, &mut inputs)? else {
+        return Ok(inputs.fatal());
+    };
+    let mut timings = Timings::default();
+    let parallel = start.prefetch.is_none();
+    let source = list_pages(options, &start, &config, parallel)?;
+    let (repo, cache_dir, history) =
+        start_history(options, start, &config, &ruleset, &source, &mut inputs);
+    timings.mark("list");
+
+    let loaded = read_pages(
+        source,
+        options,
+        &repo,
+        &config,
+        cache_dir.as_deref(),
+        parallel,
+    );
+    let staged = options.staged.then(|| repo.staged_paths()).transpose()?;
+    timings.mark("pages");
+    let pages_status = loaded.status;
+    inputs.findings.extend(loaded.findings);
+    let config = teams_by_convention(config, &loaded.pages, &mut inputs.notes);
+    let mut pages = build::pages(
+        loaded.pages,
+        options.now,
+        options.evaluate,
+        &mut inputs.sources,
+        &mut inputs.findings,
+    );
+    timings.mark("parse");
+
+    let today = day_of(options.now);
+    let mut teams = build::teams(&config, &ruleset, &mut pages, today);
+    if let Some(staged) = &staged {
+        build::mark_staged(staged, |path| repo.head_file(path), &mut pages, &mut teams);
+    }
+    timings.mark("model");
+
+    let (answers, info, queries) = finish_history(history, options, &mut inputs.findings)?;
+    let gaps = build::attach_history(
+        &mut pages,
+        &mut teams,
+        &queries,
+        &answers,
+        repo.head().is_some(),
+    );
+    report_history_gaps(gaps, options.allow_shallow, &mut inputs.findings);
+    timings.mark("history");
+
+    build::retros(&mut teams, &pages, &ruleset, today, options.evaluate);
+    // Only the rules read CODEOWNERS.
+    let codeowners = if options.evaluate {
+        read_codeowners(repo.root(), &mut inputs.sources, &mut inputs.findings)
+    } else {
+        None
+    };
+    let model = Handbook {
+        codeowners,
+        now: options.now,
+        today,
+        config,
+        ruleset,
+        pages,
+        teams,
+    };
+    evaluate(&model, options.evaluate, &mut inputs.findings);
+    timings.mark("rules");
+    Ok(Outcome {
+        timings,
+        staged,
+        model: Some(model),
+        findings: inputs.findings,
+        sources: inputs.sources,
+        history: info,
+        root: inputs.root,
+        notes: inputs.notes,
+        pages_status,
+    })
+}
+
+/// What the stages add to as they go: findings, the texts they point into,
+/// and notes for the user.
+struct Inputs {
+    root: PathBuf,
+    findings: Vec<Finding>,
+    sources: Sources,
+    notes: Vec<String>,
+}
+
+impl Inputs {
+    fn new(root: PathBuf) -> Inputs {
+        Inputs {
+            root,
+            findings: Vec::new(),
+            sources: Sources::default(),
+            notes: Vec::new(),
+        }
+    }
+
+    /// The outcome of a run that could not build a model: its findings
+    /// only (exit code 2).
+    fn fatal(mut self) -> Outcome {
+        self.findings.sort_by_key(Finding::sort_key);
+        Outcome {
+            timings: Timings::default(),
+            staged: None,
+            model: None,
+            findings: self.findings,
+            sources: self.sources,
+            history: HistoryInfo::default(),
+            root: self.root,
+            notes: Vec::new(),
+            pages_status: String::new(),
+        }
+    }
+}
+
+/// The repository, its caches, and the history read-ahead started from
+/// them.
+struct Start {
+    repo: Repo,
+    cache_dir: Option<PathBuf>,
+    /// The commit HEAD names, without reading it: a warm run needs no
+    /// object.
+    head: Option<Oid>,
+    freshness: Option<cache::Stored>,
+    /// Unless the cache describes HEAD (then no history is read at all),
+    /// history is read from now on, beside reading the pages.
+    prefetch: Option<history::Prefetch>,
+}
+
+/// Stage 1: the repository and its caches; history starts being read.
+fn open(options: &Options) -> anyhow::Result<Start> {
+    let repo = Repo::discover(&options.repo)?;
+    let cache_dir = (!options.no_cache).then(|| framed::directory(repo.git_dir()));
+    let head = repo.head();
+    let freshness = cache_dir.as_deref().map(cache::load);
+    let cached_head = freshness
+        .as_ref()
+        .and_then(cache::Stored::head)
+        .and_then(|id| Oid::from_hex(id.as_bytes()).ok());
+    let prefetch = head
+        .filter(|&head| Some(head) != cached_head)
+        .map(|head| history::Prefetch::start(repo.git_dir(), head, cached_head));
+    Ok(Start {
+        repo,
+        cache_dir,
+        head,
+        freshness,
+        prefetch,
+    })
+}
+
+/// Stage 2: the config and the ruleset it names. `None` when the run cannot
+/// go on (the findings say why).
+fn load_config(
+    options: &Options,
+    start: &Start,
+    inputs: &mut Inputs,
+) -> anyhow::Result<Option<(Config, Ruleset)>> {
+    let root = start.repo.root();
+    let cache_dir = start.cache_dir.as_deref();
+    let config_file = match &options.config {
+        Some(path) => Some(if path.is_absolute() {
+            path.clone()
+        } else {
+            std::env::current_dir().unwrap_or_default().join(path)
+        }),
+        None => Some(root.join(CONFIG_FILE)).filter(|p| p.is_file()),
+    };
+    let Some(path) = config_file else {
+        inputs.notes.push(format!(
+            "no {CONFIG_FILE} found: using the built-in ruleset and finding teams by convention (directories with a goals.md or a retros/ folder); the README's \"Configuration\" section shows one to start from"
+        ));
+        let ruleset = load_ruleset(
+            ruleset::BUILTIN_NAME,
+            root,
+            cache_dir,
+            &mut inputs.sources,
+            &mut inputs.findings,
+            None,
+        );
+        return Ok(ruleset.map(|ruleset| (Config::default_config(), ruleset)));
+    };
+    let display = relative(root, &path).unwrap_or_else(|| path.display().to_string());
+    let text = match discover::read_page(root, &path, &display) {
+        Ok(text) => text,
+        Err(_) if options.config.is_some() && !path.exists() => {
+            return Err(anyhow!("config file `{}` does not exist", path.display()));
+        }
+        Err(error) => {
+            inputs.findings.push(error.finding(&display));
+            return Ok(None);
+        }
+    };
+    inputs.sources.insert(display.clone(), text.clone());
+    // The YAML is read once: the ruleset it names decides what the rest of
+    // it may say.
+    let parsed = match config::parse(&display, &text) {
+        Ok(parsed) => parsed,
+        Err(finding) => {
+            inputs.findings.push(*finding);
+            return Ok(None);
+        }
+    };
+    let name = parsed
+        .ruleset()
+        .unwrap_or(ruleset::BUILTIN_NAME)
+        .to_string();
+    let Some(ruleset) = load_ruleset(
+        &name,
+        root,
+        cache_dir,
+        &mut inputs.sources,
+        &mut inputs.findings,
+        Some(&display),
+    ) else {
+        // Still report what is wrong with the config itself.
+        inputs
+            .findings
+            .extend(config::check(&display, &text, parsed, None).findings);
+        return Ok(None);
+    };
+    let kinds: Vec<String> = ruleset.pages.keys().cloned().collect();
+    let checked = config::check(&display, &text, parsed, Some(&kinds));
+    inputs.findings.extend(checked.findings);
+    Ok(checked.config.map(|config| (config, ruleset)))
+}
+
+/// How the pages are walked in the working tree.
+fn page_walk<'a>(repo: &'a Repo, config: &'a Config, parallel: bool) -> pagecache::Walk<'a> {
+    pagecache::Walk {
+        root: repo.root(),
+        handbook: &config.handbook,
+        ignore: &config.ignore,
+        ignore_patterns: &config.ignore_patterns,
+        git_common_dir: repo.common_dir(),
+        parallel,
+    }
+}
+
+/// Stage 3: which files the handbook holds, before any is read: from the
+/// page cache's listing, or, for `--staged`, from the index.
+fn list_pages(
+    options: &Options,
+    start: &Start,
+    config: &Config,
+    parallel: bool,
+) -> anyhow::Result<PageSource> {
+    Ok(if options.staged {
+        PageSource::Index(discover::from_index(
+            &start.repo,
+            &config.handbook,
+            &config.ignore,
+        )?)
+    } else {
+        let walk = page_walk(&start.repo, config, parallel);
+        PageSource::Tree(pagecache::list(&walk, start.cache_dir.as_deref()))
+    })
+}
+
+/// Stage 4: what history is asked of the listed files, and the walk that
+/// answers it: on a thread of its own while the pages are read, or at once
+/// when the cache describes HEAD.
+fn start_history(
+    options: &Options,
+    start: Start,
+    config: &Config,
+    ruleset: &Ruleset,
+    source: &PageSource,
+    inputs: &mut Inputs,
+) -> (Repo, Option<PathBuf>, History) {
+    let Start {
+        repo,
+        cache_dir,
+        head,
+        freshness,
+        prefetch,
+    } = start;
+    let listed: Vec<&str> = source.paths();
+    let planned_teams = if config.teams.is_empty() {
+        conventional_teams(&listed, &config.handbook)
+    } else {
+        config.teams.clone()
+    };
+    let horizon =
+        options.now - i64::from(config.calendar.length_days) * 86_400 * (LOOKBACK_ITERATIONS + 3);
+    let queries = plan_queries(&listed, &planned_teams, config, ruleset, horizon);
+    drop(listed);
+    let settings = Settings {
+        ignore_revs: load_ignore_revs(&repo, config, &mut inputs.sources, &mut inputs.findings),
+        max_files_per_commit: config.max_files_per_commit,
+        handbook: config.handbook.clone(),
+    };
+    let Some(head) = head else {
+        return (repo, cache_dir, History::NoCommits(queries));
+    };
+    let read_ahead = prefetch.is_some();
+    let mainline = history::Mainline {
+        git_dir: repo.git_dir().to_path_buf(),
+        head: Some(head),
+        shallow: repo.is_shallow(),
+    };
+    let show_progress = options.progress;
+    let walk_history = move || {
+        let mut progress = WalkProgress::new(show_progress);
+        let walked = history::resolve(
+            &mainline,
+            prefetch,
+            &queries,
+            &settings,
+            freshness,
+            &mut |n| {
+                progress.tick(n);
+            },
+        );
+        progress.finish();
+        Walked {
+            answers: walked.0,
+            info: walked.1,
+            queries,
+        }
+    };
+    // History being read, the walk runs beside the pages; a cache that
+    // describes HEAD answers at once, here.
+    let history = if read_ahead {
+        History::Walking(std::thread::spawn(walk_history))
+    } else {
+        History::Answered(walk_history())
+    };
+    (repo, cache_dir, history)
+}
+
+/// Stage 5: the pages read and parsed, from the page cache where it still
+/// holds, or from the index.
+fn read_pages(
+    source: PageSource,
+    options: &Options,
+    repo: &Repo,
+    config: &Config,
+    cache_dir: Option<&Path>,
+    parallel: bool,
+) -> Loaded {
+    match source {
+        PageSource::Index(discovered) => {
+            let parse_one = |file: SourceFile| {
+                let (doc, problems) = parse::parse(&file.text);
+                LoadedPage {
+                    file,
+                    doc,
+                    problems,
+                }
+            };
+            Loaded {
+                pages: discovered.files.into_par_iter().map(parse_one).collect(),
+                findings: discovered.findings,
+                status: "read from the index".to_string(),
+            }
+        }
+        // `pages` reports no findings: it never shows a page's text.
+        PageSource::Tree(listing) => listing.read(
+            &page_walk(repo, config, parallel),
+            cache_dir,
+            options.evaluate,
+        ),
+    }
+}
+
+/// Without configured teams, teams are found again from the pages read,
+/// not the files listed: a goals.md that cannot be read makes no team (the
+/// plan may have asked about one more; that answer goes unused).
+fn teams_by_convention(
+    mut config: Config,
+    pages: &[LoadedPage],
+    notes: &mut Vec<String>,
+) -> Config {
+    if !config.teams.is_empty() {
+        return config;
+    }
+    let paths: Vec<&str> = pages.iter().map(|p| p.file.path.as_str()).collect();
+    config.teams = conventional_teams(&paths, &config.handbook);
+    config.conventional = true;
+    if config.teams.is_empty() {
+        notes.push(format!(
+            "no teams found: add a `teams:` entry to {CONFIG_FILE}, e.g.\n  teams:\n    search: {{ dir: handbook/search, pm: alice, em: bob }}"
+        ));
+    }
+    config
+}
+
+/// Stage 6: the history walk's answers, waited for if it is still running.
+fn finish_history(
+    history: History,
+    options: &Options,
+    findings: &mut Vec<Finding>,
+) -> anyhow::Result<(Vec<Resolved>, HistoryInfo, Vec<Query>)> {
+    let walked = match history {
+        History::Walking(thread) => thread
+            .join()
+            .map_err(|_| anyhow!("the history walk stopped unexpectedly"))?,
+        History::Answered(walked) => walked,
+        History::NoCommits(queries) => {
+            // A first commit being made (--staged) is the history: nothing
+            // is missing from it.
+            if !options.staged {
+                findings.push(
+                    Finding::new(
+                        &codes::HISTORY_UNAVAILABLE,
+                        "the repository has no commits yet, so no page's age can be known",
+                    )
+                    .help("commit the handbook, then run handbook-lint again"),
+                );
+            }
+            let reason = "the repository has no commits".to_string();
+            let answers = queries
+                .iter()
+                .map(|_| {
+                    Resolved::new(Answer::Unreadable {
+                        reason: reason.clone(),
+                    })
+                })
+                .collect();
+            Walked {
+                answers,
+                info: HistoryInfo::default(),
+                queries,
+            }
+        }
+    };
+    Ok((walked.answers, walked.info, walked.queries))
+}
+
+/// HB004 for pages whose history reaches a shallow clone's cut-off (one
+/// finding for all of them) or could not be read (one each).
+fn report_history_gaps(gaps: HistoryGaps, allow_shallow: bool, findings: &mut Vec<Finding>) {
+    let HistoryGaps {
+        shallow,
+        unreadable,
+    } = gaps;
+    if !shallow.is_empty() {
+        let mut finding = Finding::new(
+            &codes::HISTORY_UNAVAILABLE,
+            format!(
+                "this is a shallow clone: the history of {} page{} reaches the cut-off, so their age is unknown (first: {})",
+                shallow.len(),
+                if shallow.len() == 1 { "" } else { "s" },
+                shallow[0]
+            ),
+        )
+        .help("fetch the full history: `git fetch --unshallow`, or `fetch-depth: 0` in actions/checkout; `--allow-shallow` makes this a warning");
+        if allow_shallow {
+            finding.severity = Severity::Warning;
+        }
+        findings.push(finding);
+    }
+    for (path, reason) in unreadable {
+        findings.push(
+            Finding::new(
+                &codes::HISTORY_UNAVAILABLE,
+                format!("the history of `{path}` could not be read: {reason}"),
+            )
+            .at(path, None),
+        );
+    }
+}
+
+/// Stage 7: every rule's check (unless only listing), suppressions, the
+/// config's severities, and the findings in report order.
+fn evaluate(model: &Handbook, run_rules: bool, findings: &mut Vec<Finding>) {
+    if run_rules {
+        for rule in registry::RULES {
+            if let Some(check) = rule.check {
+                check(model, findings);
+            }
+        }
+        suppress::apply(findings, &build::page_texts(&model.pages));
+    }
+    for finding in findings.iter_mut() {
+        finding.severity =
+            model
+                .config
+                .severity_for(finding.rule.code, finding.path(), finding.severity);
+    }
+    findings.sort_by_key(Finding::sort_key);
+}
+
+/// The history walk's answers and the queries they answer.
+struct Walked {
+    answers: Vec<Resolved>,
+    info: HistoryInfo,
+    queries: Vec<Query>,
+}
+
+/// Where the history walk stands while the pages are read.
+enum History {
+    Walking(std::thread::JoinHandle<Walked>),
+    Answered(Walked),
+    NoCommits(Vec<Query>),
+}
+
+/// Where the pages come from: the working tree (through the page cache) or,
+/// for `--staged`, the index.
+enum PageSource {
+    Tree(pagecache::Listing),
+    Index(discover::Discovered),
+}
+
+impl PageSource {
+    fn paths(&self) -> Vec<&str> {
+        match self {
+            PageSource::Tree(listing) => listing.paths().collect(),
+            PageSource::Index(discovered) => {
+                discovered.files.iter().map(|f| f.path.as_str()).collect()
+            }
+        }
+    }
+}
+
 /// The ignore-revs file in force: the config's, else git's own
 /// `blame.ignoreRevsFile`, else `.git-blame-ignore-revs` when present. Bad
 /// lines are HB001 findings at their line; good ones still count.
 fn load_ignore_revs(
-    repo: &Repository,
-    root: &Path,
+    repo: &Repo,
     config: &Config,
     sources: &mut Sources,
     findings: &mut Vec<Finding>,
-) -> HashSet<gix::ObjectId> {
-    let configured = config.ignore_revs_file.clone().or_else(|| {
-        repo.config()
-            .ok()
-            .and_then(|c| c.get_string("blame.ignoreRevsFile").ok())
-    });
+) -> HashSet<Oid> {
+    let root = repo.root();
+    let configured = config
+        .ignore_revs_file
+        .clone()
+        .or_else(|| repo.config_string("blame.ignoreRevsFile"));
     let explicit = configured.is_some();
     let name = configured.unwrap_or_else(|| ".git-blame-ignore-revs".to_string());
     let path = root.join(&name);
@@ -115,7 +645,7 @@ fn load_ignore_revs(
         let content = line.split('#').next().unwrap_or("").trim();
         if !content.is_empty() {
             let start = offset + line.find(content).unwrap_or(0);
-            match gix::ObjectId::from_hex(content.as_bytes()) {
+            match Oid::from_hex(content.as_bytes()) {
                 Ok(oid) => {
                     revs.insert(oid);
                 }
@@ -132,29 +662,6 @@ fn load_ignore_revs(
         offset += line.len();
     }
     revs
-}
-
-/// Opens the repository containing `dir`; a bare repository or a directory
-/// outside any repository is an error the user must fix before anything
-/// can be checked.
-pub fn open_repository(dir: &Path) -> anyhow::Result<(Repository, PathBuf)> {
-    let repo = Repository::discover(dir).map_err(|error| {
-        anyhow!(
-            "`{}` is not inside a git repository ({}); handbook-lint learns page freshness from git history",
-            dir.display(),
-            error.message()
-        )
-    })?;
-    let root = repo
-        .workdir()
-        .ok_or_else(|| {
-            anyhow!(
-                "`{}` is a bare repository: handbook-lint needs a working tree",
-                repo.path().display()
-            )
-        })?
-        .to_path_buf();
-    Ok((repo, root))
 }
 
 /// Loads the ruleset named by the config: the built-in one or a file in
@@ -219,793 +726,26 @@ fn load_ruleset(
     }
 }
 
-/// Paths the commit being made adds or changes: the index against HEAD.
-fn staged_paths(repo: &Repository) -> anyhow::Result<BTreeSet<String>> {
-    let head_tree = repo.head().ok().and_then(|h| h.peel_to_tree().ok());
-    let index = repo.index()?;
-    let diff = repo.diff_tree_to_index(head_tree.as_ref(), Some(&index), None)?;
-    Ok(diff
-        .deltas()
-        .filter(|d| d.status() != git2::Delta::Deleted)
-        .filter_map(|d| {
-            d.new_file()
-                .path()
-                .and_then(Path::to_str)
-                .map(str::to_string)
-        })
-        .collect())
-}
-
-/// A staged page counts as changed now; a staged section only when its own
-/// text differs from HEAD's.
-fn mark_staged(
-    repo: &Repository,
-    staged: &BTreeSet<String>,
-    pages: &mut [Page],
-    teams: &mut [TeamModel],
-) {
-    let head_tree = repo.head().ok().and_then(|h| h.peel_to_tree().ok());
-    let head_text = |path: &str| -> Option<String> {
-        let entry = head_tree.as_ref()?.get_path(Path::new(path)).ok()?;
-        let blob = repo.find_blob(entry.id()).ok()?;
-        Some(String::from_utf8_lossy(blob.content()).into_owned())
-    };
-    for page in pages.iter_mut() {
-        page.freshness.staged = staged.contains(&page.path);
-    }
-    for team in teams {
-        for slot in team.slots.values_mut() {
-            if let Slot::Found {
-                page,
-                section: Some(section),
-            } = slot
-            {
-                let page = &pages[*page];
-                if page.freshness.staged {
-                    let before = head_text(&page.path);
-                    let before = before
-                        .as_deref()
-                        .and_then(|text| parse::section_text(text, &section.anchor));
-                    section.freshness.staged =
-                        before != parse::section_text(&page.text, &section.anchor);
-                }
-            }
-        }
-    }
-}
-
-/// Finds teams by convention when the config names none: every directory
-/// holding a `goals.md` or a `retros/` directory of pages is a team, named
-/// after the directory.
-fn conventional_teams(paths: &[&str], handbook: &str) -> Vec<Team> {
-    let mut dirs: BTreeSet<String> = BTreeSet::new();
-    for path in paths {
-        let Some((dir, name)) = path.rsplit_once('/').or(Some(("", path))) else {
-            continue;
-        };
-        if name == "goals.md" {
-            dirs.insert(dir.to_string());
-        } else if let Some(team_dir) = dir
-            .strip_suffix("/retros")
-            .or((dir == "retros").then_some(""))
-        {
-            dirs.insert(team_dir.to_string());
-        }
-    }
-    dirs.into_iter()
-        .filter(|dir| handbook.is_empty() || dir.starts_with(handbook))
-        .map(|dir| Team {
-            name: dir.rsplit('/').next().unwrap_or(&dir).to_string(),
-            dir,
-            roles: BTreeMap::new(),
-            named_roles: Vec::new(),
-            since: None,
-            pages: BTreeMap::new(),
-            span: None,
-        })
-        .collect()
-}
-
-/// The part of a glob before its first wildcard.
-fn literal_prefix(pattern: &str) -> &str {
-    pattern
-        .find(['*', '?', '[', '{'])
-        .map_or(pattern, |i| &pattern[..i])
-}
-
-/// The pages (sorted by path) a location glob matches. Only pages under the
-/// glob's literal prefix can match, and they are found by binary search; the
-/// rest of the glob is matched against the rest of the path, and compiled
-/// once for every team that shares it (`{dir}/retros/*.md`).
-fn matching_pages(
-    paths: &[&str],
-    pattern: &str,
-    matchers: &mut HashMap<String, Option<globset::GlobMatcher>>,
-) -> Vec<usize> {
-    let literal = literal_prefix(pattern);
-    // An escape in the prefix would change meaning if the glob were split.
-    let (literal, tail) = if literal.contains('\\') {
-        ("", pattern)
-    } else {
-        (literal, &pattern[literal.len()..])
-    };
-    let matcher = matchers
-        .entry(tail.to_string())
-        .or_insert_with(|| Glob::new(tail).ok().map(|glob| glob.compile_matcher()));
-    let Some(matcher) = matcher else {
-        return Vec::new();
-    };
-    let from = paths.partition_point(|path| *path < literal);
-    paths[from..]
-        .iter()
-        .take_while(|path| path.starts_with(literal))
-        .enumerate()
-        .filter(|(_, path)| matcher.is_match(&path[literal.len()..]))
-        .map(|(offset, _)| from + offset)
-        .collect()
-}
-
-/// The pages (by index into `paths`, sorted) a page location names: the
-/// file, or every file its glob matches.
-fn located(
-    paths: &[&str],
-    location: &PageLocation,
-    matchers: &mut HashMap<String, Option<globset::GlobMatcher>>,
-) -> Vec<usize> {
-    if location.is_glob() {
-        matching_pages(paths, &location.pattern, matchers)
-    } else {
-        paths
-            .binary_search(&location.pattern.as_str())
-            .into_iter()
-            .collect()
-    }
-}
-
-/// What history is asked: a query for every listed page, and for every
-/// configured section of one, worked out from the config and the list of
-/// files alone, so the walk starts before any page is read. It may ask a
-/// little more than the pages turn out to need (the creation of every
-/// retrospective, a section a page turns out not to have); what is not
-/// needed is not used.
-fn plan_queries(
-    paths: &[&str],
-    teams: &[Team],
-    config: &Config,
-    ruleset: &Ruleset,
-    horizon: UnixTime,
-) -> Vec<Query> {
-    let carry_into = &ruleset.action_items.carry_into;
-    let collects = |kind: &str| carry_into.iter().any(|k| k == kind) || kind == GOALS;
-    let mut matchers = HashMap::new();
-    // As the model decides a page's kind: the first slot it fills, unless
-    // a team counts it among its retrospectives.
-    let mut kinds: Vec<Option<&str>> = vec![None; paths.len()];
-    let mut retro = vec![false; paths.len()];
-    let mut sections: BTreeMap<(usize, &str), bool> = BTreeMap::new();
-    let locations: Vec<(&str, PageLocation)> = teams
-        .iter()
-        .flat_map(|team| {
-            ruleset.pages.keys().filter_map(|kind| {
-                config
-                    .page_location(team, kind, ruleset)
-                    .map(|location| (kind.as_str(), location))
-            })
-        })
-        .collect();
-    for (kind, location) in &locations {
-        let matches = located(paths, location, &mut matchers);
-        if *kind == RETROSPECTIVES {
-            for index in matches {
-                retro[index] = true;
-            }
-            continue;
-        }
-        if let Some(&page) = matches.first() {
-            kinds[page].get_or_insert(kind);
-            if let Some(anchor) = &location.anchor {
-                *sections.entry((page, anchor)).or_default() |=
-                    carry_into.iter().any(|k| k == kind);
-            }
-        }
-    }
-    let mut queries: Vec<Query> = paths
-        .iter()
-        .enumerate()
-        .map(|(index, path)| Query {
-            path: (*path).to_string(),
-            anchor: None,
-            want_created: retro[index],
-            collect_since: kinds[index]
-                .filter(|kind| !retro[index] && collects(kind))
-                .map(|_| horizon),
-        })
-        .collect();
-    queries.extend(sections.into_iter().map(|((page, anchor), collect)| Query {
-        path: paths[page].to_string(),
-        anchor: Some(anchor.to_string()),
-        want_created: false,
-        collect_since: collect.then_some(horizon),
-    }));
-    queries
-}
-
-fn parse_problem_finding(path: &str, problem: parse::ParseProblem) -> Finding {
-    let mut finding = Finding::new(
-        &crate::base::codes::FRONT_MATTER_INVALID,
-        problem.message.clone(),
-    )
-    .at(path, Some(problem.span));
-    if problem.message.contains('@') || problem.message.contains("reserved") {
-        finding =
-            finding.help("a value starting with `@` must be quoted in YAML: owner: \"@alice\"");
-    }
-    finding
-}
-
-/// The history walk's answers and the queries they answer.
-type Walked = ((Vec<history::Resolved>, HistoryInfo), Vec<Query>);
-
-/// Where the history walk stands while the pages are read.
-enum History {
-    Walking(std::thread::JoinHandle<Walked>),
-    Answered(Walked),
-    NoCommits(Vec<Query>),
-}
-
-/// Where the pages come from: the working tree (through the page cache) or,
-/// for `--staged`, the index.
-enum PageSource {
-    Tree(pagecache::Listing),
-    Index(discover::Discovered),
-}
-
-impl PageSource {
-    fn paths(&self) -> Vec<&str> {
-        match self {
-            PageSource::Tree(listing) => listing.paths().collect(),
-            PageSource::Index(discovered) => {
-                discovered.files.iter().map(|f| f.path.as_str()).collect()
-            }
-        }
-    }
-}
-
 /// The repository's CODEOWNERS file, from the first place git hosts look.
 fn read_codeowners(
     root: &Path,
     sources: &mut Sources,
     findings: &mut Vec<Finding>,
-) -> Option<crate::config::codeowners::CodeOwners> {
-    crate::config::codeowners::LOCATIONS
-        .iter()
-        .find_map(|location| {
-            let path = root.join(location);
-            path.is_file()
-                .then(|| match discover::read_page(root, &path, location) {
-                    Ok(text) => {
-                        sources.insert((*location).to_string(), text.clone());
-                        Some(crate::config::codeowners::parse(
-                            root, location, text, findings,
-                        ))
-                    }
-                    Err(error) => {
-                        findings.push(error.finding(location));
-                        None
-                    }
-                })?
-        })
-}
-
-/// Runs the pipeline up to the model, then every rule.
-pub fn run(options: &Options) -> anyhow::Result<Outcome> {
-    let (repo, root) = open_repository(&options.repo)?;
-    let cache_dir = (!options.no_cache).then(|| framed::directory(repo.path()));
-    // The commit HEAD names, without reading it: a warm run needs no object.
-    let head = repo
-        .head()
-        .ok()
-        .and_then(|head| head.resolve().ok())
-        .and_then(|head| head.target())
-        .and_then(|id| gix::ObjectId::try_from(id.as_bytes()).ok());
-    // Unless the cache describes HEAD (then no history is read at all),
-    // history is read from now on, beside reading the pages.
-    let freshness = cache_dir.as_deref().map(cache::load);
-    let cached_head = freshness
-        .as_ref()
-        .and_then(cache::Stored::head)
-        .and_then(|id| gix::ObjectId::from_hex(id.as_bytes()).ok());
-    let prefetch = head
-        .filter(|&head| Some(head) != cached_head)
-        .map(|head| history::Prefetch::start(repo.path(), head, cached_head));
-    let mut findings = Vec::new();
-    let mut sources = Sources::default();
-    let mut notes = Vec::new();
-
-    // Config and ruleset.
-    let config_file = match &options.config {
-        Some(path) => Some(if path.is_absolute() {
-            path.clone()
-        } else {
-            std::env::current_dir().unwrap_or_default().join(path)
-        }),
-        None => Some(root.join(CONFIG_FILE)).filter(|p| p.is_file()),
-    };
-    let (config, ruleset) = if let Some(path) = config_file {
-        let display = relative(&root, &path).unwrap_or_else(|| path.display().to_string());
-        let text = match discover::read_page(&root, &path, &display) {
-            Ok(text) => text,
-            Err(_) if options.config.is_some() && !path.exists() => {
-                return Err(anyhow!("config file `{}` does not exist", path.display()));
-            }
-            Err(error) => {
-                findings.push(error.finding(&display));
-                return Ok(fatal(findings, sources, root));
-            }
-        };
-        sources.insert(display.clone(), text.clone());
-        // The YAML is read once: the ruleset it names decides what the rest
-        // of it may say.
-        let parsed = match config::parse(&display, &text) {
-            Ok(parsed) => parsed,
-            Err(finding) => {
-                findings.push(*finding);
-                return Ok(fatal(findings, sources, root));
-            }
-        };
-        let name = parsed
-            .ruleset()
-            .unwrap_or(ruleset::BUILTIN_NAME)
-            .to_string();
-        let Some(ruleset) = load_ruleset(
-            &name,
-            &root,
-            cache_dir.as_deref(),
-            &mut sources,
-            &mut findings,
-            Some(&display),
-        ) else {
-            // Still report what is wrong with the config itself.
-            findings.extend(config::check(&display, &text, parsed, None).findings);
-            return Ok(fatal(findings, sources, root));
-        };
-        let kinds: Vec<String> = ruleset.pages.keys().cloned().collect();
-        let loaded = config::check(&display, &text, parsed, Some(&kinds));
-        findings.extend(loaded.findings);
-        match loaded.config {
-            Some(config) => (config, ruleset),
-            None => return Ok(fatal(findings, sources, root)),
-        }
-    } else {
-        notes.push(format!(
-            "no {CONFIG_FILE} found: using the built-in ruleset and finding teams by convention (directories with a goals.md or a retros/ folder); the README's \"Configuration\" section shows one to start from"
-        ));
-        let Some(ruleset) = load_ruleset(
-            ruleset::BUILTIN_NAME,
-            &root,
-            cache_dir.as_deref(),
-            &mut sources,
-            &mut findings,
-            None,
-        ) else {
-            return Ok(fatal(findings, sources, root));
-        };
-        (Config::default_config(), ruleset)
-    };
-
-    // The handbook's files, then what history is asked of them: the walk
-    // starts now, on a thread of its own, while the pages are read.
-    let mut timings = Timings::default();
-    let walk = pagecache::Walk {
-        root: &root,
-        handbook: &config.handbook,
-        ignore: &config.ignore,
-        ignore_patterns: &config.ignore_patterns,
-        git_common_dir: repo.commondir(),
-        // History is read beside the pages: one core each.
-        parallel: prefetch.is_none(),
-    };
-    let source = if options.staged {
-        PageSource::Index(discover::from_index(
-            &repo,
-            &config.handbook,
-            &config.ignore,
-        )?)
-    } else {
-        PageSource::Tree(pagecache::list(&walk, cache_dir.as_deref()))
-    };
-    let listed: Vec<&str> = source.paths();
-    let planned_teams = if config.teams.is_empty() {
-        conventional_teams(&listed, &config.handbook)
-    } else {
-        config.teams.clone()
-    };
-    let horizon =
-        options.now - i64::from(config.calendar.length_days) * 86_400 * (LOOKBACK_ITERATIONS + 3);
-    let queries = plan_queries(&listed, &planned_teams, &config, &ruleset, horizon);
-    drop(listed);
-    let settings = Settings {
-        ignore_revs: load_ignore_revs(&repo, &root, &config, &mut sources, &mut findings),
-        max_files_per_commit: config.max_files_per_commit,
-        handbook: config.handbook.clone(),
-    };
-    let read_ahead = prefetch.is_some();
-    let history = if let Some(head) = head {
-        let repo = history::Repo {
-            git_dir: repo.path().to_path_buf(),
-            head: Some(head),
-            shallow: repo.is_shallow(),
-        };
-        let show_progress = options.progress;
-        let walk_history = move || {
-            let mut progress = WalkProgress::new(show_progress);
-            let walked =
-                history::resolve(&repo, prefetch, &queries, &settings, freshness, &mut |n| {
-                    progress.tick(n);
-                });
-            progress.finish();
-            (walked, queries)
-        };
-        // History being read, the walk runs beside the pages; a cache that
-        // describes HEAD answers at once, here.
-        if read_ahead {
-            History::Walking(std::thread::spawn(walk_history))
-        } else {
-            History::Answered(walk_history())
-        }
-    } else {
-        History::NoCommits(queries)
-    };
-    timings.mark("list");
-
-    let loaded = match source {
-        PageSource::Index(discovered) => {
-            let parse_one = |file: SourceFile| {
-                let (doc, problems) = parse::parse(&file.text);
-                pagecache::LoadedPage {
-                    file,
-                    doc,
-                    problems,
+) -> Option<CodeOwners> {
+    codeowners::LOCATIONS.iter().find_map(|location| {
+        let path = root.join(location);
+        path.is_file()
+            .then(|| match discover::read_page(root, &path, location) {
+                Ok(text) => {
+                    sources.insert((*location).to_string(), text.clone());
+                    Some(codeowners::parse(root, location, text, findings))
                 }
-            };
-            pagecache::Loaded {
-                pages: discovered.files.into_par_iter().map(parse_one).collect(),
-                findings: discovered.findings,
-                status: "read from the index".to_string(),
-            }
-        }
-        // `pages` reports no findings: it never shows a page's text.
-        PageSource::Tree(listing) => listing.read(&walk, cache_dir.as_deref(), options.evaluate),
-    };
-    let staged = options.staged.then(|| staged_paths(&repo)).transpose()?;
-    timings.mark("pages");
-    let pages_status = loaded.status;
-    findings.extend(loaded.findings);
-    let mut config = config;
-    if config.teams.is_empty() {
-        // Found again from the pages read, not the files listed: a goals.md
-        // that cannot be read makes no team (the plan may have asked about
-        // one more; that answer goes unused).
-        let paths: Vec<&str> = loaded.pages.iter().map(|p| p.file.path.as_str()).collect();
-        config.teams = conventional_teams(&paths, &config.handbook);
-        config.conventional = true;
-        if config.teams.is_empty() {
-            notes.push(format!(
-                "no teams found: add a `teams:` entry to {CONFIG_FILE}, e.g.\n  teams:\n    search: {{ dir: handbook/search, pm: alice, em: bob }}"
-            ));
-        }
-    }
-    let mut pages: Vec<Page> = Vec::with_capacity(loaded.pages.len());
-    for pagecache::LoadedPage {
-        file,
-        doc,
-        problems,
-    } in loaded.pages
-    {
-        for problem in problems {
-            findings.push(parse_problem_finding(&file.path, problem));
-        }
-        if options.evaluate {
-            // What a finding's snippet is cut from.
-            sources.insert(file.path.clone(), file.text.clone());
-        }
-        pages.push(Page {
-            path: file.path,
-            text: file.text,
-            freshness: Freshness {
-                history: Answer::NotCommitted,
-                ignored: None,
-                staged: false,
-                reviewed: doc.front.reviewed.as_ref().map(|r| r.value),
-                now: options.now,
-            },
-            doc,
-            created: None,
-            kind: None,
-            team: None,
-        });
-    }
-    // Sorted: the listing is.
-    let page_paths: Vec<&str> = pages.iter().map(|p| p.path.as_str()).collect();
-
-    timings.mark("parse");
-    // Team pages.
-    let mut teams: Vec<TeamModel> = Vec::new();
-    let mut matchers = HashMap::new();
-    for team in &config.teams {
-        let mut slots = BTreeMap::new();
-        let mut retro_pages = Vec::new();
-        for kind in ruleset.pages.keys() {
-            let Some(location) = config.page_location(team, kind, &ruleset) else {
-                continue;
-            };
-            let matches = located(&page_paths, &location, &mut matchers);
-            if kind == RETROSPECTIVES {
-                retro_pages = matches;
-                continue;
-            }
-            let slot = match (matches.first(), &location.anchor) {
-                (None, _) => Slot::Missing {
-                    location,
-                    page: None,
-                },
-                (Some(&page), None) => Slot::Found {
-                    page,
-                    section: None,
-                },
-                (Some(&page), Some(anchor)) => match pages[page].doc.section(anchor) {
-                    Some(heading) => Slot::Found {
-                        page,
-                        section: Some(SectionSlot {
-                            anchor: anchor.clone(),
-                            heading: heading.clone(),
-                            freshness: pages[page].freshness.clone(),
-                        }),
-                    },
-                    None => Slot::Missing {
-                        location,
-                        page: Some(page),
-                    },
-                },
-            };
-            slots.insert(kind.clone(), slot);
-        }
-        teams.push(TeamModel {
-            name: team.name.clone(),
-            dir: team.dir.clone(),
-            roles: team.roles.clone(),
-            named_roles: team.named_roles.clone(),
-            since: team.since,
-            span: team.span.clone(),
-            slots,
-            retros: retro_pages
-                .into_iter()
-                .map(|page| Retro {
-                    page,
-                    date: day_of(options.now),
-                    date_source: crate::model::RetroDateSource::WorkingTree,
-                    iteration: None,
-                    items: Vec::new(),
-                })
-                .collect(),
-        });
-    }
-    drop(page_paths);
-    for (team_index, team) in teams.iter().enumerate() {
-        for (kind, slot) in &team.slots {
-            if let Some(page) = slot.page() {
-                pages[page].kind.get_or_insert_with(|| kind.clone());
-                pages[page].team = Some(team_index);
-            }
-        }
-        for retro in &team.retros {
-            pages[retro.page].kind = Some(RETROSPECTIVES.to_string());
-            pages[retro.page].team = Some(team_index);
-        }
-    }
-    for page in &mut pages {
-        if page.team.is_none() {
-            page.team = teams
-                .iter()
-                .enumerate()
-                .filter(|(_, t)| is_under(&page.path, &t.dir))
-                .max_by_key(|(_, t)| t.dir.len())
-                .map(|(i, _)| i);
-        }
-    }
-
-    if let Some(staged) = &staged {
-        mark_staged(&repo, staged, &mut pages, &mut teams);
-    }
-    timings.mark("model");
-
-    // History: the walk's answers, for the pages and sections in the model.
-    let ((answers, info), queries) = match history {
-        History::Walking(thread) => thread
-            .join()
-            .map_err(|_| anyhow!("the history walk stopped unexpectedly"))?,
-        History::Answered(answered) => answered,
-        History::NoCommits(queries) => {
-            // A first commit being made (--staged) is the history: nothing
-            // is missing from it.
-            if !options.staged {
-                findings.push(
-                    Finding::new(
-                        &crate::base::codes::HISTORY_UNAVAILABLE,
-                        "the repository has no commits yet, so no page's age can be known",
-                    )
-                    .help("commit the handbook, then run handbook-lint again"),
-                );
-            }
-            let reason = "the repository has no commits".to_string();
-            let answers = queries
-                .iter()
-                .map(|_| {
-                    history::Resolved::new(Answer::Unreadable {
-                        reason: reason.clone(),
-                    })
-                })
-                .collect();
-            ((answers, HistoryInfo::default()), queries)
-        }
-    };
-    let has_commits = head.is_some();
-    // The plan asks about pages, then sections, each sorted by path (and
-    // anchor): an answer is found by binary search.
-    let answer_of = |path: &str, anchor: Option<&str>| -> Option<&history::Resolved> {
-        let key = (anchor.is_some(), path, anchor);
-        queries
-            .binary_search_by(|q| {
-                (q.anchor.is_some(), q.path.as_str(), q.anchor.as_deref()).cmp(&key)
-            })
-            .ok()
-            .and_then(|index| answers.get(index))
-    };
-    let mut shallow_pages = Vec::new();
-    let mut unreadable = Vec::new();
-    let mut note = |path: &str, resolved: &history::Resolved| match &resolved.answer {
-        Answer::Shallow { .. } => shallow_pages.push(path.to_string()),
-        Answer::Unreadable { reason } if has_commits => {
-            unreadable.push((path.to_string(), reason.clone()));
-        }
-        _ => {}
-    };
-    for page in &mut pages {
-        if let Some(resolved) = answer_of(&page.path, None) {
-            note(&page.path, resolved);
-            page.freshness.history = resolved.answer.clone();
-            page.freshness.ignored.clone_from(&resolved.ignored);
-            page.created.clone_from(&resolved.created);
-        }
-    }
-    for team in &mut teams {
-        for slot in team.slots.values_mut() {
-            if let Slot::Found {
-                page,
-                section: Some(section),
-            } = slot
-            {
-                let path = pages[*page].path.as_str();
-                if let Some(resolved) = answer_of(path, Some(section.anchor.as_str())) {
-                    note(path, resolved);
-                    section.freshness.history = resolved.answer.clone();
-                    section.freshness.ignored.clone_from(&resolved.ignored);
+                Err(error) => {
+                    findings.push(error.finding(location));
+                    None
                 }
-            }
-        }
-    }
-    shallow_pages.sort();
-    shallow_pages.dedup();
-    if !shallow_pages.is_empty() {
-        findings.push(
-            Finding::new(
-                &crate::base::codes::HISTORY_UNAVAILABLE,
-                format!(
-                    "this is a shallow clone: the history of {} page{} reaches the cut-off, so their age is unknown (first: {})",
-                    shallow_pages.len(),
-                    if shallow_pages.len() == 1 { "" } else { "s" },
-                    shallow_pages[0]
-                ),
-            )
-            .help("fetch the full history: `git fetch --unshallow`, or `fetch-depth: 0` in actions/checkout; `--allow-shallow` makes this a warning"),
-        );
-        if options.allow_shallow
-            && let Some(finding) = findings.last_mut()
-        {
-            finding.severity = crate::base::finding::Severity::Warning;
-        }
-    }
-    unreadable.sort();
-    unreadable.dedup();
-    for (path, reason) in unreadable {
-        findings.push(
-            Finding::new(
-                &crate::base::codes::HISTORY_UNAVAILABLE,
-                format!("the history of `{path}` could not be read: {reason}"),
-            )
-            .at(path, None),
-        );
-    }
-
-    timings.mark("history");
-    // Retrospectives and their action items.
-    let today = day_of(options.now);
-    for team in &mut teams {
-        for retro in &mut team.retros {
-            let page = &pages[retro.page];
-            let (date, source) = retro_date(page, today);
-            retro.date = date;
-            retro.date_source = source;
-            retro.iteration = page.doc.front.iteration.as_ref().map(|i| i.value);
-            if options.evaluate {
-                retro.items = action_items(&page.text, &page.doc, &ruleset.action_items.heading);
-            }
-        }
-        team.retros.sort_by_key(|r| r.date);
-    }
-
-    // Only the rules read CODEOWNERS.
-    let codeowners = if options.evaluate {
-        read_codeowners(&root, &mut sources, &mut findings)
-    } else {
-        None
-    };
-    let model = Handbook {
-        codeowners,
-        now: options.now,
-        today,
-        config,
-        ruleset,
-        pages,
-        teams,
-    };
-    if options.evaluate {
-        for rule in crate::rules::registry::RULES {
-            if let Some(check) = rule.check {
-                check(&model, &mut findings);
-            }
-        }
-        let page_texts: Vec<(String, Arc<str>)> = model
-            .pages
-            .iter()
-            .map(|p| (p.path.clone(), p.text.clone()))
-            .collect();
-        crate::rules::suppress::apply(&mut findings, &page_texts);
-    }
-    for finding in &mut findings {
-        finding.severity =
-            model
-                .config
-                .severity_for(finding.rule.code, finding.path(), finding.severity);
-    }
-    findings.sort_by_key(Finding::sort_key);
-    timings.mark("rules");
-    Ok(Outcome {
-        timings,
-        staged,
-        model: Some(model),
-        findings,
-        sources,
-        history: info,
-        root,
-        notes,
-        pages_status,
+            })?
     })
-}
-
-fn fatal(mut findings: Vec<Finding>, sources: Sources, root: PathBuf) -> Outcome {
-    findings.sort_by_key(Finding::sort_key);
-    Outcome {
-        timings: Timings::default(),
-        staged: None,
-        model: None,
-        findings,
-        sources,
-        history: HistoryInfo::default(),
-        root,
-        notes: Vec::new(),
-        pages_status: String::new(),
-    }
 }
 
 /// Keeps the findings that concern `paths` (repository-relative): findings

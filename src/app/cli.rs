@@ -11,6 +11,7 @@ use clap::{Parser, Subcommand, ValueEnum};
 use crate::base::finding::Severity;
 use crate::base::time::{parse_now, system_now};
 use crate::engine::{self, Options};
+use crate::git::repo::Repo;
 use crate::model::outcome::Outcome;
 use crate::report::{self, Format, Style};
 use crate::rules::registry::{self, RULES};
@@ -270,7 +271,7 @@ pub fn run(
             Ok(ExitCode::from(EXIT_CLEAN))
         }
         Some(Command::InstallHook { uninstall }) => {
-            let (repo, _) = engine::open_repository(&global.repo)?;
+            let repo = Repo::discover(&global.repo)?;
             let done = if uninstall {
                 crate::app::hook::uninstall(&repo)?
             } else {
@@ -333,8 +334,8 @@ fn check(global: &GlobalArgs, args: &CheckArgs) -> anyhow::Result<ExitCode> {
     let paths = relative_paths(&outcome.root, &args.paths)?;
     engine::filter_to_paths(&mut outcome, &paths);
     if let Some(base) = &args.diff_base {
-        let (repo, _) = engine::open_repository(&global.repo)?;
-        let changed = crate::app::scope::changed_since(&repo, base)?;
+        let repo = Repo::discover(&global.repo)?;
+        let changed = repo.changed_since(base)?;
         crate::app::scope::keep_changed(&mut outcome, &changed);
     }
     if let Some(file) = &args.write_baseline {

@@ -401,7 +401,7 @@ pub fn build(dir: &Path) -> anyhow::Result<()> {
                 b.commit(&when, who, &message, &edits)?;
             }
             Step::PullRequest(when, who, message, edit) => {
-                let base = b.repo.head()?.peel_to_commit()?.id();
+                let base = b.head_commit()?;
                 let Edit::Write(file, _) = &edit else {
                     continue;
                 };
@@ -418,17 +418,11 @@ pub fn build(dir: &Path) -> anyhow::Result<()> {
                 )?;
             }
             Step::Reorganise(when) => {
-                let tree = b.repo.head()?.peel_to_tree()?;
-                let mut moves = Vec::new();
-                tree.walk(git2::TreeWalkMode::PreOrder, |dir, entry| {
-                    if let (true, Some(name)) = (dir.starts_with("teams/"), entry.name().ok())
-                        && entry.kind() == Some(git2::ObjectType::Blob)
-                    {
-                        let from = format!("{dir}{name}");
-                        moves.push(mv(&from, &from.replacen("teams/", "handbook/", 1)));
-                    }
-                    git2::TreeWalkResult::Ok
-                })?;
+                let mut moves: Vec<Edit> = b
+                    .files_under("teams/")?
+                    .iter()
+                    .map(|from| mv(from, &from.replacen("teams/", "handbook/", 1)))
+                    .collect();
                 moves.push(write("handbook-lint.yaml", CONFIG));
                 b.commit(
                     &when,

@@ -9,28 +9,12 @@
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
 
+use crate::git::repo::Repo;
 use anyhow::{Context, bail};
-use git2::Repository;
 
 const HOOK: &str = "pre-commit";
 const PREVIOUS: &str = "pre-commit.handbook-lint-previous";
 const MARKER: &str = "# installed by `handbook-lint install-hook`";
-
-/// The hooks directory git uses: `core.hooksPath` (relative to the working
-/// tree when relative), else `.git/hooks`.
-pub fn hooks_dir(repo: &Repository) -> PathBuf {
-    let configured = repo
-        .config()
-        .ok()
-        .and_then(|c| c.get_path("core.hooksPath").ok());
-    match configured {
-        Some(path) if path.is_absolute() => path,
-        Some(path) => repo
-            .workdir()
-            .map_or_else(|| repo.path().join(&path), |w| w.join(&path)),
-        None => repo.path().join("hooks"),
-    }
-}
 
 fn script(binary: &Path, chained: bool) -> String {
     let binary = binary.display().to_string().replace('\'', "'\\''");
@@ -77,8 +61,8 @@ pub enum Installed {
     Restored(PathBuf),
 }
 
-pub fn install(repo: &Repository, binary: &Path) -> anyhow::Result<Installed> {
-    let dir = hooks_dir(repo);
+pub fn install(repo: &Repo, binary: &Path) -> anyhow::Result<Installed> {
+    let dir = repo.hooks_dir();
     if dir.exists() && !dir.is_dir() {
         bail!("the hooks path `{}` is not a directory", dir.display());
     }
@@ -117,8 +101,8 @@ pub fn install(repo: &Repository, binary: &Path) -> anyhow::Result<Installed> {
     Ok(Installed::Fresh(hook))
 }
 
-pub fn uninstall(repo: &Repository) -> anyhow::Result<Installed> {
-    let dir = hooks_dir(repo);
+pub fn uninstall(repo: &Repo) -> anyhow::Result<Installed> {
+    let dir = repo.hooks_dir();
     let hook = dir.join(HOOK);
     if !hook.exists() {
         bail!("there is no pre-commit hook in `{}`", dir.display());

@@ -6,44 +6,10 @@ use std::io::Write as _;
 use std::path::Path;
 
 use anyhow::{Context, anyhow, bail};
-use git2::Repository;
 use serde::{Deserialize, Serialize};
 
 use crate::model::outcome::Outcome;
 use crate::report::formats::fingerprint;
-
-/// The files changed since the merge-base of HEAD and `base`: what a pull
-/// request changes.
-pub fn changed_since(repo: &Repository, base: &str) -> anyhow::Result<BTreeSet<String>> {
-    let base_commit = repo
-        .revparse_single(base)
-        .and_then(|object| object.peel_to_commit())
-        .map_err(|error| {
-            anyhow!(
-                "--diff-base `{base}` does not name a commit: {}",
-                error.message()
-            )
-        })?;
-    let head = repo
-        .head()
-        .and_then(|h| h.peel_to_commit())
-        .map_err(|error| anyhow!("--diff-base needs a HEAD commit: {}", error.message()))?;
-    let merge_base = repo
-        .merge_base(head.id(), base_commit.id())
-        .map_err(|error| anyhow!("HEAD and `{base}` share no history: {}", error.message()))?;
-    let old = repo.find_commit(merge_base)?.tree()?;
-    let new = head.tree()?;
-    let diff = repo.diff_tree_to_tree(Some(&old), Some(&new), None)?;
-    let mut changed = BTreeSet::new();
-    for delta in diff.deltas() {
-        for file in [delta.old_file(), delta.new_file()] {
-            if let Some(path) = file.path().and_then(Path::to_str) {
-                changed.insert(path.to_string());
-            }
-        }
-    }
-    Ok(changed)
-}
 
 /// Keeps the findings on `changed` files — unless the change touches what
 /// every verdict depends on (the config, the ruleset, the ignore-revs

@@ -7,6 +7,8 @@
 //! not parse as YAML at all stops the run.
 
 pub mod codeowners;
+pub mod convention;
+pub mod locate;
 pub mod ruleset;
 pub mod yaml;
 

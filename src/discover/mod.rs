@@ -16,6 +16,7 @@ use globset::GlobSet;
 use crate::base::finding::Finding;
 pub use crate::base::paths::{is_markdown, is_under, relative};
 use crate::discover::stamp::FileStamp;
+use crate::git::repo::{Repo, StagedBlob};
 
 /// Pages larger than this are not handbook prose; reading them would only
 /// slow every run down.
@@ -126,61 +127,28 @@ fn wanted(display: &str, handbook: &str, ignore: &GlobSet) -> bool {
 /// The pages as they are staged for the next commit: read from the index,
 /// not the working tree. An index with unmerged entries cannot say what
 /// would be committed: that is an error naming them.
-pub fn from_index(
-    repo: &git2::Repository,
-    handbook: &str,
-    ignore: &GlobSet,
-) -> anyhow::Result<Discovered> {
-    let index = repo.index()?;
-    if index.has_conflicts() {
-        let mut paths: Vec<String> = index
-            .conflicts()?
-            .filter_map(Result::ok)
-            .filter_map(|c| c.our.or(c.their).or(c.ancestor))
-            .map(|entry| String::from_utf8_lossy(&entry.path).into_owned())
-            .collect();
-        paths.sort();
-        paths.dedup();
-        anyhow::bail!(
-            "the index has unmerged entries ({}): resolve the conflicts and stage the result before checking what is staged",
-            paths.join(", ")
-        );
-    }
+pub fn from_index(repo: &Repo, handbook: &str, ignore: &GlobSet) -> anyhow::Result<Discovered> {
+    let blobs = repo.staged_blobs(|path| wanted(path, handbook, ignore), MAX_PAGE_BYTES)?;
     let mut files = Vec::new();
     let mut findings = Vec::new();
-    for entry in index.iter() {
-        let Ok(display) = std::str::from_utf8(&entry.path) else {
-            continue;
+    for (display, blob) in blobs {
+        let result = match blob {
+            StagedBlob::Failed(message) => Err(Unreadable(format!(
+                "cannot read the staged `{display}`: {message}"
+            ))),
+            StagedBlob::TooLarge(size) => Err(Unreadable(format!(
+                "`{display}` is {size} bytes, over the {MAX_PAGE_BYTES}-byte limit for a page; it is not read"
+            ))),
+            StagedBlob::Read(bytes) => page_text(bytes, &display),
         };
-        if !wanted(display, handbook, ignore) {
-            continue;
-        }
-        let result = repo
-            .find_blob(entry.id)
-            .map_err(|e| {
-                Unreadable(format!(
-                    "cannot read the staged `{display}`: {}",
-                    e.message()
-                ))
-            })
-            .and_then(|blob| {
-                if blob.size() as u64 > MAX_PAGE_BYTES {
-                    return Err(Unreadable(format!(
-                        "`{display}` is {} bytes, over the {MAX_PAGE_BYTES}-byte limit for a page; it is not read",
-                        blob.size()
-                    )));
-                }
-                page_text(blob.content().to_vec(), display)
-            });
         match result {
             Ok(text) => files.push(SourceFile {
-                path: display.to_string(),
+                path: display,
                 text,
             }),
-            Err(error) => findings.push(error.finding(display)),
+            Err(error) => findings.push(error.finding(&display)),
         }
     }
-    files.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(Discovered { files, findings })
 }
 

@@ -2,5 +2,6 @@
 //! its objects for the history walk, comparing trees, and building
 //! repositories for the demo and the tests.
 
+pub mod repo;
 pub mod repo_builder;
 pub mod trees;

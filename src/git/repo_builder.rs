@@ -191,6 +191,27 @@ impl RepoBuilder {
         Ok(id)
     }
 
+    /// The commit HEAD names.
+    pub fn head_commit(&self) -> Result<Oid, git2::Error> {
+        Ok(self.repo.head()?.peel_to_commit()?.id())
+    }
+
+    /// The paths of the files in HEAD's tree under `dir` (which ends in
+    /// `/`), in tree order.
+    pub fn files_under(&self, dir: &str) -> Result<Vec<String>, git2::Error> {
+        let tree = self.repo.head()?.peel_to_tree()?;
+        let mut files = Vec::new();
+        tree.walk(git2::TreeWalkMode::PreOrder, |parent, entry| {
+            if let (true, Some(name)) = (parent.starts_with(dir), entry.name().ok())
+                && entry.kind() == Some(git2::ObjectType::Blob)
+            {
+                files.push(format!("{parent}{name}"));
+            }
+            git2::TreeWalkResult::Ok
+        })?;
+        Ok(files)
+    }
+
     /// Writes HEAD's files into the working tree and index.
     pub fn checkout(&self) -> Result<(), git2::Error> {
         self.repo

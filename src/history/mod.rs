@@ -41,6 +41,7 @@
 //!   every other question is still answered.
 
 pub mod cache;
+pub mod plan;
 
 use std::collections::{HashMap, HashSet};
 use std::path::Path;
@@ -308,7 +309,7 @@ fn shallow_boundary(repo: &gix::Repository) -> HashSet<Oid> {
 /// points at (none before the first commit) and whether it is a shallow
 /// clone.
 #[derive(Debug, Clone)]
-pub struct Repo {
+pub struct Mainline {
     pub git_dir: std::path::PathBuf,
     pub head: Option<Oid>,
     pub shallow: bool,
@@ -317,7 +318,7 @@ pub struct Repo {
 /// Answers every query in one first-parent walk from HEAD, reusing and
 /// refreshing the freshness cache when given.
 pub fn resolve(
-    repo: &Repo,
+    repo: &Mainline,
     prefetch: Option<Prefetch>,
     queries: &[Query],
     settings: &Settings,

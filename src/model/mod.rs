@@ -1,6 +1,7 @@
 //! The handbook model: what the rules read. Plain data, built by the engine
 //! from the config, the parsed pages and the history answers.
 
+pub mod build;
 pub mod outcome;
 
 use std::collections::BTreeMap;

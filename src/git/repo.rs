@@ -1,0 +1,211 @@
+//! The repository as the stages see it: where it is, what HEAD names, what
+//! the index stages, what a branch changed, where its hooks live.
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+
+use anyhow::anyhow;
+
+/// An object id, as the history walk and the caches name commits.
+pub use gix::ObjectId as Oid;
+
+/// A repository with a working tree.
+pub struct Repo {
+    inner: git2::Repository,
+    root: PathBuf,
+}
+
+/// A blob the index stages, as read for `--staged`.
+pub enum StagedBlob {
+    Read(Vec<u8>),
+    /// Larger than the reader's limit: not read.
+    TooLarge(u64),
+    /// What git said when it could not be read.
+    Failed(String),
+}
+
+impl Repo {
+    /// Opens the repository containing `dir`; a bare repository or a
+    /// directory outside any repository is an error the user must fix
+    /// before anything can be checked.
+    pub fn discover(dir: &Path) -> anyhow::Result<Repo> {
+        let inner = git2::Repository::discover(dir).map_err(|error| {
+            anyhow!(
+                "`{}` is not inside a git repository ({}); handbook-lint learns page freshness from git history",
+                dir.display(),
+                error.message()
+            )
+        })?;
+        let root = inner
+            .workdir()
+            .ok_or_else(|| {
+                anyhow!(
+                    "`{}` is a bare repository: handbook-lint needs a working tree",
+                    inner.path().display()
+                )
+            })?
+            .to_path_buf();
+        Ok(Repo { inner, root })
+    }
+
+    /// The working tree's root.
+    pub fn root(&self) -> &Path {
+        &self.root
+    }
+
+    /// The git directory (`.git`, or `.git/worktrees/NAME` in a linked
+    /// worktree).
+    pub fn git_dir(&self) -> &Path {
+        self.inner.path()
+    }
+
+    /// The git directory shared by every worktree.
+    pub fn common_dir(&self) -> &Path {
+        self.inner.commondir()
+    }
+
+    pub fn is_shallow(&self) -> bool {
+        self.inner.is_shallow()
+    }
+
+    /// The commit HEAD names, without reading it; `None` before the first
+    /// commit.
+    pub fn head(&self) -> Option<Oid> {
+        self.inner
+            .head()
+            .ok()
+            .and_then(|head| head.resolve().ok())
+            .and_then(|head| head.target())
+            .and_then(|id| Oid::try_from(id.as_bytes()).ok())
+    }
+
+    /// A string setting from git's config (`blame.ignoreRevsFile`).
+    pub fn config_string(&self, key: &str) -> Option<String> {
+        self.inner
+            .config()
+            .ok()
+            .and_then(|c| c.get_string(key).ok())
+    }
+
+    /// The file at `path` in HEAD's tree, as text.
+    pub fn head_file(&self, path: &str) -> Option<String> {
+        let tree = self.inner.head().ok()?.peel_to_tree().ok()?;
+        let entry = tree.get_path(Path::new(path)).ok()?;
+        let blob = self.inner.find_blob(entry.id()).ok()?;
+        Some(String::from_utf8_lossy(blob.content()).into_owned())
+    }
+
+    /// Paths the commit being made adds or changes: the index against HEAD.
+    pub fn staged_paths(&self) -> anyhow::Result<BTreeSet<String>> {
+        let repo = &self.inner;
+        let head_tree = repo.head().ok().and_then(|h| h.peel_to_tree().ok());
+        let index = repo.index()?;
+        let diff = repo.diff_tree_to_index(head_tree.as_ref(), Some(&index), None)?;
+        Ok(diff
+            .deltas()
+            .filter(|d| d.status() != git2::Delta::Deleted)
+            .filter_map(|d| {
+                d.new_file()
+                    .path()
+                    .and_then(Path::to_str)
+                    .map(str::to_string)
+            })
+            .collect())
+    }
+
+    /// The blobs the index stages at the paths `wanted` accepts, each no
+    /// larger than `max_bytes`, sorted by path. An index with unmerged
+    /// entries cannot say what would be committed: that is an error naming
+    /// them.
+    pub fn staged_blobs(
+        &self,
+        wanted: impl Fn(&str) -> bool,
+        max_bytes: u64,
+    ) -> anyhow::Result<Vec<(String, StagedBlob)>> {
+        let index = self.inner.index()?;
+        if index.has_conflicts() {
+            let mut paths: Vec<String> = index
+                .conflicts()?
+                .filter_map(Result::ok)
+                .filter_map(|c| c.our.or(c.their).or(c.ancestor))
+                .map(|entry| String::from_utf8_lossy(&entry.path).into_owned())
+                .collect();
+            paths.sort();
+            paths.dedup();
+            anyhow::bail!(
+                "the index has unmerged entries ({}): resolve the conflicts and stage the result before checking what is staged",
+                paths.join(", ")
+            );
+        }
+        let mut blobs = Vec::new();
+        for entry in index.iter() {
+            let Ok(path) = std::str::from_utf8(&entry.path) else {
+                continue;
+            };
+            if !wanted(path) {
+                continue;
+            }
+            let blob = match self.inner.find_blob(entry.id) {
+                Err(error) => StagedBlob::Failed(error.message().to_string()),
+                Ok(blob) if blob.size() as u64 > max_bytes => {
+                    StagedBlob::TooLarge(blob.size() as u64)
+                }
+                Ok(blob) => StagedBlob::Read(blob.content().to_vec()),
+            };
+            blobs.push((path.to_string(), blob));
+        }
+        blobs.sort_by(|a, b| a.0.cmp(&b.0));
+        Ok(blobs)
+    }
+
+    /// The files changed since the merge-base of HEAD and `base`: what a
+    /// pull request changes.
+    pub fn changed_since(&self, base: &str) -> anyhow::Result<BTreeSet<String>> {
+        let repo = &self.inner;
+        let base_commit = repo
+            .revparse_single(base)
+            .and_then(|object| object.peel_to_commit())
+            .map_err(|error| {
+                anyhow!(
+                    "--diff-base `{base}` does not name a commit: {}",
+                    error.message()
+                )
+            })?;
+        let head = repo
+            .head()
+            .and_then(|h| h.peel_to_commit())
+            .map_err(|error| anyhow!("--diff-base needs a HEAD commit: {}", error.message()))?;
+        let merge_base = repo
+            .merge_base(head.id(), base_commit.id())
+            .map_err(|error| anyhow!("HEAD and `{base}` share no history: {}", error.message()))?;
+        let old = repo.find_commit(merge_base)?.tree()?;
+        let new = head.tree()?;
+        let diff = repo.diff_tree_to_tree(Some(&old), Some(&new), None)?;
+        let mut changed = BTreeSet::new();
+        for delta in diff.deltas() {
+            for file in [delta.old_file(), delta.new_file()] {
+                if let Some(path) = file.path().and_then(Path::to_str) {
+                    changed.insert(path.to_string());
+                }
+            }
+        }
+        Ok(changed)
+    }
+
+    /// The hooks directory git uses: `core.hooksPath` (relative to the
+    /// working tree when relative), else `.git/hooks`.
+    pub fn hooks_dir(&self) -> PathBuf {
+        let repo = &self.inner;
+        let configured = repo
+            .config()
+            .ok()
+            .and_then(|c| c.get_path("core.hooksPath").ok());
+        match configured {
+            Some(path) if path.is_absolute() => path,
+            Some(path) => repo
+                .workdir()
+                .map_or_else(|| repo.path().join(&path), |w| w.join(&path)),
+            None => repo.path().join("hooks"),
+        }
+    }
+}

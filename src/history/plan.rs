@@ -1,0 +1,77 @@
+//! What the history walk is asked, planned before any page is read.
+
+use std::collections::BTreeMap;
+
+use crate::base::time::UnixTime;
+use crate::config::locate::{Matchers, located};
+use crate::config::ruleset::{GOALS, RETROSPECTIVES, Ruleset};
+use crate::config::{Config, PageLocation, Team};
+use crate::history::Query;
+
+/// What history is asked: a query for every listed page, and for every
+/// configured section of one, worked out from the config and the list of
+/// files alone, so the walk starts before any page is read. It may ask a
+/// little more than the pages turn out to need (the creation of every
+/// retrospective, a section a page turns out not to have); what is not
+/// needed is not used.
+pub fn plan_queries(
+    paths: &[&str],
+    teams: &[Team],
+    config: &Config,
+    ruleset: &Ruleset,
+    horizon: UnixTime,
+) -> Vec<Query> {
+    let carry_into = &ruleset.action_items.carry_into;
+    let collects = |kind: &str| carry_into.iter().any(|k| k == kind) || kind == GOALS;
+    let mut matchers = Matchers::new();
+    // As the model decides a page's kind: the first slot it fills, unless
+    // a team counts it among its retrospectives.
+    let mut kinds: Vec<Option<&str>> = vec![None; paths.len()];
+    let mut retro = vec![false; paths.len()];
+    let mut sections: BTreeMap<(usize, &str), bool> = BTreeMap::new();
+    let locations: Vec<(&str, PageLocation)> = teams
+        .iter()
+        .flat_map(|team| {
+            ruleset.pages.keys().filter_map(|kind| {
+                config
+                    .page_location(team, kind, ruleset)
+                    .map(|location| (kind.as_str(), location))
+            })
+        })
+        .collect();
+    for (kind, location) in &locations {
+        let matches = located(paths, location, &mut matchers);
+        if *kind == RETROSPECTIVES {
+            for index in matches {
+                retro[index] = true;
+            }
+            continue;
+        }
+        if let Some(&page) = matches.first() {
+            kinds[page].get_or_insert(kind);
+            if let Some(anchor) = &location.anchor {
+                *sections.entry((page, anchor)).or_default() |=
+                    carry_into.iter().any(|k| k == kind);
+            }
+        }
+    }
+    let mut queries: Vec<Query> = paths
+        .iter()
+        .enumerate()
+        .map(|(index, path)| Query {
+            path: (*path).to_string(),
+            anchor: None,
+            want_created: retro[index],
+            collect_since: kinds[index]
+                .filter(|kind| !retro[index] && collects(kind))
+                .map(|_| horizon),
+        })
+        .collect();
+    queries.extend(sections.into_iter().map(|((page, anchor), collect)| Query {
+        path: paths[page].to_string(),
+        anchor: Some(anchor.to_string()),
+        want_created: false,
+        collect_since: collect.then_some(horizon),
+    }));
+    queries
+}

@@ -1,0 +1,313 @@
+//! The handbook model, built from what the stages before it produced: the
+//! config and ruleset, the pages read and parsed, the history walk's
+//! answers. Plain data in, plain data out; no git, no files.
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use chrono::NaiveDate;
+
+use crate::base::finding::{Finding, Sources};
+use crate::base::paths::is_under;
+use crate::base::time::UnixTime;
+use crate::config::Config;
+use crate::config::locate::{Matchers, located};
+use crate::config::ruleset::{RETROSPECTIVES, Ruleset};
+use crate::discover::pagecache::LoadedPage;
+use crate::history::{Answer, Query, Resolved};
+use crate::model::{
+    Freshness, Page, Retro, RetroDateSource, SectionSlot, Slot, TeamModel, action_items, retro_date,
+};
+use crate::parse::{self, ParseProblem};
+
+/// The pages as read, each with the freshness it has before history says
+/// anything; parse problems become HB002 findings. With `keep_sources`,
+/// each page's text is kept for the snippets of findings.
+pub fn pages(
+    loaded: Vec<LoadedPage>,
+    now: UnixTime,
+    keep_sources: bool,
+    sources: &mut Sources,
+    findings: &mut Vec<Finding>,
+) -> Vec<Page> {
+    let mut pages: Vec<Page> = Vec::with_capacity(loaded.len());
+    for LoadedPage {
+        file,
+        doc,
+        problems,
+    } in loaded
+    {
+        for problem in problems {
+            findings.push(parse_problem_finding(&file.path, problem));
+        }
+        if keep_sources {
+            // What a finding's snippet is cut from.
+            sources.insert(file.path.clone(), file.text.clone());
+        }
+        pages.push(Page {
+            path: file.path,
+            text: file.text,
+            freshness: Freshness {
+                history: Answer::NotCommitted,
+                ignored: None,
+                staged: false,
+                reviewed: doc.front.reviewed.as_ref().map(|r| r.value),
+                now,
+            },
+            doc,
+            created: None,
+            kind: None,
+            team: None,
+        });
+    }
+    pages
+}
+
+fn parse_problem_finding(path: &str, problem: ParseProblem) -> Finding {
+    let mut finding = Finding::new(
+        &crate::base::codes::FRONT_MATTER_INVALID,
+        problem.message.clone(),
+    )
+    .at(path, Some(problem.span));
+    if problem.message.contains('@') || problem.message.contains("reserved") {
+        finding =
+            finding.help("a value starting with `@` must be quoted in YAML: owner: \"@alice\"");
+    }
+    finding
+}
+
+/// Every configured team with the page (or section) that fills each of its
+/// slots and its retrospectives, and each page marked with its kind and
+/// team. Retrospectives are dated and read by [`retros`], once history is
+/// known.
+pub fn teams(
+    config: &Config,
+    ruleset: &Ruleset,
+    pages: &mut [Page],
+    today: NaiveDate,
+) -> Vec<TeamModel> {
+    // Sorted: the listing is.
+    let page_paths: Vec<&str> = pages.iter().map(|p| p.path.as_str()).collect();
+    let mut teams: Vec<TeamModel> = Vec::new();
+    let mut matchers = Matchers::new();
+    for team in &config.teams {
+        let mut slots = BTreeMap::new();
+        let mut retro_pages = Vec::new();
+        for kind in ruleset.pages.keys() {
+            let Some(location) = config.page_location(team, kind, ruleset) else {
+                continue;
+            };
+            let matches = located(&page_paths, &location, &mut matchers);
+            if kind == RETROSPECTIVES {
+                retro_pages = matches;
+                continue;
+            }
+            let slot = match (matches.first(), &location.anchor) {
+                (None, _) => Slot::Missing {
+                    location,
+                    page: None,
+                },
+                (Some(&page), None) => Slot::Found {
+                    page,
+                    section: None,
+                },
+                (Some(&page), Some(anchor)) => match pages[page].doc.section(anchor) {
+                    Some(heading) => Slot::Found {
+                        page,
+                        section: Some(SectionSlot {
+                            anchor: anchor.clone(),
+                            heading: heading.clone(),
+                            freshness: pages[page].freshness.clone(),
+                        }),
+                    },
+                    None => Slot::Missing {
+                        location,
+                        page: Some(page),
+                    },
+                },
+            };
+            slots.insert(kind.clone(), slot);
+        }
+        teams.push(TeamModel {
+            name: team.name.clone(),
+            dir: team.dir.clone(),
+            roles: team.roles.clone(),
+            named_roles: team.named_roles.clone(),
+            since: team.since,
+            span: team.span.clone(),
+            slots,
+            retros: retro_pages
+                .into_iter()
+                .map(|page| Retro {
+                    page,
+                    date: today,
+                    date_source: RetroDateSource::WorkingTree,
+                    iteration: None,
+                    items: Vec::new(),
+                })
+                .collect(),
+        });
+    }
+    drop(page_paths);
+    assign_pages(pages, &teams);
+    teams
+}
+
+/// Marks each page with the kind of the first slot it fills and its team;
+/// a page that fills no slot belongs to the team whose directory holds it.
+fn assign_pages(pages: &mut [Page], teams: &[TeamModel]) {
+    for (team_index, team) in teams.iter().enumerate() {
+        for (kind, slot) in &team.slots {
+            if let Some(page) = slot.page() {
+                pages[page].kind.get_or_insert_with(|| kind.clone());
+                pages[page].team = Some(team_index);
+            }
+        }
+        for retro in &team.retros {
+            pages[retro.page].kind = Some(RETROSPECTIVES.to_string());
+            pages[retro.page].team = Some(team_index);
+        }
+    }
+    for page in pages.iter_mut() {
+        if page.team.is_none() {
+            page.team = teams
+                .iter()
+                .enumerate()
+                .filter(|(_, t)| is_under(&page.path, &t.dir))
+                .max_by_key(|(_, t)| t.dir.len())
+                .map(|(i, _)| i);
+        }
+    }
+}
+
+/// With `--staged`: a staged page counts as changed now; a staged section
+/// only when its own text differs from HEAD's (`head_file` reads HEAD).
+pub fn mark_staged(
+    staged: &std::collections::BTreeSet<String>,
+    head_file: impl Fn(&str) -> Option<String>,
+    pages: &mut [Page],
+    teams: &mut [TeamModel],
+) {
+    for page in pages.iter_mut() {
+        page.freshness.staged = staged.contains(&page.path);
+    }
+    for team in teams {
+        for slot in team.slots.values_mut() {
+            if let Slot::Found {
+                page,
+                section: Some(section),
+            } = slot
+            {
+                let page = &pages[*page];
+                if page.freshness.staged {
+                    let before = head_file(&page.path);
+                    let before = before
+                        .as_deref()
+                        .and_then(|text| parse::section_text(text, &section.anchor));
+                    section.freshness.staged =
+                        before != parse::section_text(&page.text, &section.anchor);
+                }
+            }
+        }
+    }
+}
+
+/// Pages and sections whose history could not be known, for HB004.
+#[derive(Default)]
+pub struct HistoryGaps {
+    /// Paths whose history reaches a shallow clone's cut-off.
+    pub shallow: Vec<String>,
+    /// Paths whose history could not be read, and why.
+    pub unreadable: Vec<(String, String)>,
+}
+
+/// Gives every page and section the history walk's answer. The plan asks
+/// about pages, then sections, each sorted by path (and anchor): an answer
+/// is found by binary search. Unreadable answers count as gaps only when
+/// the repository `has_commits`.
+pub fn attach_history(
+    pages: &mut [Page],
+    teams: &mut [TeamModel],
+    queries: &[Query],
+    answers: &[Resolved],
+    has_commits: bool,
+) -> HistoryGaps {
+    let answer_of = |path: &str, anchor: Option<&str>| -> Option<&Resolved> {
+        let key = (anchor.is_some(), path, anchor);
+        queries
+            .binary_search_by(|q| {
+                (q.anchor.is_some(), q.path.as_str(), q.anchor.as_deref()).cmp(&key)
+            })
+            .ok()
+            .and_then(|index| answers.get(index))
+    };
+    let mut gaps = HistoryGaps::default();
+    let mut note = |path: &str, resolved: &Resolved| match &resolved.answer {
+        Answer::Shallow { .. } => gaps.shallow.push(path.to_string()),
+        Answer::Unreadable { reason } if has_commits => {
+            gaps.unreadable.push((path.to_string(), reason.clone()));
+        }
+        _ => {}
+    };
+    for page in pages.iter_mut() {
+        if let Some(resolved) = answer_of(&page.path, None) {
+            note(&page.path, resolved);
+            page.freshness.history = resolved.answer.clone();
+            page.freshness.ignored.clone_from(&resolved.ignored);
+            page.created.clone_from(&resolved.created);
+        }
+    }
+    for team in teams {
+        for slot in team.slots.values_mut() {
+            if let Slot::Found {
+                page,
+                section: Some(section),
+            } = slot
+            {
+                let path = pages[*page].path.as_str();
+                if let Some(resolved) = answer_of(path, Some(section.anchor.as_str())) {
+                    note(path, resolved);
+                    section.freshness.history = resolved.answer.clone();
+                    section.freshness.ignored.clone_from(&resolved.ignored);
+                }
+            }
+        }
+    }
+    gaps.shallow.sort();
+    gaps.shallow.dedup();
+    gaps.unreadable.sort();
+    gaps.unreadable.dedup();
+    gaps
+}
+
+/// Dates each team's retrospectives (now that history is known), reads
+/// their action items when `with_items`, and sorts them by date.
+pub fn retros(
+    teams: &mut [TeamModel],
+    pages: &[Page],
+    ruleset: &Ruleset,
+    today: NaiveDate,
+    with_items: bool,
+) {
+    for team in teams {
+        for retro in &mut team.retros {
+            let page = &pages[retro.page];
+            let (date, source) = retro_date(page, today);
+            retro.date = date;
+            retro.date_source = source;
+            retro.iteration = page.doc.front.iteration.as_ref().map(|i| i.value);
+            if with_items {
+                retro.items = action_items(&page.text, &page.doc, &ruleset.action_items.heading);
+            }
+        }
+        team.retros.sort_by_key(|r| r.date);
+    }
+}
+
+/// Each page's path and text, for the suppressions.
+pub fn page_texts(pages: &[Page]) -> Vec<(String, Arc<str>)> {
+    pages
+        .iter()
+        .map(|p| (p.path.clone(), p.text.clone()))
+        .collect()
+}
