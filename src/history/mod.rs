@@ -728,13 +728,34 @@ struct Walk<'a> {
 }
 
 /// Where the walk's queries stand.
-struct Progress {
+struct OpenQueries {
     open: Vec<Option<Open>>,
     answers: Vec<Option<Resolved>>,
     trie: PathTrie,
 }
 
-impl Progress {
+impl OpenQueries {
+    /// At a shallow clone's boundary, parents are cut off: nothing open can
+    /// be answered but by what was already found.
+    fn close_at_boundary(&mut self, boundary: &str) {
+        for (index, slot) in self.open.iter_mut().enumerate() {
+            let Some(open) = slot.take() else { continue };
+            self.trie.remove(&open.path, index);
+            self.answers[index] = Some(if open.changes.is_empty() {
+                Resolved {
+                    answer: Answer::Shallow {
+                        boundary: boundary.to_string(),
+                    },
+                    created: None,
+                    ignored: open.ignored,
+                    covered_since: None,
+                }
+            } else {
+                open.into_resolved()
+            });
+        }
+    }
+
     /// Gives up on a query: the history it needs cannot be read.
     fn fail(&mut self, index: usize, reason: &str) {
         if let Some(state) = self.open[index].take() {
@@ -898,7 +919,7 @@ impl Walk<'_> {
         if let Err(error) = self.main.tree(head_tree) {
             return unreadable(format!("the tree of HEAD ({head}) cannot be read: {error}"));
         }
-        let mut state = Progress {
+        let mut state = OpenQueries {
             open: Vec::with_capacity(queries.len()),
             answers,
             trie: PathTrie::default(),
@@ -959,7 +980,7 @@ impl Walk<'_> {
         &mut self,
         head: Oid,
         cache_met: bool,
-        state: &mut Progress,
+        state: &mut OpenQueries,
         info: &mut HistoryInfo,
         progress: &mut dyn FnMut(usize),
     ) {
@@ -1017,12 +1038,141 @@ impl Walk<'_> {
         }
     }
 
+    /// At the commit the cache describes: the cache answers what it can.
+    fn answer_from_cache(
+        &self,
+        state: &mut OpenQueries,
+        walked: &mut WalkState,
+        info: &mut HistoryInfo,
+    ) {
+        let queries = self.queries;
+        walked.cache_used = true;
+        let mut hits = 0;
+        for (index, slot) in state.open.iter_mut().enumerate() {
+            let Some(open) = slot.as_mut() else { continue };
+            let key = (open.path.clone(), queries[index].anchor.clone());
+            let Some(entry) = self.cached.get(&key) else {
+                continue;
+            };
+            if let Some(resolved) = entry.answer_for(&queries[index], open, walked.cap) {
+                state.trie.remove(&open.path, index);
+                state.answers[index] = Some(resolved);
+                *slot = None;
+                hits += 1;
+            }
+        }
+        info.cache = if hits == 0 {
+            CacheStatus::Miss
+        } else {
+            CacheStatus::Incremental {
+                commits: info.commits_walked,
+            }
+        };
+    }
+
+    /// One changed path of a commit, for one open query: an edit (or not,
+    /// for a section whose text is the same), a creation, or a move that
+    /// points the query at the path it had before.
+    fn apply_difference(
+        &mut self,
+        difference: &Difference,
+        index: usize,
+        at: &AtCommit,
+        state: &mut OpenQueries,
+        walked: &mut WalkState,
+        moves: &mut Moves,
+    ) {
+        let queries = self.queries;
+        let query = &queries[index];
+        let Some(ours) = difference.ours else {
+            return;
+        };
+        let change = Change {
+            commit: at.id.to_string(),
+            time: at.time,
+            parent_time: at.step.parent_time,
+        };
+        let mut moved_from = None;
+        let edited = match (difference.theirs, &at.diff.deleted) {
+            (Some(theirs), _) if query.anchor.is_some() => {
+                let compared = match at.diff.sections.iter().find(|(q, _)| *q == index) {
+                    Some((_, changed)) => changed.clone(),
+                    // Not compared with the commit: now.
+                    None => self.main.section_changed(
+                        ours,
+                        theirs,
+                        query.anchor.as_deref().unwrap_or_default(),
+                    ),
+                };
+                match compared {
+                    Ok(changed) => changed,
+                    Err(error) => {
+                        let reason = format!(
+                            "a version of the page at commit {} is missing: {error}",
+                            at.id
+                        );
+                        state.fail(index, &reason);
+                        return;
+                    }
+                }
+            }
+            (Some(_), _) => true,
+            (None, Some(Err(error))) => {
+                let reason = format!(
+                    "commit {} cannot be compared with its parent: {error}",
+                    at.id
+                );
+                state.fail(index, &reason);
+                return;
+            }
+            (None, deleted) => {
+                moved_from = deleted
+                    .as_ref()
+                    .and_then(|d| d.as_ref().ok())
+                    .and_then(|d| d.get(&ours))
+                    .and_then(|paths| paths.first().cloned());
+                moved_from.is_none()
+            }
+        };
+        let Some(open) = state.open[index].as_mut() else {
+            return;
+        };
+        let created_here = difference.theirs.is_none() && moved_from.is_none();
+        // An edit in an ignored commit is not a change; a
+        // creation still is, there being nothing older.
+        if edited && !created_here && at.ignored {
+            open.ignored.get_or_insert(change.clone());
+        } else if edited && !open.changes_done {
+            open.changes.push(change.clone());
+            if query.collect_since.is_none_or(|since| at.time < since) {
+                open.changes_done = true;
+                open.covered_since = Some(at.time);
+            } else if open.changes.len() == 1 {
+                walked.collecting.push(index);
+            }
+        }
+        if created_here {
+            open.changes_done = true;
+            open.covered_since = Some(UnixTime::MIN);
+            if !open.created_done {
+                open.created = Some(change);
+                open.created_done = true;
+            }
+        }
+        if let Some(old_path) = moved_from {
+            state.trie.remove(&open.path, index);
+            state.trie.insert(&old_path, index);
+            open.path = old_path;
+            moves.moved(index, queries.len());
+        }
+    }
+
     /// Applies one batch of commits, newest first. Returns whether the walk
     /// goes on.
     fn process_batch(
         &mut self,
         steps: &[Step],
-        state: &mut Progress,
+        state: &mut OpenQueries,
         walked: &mut WalkState,
         info: &mut HistoryInfo,
         progress: &mut dyn FnMut(usize),
@@ -1040,28 +1190,7 @@ impl Walk<'_> {
                 return false;
             }
             if Some(step.commit) == self.cached_head {
-                walked.cache_used = true;
-                let mut hits = 0;
-                for (index, slot) in state.open.iter_mut().enumerate() {
-                    let Some(open) = slot.as_mut() else { continue };
-                    let key = (open.path.clone(), queries[index].anchor.clone());
-                    let Some(entry) = self.cached.get(&key) else {
-                        continue;
-                    };
-                    if let Some(resolved) = entry.answer_for(&queries[index], open, walked.cap) {
-                        state.trie.remove(&open.path, index);
-                        state.answers[index] = Some(resolved);
-                        *slot = None;
-                        hits += 1;
-                    }
-                }
-                info.cache = if hits == 0 {
-                    CacheStatus::Miss
-                } else {
-                    CacheStatus::Incremental {
-                        commits: info.commits_walked,
-                    }
-                };
+                self.answer_from_cache(state, walked, info);
                 if state.trie.live == 0 {
                     return false;
                 }
@@ -1075,48 +1204,13 @@ impl Walk<'_> {
             let id = step.commit.to_string();
 
             if step.at_boundary {
-                // Parents are cut off: nothing open can be answered.
-                for (index, slot) in state.open.iter_mut().enumerate() {
-                    let Some(open) = slot.take() else { continue };
-                    state.trie.remove(&open.path, index);
-                    state.answers[index] = Some(if open.changes.is_empty() {
-                        Resolved {
-                            answer: Answer::Shallow {
-                                boundary: id.clone(),
-                            },
-                            created: None,
-                            ignored: open.ignored,
-                            covered_since: None,
-                        }
-                    } else {
-                        open.into_resolved()
-                    });
-                }
+                state.close_at_boundary(&id);
                 return false;
             }
 
             let diff = moves.correct(position, std::mem::take(&mut diffs[position]));
 
-            // Collecting queries stop once the walk is older than their
-            // horizon. Only the few collecting are looked at: a loop over
-            // every query on every commit would cost more than the walk.
-            let mut touched: Vec<usize> = Vec::new();
-            walked.collecting.retain(|&index| {
-                let Some(open) = state.open[index].as_mut() else {
-                    return false;
-                };
-                match queries[index].collect_since {
-                    Some(since) if !open.changes_done && time < since => {
-                        // Everything newer than this commit was seen.
-                        open.changes_done = true;
-                        open.covered_since = Some(time.saturating_add(1));
-                        touched.push(index);
-                        false
-                    }
-                    Some(_) => !open.changes_done,
-                    None => false,
-                }
-            });
+            let mut touched = stop_collecting(walked, state, queries, time);
 
             for failure in &diff.failures {
                 for &index in &failure.queries {
@@ -1130,85 +1224,14 @@ impl Walk<'_> {
                         continue;
                     }
                     touched.push(index);
-                    let query = &queries[index];
-                    let Some(ours) = difference.ours else {
-                        continue;
-                    };
-                    let change = Change {
-                        commit: id.clone(),
+                    let at = AtCommit {
+                        step,
+                        diff: &diff,
+                        id: &id,
                         time,
-                        parent_time: step.parent_time,
+                        ignored: ignored_commit,
                     };
-                    let mut moved_from = None;
-                    let edited = match (difference.theirs, &diff.deleted) {
-                        (Some(theirs), _) if query.anchor.is_some() => {
-                            let compared = match diff.sections.iter().find(|(q, _)| *q == index) {
-                                Some((_, changed)) => changed.clone(),
-                                // Not compared with the commit: now.
-                                None => self.main.section_changed(
-                                    ours,
-                                    theirs,
-                                    query.anchor.as_deref().unwrap_or_default(),
-                                ),
-                            };
-                            match compared {
-                                Ok(changed) => changed,
-                                Err(error) => {
-                                    let reason = format!(
-                                        "a version of the page at commit {id} is missing: {error}"
-                                    );
-                                    state.fail(index, &reason);
-                                    continue;
-                                }
-                            }
-                        }
-                        (Some(_), _) => true,
-                        (None, Some(Err(error))) => {
-                            let reason =
-                                format!("commit {id} cannot be compared with its parent: {error}");
-                            state.fail(index, &reason);
-                            continue;
-                        }
-                        (None, deleted) => {
-                            moved_from = deleted
-                                .as_ref()
-                                .and_then(|d| d.as_ref().ok())
-                                .and_then(|d| d.get(&ours))
-                                .and_then(|paths| paths.first().cloned());
-                            moved_from.is_none()
-                        }
-                    };
-                    let Some(open) = state.open[index].as_mut() else {
-                        continue;
-                    };
-                    let created_here = difference.theirs.is_none() && moved_from.is_none();
-                    // An edit in an ignored commit is not a change; a
-                    // creation still is, there being nothing older.
-                    if edited && !created_here && ignored_commit {
-                        open.ignored.get_or_insert(change.clone());
-                    } else if edited && !open.changes_done {
-                        open.changes.push(change.clone());
-                        if query.collect_since.is_none_or(|since| time < since) {
-                            open.changes_done = true;
-                            open.covered_since = Some(time);
-                        } else if open.changes.len() == 1 {
-                            walked.collecting.push(index);
-                        }
-                    }
-                    if created_here {
-                        open.changes_done = true;
-                        open.covered_since = Some(UnixTime::MIN);
-                        if !open.created_done {
-                            open.created = Some(change);
-                            open.created_done = true;
-                        }
-                    }
-                    if let Some(old_path) = moved_from {
-                        state.trie.remove(&open.path, index);
-                        state.trie.insert(&old_path, index);
-                        open.path = old_path;
-                        moves.moved(index, queries.len());
-                    }
+                    self.apply_difference(difference, index, &at, state, walked, &mut moves);
                 }
             }
             for index in touched {
@@ -1238,6 +1261,36 @@ impl Walk<'_> {
         }
         true
     }
+}
+
+/// Collecting queries stop once the walk is older than their horizon; the
+/// ones that stop here are returned, to be settled. Only the few collecting
+/// are looked at: a loop over every query on every commit would cost more
+/// than the walk.
+fn stop_collecting(
+    walked: &mut WalkState,
+    state: &mut OpenQueries,
+    queries: &[Query],
+    time: UnixTime,
+) -> Vec<usize> {
+    let mut touched: Vec<usize> = Vec::new();
+    walked.collecting.retain(|&index| {
+        let Some(open) = state.open[index].as_mut() else {
+            return false;
+        };
+        match queries[index].collect_since {
+            Some(since) if !open.changes_done && time < since => {
+                // Everything newer than this commit was seen.
+                open.changes_done = true;
+                open.covered_since = Some(time.saturating_add(1));
+                touched.push(index);
+                false
+            }
+            Some(_) => !open.changes_done,
+            None => false,
+        }
+    });
+    touched
 }
 
 /// The queries that moved within a batch, and the comparisons made again
@@ -1298,6 +1351,16 @@ impl Moves {
 }
 
 /// What the walk carries from one batch to the next.
+/// The commit a difference is applied at.
+struct AtCommit<'a> {
+    step: &'a Step,
+    diff: &'a StepDiff,
+    id: &'a str,
+    time: UnixTime,
+    /// In the ignore-revs list, or a sweep.
+    ignored: bool,
+}
+
 struct WalkState {
     /// The time of the commit after the one being looked at: older commits
     /// are capped by it.
