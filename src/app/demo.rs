@@ -150,26 +150,38 @@ impl Step {
     }
 }
 
+/// When the demo's pages moved from `teams/` to `handbook/`.
+const MOVED_ON: &str = "2026-02-20";
+const SEARCH_PLANNING: &str = "We plan on the first Monday of each iteration. The PM brings goals, engineers bring estimates.";
+const SEARCH_PLANNING_V2: &str = "We plan on the first Monday of each iteration. The PM brings goals, engineers bring estimates. We subtract on-call and holidays from capacity first.";
+const BILLING_PLANNING: &str = "We plan in a two-hour meeting. Everyone brings tickets.";
+
+/// Where a team's page lived on `date`: before the reorganisation, under
+/// `teams/`.
+fn page_path(date: NaiveDate, team: &str, file: &str) -> String {
+    if date < day(MOVED_ON) {
+        format!("teams/{team}/{file}")
+    } else {
+        format!("handbook/{team}/{file}")
+    }
+}
+
+fn commit(when: String, who: Person<'static>, message: &str, edits: Vec<Edit>) -> Step {
+    Step::Commit(when, who, message.to_string(), edits)
+}
+
 /// Builds the demo repository in `dir`.
 pub fn build(dir: &Path) -> anyhow::Result<()> {
-    let moved_on = day("2026-02-20");
-    let path = |date: NaiveDate, team: &str, file: &str| {
-        if date < moved_on {
-            format!("teams/{team}/{file}")
-        } else {
-            format!("handbook/{team}/{file}")
-        }
-    };
-    let mut steps = Vec::new();
-    let commit = |when: String, who: Person<'static>, message: &str, edits: Vec<Edit>| {
-        Step::Commit(when, who, message.to_string(), edits)
-    };
+    let mut steps = founding();
+    steps.extend(iterations());
+    steps.extend(later());
+    steps.sort_by(|a, b| a.when().cmp(b.when()));
+    commit_all(dir, steps)
+}
 
-    // November 2025: the handbook is written.
-    let search_planning = "We plan on the first Monday of each iteration. The PM brings goals, engineers bring estimates.";
-    let search_planning_v2 =
-        format!("{search_planning} We subtract on-call and holidays from capacity first.");
-    let billing_planning = "We plan in a two-hour meeting. Everyone brings tickets.";
+/// November 2025: the handbook is written; in February it moves.
+fn founding() -> Vec<Step> {
+    let mut steps = Vec::new();
     let start = day("2025-11-03");
     steps.push(commit(
         at(start, 10),
@@ -187,35 +199,40 @@ pub fn build(dir: &Path) -> anyhow::Result<()> {
                     .replace("handbook: handbook", "handbook: teams"),
             ),
             write(
-                &path(start, "search", "goals.md"),
+                &page_path(start, "search", "goals.md"),
                 &goals_page("Search", "@alice", &["2025-11: kicked off.".to_string()]),
             ),
             write(
-                &path(start, "search", "index.md"),
+                &page_path(start, "search", "index.md"),
                 &index_page(
                     "search",
                     "@bob",
-                    search_planning,
+                    SEARCH_PLANNING,
                     Some("Daily standup at 10:00. Demos every other Friday."),
                 ),
             ),
             write(
-                &path(start, "billing", "goals.md"),
+                &page_path(start, "billing", "goals.md"),
                 &goals_page("Billing", "@frank", &["2025-11: kicked off.".to_string()]),
             ),
             write(
-                &path(start, "billing", "index.md"),
+                &page_path(start, "billing", "index.md"),
                 &index_page(
                     "billing",
                     "@dan",
-                    billing_planning,
+                    BILLING_PLANNING,
                     Some("Standup on Mondays and Thursdays."),
                 ),
             ),
         ],
     ));
-    steps.push(Step::Reorganise(at(moved_on, 9)));
+    steps.push(Step::Reorganise(at(day(MOVED_ON), 9)));
+    steps
+}
 
+/// Eleven iterations of retros and progress updates.
+fn iterations() -> Vec<Step> {
+    let mut steps = Vec::new();
     let mut search_progress = vec!["2025-11: kicked off.".to_string()];
     let mut billing_progress = vec!["2025-11: kicked off.".to_string()];
     for n in 1..=11 {
@@ -227,7 +244,7 @@ pub fn build(dir: &Path) -> anyhow::Result<()> {
             BOB,
             &format!("Search retro for iteration {n}"),
             vec![write(
-                &path(retro_day, "search", &retro_file),
+                &page_path(retro_day, "search", &retro_file),
                 &retro_page(
                     "Search",
                     "@bob",
@@ -243,7 +260,7 @@ pub fn build(dir: &Path) -> anyhow::Result<()> {
             "Iteration {n}: milestone work on track; retro action items carried over."
         ));
         let goals_edit = write(
-            &path(retro_day, "search", "goals.md"),
+            &page_path(retro_day, "search", "goals.md"),
             &goals_page("Search", "@alice", &search_progress),
         );
         if n == 6 {
@@ -270,7 +287,7 @@ pub fn build(dir: &Path) -> anyhow::Result<()> {
                 CAROL,
                 &format!("Billing goals: iteration {n}"),
                 vec![write(
-                    &path(retro_day, "billing", "goals.md"),
+                    &page_path(retro_day, "billing", "goals.md"),
                     &goals_page("Billing", "@frank", &billing_progress),
                 )],
             ));
@@ -289,13 +306,18 @@ pub fn build(dir: &Path) -> anyhow::Result<()> {
                 DAN,
                 &format!("Billing retro for iteration {n}"),
                 vec![write(
-                    &path(retro_day, "billing", &retro_file),
+                    &page_path(retro_day, "billing", &retro_file),
                     &retro_page("Billing", "@dan", retro_day, items),
                 )],
             ));
         }
     }
+    steps
+}
 
+/// Process pages, the onboarding team, and the former PM's commit.
+fn later() -> Vec<Step> {
+    let mut steps = Vec::new();
     // Process pages: search keeps both current; billing only execution.
     steps.push(commit(
         "2026-04-20T10:00:00Z".into(),
@@ -306,7 +328,7 @@ pub fn build(dir: &Path) -> anyhow::Result<()> {
             &index_page(
                 "search",
                 "@bob",
-                &search_planning_v2,
+                &SEARCH_PLANNING_V2,
                 Some("Daily standup at 10:00. Demos every other Friday."),
             ),
         )],
@@ -320,7 +342,7 @@ pub fn build(dir: &Path) -> anyhow::Result<()> {
             &index_page(
                 "search",
                 "@bob",
-                &search_planning_v2,
+                &SEARCH_PLANNING_V2,
                 Some(
                     "Daily standup at 10:00. Demos every Friday; scope changes go through the PM.",
                 ),
@@ -336,7 +358,7 @@ pub fn build(dir: &Path) -> anyhow::Result<()> {
             &index_page(
                 "billing",
                 "@dan",
-                billing_planning,
+                BILLING_PLANNING,
                 Some("Standup every day at 9:30."),
             ),
         )],
@@ -392,8 +414,11 @@ pub fn build(dir: &Path) -> anyhow::Result<()> {
             ),
         )],
     ));
+    steps
+}
 
-    steps.sort_by(|a, b| a.when().cmp(b.when()));
+/// Commits the steps, in order, into a new repository in `dir`.
+fn commit_all(dir: &Path, steps: Vec<Step>) -> anyhow::Result<()> {
     let b = RepoBuilder::init(dir).context("cannot create the demo repository")?;
     for step in steps {
         match step {
