@@ -302,16 +302,16 @@ pub fn normalize_path(path: &str) -> String {
 /// The outcome of loading a config: what could be validated, plus findings
 /// for everything that could not. `config` is `None` when the file does not
 /// parse at all.
-pub struct Loaded {
+pub struct Checked {
     pub config: Option<Config>,
     pub findings: Vec<Finding>,
 }
 
 /// Validates the text of a config file at repository-relative `path`.
-pub fn load(path: &str, text: &Arc<str>, ruleset_kinds: Option<&[String]>) -> Loaded {
+pub fn load(path: &str, text: &Arc<str>, ruleset_kinds: Option<&[String]>) -> Checked {
     match parse(path, text) {
         Ok(parsed) => check(path, text, parsed, ruleset_kinds),
-        Err(finding) => Loaded {
+        Err(finding) => Checked {
             config: None,
             findings: vec![*finding],
         },
@@ -344,19 +344,21 @@ pub fn parse(path: &str, text: &Arc<str>) -> Result<Parsed, Box<Finding>> {
     }
 }
 
-/// Checks a parsed config against the ruleset's page kinds.
+/// Checks a parsed config against the ruleset's page kinds. Every mistake
+/// is a finding at its value; the rest of the config is still used.
 pub fn check(
     path: &str,
     text: &Arc<str>,
     parsed: Parsed,
     ruleset_kinds: Option<&[String]>,
-) -> Loaded {
+) -> Checked {
     let raw = parsed.0;
     let mut findings = Vec::new();
     let mut v = Validator {
         path,
         text,
         findings: &mut findings,
+        known_kinds: ruleset_kinds.map(<[String]>::to_vec).unwrap_or_default(),
     };
     let mut config = Config::default_config();
     config.path = Some(path.to_string());
@@ -371,56 +373,104 @@ pub fn check(
     if let Some(iterations) = &raw.iterations {
         config.calendar = v.calendar(iterations);
     }
-
-    for (key, person) in &raw.people.0 {
-        let mut handles = Vec::new();
-        for handle in &person.handles {
-            if handle.value.starts_with('@') && handle.value.len() > 1 {
-                handles.push(handle.value.clone());
-            } else {
-                v.invalid(
-                    handle,
-                    format!("handle `{}` must start with `@`", handle.value),
-                    Some(format!(
-                        "write it as `@{}`",
-                        handle.value.trim_start_matches('@')
-                    )),
-                );
-            }
-        }
-        config.people.push(Person {
-            id: key.value.clone(),
-            name: person.name.clone(),
-            handles,
+    v.people(&raw.people, &mut config.people);
+    v.page_locations(&raw.pages, &mut config.pages);
+    for (key, team) in &raw.teams.0 {
+        let team = v.team(key, team, &config);
+        config.teams.push(team);
+    }
+    config.severity = v.severity_map(&raw.severity);
+    for raw_override in &raw.overrides {
+        config.overrides.push(Override {
+            paths: v.globs(&raw_override.paths, &mut Vec::new()),
+            severity: v.severity_map(&raw_override.severity),
         });
     }
+    v.max_age(&raw.max_age, &mut config.max_age);
+    config.ignore = v.globs(&raw.ignore, &mut config.ignore_patterns);
+    if let Some(freshness) = &raw.freshness {
+        v.freshness(freshness, &mut config);
+    }
+    config.text = Some(text.clone());
 
-    let known_kinds: Vec<String> = ruleset_kinds.map(<[String]>::to_vec).unwrap_or_default();
-    let check_kind = |v: &mut Validator, key: &Spanned<String>| -> bool {
-        if known_kinds.is_empty() || known_kinds.contains(&key.value) {
+    Checked {
+        config: Some(config),
+        findings,
+    }
+}
+
+struct Validator<'a> {
+    path: &'a str,
+    text: &'a str,
+    findings: &'a mut Vec<Finding>,
+    /// The ruleset's page kinds; empty when the ruleset could not be read
+    /// (then every kind is taken as known).
+    known_kinds: Vec<String>,
+}
+
+impl Validator<'_> {
+    /// `people:`: each person and their handles, which must start with `@`.
+    fn people(&mut self, raw: &SpannedMap<RawPerson>, people: &mut Vec<Person>) {
+        for (key, person) in &raw.0 {
+            let mut handles = Vec::new();
+            for handle in &person.handles {
+                if handle.value.starts_with('@') && handle.value.len() > 1 {
+                    handles.push(handle.value.clone());
+                } else {
+                    self.invalid(
+                        handle,
+                        format!("handle `{}` must start with `@`", handle.value),
+                        Some(format!(
+                            "write it as `@{}`",
+                            handle.value.trim_start_matches('@')
+                        )),
+                    );
+                }
+            }
+            people.push(Person {
+                id: key.value.clone(),
+                name: person.name.clone(),
+                handles,
+            });
+        }
+    }
+
+    /// Whether `key` is a page kind of the ruleset; reported when not.
+    fn kind_known(&mut self, key: &Spanned<String>) -> bool {
+        let known = &self.known_kinds;
+        if known.is_empty() || known.contains(&key.value) {
             return true;
         }
-        let hint = did_you_mean(&key.value, known_kinds.iter().map(String::as_str)).map_or_else(
-            || format!("page kinds of this ruleset: {}", known_kinds.join(", ")),
+        let hint = did_you_mean(&key.value, known.iter().map(String::as_str)).map_or_else(
+            || format!("page kinds of this ruleset: {}", known.join(", ")),
             |s| format!("did you mean `{s}`?"),
         );
-        v.invalid(
+        self.invalid(
             key,
             format!("unknown page kind `{}`", key.value),
             Some(hint),
         );
         false
-    };
+    }
 
-    for (key, location) in &raw.pages.0 {
-        if check_kind(&mut v, key)
-            && let Some(location) = v.page_location(location)
-        {
-            config.pages.insert(key.value.clone(), location);
+    /// `pages:` (for every team, or one team's own): page kinds to
+    /// locations.
+    fn page_locations(
+        &mut self,
+        raw: &SpannedMap<Spanned<String>>,
+        pages: &mut BTreeMap<String, PageLocation>,
+    ) {
+        for (key, location) in &raw.0 {
+            if self.kind_known(key)
+                && let Some(location) = self.page_location(location)
+            {
+                pages.insert(key.value.clone(), location);
+            }
         }
     }
 
-    for (key, team) in &raw.teams.0 {
+    /// One entry of `teams:`; its PM and EM must be among `config`'s people.
+    fn team(&mut self, key: &Spanned<String>, team: &RawTeam, config: &Config) -> Team {
         let mut roles = BTreeMap::new();
         let mut named_roles = Vec::new();
         for (role, value) in [("pm", &team.pm), ("em", &team.em)] {
@@ -440,7 +490,7 @@ pub fn check(
                         || "add them under `people:`".to_string(),
                         |s| format!("did you mean `{s}`?"),
                     );
-                v.findings.push(
+                self.findings.push(
                     Finding::new(
                         &codes::UNKNOWN_PERSON,
                         format!(
@@ -449,7 +499,7 @@ pub fn check(
                             role.to_uppercase()
                         ),
                     )
-                    .at(path, Some(span_of(text, value)))
+                    .at(self.path, Some(span_of(self.text, value)))
                     .label("not in people")
                     .help(hint)
                     .team(key.value.clone()),
@@ -462,79 +512,63 @@ pub fn check(
             .and_then(|since| match parse_date(&since.value) {
                 Ok(date) => Some(date),
                 Err(message) => {
-                    v.invalid(since, message, None);
+                    self.invalid(since, message, None);
                     None
                 }
             });
         let mut pages = BTreeMap::new();
-        for (kind, location) in &team.pages.0 {
-            if check_kind(&mut v, kind)
-                && let Some(location) = v.page_location(location)
-            {
-                pages.insert(kind.value.clone(), location);
-            }
-        }
-        config.teams.push(Team {
+        self.page_locations(&team.pages, &mut pages);
+        Team {
             name: key.value.clone(),
             dir: normalize_path(&team.dir.value),
             roles,
             named_roles,
             since,
             pages,
-            span: Some(span_of(text, key)),
-        });
+            span: Some(span_of(self.text, key)),
+        }
     }
 
-    config.severity = v.severity_map(&raw.severity);
-    for raw_override in &raw.overrides {
+    /// Globs (`ignore:`, an override's `paths:`); the valid ones' patterns
+    /// are added to `patterns`.
+    fn globs(&mut self, raw: &[Spanned<String>], patterns: &mut Vec<String>) -> GlobSet {
         let mut globs = GlobSetBuilder::new();
-        for pattern in &raw_override.paths {
+        for pattern in raw {
             match Glob::new(pattern.value.trim()) {
                 Ok(glob) => {
                     globs.add(glob);
+                    patterns.push(pattern.value.trim().to_string());
                 }
-                Err(error) => v.invalid(pattern, error.kind().to_string(), None),
+                Err(error) => self.invalid(pattern, error.kind().to_string(), None),
             }
         }
-        config.overrides.push(Override {
-            paths: globs.build().unwrap_or_else(|_| GlobSet::empty()),
-            severity: v.severity_map(&raw_override.severity),
-        });
+        globs.build().unwrap_or_else(|_| GlobSet::empty())
     }
 
-    for (kind, age) in &raw.max_age.0 {
-        if !check_kind(&mut v, kind) {
-            continue;
-        }
-        match parse_days(&age.value) {
-            Ok(0) => v.invalid(age, "max-age must be at least one day".to_string(), None),
-            Ok(days) => {
-                config.max_age.insert(kind.value.clone(), days);
+    /// `max-age:`: page kinds to at least one day.
+    fn max_age(&mut self, raw: &SpannedMap<Spanned<String>>, max_age: &mut HashMap<String, u32>) {
+        for (kind, age) in &raw.0 {
+            if !self.kind_known(kind) {
+                continue;
             }
-            Err(message) => v.invalid(age, message, None),
+            match parse_days(&age.value) {
+                Ok(0) => self.invalid(age, "max-age must be at least one day".to_string(), None),
+                Ok(days) => {
+                    max_age.insert(kind.value.clone(), days);
+                }
+                Err(message) => self.invalid(age, message, None),
+            }
         }
     }
 
-    let mut globs = GlobSetBuilder::new();
-    for pattern in &raw.ignore {
-        match Glob::new(pattern.value.trim()) {
-            Ok(glob) => {
-                globs.add(glob);
-                config
-                    .ignore_patterns
-                    .push(pattern.value.trim().to_string());
-            }
-            Err(error) => v.invalid(pattern, error.kind().to_string(), None),
-        }
-    }
-    config.ignore = globs.build().unwrap_or_else(|_| GlobSet::empty());
-    if let Some(freshness) = &raw.freshness {
-        if let Some(file) = &freshness.ignore_revs_file {
+    /// `freshness:`: the ignore-revs file and the sweep limit.
+    fn freshness(&mut self, raw: &RawFreshness, config: &mut Config) {
+        if let Some(file) = &raw.ignore_revs_file {
             config.ignore_revs_file = Some(normalize_path(&file.value));
         }
-        if let Some(limit) = &freshness.max_files_per_commit {
+        if let Some(limit) = &raw.max_files_per_commit {
             match usize::try_from(limit.value) {
-                Ok(0) | Err(_) => v.invalid(
+                Ok(0) | Err(_) => self.invalid(
                     limit,
                     "max-files-per-commit must be at least 1".to_string(),
                     Some(
@@ -546,21 +580,7 @@ pub fn check(
             }
         }
     }
-    config.text = Some(text.clone());
 
-    Loaded {
-        config: Some(config),
-        findings,
-    }
-}
-
-struct Validator<'a> {
-    path: &'a str,
-    text: &'a str,
-    findings: &'a mut Vec<Finding>,
-}
-
-impl Validator<'_> {
     /// `{HB303: warning}`: rule codes (or names) to severities; unknown codes
     /// and severities are reported and left out.
     fn severity_map(&mut self, raw: &SpannedMap<Spanned<String>>) -> HashMap<String, Severity> {
@@ -666,7 +686,7 @@ impl Validator<'_> {
 mod tests {
     use super::*;
 
-    fn load_text(text: &str) -> Loaded {
+    fn load_text(text: &str) -> Checked {
         load(CONFIG_FILE, &Arc::from(text), Some(&["goals".to_string()]))
     }
 
