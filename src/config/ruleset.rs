@@ -222,118 +222,14 @@ impl Ruleset {
                 );
             }
         }
-        let find_responsibility = |id: &str| raw.responsibilities.iter().find(|r| r.id == id);
         let mut pages = BTreeMap::new();
         for (id, page) in &raw.pages {
-            let Some(responsibility) = find_responsibility(&page.responsibility) else {
-                error(
-                    format!(
-                        "page kind `{id}` names unknown responsibility `{}`",
-                        page.responsibility
-                    ),
-                    &page.responsibility,
-                );
-                continue;
-            };
-            if !role_known(&page.maintained_by) {
-                error(
-                    format!(
-                        "page kind `{id}` is maintained by unknown role `{}`",
-                        page.maintained_by
-                    ),
-                    id,
-                );
+            if let Some(kind) = page_kind(&raw, id, page, &mut error) {
+                pages.insert(id.clone(), kind);
             }
-            let quoted = responsibility
-                .expectations
-                .get(&page.maintained_by)
-                .is_some_and(|list| list.iter().any(|e| e == &page.expectation));
-            if !quoted {
-                error(
-                    format!(
-                        "page kind `{id}`: its expectation is not among the `{}` expectations of `{}`",
-                        page.maintained_by, responsibility.id
-                    ),
-                    &page.expectation,
-                );
-            }
-            let max_age_days = match page.max_age.as_deref().map(parse_days) {
-                Some(Ok(0)) => {
-                    error(
-                        format!("page kind `{id}`: max-age must be at least one day"),
-                        id,
-                    );
-                    None
-                }
-                Some(Ok(days)) => Some(days),
-                Some(Err(message)) => {
-                    error(format!("page kind `{id}`: {message}"), id);
-                    None
-                }
-                None => None,
-            };
-            let per_iteration = match page.cadence.as_deref() {
-                None => false,
-                Some("per-iteration") => true,
-                Some(other) => {
-                    error(
-                        format!("page kind `{id}`: unknown cadence `{other}` (use per-iteration)"),
-                        other,
-                    );
-                    false
-                }
-            };
-            let mut content = Vec::new();
-            for (element, pattern) in &page.content.0 {
-                let element = &element.value;
-                match Pattern::check(pattern) {
-                    Ok(pattern) => content.push((element.clone(), pattern)),
-                    Err(e) => error(
-                        format!("page kind `{id}`: content pattern for `{element}`: {e}"),
-                        pattern,
-                    ),
-                }
-            }
-            pages.insert(
-                id.clone(),
-                PageKind {
-                    id: id.clone(),
-                    responsibility: page.responsibility.clone(),
-                    maintained_by: page.maintained_by.clone(),
-                    expectation: page.expectation.clone(),
-                    required: page.required,
-                    default_path: page.default_path.clone(),
-                    per_iteration,
-                    max_age_days,
-                    content,
-                },
-            );
         }
         let items = &raw.action_items;
-        let heading = Pattern::check(&items.heading).unwrap_or_else(|e| {
-            error(format!("action-items heading pattern: {e}"), &items.heading);
-            Pattern {
-                source: "(?i)^action items?$".to_string(),
-                compiled: OnceLock::new(),
-            }
-        });
-        for kind in &items.carry_into {
-            if !raw.pages.contains_key(kind) {
-                error(
-                    format!("action-items carry-into names unknown page kind `{kind}`"),
-                    kind,
-                );
-            }
-        }
-        if !role_known(&items.carried_by) {
-            error(
-                format!(
-                    "action-items carried by unknown role `{}`",
-                    items.carried_by
-                ),
-                &items.carried_by,
-            );
-        }
+        let heading = action_items_heading(&raw, &mut error);
         if !errors.is_empty() {
             return Err(errors);
         }
@@ -394,4 +290,130 @@ impl Ruleset {
         let items = &self.action_items;
         self.quote(&items.carried_by, &items.responsibility, &items.expectation)
     }
+}
+
+/// Checks one page kind of a ruleset; `None` when its responsibility is
+/// unknown (the error says so).
+fn page_kind(
+    raw: &RawRuleset,
+    id: &str,
+    page: &RawPageKind,
+    error: &mut impl FnMut(String, &str),
+) -> Option<PageKind> {
+    let role_known = |role: &str| raw.roles.contains_key(role);
+    let Some(responsibility) = raw
+        .responsibilities
+        .iter()
+        .find(|r| r.id == page.responsibility)
+    else {
+        error(
+            format!(
+                "page kind `{id}` names unknown responsibility `{}`",
+                page.responsibility
+            ),
+            &page.responsibility,
+        );
+        return None;
+    };
+    if !role_known(&page.maintained_by) {
+        error(
+            format!(
+                "page kind `{id}` is maintained by unknown role `{}`",
+                page.maintained_by
+            ),
+            id,
+        );
+    }
+    let quoted = responsibility
+        .expectations
+        .get(&page.maintained_by)
+        .is_some_and(|list| list.iter().any(|e| e == &page.expectation));
+    if !quoted {
+        error(
+            format!(
+                "page kind `{id}`: its expectation is not among the `{}` expectations of `{}`",
+                page.maintained_by, responsibility.id
+            ),
+            &page.expectation,
+        );
+    }
+    let max_age_days = match page.max_age.as_deref().map(parse_days) {
+        Some(Ok(0)) => {
+            error(
+                format!("page kind `{id}`: max-age must be at least one day"),
+                id,
+            );
+            None
+        }
+        Some(Ok(days)) => Some(days),
+        Some(Err(message)) => {
+            error(format!("page kind `{id}`: {message}"), id);
+            None
+        }
+        None => None,
+    };
+    let per_iteration = match page.cadence.as_deref() {
+        None => false,
+        Some("per-iteration") => true,
+        Some(other) => {
+            error(
+                format!("page kind `{id}`: unknown cadence `{other}` (use per-iteration)"),
+                other,
+            );
+            false
+        }
+    };
+    let mut content = Vec::new();
+    for (element, pattern) in &page.content.0 {
+        let element = &element.value;
+        match Pattern::check(pattern) {
+            Ok(pattern) => content.push((element.clone(), pattern)),
+            Err(e) => error(
+                format!("page kind `{id}`: content pattern for `{element}`: {e}"),
+                pattern,
+            ),
+        }
+    }
+    Some(PageKind {
+        id: id.to_string(),
+        responsibility: page.responsibility.clone(),
+        maintained_by: page.maintained_by.clone(),
+        expectation: page.expectation.clone(),
+        required: page.required,
+        default_path: page.default_path.clone(),
+        per_iteration,
+        max_age_days,
+        content,
+    })
+}
+
+/// Checks `action-items:` and returns its heading pattern (the default one
+/// when it is invalid).
+fn action_items_heading(raw: &RawRuleset, error: &mut impl FnMut(String, &str)) -> Pattern {
+    let items = &raw.action_items;
+    let heading = Pattern::check(&items.heading).unwrap_or_else(|e| {
+        error(format!("action-items heading pattern: {e}"), &items.heading);
+        Pattern {
+            source: "(?i)^action items?$".to_string(),
+            compiled: OnceLock::new(),
+        }
+    });
+    for kind in &items.carry_into {
+        if !raw.pages.contains_key(kind) {
+            error(
+                format!("action-items carry-into names unknown page kind `{kind}`"),
+                kind,
+            );
+        }
+    }
+    if !raw.roles.contains_key(&items.carried_by) {
+        error(
+            format!(
+                "action-items carried by unknown role `{}`",
+                items.carried_by
+            ),
+            &items.carried_by,
+        );
+    }
+    heading
 }
