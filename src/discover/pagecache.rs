@@ -440,6 +440,99 @@ pub struct Listing {
     findings: Vec<Finding>,
 }
 
+/// The files a listing holds, each with what the cache can serve of it.
+struct ListedFiles {
+    listed: Vec<Listed>,
+    slots: Vec<Option<CachedContent>>,
+    dirs: Vec<CachedDir>,
+    context: Vec<(String, Option<FileStamp>)>,
+}
+
+/// The cached listing, which still holds: its files, with the contents
+/// whose stamps settled before it was taken.
+fn reuse_listing_of(snapshot: Snapshot) -> ListedFiles {
+    let taken = snapshot.taken;
+    let (listed, slots): (Vec<Listed>, Vec<Option<CachedContent>>) = snapshot
+        .files
+        .into_iter()
+        .map(|file| {
+            let listed = Listed {
+                display: file.path,
+                is_symlink: file.is_symlink,
+            };
+            (
+                listed,
+                file.content.filter(|c| c.stamp.settled_before(taken)),
+            )
+        })
+        .unzip();
+    ListedFiles {
+        listed,
+        slots,
+        dirs: snapshot.dirs,
+        context: snapshot.context,
+    }
+}
+
+/// The files listed again: only the changed directories (`relisted`), or
+/// the whole handbook; the cache's contents still serve the files they
+/// belong to.
+fn list_again(
+    walk: &Walk,
+    cache_dir: Option<&Path>,
+    snapshot: Option<Snapshot>,
+    relisted: Option<Relisted>,
+    findings: &mut Vec<Finding>,
+) -> ListedFiles {
+    let (cached, context) = match snapshot {
+        Some(snapshot) => {
+            let taken = snapshot.taken;
+            let cached = snapshot
+                .files
+                .into_iter()
+                .filter_map(|file| {
+                    let content = file.content.filter(|c| c.stamp.settled_before(taken))?;
+                    Some((file.path, content))
+                })
+                .collect();
+            (cached, Some(snapshot.context))
+        }
+        None => (Vec::new(), None),
+    };
+    if let Some(relisted) = relisted {
+        findings.extend(relisted.errors.iter().map(|e| discover::walk_error(e)));
+        let slots = pair(&relisted.listed, cached);
+        ListedFiles {
+            listed: relisted.listed,
+            slots,
+            dirs: relisted.dirs,
+            context: context.unwrap_or_default(),
+        }
+    } else {
+        // The context first: a change after this shows next time.
+        let context = if cache_dir.is_some() {
+            stamp_context(walk)
+        } else {
+            Vec::new()
+        };
+        let listing = discover::list(walk.root, walk.handbook, walk.ignore);
+        findings.extend(listing.errors.iter().map(|e| discover::walk_error(e)));
+        // Without a cache nothing will look at them again.
+        let dirs = if cache_dir.is_some() {
+            walked_dirs(walk, listing.dirs)
+        } else {
+            Vec::new()
+        };
+        let slots = pair(&listing.files, cached);
+        ListedFiles {
+            listed: listing.files,
+            slots,
+            dirs,
+            context,
+        }
+    }
+}
+
 /// Lists the handbook's files: from the cache where its directories did not
 /// change, else by walking them.
 pub fn list(walk: &Walk, cache_dir: Option<&Path>) -> Listing {
@@ -476,70 +569,16 @@ pub fn list(walk: &Walk, cache_dir: Option<&Path>) -> Listing {
         (ListingCheck::Relist(_), Some(_)) => "changed directories listed again",
         _ => "listing walked",
     };
-    let (listed, slots, dirs, context) = match snapshot {
-        Some(snapshot) if reuse_listing => {
-            let taken = snapshot.taken;
-            let (listed, slots): (Vec<Listed>, Vec<Option<CachedContent>>) = snapshot
-                .files
-                .into_iter()
-                .map(|file| {
-                    let listed = Listed {
-                        display: file.path,
-                        is_symlink: file.is_symlink,
-                    };
-                    (
-                        listed,
-                        file.content.filter(|c| c.stamp.settled_before(taken)),
-                    )
-                })
-                .unzip();
-            (listed, slots, snapshot.dirs, snapshot.context)
-        }
-        snapshot => {
-            let (cached, context) = match snapshot {
-                Some(snapshot) => {
-                    let taken = snapshot.taken;
-                    let cached = snapshot
-                        .files
-                        .into_iter()
-                        .filter_map(|file| {
-                            let content = file.content.filter(|c| c.stamp.settled_before(taken))?;
-                            Some((file.path, content))
-                        })
-                        .collect();
-                    (cached, Some(snapshot.context))
-                }
-                None => (Vec::new(), None),
-            };
-            if let Some(relisted) = relisted {
-                findings.extend(relisted.errors.iter().map(|e| discover::walk_error(e)));
-                let slots = pair(&relisted.listed, cached);
-                (
-                    relisted.listed,
-                    slots,
-                    relisted.dirs,
-                    context.unwrap_or_default(),
-                )
-            } else {
-                // The context first: a change after this shows next time.
-                let context = if cache_dir.is_some() {
-                    stamp_context(walk)
-                } else {
-                    Vec::new()
-                };
-                let listing = discover::list(walk.root, walk.handbook, walk.ignore);
-                findings.extend(listing.errors.iter().map(|e| discover::walk_error(e)));
-                // Without a cache nothing will look at them again.
-                let dirs = if cache_dir.is_some() {
-                    walked_dirs(walk, listing.dirs)
-                } else {
-                    Vec::new()
-                };
-                let slots = pair(&listing.files, cached);
-                (listing.files, slots, dirs, context)
-            }
-        }
+    let files = match snapshot {
+        Some(snapshot) if reuse_listing => reuse_listing_of(snapshot),
+        snapshot => list_again(walk, cache_dir, snapshot, relisted, &mut findings),
     };
+    let ListedFiles {
+        listed,
+        slots,
+        dirs,
+        context,
+    } = files;
     Listing {
         key,
         taken,
@@ -607,34 +646,7 @@ impl Listing {
             }
         }
         let to_read = slots.iter().filter(|slot| slot.is_none()).count();
-        let read_one = |file: &Listed| -> ReadPage {
-            let path = walk.root.join(&file.display);
-            let (text, stamp) =
-                discover::read_file(walk.root, &path, &file.display, file.is_symlink)?;
-            let (doc, problems) = parse::parse(&text);
-            let page = LoadedPage {
-                file: SourceFile {
-                    path: file.display.clone(),
-                    text,
-                },
-                doc,
-                problems,
-            };
-            Ok((page, stamp))
-        };
-        let fresh: Vec<Option<ReadPage>> = if walk.parallel && to_read > PARALLEL_FILES {
-            listed
-                .par_iter()
-                .zip(slots.par_iter())
-                .map(|(file, slot)| slot.is_none().then(|| read_one(file)))
-                .collect()
-        } else {
-            listed
-                .iter()
-                .zip(&slots)
-                .map(|(file, slot)| slot.is_none().then(|| read_one(file)))
-                .collect()
-        };
+        let fresh = read_uncached(walk, &listed, &slots, to_read);
         // Only a page read again that can be cached is news (symbolic links
         // and unreadable files are read on every run anyway), and a few are
         // cheaper to read again next time than the whole cache to rewrite.
@@ -672,57 +684,120 @@ impl Listing {
         }
         let status = format!("{to_read} of {} pages read, {how}", listed.len());
         if let Some(dir) = cache_dir.filter(|_| listing_news || news > REWRITE_AFTER) {
-            let mut texts: Vec<u8> = Vec::new();
-            let mut contents = pages.iter().zip(&kept).peekable();
-            let files = listed
-                .iter()
-                .map(|file| {
-                    // Pages are in listing order; unreadable files have none.
-                    let content = contents
-                        .next_if(|(page, _)| page.file.path == file.display)
-                        .and_then(|(page, (stamp, text))| {
-                            let text = match text {
-                                Text::Cached(bytes) => bytes,
-                                Text::Read(text) => text.as_bytes(),
-                            };
-                            let span = (
-                                u32::try_from(texts.len()).ok()?,
-                                u32::try_from(text.len()).ok()?,
-                            );
-                            texts.extend_from_slice(text);
-                            Some(CachedContent {
-                                stamp: (*stamp)?,
-                                text: span,
-                                doc: &page.doc,
-                                problems: page.problems.as_slice(),
-                            })
-                        });
-                    CachedFile {
-                        path: file.display.clone(),
-                        is_symlink: file.is_symlink,
-                        content,
-                    }
-                })
-                .collect();
-            let snapshot = Snapshot {
-                format: FORMAT,
+            let frame = SnapshotFrame {
                 key,
                 taken,
                 context,
                 dirs,
-                files,
-                texts: Blob(&texts),
             };
-            // A cache that cannot be written only costs the next run time.
-            if let Ok(payload) = postcard::to_stdvec(&snapshot) {
-                let _ = framed::write_framed(dir, FILE_NAME, &payload);
-            }
+            write_snapshot(dir, frame, &listed, &pages, &kept);
         }
         Loaded {
             pages,
             findings,
             status,
         }
+    }
+}
+
+/// Reads and parses the listed files that no slot serves (`to_read` of
+/// them), on every core when there are many and the walk may use them.
+fn read_uncached(
+    walk: &Walk,
+    listed: &[Listed],
+    slots: &[Option<CachedContent>],
+    to_read: usize,
+) -> Vec<Option<ReadPage>> {
+    let read_one = |file: &Listed| -> ReadPage {
+        let path = walk.root.join(&file.display);
+        let (text, stamp) = discover::read_file(walk.root, &path, &file.display, file.is_symlink)?;
+        let (doc, problems) = parse::parse(&text);
+        let page = LoadedPage {
+            file: SourceFile {
+                path: file.display.clone(),
+                text,
+            },
+            doc,
+            problems,
+        };
+        Ok((page, stamp))
+    };
+    if walk.parallel && to_read > PARALLEL_FILES {
+        listed
+            .par_iter()
+            .zip(slots.par_iter())
+            .map(|(file, slot)| slot.is_none().then(|| read_one(file)))
+            .collect()
+    } else {
+        listed
+            .iter()
+            .zip(slots)
+            .map(|(file, slot)| slot.is_none().then(|| read_one(file)))
+            .collect()
+    }
+}
+
+/// What a page cache snapshot says besides its files.
+struct SnapshotFrame {
+    key: String,
+    taken: (i64, u32),
+    context: Vec<(String, Option<FileStamp>)>,
+    dirs: Vec<CachedDir>,
+}
+
+/// Writes the page cache: every listed file, with the parse and text of the
+/// pages that were read (`kept` holds each page's stamp and text).
+fn write_snapshot(
+    dir: &Path,
+    frame: SnapshotFrame,
+    listed: &[Listed],
+    pages: &[LoadedPage],
+    kept: &[(Option<FileStamp>, Text)],
+) {
+    let mut texts: Vec<u8> = Vec::new();
+    let mut contents = pages.iter().zip(kept).peekable();
+    let files = listed
+        .iter()
+        .map(|file| {
+            // Pages are in listing order; unreadable files have none.
+            let content = contents
+                .next_if(|(page, _)| page.file.path == file.display)
+                .and_then(|(page, (stamp, text))| {
+                    let text = match text {
+                        Text::Cached(bytes) => bytes,
+                        Text::Read(text) => text.as_bytes(),
+                    };
+                    let span = (
+                        u32::try_from(texts.len()).ok()?,
+                        u32::try_from(text.len()).ok()?,
+                    );
+                    texts.extend_from_slice(text);
+                    Some(CachedContent {
+                        stamp: (*stamp)?,
+                        text: span,
+                        doc: &page.doc,
+                        problems: page.problems.as_slice(),
+                    })
+                });
+            CachedFile {
+                path: file.display.clone(),
+                is_symlink: file.is_symlink,
+                content,
+            }
+        })
+        .collect();
+    let snapshot = Snapshot {
+        format: FORMAT,
+        key: frame.key,
+        taken: frame.taken,
+        context: frame.context,
+        dirs: frame.dirs,
+        files,
+        texts: Blob(&texts),
+    };
+    // A cache that cannot be written only costs the next run time.
+    if let Ok(payload) = postcard::to_stdvec(&snapshot) {
+        let _ = framed::write_framed(dir, FILE_NAME, &payload);
     }
 }
 
