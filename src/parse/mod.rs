@@ -232,6 +232,106 @@ fn first_line(text: &str, range: Range<usize>) -> Range<usize> {
     range.start..range.start + trimmed
 }
 
+/// A page body's structure, read event by event.
+#[derive(Default)]
+struct BodyReader {
+    headings: Vec<Heading>,
+    tasks: Vec<Task>,
+    labels: Vec<Label>,
+    /// Heading being read: level, explicit id, text so far, span.
+    open_heading: Option<(u8, Option<String>, String, Range<usize>)>,
+    /// Item being read: the task marker, its text so far, the item's span.
+    item_stack: Vec<(Option<bool>, String, Range<usize>)>,
+    /// Bold text opening a paragraph: whether we are at the paragraph's
+    /// start and the bold text collected so far.
+    paragraph_start: bool,
+    strong: Option<(String, Range<usize>)>,
+}
+
+impl BodyReader {
+    /// One event at `range` (a byte range into the whole page's `text`).
+    fn event(&mut self, text: &str, event: Event, range: Range<usize>) {
+        let opens_paragraph = matches!(event, Event::Start(Tag::Paragraph | Tag::Strong));
+        match event {
+            Event::Start(Tag::Heading { level, id, .. }) => {
+                self.open_heading = Some((
+                    level_number(level),
+                    id.map(|id| id.to_string()),
+                    String::new(),
+                    range,
+                ));
+            }
+            Event::End(TagEnd::Heading(_)) => {
+                if let Some((level, id, heading_text, span)) = self.open_heading.take() {
+                    let heading_text = heading_text.trim().to_string();
+                    let anchor = id.unwrap_or_else(|| slug(&heading_text));
+                    self.headings.push(Heading {
+                        level,
+                        text: heading_text,
+                        anchor,
+                        span: first_line(text, span.clone()),
+                        section: span.start..text.len(),
+                    });
+                }
+            }
+            Event::Start(Tag::Item) => self.item_stack.push((None, String::new(), range)),
+            Event::TaskListMarker(checked) => {
+                if let Some(item) = self.item_stack.last_mut() {
+                    item.0 = Some(checked);
+                }
+            }
+            Event::End(TagEnd::Item) => {
+                if let Some((Some(checked), item_text, span)) = self.item_stack.pop() {
+                    self.tasks.push(Task {
+                        checked,
+                        text: item_text.trim().to_string(),
+                        span: first_line(text, span.clone()),
+                        heading: self.headings.len().checked_sub(1),
+                    });
+                }
+            }
+            Event::Start(Tag::Paragraph) => self.paragraph_start = true,
+            Event::Start(Tag::Strong) if self.paragraph_start => {
+                self.strong = Some((String::new(), range));
+            }
+            Event::End(TagEnd::Strong) => {
+                if let Some((label_text, span)) = self.strong.take() {
+                    self.labels.push(Label {
+                        text: label_text.trim().trim_end_matches(':').trim().to_string(),
+                        span,
+                    });
+                }
+            }
+            Event::Text(ref fragment)
+            | Event::Code(ref fragment)
+            | Event::InlineHtml(ref fragment) => {
+                if let Some((_, _, heading_text, _)) = self.open_heading.as_mut() {
+                    heading_text.push_str(fragment);
+                }
+                if let Some((_, item_text, _)) = self.item_stack.last_mut() {
+                    item_text.push_str(fragment);
+                }
+                if let Some((label_text, _)) = self.strong.as_mut() {
+                    label_text.push_str(fragment);
+                }
+                self.paragraph_start = false;
+            }
+            Event::SoftBreak | Event::HardBreak => {
+                if let Some((_, item_text, _)) = self.item_stack.last_mut() {
+                    item_text.push(' ');
+                }
+            }
+            _ => {}
+        }
+        if !opens_paragraph {
+            // Only bold text at the very start of a paragraph is a label.
+            if self.strong.is_none() {
+                self.paragraph_start = false;
+            }
+        }
+    }
+}
+
 /// Parses a page. Never fails: problems in the front matter are returned
 /// beside whatever structure could be read.
 pub fn parse(text: &str) -> (Document, Vec<ParseProblem>) {
@@ -245,99 +345,16 @@ pub fn parse(text: &str) -> (Document, Vec<ParseProblem>) {
     let body = &text[body_start..];
     let parser = Parser::new_ext(body, options).into_offset_iter();
 
-    let mut headings: Vec<Heading> = Vec::new();
-    let mut tasks = Vec::new();
-    let mut labels = Vec::new();
-    // Heading being read: level, explicit id, text so far, span.
-    let mut open_heading: Option<(u8, Option<String>, String, Range<usize>)> = None;
-    // Item being read: the task marker, its text so far, the item's span.
-    let mut item_stack: Vec<(Option<bool>, String, Range<usize>)> = Vec::new();
-    // Bold text opening a paragraph: whether we are at the paragraph's start
-    // and the bold text collected so far.
-    let mut paragraph_start = false;
-    let mut strong: Option<(String, Range<usize>)> = None;
-
+    let mut body_reader = BodyReader::default();
     for (event, range) in parser {
-        let range = shift(range, body_start);
-        let opens_paragraph = matches!(event, Event::Start(Tag::Paragraph | Tag::Strong));
-        match event {
-            Event::Start(Tag::Heading { level, id, .. }) => {
-                open_heading = Some((
-                    level_number(level),
-                    id.map(|id| id.to_string()),
-                    String::new(),
-                    range,
-                ));
-            }
-            Event::End(TagEnd::Heading(_)) => {
-                if let Some((level, id, heading_text, span)) = open_heading.take() {
-                    let heading_text = heading_text.trim().to_string();
-                    let anchor = id.unwrap_or_else(|| slug(&heading_text));
-                    headings.push(Heading {
-                        level,
-                        text: heading_text,
-                        anchor,
-                        span: first_line(text, span.clone()),
-                        section: span.start..text.len(),
-                    });
-                }
-            }
-            Event::Start(Tag::Item) => item_stack.push((None, String::new(), range)),
-            Event::TaskListMarker(checked) => {
-                if let Some(item) = item_stack.last_mut() {
-                    item.0 = Some(checked);
-                }
-            }
-            Event::End(TagEnd::Item) => {
-                if let Some((Some(checked), item_text, span)) = item_stack.pop() {
-                    tasks.push(Task {
-                        checked,
-                        text: item_text.trim().to_string(),
-                        span: first_line(text, span.clone()),
-                        heading: headings.len().checked_sub(1),
-                    });
-                }
-            }
-            Event::Start(Tag::Paragraph) => paragraph_start = true,
-            Event::Start(Tag::Strong) if paragraph_start => {
-                strong = Some((String::new(), range));
-            }
-            Event::End(TagEnd::Strong) => {
-                if let Some((label_text, span)) = strong.take() {
-                    labels.push(Label {
-                        text: label_text.trim().trim_end_matches(':').trim().to_string(),
-                        span,
-                    });
-                }
-            }
-            Event::Text(ref fragment)
-            | Event::Code(ref fragment)
-            | Event::InlineHtml(ref fragment) => {
-                if let Some((_, _, heading_text, _)) = open_heading.as_mut() {
-                    heading_text.push_str(fragment);
-                }
-                if let Some((_, item_text, _)) = item_stack.last_mut() {
-                    item_text.push_str(fragment);
-                }
-                if let Some((label_text, _)) = strong.as_mut() {
-                    label_text.push_str(fragment);
-                }
-                paragraph_start = false;
-            }
-            Event::SoftBreak | Event::HardBreak => {
-                if let Some((_, item_text, _)) = item_stack.last_mut() {
-                    item_text.push(' ');
-                }
-            }
-            _ => {}
-        }
-        if !opens_paragraph {
-            // Only bold text at the very start of a paragraph is a label.
-            if strong.is_none() {
-                paragraph_start = false;
-            }
-        }
+        body_reader.event(text, event, shift(range, body_start));
     }
+    let BodyReader {
+        mut headings,
+        tasks,
+        labels,
+        ..
+    } = body_reader;
 
     // Close each section at the next heading of the same or a higher level.
     for index in 0..headings.len() {
