@@ -17,7 +17,7 @@
 
 use std::fmt::Write as _;
 use std::io::Write as _;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
 const DAY: i64 = 86_400;
@@ -216,227 +216,277 @@ fn git(dir: &PathBuf, args: &[&str]) -> Result<String, String> {
     Ok(String::from_utf8_lossy(&output.stdout).into_owned())
 }
 
-fn run(args: &Args) -> Result<(), String> {
-    if args.out.exists() {
-        return Err(format!("{} exists", args.out.display()));
-    }
-    std::fs::create_dir_all(&args.out).map_err(|e| e.to_string())?;
-    git(&args.out, &["init", "--quiet", "--initial-branch=main"])?;
+/// The history being written: the fast-import stream and where it stands.
+struct Writer<'a> {
+    args: &'a Args,
+    rng: Rng,
+    s: Stream,
+    /// Where team and company pages live; mass moves change these.
+    root: String,
+    config: String,
+    /// The mainline's newest commit (its mark).
+    head: usize,
+    /// Commits written so far.
+    i: usize,
+    /// Seconds between two commits.
+    step: i64,
+    pages_per_team: usize,
+    company_pages: usize,
+    site_files: usize,
+    /// The marks of the reformatting sweeps, for the ignore-revs file.
+    sweeps: Vec<usize>,
+    goals_progress: Vec<String>,
+}
 
-    let mut rng = Rng(args.seed.max(1));
-    let mut s = Stream {
-        out: Vec::new(),
-        mark: 0,
-    };
-    // Where team and company pages live; mass moves change these.
-    let mut root = "handbook".to_string();
-    let pages_per_team = args.pages / (args.teams + 1);
-    let company_pages = args.pages - pages_per_team * args.teams;
-    let team_dir = |root: &str, t: usize| format!("{root}/teams/team-{t}");
+fn team_dir(root: &str, t: usize) -> String {
+    format!("{root}/teams/team-{t}")
+}
 
-    // The first commit: config and every page.
-    let mut config = String::from(
-        "handbook: handbook\niterations: { length: 14d, start: 2019-01-07, grace: 3d }\npeople:\n",
-    );
-    for t in 0..args.teams {
-        let _ = writeln!(
-            config,
-            "  pm{t}: {{ handles: ['@pm{t}'] }}\n  em{t}: {{ handles: ['@em{t}'] }}"
+impl Writer<'_> {
+    /// The first commit (config and every page) and the rest of the site.
+    fn start(args: &Args) -> Writer<'_> {
+        let mut rng = Rng(args.seed.max(1));
+        let mut s = Stream {
+            out: Vec::new(),
+            mark: 0,
+        };
+        let root = "handbook".to_string();
+        let pages_per_team = args.pages / (args.teams + 1);
+        let company_pages = args.pages - pages_per_team * args.teams;
+        // The first commit: config and every page.
+        let mut config = String::from(
+            "handbook: handbook\niterations: { length: 14d, start: 2019-01-07, grace: 3d }\npeople:\n",
         );
-    }
-    config.push_str("teams:\n");
-    for t in 0..args.teams {
-        let _ = writeln!(
-            config,
-            "  team-{t}: {{ dir: {}, pm: pm{t}, em: em{t} }}",
-            team_dir(&root, t)
-        );
-    }
-    let mut head = s.commit("main", 0, START, "Start the handbook", None, None);
-    s.modify("handbook-lint.yaml", &config);
-    for t in 0..args.teams {
-        let dir = team_dir(&root, t);
-        s.modify(&format!("{dir}/goals.md"), &goals(t, "Kicked off."));
-        s.modify(
-            &format!("{dir}/index.md"),
-            &index(t, "We plan.", "We execute."),
-        );
-        for p in 0..pages_per_team {
-            s.modify(
-                &format!("{dir}/pages/page-{p}.md"),
-                &format!("# Page {p}\n\n{}", prose(&mut rng, 6)),
+        for t in 0..args.teams {
+            let _ = writeln!(
+                config,
+                "  pm{t}: {{ handles: ['@pm{t}'] }}\n  em{t}: {{ handles: ['@em{t}'] }}"
             );
         }
-    }
-    for p in 0..company_pages {
-        s.modify(
-            &format!("{root}/company/section-{}/page-{p}.md", p % 30),
-            &format!("# Company {p}\n\n{}", prose(&mut rng, 6)),
-        );
-    }
-
-    // The rest of the site: source, data and blog posts, outside the
-    // handbook directory.
-    let site_files = (args.pages / 4).max(10);
-    if args.site_share > 0 {
-        for f in 0..site_files {
-            s.modify(
-                &site_file(f),
-                &format!("// site file {f}\n{}", prose(&mut rng, 4)),
+        config.push_str("teams:\n");
+        for t in 0..args.teams {
+            let _ = writeln!(
+                config,
+                "  team-{t}: {{ dir: {}, pm: pm{t}, em: em{t} }}",
+                team_dir(&root, t)
             );
         }
-    }
-
-    // About five and a half years for 100,000 commits, as GitLab's handbook.
-    let span = (args.commits as i64 * DAY / 50).max(400 * DAY);
-    let step = span / args.commits as i64;
-    let mut sweeps = Vec::new();
-    // Thresholds, each taken once the history gets there.
-    let mut moves_at = vec![args.commits * 6 / 10, args.commits * 3 / 10];
-    let mut sweeps_at = vec![args.commits * 4 / 5, args.commits / 2, args.commits / 4];
-    let mut last_iteration = 0;
-    let mut goals_progress: Vec<String> = vec![String::new(); args.teams];
-    let mut i = 1;
-    while i < args.commits {
-        let time = START + i as i64 * step;
-        let iteration = (time - START) / (ITERATION_DAYS * DAY);
-        if iteration != last_iteration {
-            // Iteration boundary: retros and goals updates, team by team.
-            last_iteration = iteration;
-            for (t, progress) in goals_progress.iter_mut().enumerate() {
-                if i >= args.commits {
-                    break;
-                }
-                let dir = team_dir(&root, t);
-                let day = time + (t as i64 % 3) * 3600;
-                head = s.commit(
-                    "main",
-                    1000 + t,
-                    day,
-                    &format!("Team {t}: retro for iteration {iteration}"),
-                    Some(head),
-                    None,
-                );
-                let items = format!(
-                    "- [x] @pm{t} carry into goals\n- [ ] @em{t} {}(due 2030-01-01)\n",
-                    WORDS[rng.below(WORDS.len())]
-                );
+        let head = s.commit("main", 0, START, "Start the handbook", None, None);
+        s.modify("handbook-lint.yaml", &config);
+        for t in 0..args.teams {
+            let dir = team_dir(&root, t);
+            s.modify(&format!("{dir}/goals.md"), &goals(t, "Kicked off."));
+            s.modify(
+                &format!("{dir}/index.md"),
+                &index(t, "We plan.", "We execute."),
+            );
+            for p in 0..pages_per_team {
                 s.modify(
-                    &format!("{dir}/retros/iteration-{iteration}.md"),
-                    &format!(
-                        "---\niteration: {iteration}\n---\n# Retro\n\n## Action items\n\n{items}"
-                    ),
+                    &format!("{dir}/pages/page-{p}.md"),
+                    &format!("# Page {p}\n\n{}", prose(&mut rng, 6)),
                 );
-                i += 1;
-                // Teams 0 and 1 stopped updating their goals long ago.
-                if t > 1 && rng.chance(85) && i < args.commits {
-                    let _ = writeln!(progress, "- Iteration {iteration}: progress.");
-                    head = s.commit(
-                        "main",
-                        2000 + t,
-                        day + 3600,
-                        &format!("Team {t}: goals progress"),
-                        Some(head),
-                        None,
-                    );
-                    s.modify(&format!("{dir}/goals.md"), &goals(t, progress));
-                    i += 1;
-                }
             }
-            continue;
         }
-        if moves_at.last().is_some_and(|&at| i >= at) {
-            moves_at.pop();
-            // A mass move: the whole handbook tree moves, unchanged.
-            let new_root = format!("{root}-v{i}");
-            head = s.commit("main", 1, time, "Reorganise the handbook", Some(head), None);
-            s.rename(&root, &new_root);
-            let moved = config
-                .replace(&format!("dir: {root}/"), &format!("dir: {new_root}/"))
-                .replace(
-                    &format!("handbook: {root}\n"),
-                    &format!("handbook: {new_root}\n"),
+        for p in 0..company_pages {
+            s.modify(
+                &format!("{root}/company/section-{}/page-{p}.md", p % 30),
+                &format!("# Company {p}\n\n{}", prose(&mut rng, 6)),
+            );
+        }
+
+        // The rest of the site: source, data and blog posts, outside the
+        // handbook directory.
+        let site_files = (args.pages / 4).max(10);
+        if args.site_share > 0 {
+            for f in 0..site_files {
+                s.modify(
+                    &site_file(f),
+                    &format!("// site file {f}\n{}", prose(&mut rng, 4)),
                 );
-            config = moved;
-            s.modify("handbook-lint.yaml", &config);
-            root = new_root;
-            i += 1;
-            continue;
+            }
         }
-        if sweeps_at.last().is_some_and(|&at| i >= at) {
-            sweeps_at.pop();
-            // A reformatting sweep: every team's process page, rewrapped.
-            head = s.commit(
+
+        Writer {
+            args,
+            rng,
+            s,
+            root,
+            config,
+            head,
+            i: 1,
+            step: 0,
+            pages_per_team,
+            company_pages,
+            site_files,
+            sweeps: Vec::new(),
+            goals_progress: vec![String::new(); args.teams],
+        }
+    }
+
+    /// Iteration boundary: retros and goals updates, team by team.
+    fn iteration_boundary(&mut self, time: i64, iteration: i64) {
+        // Iteration boundary: retros and goals updates, team by team.
+        for t in 0..self.goals_progress.len() {
+            if self.i >= self.args.commits {
+                return;
+            }
+            let dir = team_dir(&self.root, t);
+            let day = time + (t as i64 % 3) * 3600;
+            self.head = self.s.commit(
                 "main",
-                2,
-                time,
-                "Reformat: normalise whitespace",
-                Some(head),
+                1000 + t,
+                day,
+                &format!("Team {t}: retro for iteration {iteration}"),
+                Some(self.head),
                 None,
             );
-            for t in 0..args.teams {
-                let dir = team_dir(&root, t);
-                s.modify(
-                    &format!("{dir}/index.md"),
-                    &index(t, &format!("We plan.{}", " ".repeat(i % 7)), "We execute."),
+            let items = format!(
+                "- [x] @pm{t} carry into goals\n- [ ] @em{t} {}(due 2030-01-01)\n",
+                WORDS[self.rng.below(WORDS.len())]
+            );
+            self.s.modify(
+                &format!("{dir}/retros/iteration-{iteration}.md"),
+                &format!("---\niteration: {iteration}\n---\n# Retro\n\n## Action items\n\n{items}"),
+            );
+            self.i += 1;
+            // Teams 0 and 1 stopped updating their goals long ago.
+            if t > 1 && self.rng.chance(85) && self.i < self.args.commits {
+                let _ = writeln!(self.goals_progress[t], "- Iteration {iteration}: progress.");
+                self.head = self.s.commit(
+                    "main",
+                    2000 + t,
+                    day + 3600,
+                    &format!("Team {t}: goals progress"),
+                    Some(self.head),
+                    None,
                 );
+                self.s.modify(
+                    &format!("{dir}/goals.md"),
+                    &goals(t, &self.goals_progress[t]),
+                );
+                self.i += 1;
             }
-            sweeps.push(head);
-            i += 1;
-            continue;
-        }
-        let who = rng.below(300);
-        if rng.chance(args.site_share) {
-            let f = rng.below(site_files);
-            head = s.commit("main", who, time, "Update the site", Some(head), None);
-            s.modify(
-                &site_file(f),
-                &format!("// site file {f}\n{}", prose(&mut rng, 4)),
-            );
-            i += 1;
-            continue;
-        }
-        let t = rng.below(args.teams);
-        let path = if rng.chance(3) {
-            format!("{}/index.md", team_dir(&root, t))
-        } else if rng.chance(40) && pages_per_team > 0 {
-            format!(
-                "{}/pages/page-{}.md",
-                team_dir(&root, t),
-                rng.below(pages_per_team)
-            )
-        } else {
-            let p = rng.below(company_pages.max(1));
-            format!("{root}/company/section-{}/page-{p}.md", p % 30)
-        };
-        let text = if path.ends_with("index.md") {
-            index(t, &prose(&mut rng, 2), "We execute.")
-        } else {
-            format!("# Page\n\n{}", prose(&mut rng, 6))
-        };
-        if rng.chance(10) && i + 1 < args.commits {
-            // A pull request: a commit on a branch, merged with a merge
-            // commit a little later.
-            let side = s.commit("topic", who, time, "Edit a page", Some(head), None);
-            s.modify(&path, &text);
-            head = s.commit(
-                "main",
-                who,
-                time + step / 2,
-                "Merge pull request",
-                Some(head),
-                Some(side),
-            );
-            s.modify(&path, &text);
-            i += 2;
-        } else {
-            head = s.commit("main", who, time, "Edit a page", Some(head), None);
-            s.modify(&path, &text);
-            i += 1;
         }
     }
-    s.out.extend_from_slice(b"done\n");
 
+    /// A mass move: the whole handbook tree moves, unchanged.
+    fn mass_move(&mut self, time: i64) {
+        // A mass move: the whole handbook tree moves, unchanged.
+        let new_root = format!("{}-v{}", self.root, self.i);
+        self.head = self.s.commit(
+            "main",
+            1,
+            time,
+            "Reorganise the handbook",
+            Some(self.head),
+            None,
+        );
+        self.s.rename(&self.root, &new_root);
+        let moved = self
+            .config
+            .replace(
+                &format!("dir: {}/", self.root),
+                &format!("dir: {new_root}/"),
+            )
+            .replace(
+                &format!("handbook: {}\n", self.root),
+                &format!("handbook: {new_root}\n"),
+            );
+        self.config = moved;
+        self.s.modify("handbook-lint.yaml", &self.config);
+        self.root = new_root;
+        self.i += 1;
+    }
+
+    /// A reformatting sweep: every team's process page, rewrapped.
+    fn sweep(&mut self, time: i64) {
+        // A reformatting sweep: every team's process page, rewrapped.
+        self.head = self.s.commit(
+            "main",
+            2,
+            time,
+            "Reformat: normalise whitespace",
+            Some(self.head),
+            None,
+        );
+        for t in 0..self.args.teams {
+            let dir = team_dir(&self.root, t);
+            self.s.modify(
+                &format!("{dir}/index.md"),
+                &index(
+                    t,
+                    &format!("We plan.{}", " ".repeat(self.i % 7)),
+                    "We execute.",
+                ),
+            );
+        }
+        self.sweeps.push(self.head);
+        self.i += 1;
+    }
+
+    /// An ordinary commit: a site file, or a page, directly or by a merged
+    /// pull request.
+    fn edit(&mut self, time: i64) {
+        let who = self.rng.below(300);
+        if self.rng.chance(self.args.site_share) {
+            let f = self.rng.below(self.site_files);
+            self.head = self
+                .s
+                .commit("main", who, time, "Update the site", Some(self.head), None);
+            self.s.modify(
+                &site_file(f),
+                &format!("// site file {f}\n{}", prose(&mut self.rng, 4)),
+            );
+            self.i += 1;
+            return;
+        }
+        let t = self.rng.below(self.args.teams);
+        let path = if self.rng.chance(3) {
+            format!("{}/index.md", team_dir(&self.root, t))
+        } else if self.rng.chance(40) && self.pages_per_team > 0 {
+            format!(
+                "{}/pages/page-{}.md",
+                team_dir(&self.root, t),
+                self.rng.below(self.pages_per_team)
+            )
+        } else {
+            let p = self.rng.below(self.company_pages.max(1));
+            format!("{}/company/section-{}/page-{p}.md", self.root, p % 30)
+        };
+        let text = if path.ends_with("index.md") {
+            index(t, &prose(&mut self.rng, 2), "We execute.")
+        } else {
+            format!("# Page\n\n{}", prose(&mut self.rng, 6))
+        };
+        if self.rng.chance(10) && self.i + 1 < self.args.commits {
+            // A pull request: a commit on a branch, merged with a merge
+            // commit a little later.
+            let side = self
+                .s
+                .commit("topic", who, time, "Edit a page", Some(self.head), None);
+            self.s.modify(&path, &text);
+            self.head = self.s.commit(
+                "main",
+                who,
+                time + self.step / 2,
+                "Merge pull request",
+                Some(self.head),
+                Some(side),
+            );
+            self.s.modify(&path, &text);
+            self.i += 2;
+        } else {
+            self.head = self
+                .s
+                .commit("main", who, time, "Edit a page", Some(self.head), None);
+            self.s.modify(&path, &text);
+            self.i += 1;
+        }
+    }
+}
+
+/// Feeds the stream to `git fast-import`; returns where the marks are.
+fn import(args: &Args, stream: &[u8]) -> Result<PathBuf, String> {
     let marks = args.out.join(".git/generate-marks");
     let mut child = Command::new("git")
         .arg("-C")
@@ -450,7 +500,7 @@ fn run(args: &Args) -> Result<(), String> {
         .stdin
         .take()
         .ok_or("no stdin")?
-        .write_all(&s.out)
+        .write_all(stream)
         .map_err(|e| format!("git fast-import: {e}"))?;
     let status = child.wait().map_err(|e| e.to_string())?;
     if !status.success() {
@@ -459,8 +509,18 @@ fn run(args: &Args) -> Result<(), String> {
     git(&args.out, &["branch", "--quiet", "-D", "topic"]).ok();
     git(&args.out, &["reset", "--quiet", "--hard", "main"])?;
 
+    Ok(marks)
+}
+
+/// Commits the sweeps' real ids as `.git-blame-ignore-revs`, at `last`.
+fn commit_ignore_revs(
+    args: &Args,
+    marks: &Path,
+    sweeps: &[usize],
+    last: i64,
+) -> Result<(), String> {
     // The sweeps go into .git-blame-ignore-revs, by their real ids.
-    let marks_text = std::fs::read_to_string(&marks).map_err(|e| e.to_string())?;
+    let marks_text = std::fs::read_to_string(marks).map_err(|e| e.to_string())?;
     let ids: std::collections::HashMap<usize, String> = marks_text
         .lines()
         .filter_map(|line| {
@@ -469,13 +529,12 @@ fn run(args: &Args) -> Result<(), String> {
         })
         .collect();
     let mut ignore = String::from("# Reformatting sweeps\n");
-    for mark in &sweeps {
+    for mark in sweeps {
         if let Some(id) = ids.get(mark) {
             let _ = writeln!(ignore, "{id}");
         }
     }
     std::fs::write(args.out.join(".git-blame-ignore-revs"), ignore).map_err(|e| e.to_string())?;
-    let last = START + span + DAY;
     let date = format!("@{last} +0000");
     git(&args.out, &["add", ".git-blame-ignore-revs"])?;
     let output = Command::new("git")
@@ -495,6 +554,44 @@ fn run(args: &Args) -> Result<(), String> {
     if !output.status.success() {
         return Err(String::from_utf8_lossy(&output.stderr).into_owned());
     }
+    Ok(())
+}
+
+fn run(args: &Args) -> Result<(), String> {
+    if args.out.exists() {
+        return Err(format!("{} exists", args.out.display()));
+    }
+    std::fs::create_dir_all(&args.out).map_err(|e| e.to_string())?;
+    git(&args.out, &["init", "--quiet", "--initial-branch=main"])?;
+
+    let mut w = Writer::start(args);
+    // About five and a half years for 100,000 commits, as GitLab's handbook.
+    let span = (args.commits as i64 * DAY / 50).max(400 * DAY);
+    w.step = span / args.commits as i64;
+    // Thresholds, each taken once the history gets there.
+    let mut moves_at = vec![args.commits * 6 / 10, args.commits * 3 / 10];
+    let mut sweeps_at = vec![args.commits * 4 / 5, args.commits / 2, args.commits / 4];
+    let mut last_iteration = 0;
+    while w.i < args.commits {
+        let time = START + w.i as i64 * w.step;
+        let iteration = (time - START) / (ITERATION_DAYS * DAY);
+        if iteration != last_iteration {
+            last_iteration = iteration;
+            w.iteration_boundary(time, iteration);
+        } else if moves_at.last().is_some_and(|&at| w.i >= at) {
+            moves_at.pop();
+            w.mass_move(time);
+        } else if sweeps_at.last().is_some_and(|&at| w.i >= at) {
+            sweeps_at.pop();
+            w.sweep(time);
+        } else {
+            w.edit(time);
+        }
+    }
+    w.s.out.extend_from_slice(b"done\n");
+    let marks = import(args, &w.s.out)?;
+    let last = START + span + DAY;
+    commit_ignore_revs(args, &marks, &w.sweeps, last)?;
     std::fs::remove_file(&marks).ok();
     // fast-import stores each version of a file as a delta against the one
     // before it, the reverse of what `git pack-objects` does (the newest

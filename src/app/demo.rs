@@ -317,68 +317,68 @@ fn iterations() -> Vec<Step> {
 
 /// Process pages, the onboarding team, and the former PM's commit.
 fn later() -> Vec<Step> {
-    let mut steps = Vec::new();
-    // Process pages: search keeps both current; billing only execution.
-    steps.push(commit(
-        "2026-04-20T10:00:00Z".into(),
-        BOB,
-        "Search: plan with capacity in mind",
-        vec![write(
-            "handbook/search/index.md",
-            &index_page(
-                "search",
-                "@bob",
-                &SEARCH_PLANNING_V2,
-                Some("Daily standup at 10:00. Demos every other Friday."),
-            ),
-        )],
-    ));
-    steps.push(commit(
-        "2026-05-05T10:00:00Z".into(),
-        BOB,
-        "Search: execution tweaks",
-        vec![write(
-            "handbook/search/index.md",
-            &index_page(
-                "search",
-                "@bob",
-                &SEARCH_PLANNING_V2,
-                Some(
-                    "Daily standup at 10:00. Demos every Friday; scope changes go through the PM.",
+    let mut steps = vec![
+        // Process pages: search keeps both current; billing only execution.
+        commit(
+            "2026-04-20T10:00:00Z".into(),
+            BOB,
+            "Search: plan with capacity in mind",
+            vec![write(
+                "handbook/search/index.md",
+                &index_page(
+                    "search",
+                    "@bob",
+                    SEARCH_PLANNING_V2,
+                    Some("Daily standup at 10:00. Demos every other Friday."),
                 ),
-            ),
-        )],
-    ));
-    steps.push(commit(
-        "2026-05-20T10:00:00Z".into(),
-        DAN,
-        "Billing: new standup schedule",
-        vec![write(
-            "handbook/billing/index.md",
-            &index_page(
-                "billing",
-                "@dan",
-                BILLING_PLANNING,
-                Some("Standup every day at 9:30."),
-            ),
-        )],
-    ));
-
-    // Onboarding: a new team, no EM yet, retros from its first iteration.
-    steps.push(commit(
-        "2026-04-01T10:00:00Z".into(),
-        ERIN,
-        "Add the onboarding team",
-        vec![write(
-            "handbook/onboarding/index.md",
-            &index_page(
-                "onboarding",
-                "@erin",
-                "We plan with the search team until we have an EM.",
-                None,
-            ),
-        )],
-    ));
+            )],
+        ),
+        commit(
+            "2026-05-05T10:00:00Z".into(),
+            BOB,
+            "Search: execution tweaks",
+            vec![write(
+                "handbook/search/index.md",
+                &index_page(
+                    "search",
+                    "@bob",
+                    SEARCH_PLANNING_V2,
+                    Some(
+                        "Daily standup at 10:00. Demos every Friday; scope changes go through the PM.",
+                    ),
+                ),
+            )],
+        ),
+        commit(
+            "2026-05-20T10:00:00Z".into(),
+            DAN,
+            "Billing: new standup schedule",
+            vec![write(
+                "handbook/billing/index.md",
+                &index_page(
+                    "billing",
+                    "@dan",
+                    BILLING_PLANNING,
+                    Some("Standup every day at 9:30."),
+                ),
+            )],
+        ),
+        // Onboarding: a new team, no EM yet, retros from its first iteration.
+        commit(
+            "2026-04-01T10:00:00Z".into(),
+            ERIN,
+            "Add the onboarding team",
+            vec![write(
+                "handbook/onboarding/index.md",
+                &index_page(
+                    "onboarding",
+                    "@erin",
+                    "We plan with the search team until we have an EM.",
+                    None,
+                ),
+            )],
+        ),
+    ];
     for n in 8..=11 {
         let retro_day = add_days(iteration_end(n), 1);
         let text = retro_page(
