@@ -21,13 +21,34 @@ fn stage_of(relative: &str) -> Option<&str> {
     LAYERS.iter().copied().find(|layer| *layer == first)
 }
 
-/// Every upward import in one file, as `file:line: message`.
+/// The crates only `git/` may name: the rest of the pipeline sees git
+/// through `git/`'s own types, so a change of library stays in one place.
+const GIT_CRATES: &[&str] = &["git2", "gix"];
+
+/// Every upward import in one file, and every use of a git library outside
+/// `git/`, as `file:line: message`.
 fn violations(relative: &str, text: &str) -> Vec<String> {
     let Some(from) = stage_of(relative) else {
         return Vec::new();
     };
-    let from_rank = LAYERS.iter().position(|l| *l == from).unwrap_or(0);
     let mut found = Vec::new();
+    if from != "git" {
+        for (number, line) in text.lines().enumerate() {
+            let code = line.split("//").next().unwrap_or("");
+            for krate in GIT_CRATES {
+                let named = code
+                    .split(|c: char| !(c.is_alphanumeric() || c == '_'))
+                    .any(|word| word == *krate);
+                if named {
+                    found.push(format!(
+                        "src/{relative}:{}: `{from}` names `{krate}`; only `git` may (add what it needs to `git/`)",
+                        number + 1
+                    ));
+                }
+            }
+        }
+    }
+    let from_rank = LAYERS.iter().position(|l| *l == from).unwrap_or(0);
     for (number, line) in text.lines().enumerate() {
         let code = line.split("//").next().unwrap_or("");
         // `crate::x`, `$crate::x` (macros) and the grouped `crate::{x, y}`.
@@ -151,6 +172,23 @@ fn grouped_macro_and_inline_paths_are_read_too() {
         violations("history/walk.rs", "let x = crate::report::render(y);").len(),
         1
     );
+}
+
+#[test]
+fn only_git_names_git2_or_gix() {
+    let found = violations(
+        "history/walk.rs",
+        "use gix::ObjectId;\nlet x = 1; // gix is fine in a comment",
+    );
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert!(
+        found[0].starts_with("src/history/walk.rs:1: `history` names `gix`"),
+        "{}",
+        found[0]
+    );
+    assert!(violations("engine.rs", "fn f(r: &git2::Repository) {}").len() == 1);
+    assert!(violations("git/repo.rs", "use git2::Repository;").is_empty());
+    assert!(violations("report/mod.rs", "let digits = 2; let gixel = 3;").is_empty());
 }
 
 #[test]

@@ -2,6 +2,7 @@
 //! its objects for the history walk, comparing trees, and building
 //! repositories for the demo and the tests.
 
+pub mod objects;
 pub mod repo;
 pub mod repo_builder;
 pub mod trees;

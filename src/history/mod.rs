@@ -47,13 +47,13 @@ use std::collections::{HashMap, HashSet};
 use std::path::Path;
 use std::sync::mpsc;
 
-use gix::ObjectId as Oid;
-use gix::objs::FindExt as _;
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use crate::base::framed::CacheStatus;
 use crate::base::time::UnixTime;
+use crate::git::objects::{CommitInfo, Objects, Store, read_commit};
+use crate::git::repo::Oid;
 use crate::git::trees::{self, Difference, Failure, Odb, PathTrie, ReadError, TreeCache};
 use crate::history::cache::CachedEntry;
 use crate::parse::section_text;
@@ -233,41 +233,33 @@ impl SectionCache {
 /// bound for odd histories, not the usual size.
 const TREE_CACHE_GENERATION: usize = 512;
 
-/// One thread's way into the object store: its own gix handle (with its
+/// One thread's way into the object store: its own handle (with its
 /// own cache of delta bases) and its own cache of parsed trees.
 struct Reader {
-    repo: gix::Repository,
+    objects: Objects,
     trees: TreeCache,
     sections: SectionCache,
 }
 
 impl Reader {
-    fn new(store: &gix::ThreadSafeRepository) -> Reader {
-        let mut repo = store.to_thread_local();
-        // Delta bases: most trees a commit changes are deltas against the
-        // version the walk read just before.
-        repo.objects
-            .set_pack_cache(|| Box::<gix::odb::pack::cache::lru::StaticLinkedList<64>>::default());
-        // Every object is read once by the walk; trees go through our own
-        // bounded cache.
-        repo.objects.unset_object_cache();
+    fn new(store: &Store) -> Reader {
         Reader {
-            repo,
+            objects: store.objects(),
             trees: TreeCache::new(TREE_CACHE_GENERATION),
             sections: SectionCache::default(),
         }
     }
 
     fn odb(&self) -> &Odb {
-        &self.repo.objects
+        self.objects.odb()
     }
 
     fn tree(&mut self, id: Oid) -> Result<std::sync::Arc<trees::Listing>, ReadError> {
-        self.trees.get(&self.repo.objects, id)
+        self.trees.get(self.objects.odb(), id)
     }
 
     fn section_changed(&mut self, ours: Oid, theirs: Oid, anchor: &str) -> Result<bool, String> {
-        section_changed(&self.repo.objects, &mut self.sections, ours, theirs, anchor)
+        section_changed(self.objects.odb(), &mut self.sections, ours, theirs, anchor)
     }
 }
 
@@ -286,23 +278,6 @@ fn section_changed(
         .section(odb, theirs, anchor)
         .map_err(|e| e.to_string())?;
     Ok(newer != older)
-}
-
-/// Opens the object store for the walk. Only the repository's own
-/// configuration is read: the walk needs objects, not a user's settings.
-fn open_store(git_dir: &Path) -> Result<gix::ThreadSafeRepository, String> {
-    gix::open_opts(git_dir, gix::open::Options::isolated())
-        .map(gix::Repository::into_sync)
-        .map_err(|error| error.to_string())
-}
-
-/// The boundary commits of a shallow clone, from `.git/shallow`.
-fn shallow_boundary(repo: &gix::Repository) -> HashSet<Oid> {
-    repo.shallow_commits()
-        .ok()
-        .flatten()
-        .map(|commits| commits.iter().copied().collect())
-        .unwrap_or_default()
 }
 
 /// The repository the walk reads: its git directory, the commit HEAD
@@ -399,7 +374,7 @@ pub fn resolve(
             .store
             .recv()
             .unwrap_or_else(|_| Err("the thread reading history ended".to_string())),
-        None => open_store(&repo.git_dir),
+        None => Store::open(&repo.git_dir),
     };
     let store = match opened {
         Ok(store) => store,
@@ -459,29 +434,6 @@ struct StepDiff {
     /// For each section query whose page changed: whether the section's
     /// text did, or why that cannot be told.
     sections: Vec<(usize, Result<bool, String>)>,
-}
-
-/// What the walk needs of a commit object.
-struct CommitInfo {
-    tree: Oid,
-    first_parent: Option<Oid>,
-    time: UnixTime,
-}
-
-fn read_commit(odb: &Odb, id: Oid, buffer: &mut Vec<u8>) -> Result<CommitInfo, ReadError> {
-    let bad = |error: &dyn std::fmt::Display| ReadError(format!("commit {id}: {error}"));
-    let mut commit = odb
-        .find_commit_iter(&id, buffer)
-        .map_err(|e| ReadError(e.to_string()))?;
-    let tree = commit.tree_id().map_err(|e| bad(&e))?;
-    // A copy of the iterator: the committer comes after the parents.
-    let first_parent = commit.parent_ids().next();
-    let time = commit.committer().map_err(|e| bad(&e))?.seconds();
-    Ok(CommitInfo {
-        tree,
-        first_parent,
-        time,
-    })
 }
 
 /// Reads up to `count` first-parent commits from `start`, stopping after
@@ -566,11 +518,11 @@ fn diff_step(
     sweep_limit: Option<usize>,
 ) -> StepDiff {
     let Reader {
-        repo,
+        objects,
         trees,
         sections,
     } = reader;
-    let odb: &Odb = &repo.objects;
+    let odb: &Odb = objects.odb();
     let mut diff = StepDiff::default();
     if step.at_boundary || step.parent_tree == Some(step.tree) || step.broken.is_some() {
         return diff;
@@ -678,7 +630,7 @@ fn read_ahead(
 /// meanwhile. It stops after the commit the cache describes (the walk most
 /// likely ends there), and when dropped, at its next batch.
 pub struct Prefetch {
-    store: mpsc::Receiver<Result<gix::ThreadSafeRepository, String>>,
+    store: mpsc::Receiver<Result<Store, String>>,
     batches: mpsc::Receiver<Batch>,
 }
 
@@ -690,13 +642,13 @@ impl Prefetch {
         let (sender, batches) = mpsc::sync_channel(BATCHES_AHEAD);
         let git_dir = git_dir.to_path_buf();
         std::thread::spawn(move || {
-            let opened = open_store(&git_dir);
+            let opened = Store::open(&git_dir);
             let reader = opened.as_ref().ok().map(Reader::new);
             if store_sender.send(opened).is_err() {
                 return;
             }
             if let Some(reader) = reader {
-                let boundary = shallow_boundary(&reader.repo);
+                let boundary = reader.objects.shallow_boundary();
                 read_ahead(&reader, head, &boundary, split_after, true, &sender);
             }
         });
@@ -713,7 +665,7 @@ const RUNS_PER_THREAD: usize = 4;
 /// The state of one walk: the object store, one reader per thread, and
 /// what is asked.
 struct Walk<'a> {
-    store: &'a gix::ThreadSafeRepository,
+    store: &'a Store,
     /// The calling thread's reader: HEAD's tree, moves, sections, and
     /// batches too small to share out.
     main: Reader,
@@ -848,7 +800,7 @@ impl Walk<'_> {
                 let (mut differences, mut failures) = (Vec::new(), Vec::new());
                 let main = &mut self.main;
                 trees::compare(
-                    &main.repo.objects,
+                    main.objects.odb(),
                     &mut main.trees,
                     Some(&ours),
                     Some(&theirs),
@@ -876,13 +828,13 @@ impl Walk<'_> {
                 continue;
             }
             let main = &mut self.main;
-            let entry = trees::blob_at(&main.repo.objects, &mut main.trees, head_tree, &query.path);
+            let entry = trees::blob_at(main.objects.odb(), &mut main.trees, head_tree, &query.path);
             found.push(match (entry, &query.anchor) {
                 (None, _) => false,
                 (Some(_), None) => true,
                 (Some(blob), Some(anchor)) => {
                     matches!(
-                        main.sections.section(&main.repo.objects, blob, anchor),
+                        main.sections.section(main.objects.odb(), blob, anchor),
                         Ok(Some(_))
                     )
                 }
@@ -984,7 +936,7 @@ impl Walk<'_> {
         info: &mut HistoryInfo,
         progress: &mut dyn FnMut(usize),
     ) {
-        let boundary = shallow_boundary(&self.main.repo);
+        let boundary = self.main.objects.shallow_boundary();
         let store = self.store;
         let cached_head = self.cached_head;
         let mut walked = WalkState {
