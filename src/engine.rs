@@ -311,8 +311,8 @@ fn load_config(
 }
 
 /// How the pages are walked in the working tree.
-fn page_walk<'a>(repo: &'a Repo, config: &'a Config, parallel: bool) -> pagecache::Walk<'a> {
-    pagecache::Walk {
+fn page_walk<'a>(repo: &'a Repo, config: &'a Config, parallel: bool) -> pagecache::PageWalk<'a> {
+    pagecache::PageWalk {
         root: repo.root(),
         handbook: &config.handbook,
         ignore: &config.ignore,

@@ -165,7 +165,7 @@ pub struct Listed {
 /// changes when an entry is added, removed or renamed in it), and what
 /// could not be walked.
 #[derive(Debug, Default)]
-pub struct Listing {
+pub struct WalkedFiles {
     pub files: Vec<Listed>,
     pub dirs: Vec<(String, FileStamp)>,
     pub errors: Vec<String>,
@@ -173,14 +173,14 @@ pub struct Listing {
 
 /// Walks `root/handbook` for Markdown pages, skipping `ignore` globs
 /// (matched against repository-relative paths), honouring `.gitignore`.
-pub fn list(root: &Path, handbook: &str, ignore: &GlobSet) -> Listing {
+pub fn list(root: &Path, handbook: &str, ignore: &GlobSet) -> WalkedFiles {
     walk(root, handbook, handbook, ignore, None)
 }
 
 /// What one directory of the handbook holds, as [`list`] would find it:
 /// its pages and its subdirectories (with their stamps), not their
 /// contents, nor the directory itself.
-pub fn list_dir(root: &Path, dir: &str, handbook: &str, ignore: &GlobSet) -> Listing {
+pub fn list_dir(root: &Path, dir: &str, handbook: &str, ignore: &GlobSet) -> WalkedFiles {
     let mut listing = walk(root, dir, handbook, ignore, Some(1));
     listing.dirs.retain(|(path, _)| path != dir);
     listing
@@ -192,7 +192,7 @@ fn walk(
     handbook: &str,
     ignore: &GlobSet,
     depth: Option<usize>,
-) -> Listing {
+) -> WalkedFiles {
     let start: PathBuf = if start.is_empty() {
         root.to_path_buf()
     } else {
@@ -210,7 +210,7 @@ fn walk(
         .follow_links(false)
         .max_depth(depth)
         .build();
-    let mut listing = Listing::default();
+    let mut listing = WalkedFiles::default();
     for entry in walker {
         let entry = match entry {
             Ok(entry) => entry,

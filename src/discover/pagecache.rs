@@ -57,7 +57,7 @@ pub struct Loaded {
 }
 
 /// Where the walk's behaviour comes from, besides the handbook itself.
-pub struct Walk<'a> {
+pub struct PageWalk<'a> {
     pub root: &'a Path,
     pub handbook: &'a str,
     pub ignore: &'a GlobSet,
@@ -138,7 +138,7 @@ struct Snapshot<'a, F = CachedFile> {
 
 const IGNORE_FILES: [&str; 2] = [".gitignore", ".ignore"];
 
-fn key(walk: &Walk) -> String {
+fn key(walk: &PageWalk) -> String {
     let mut patterns = walk.ignore_patterns.to_vec();
     patterns.sort();
     format!(
@@ -152,7 +152,7 @@ fn key(walk: &Walk) -> String {
 
 /// The files outside the walked directories that decide what the walk
 /// sees.
-fn context_paths(walk: &Walk) -> Vec<PathBuf> {
+fn context_paths(walk: &PageWalk) -> Vec<PathBuf> {
     let mut paths = vec![walk.git_common_dir.join("info").join("exclude")];
     let mut dir = walk.root.to_path_buf();
     // The repository root and every directory down to the handbook's
@@ -166,11 +166,11 @@ fn context_paths(walk: &Walk) -> Vec<PathBuf> {
     paths
 }
 
-fn handbook_dir(walk: &Walk) -> PathBuf {
+fn handbook_dir(walk: &PageWalk) -> PathBuf {
     walk.root.join(walk.handbook)
 }
 
-fn stamp_context(walk: &Walk) -> Vec<(String, Option<FileStamp>)> {
+fn stamp_context(walk: &PageWalk) -> Vec<(String, Option<FileStamp>)> {
     context_paths(walk)
         .into_iter()
         .map(|path| {
@@ -191,7 +191,7 @@ enum ListingCheck {
     Walk,
 }
 
-fn check_listing(snapshot: &Snapshot, walk: &Walk) -> ListingCheck {
+fn check_listing(snapshot: &Snapshot, walk: &PageWalk) -> ListingCheck {
     let settled = |stamp: &FileStamp| stamp.settled_before(snapshot.taken);
     let context_holds = snapshot.context.iter().all(|(path, recorded)| {
         let now = stamp::stat(Path::new(path));
@@ -236,7 +236,7 @@ fn parent_of(path: &str) -> &str {
 /// `None` when that cannot be told apart from a change of rules (an ignore
 /// file appeared or went): then the whole handbook is walked.
 fn relist(
-    walk: &Walk,
+    walk: &PageWalk,
     files: &[CachedFile],
     dirs: &[CachedDir],
     changed: &[String],
@@ -306,7 +306,7 @@ struct Relisted {
 /// Lists one directory again: its pages as they are now, its new
 /// subdirectories walked whole, its vanished ones dropped with all they held.
 fn relist_dir(
-    walk: &Walk,
+    walk: &PageWalk,
     dir: &str,
     files: &mut BTreeMap<String, bool>,
     dirs: &mut BTreeMap<String, CachedDir>,
@@ -362,7 +362,7 @@ fn ignore_files_in(dir: &Path) -> Vec<(String, FileStamp)> {
 
 /// The directories a fresh walk entered, with the ignore files and names
 /// in each.
-fn walked_dirs(walk: &Walk, dirs: Vec<(String, FileStamp)>) -> Vec<CachedDir> {
+fn walked_dirs(walk: &PageWalk, dirs: Vec<(String, FileStamp)>) -> Vec<CachedDir> {
     dirs.into_iter()
         .map(|(path, stamp)| {
             let full = walk.root.join(&path);
@@ -478,7 +478,7 @@ fn reuse_listing_of(snapshot: Snapshot) -> ListedFiles {
 /// the whole handbook; the cache's contents still serve the files they
 /// belong to.
 fn list_again(
-    walk: &Walk,
+    walk: &PageWalk,
     cache_dir: Option<&Path>,
     snapshot: Option<Snapshot>,
     relisted: Option<Relisted>,
@@ -535,7 +535,7 @@ fn list_again(
 
 /// Lists the handbook's files: from the cache where its directories did not
 /// change, else by walking them.
-pub fn list(walk: &Walk, cache_dir: Option<&Path>) -> Listing {
+pub fn list(walk: &PageWalk, cache_dir: Option<&Path>) -> Listing {
     let taken = stamp::epoch(std::time::SystemTime::now());
     let key = key(walk);
     let framed = cache_dir.and_then(|dir| framed::read_framed(dir, FILE_NAME).ok());
@@ -602,7 +602,7 @@ impl Listing {
     /// Reads and parses what the cache cannot serve, and keeps the cache
     /// up to date. Without `need_text` the pages' texts are left empty (see
     /// [`crate::model::Page::text`]).
-    pub fn read(self, walk: &Walk, cache_dir: Option<&Path>, need_text: bool) -> Loaded {
+    pub fn read(self, walk: &PageWalk, cache_dir: Option<&Path>, need_text: bool) -> Loaded {
         let Listing {
             key,
             taken,
@@ -703,7 +703,7 @@ impl Listing {
 /// Reads and parses the listed files that no slot serves (`to_read` of
 /// them), on every core when there are many and the walk may use them.
 fn read_uncached(
-    walk: &Walk,
+    walk: &PageWalk,
     listed: &[Listed],
     slots: &[Option<CachedContent>],
     to_read: usize,

@@ -55,7 +55,7 @@ pub enum Kind {
     Other,
 }
 
-/// One entry of a [`Listing`]; its name lives in the listing's buffer.
+/// One entry of a [`TreeEntries`]; its name lives in the listing's buffer.
 #[derive(Debug, Clone, Copy)]
 pub struct Entry {
     start: u32,
@@ -69,12 +69,12 @@ pub struct Entry {
 /// All names share one buffer: two allocations per directory instead of one
 /// per entry, which on a big handbook is most of the cost of reading trees.
 #[derive(Debug, Default)]
-pub struct Listing {
+pub struct TreeEntries {
     names: String,
     pub entries: Vec<Entry>,
 }
 
-impl Listing {
+impl TreeEntries {
     pub fn name(&self, entry: &Entry) -> &str {
         &self.names[entry.start as usize..(entry.start + entry.len) as usize]
     }
@@ -117,8 +117,8 @@ type OidMap<V> = HashMap<Oid, V, std::hash::BuildHasherDefault<OidHasher>>;
 /// the parent's version and an older one. They are retired then, so the
 /// cache holds about one version of each directory being compared.
 pub struct TreeCache {
-    newer: OidMap<Arc<Listing>>,
-    older: OidMap<Arc<Listing>>,
+    newer: OidMap<Arc<TreeEntries>>,
+    older: OidMap<Arc<TreeEntries>>,
     generation: usize,
     /// The raw object of the tree being read, reused between reads.
     buffer: Vec<u8>,
@@ -150,7 +150,7 @@ impl TreeCache {
         }
     }
 
-    pub fn get(&mut self, odb: &Odb, id: Oid) -> Result<Arc<Listing>, ReadError> {
+    pub fn get(&mut self, odb: &Odb, id: Oid) -> Result<Arc<TreeEntries>, ReadError> {
         if let Some(listing) = self.newer.get(&id) {
             return Ok(Arc::clone(listing));
         }
@@ -166,11 +166,11 @@ impl TreeCache {
     }
 }
 
-fn read(odb: &Odb, id: Oid, buffer: &mut Vec<u8>) -> Result<Listing, ReadError> {
+fn read(odb: &Odb, id: Oid, buffer: &mut Vec<u8>) -> Result<TreeEntries, ReadError> {
     let tree = odb
         .find_tree_iter(&id, buffer)
         .map_err(|e| ReadError::from_gix(&e))?;
-    let mut listing = Listing::default();
+    let mut listing = TreeEntries::default();
     let mut sorted = true;
     for entry in tree {
         let entry = entry.map_err(|e| ReadError(format!("tree {id} cannot be parsed: {e}")))?;
@@ -206,7 +206,7 @@ fn read(odb: &Odb, id: Oid, buffer: &mut Vec<u8>) -> Result<Listing, ReadError> 
     // Git's order differs from byte order only around names that extend a
     // directory's name (`a.md` sorts before the directory `a`); re-sort then.
     if !sorted {
-        let Listing { names, entries } = &mut listing;
+        let TreeEntries { names, entries } = &mut listing;
         let bytes = names.as_bytes();
         let name_of = |e: &Entry| &bytes[e.start as usize..(e.start + e.len) as usize];
         entries.sort_by(|a, b| name_of(a).cmp(name_of(b)));
@@ -307,8 +307,8 @@ const LOOKUP_LIMIT: usize = 8;
 /// Entries whose ids differ between two listings, by one merge of the two
 /// sorted lists.
 fn differing<'a>(
-    ours: Option<&'a Listing>,
-    theirs: Option<&'a Listing>,
+    ours: Option<&'a TreeEntries>,
+    theirs: Option<&'a TreeEntries>,
 ) -> Vec<(Option<&'a Entry>, Option<&'a Entry>, &'a str)> {
     let empty: &[Entry] = &[];
     let our_entries = ours.map_or(empty, |l| l.entries.as_slice());
@@ -354,8 +354,8 @@ fn differing<'a>(
 pub fn compare(
     odb: &Odb,
     trees: &mut TreeCache,
-    ours: Option<&Listing>,
-    theirs: Option<&Listing>,
+    ours: Option<&TreeEntries>,
+    theirs: Option<&TreeEntries>,
     trie: &PathTrie,
     prefix: &str,
     out: &mut Vec<Difference>,
@@ -400,7 +400,7 @@ pub fn compare(
         } else {
             format!("{prefix}/{name}")
         };
-        let mut subtree = |entry: Option<&Entry>| -> Result<Option<Arc<Listing>>, ()> {
+        let mut subtree = |entry: Option<&Entry>| -> Result<Option<Arc<TreeEntries>>, ()> {
             let Some(entry) = entry.filter(|e| e.kind == Kind::Tree) else {
                 return Ok(None);
             };

@@ -254,7 +254,7 @@ impl Reader {
         self.objects.odb()
     }
 
-    fn tree(&mut self, id: Oid) -> Result<std::sync::Arc<trees::Listing>, ReadError> {
+    fn tree(&mut self, id: Oid) -> Result<std::sync::Arc<trees::TreeEntries>, ReadError> {
         self.trees.get(self.objects.odb(), id)
     }
 
@@ -383,7 +383,7 @@ pub fn resolve(
             return (unanswered(Answer::Unreadable { reason }), info);
         }
     };
-    let mut walk = Walk {
+    let mut walk = Walker {
         store: &store,
         main: Reader::new(&store),
         workers: Vec::new(),
@@ -664,7 +664,7 @@ const RUNS_PER_THREAD: usize = 4;
 
 /// The state of one walk: the object store, one reader per thread, and
 /// what is asked.
-struct Walk<'a> {
+struct Walker<'a> {
     store: &'a Store,
     /// The calling thread's reader: HEAD's tree, moves, sections, and
     /// batches too small to share out.
@@ -730,7 +730,7 @@ impl OpenQueries {
     }
 }
 
-impl Walk<'_> {
+impl Walker<'_> {
     /// Compares a batch's commits with their parents. A big batch is shared
     /// out in contiguous runs, a few per thread: a commit's parent tree is
     /// the next commit's tree, so each worker's tree cache keeps hitting
