@@ -39,7 +39,7 @@ use crate::report::progress::WalkProgress;
 use crate::rules::{registry, suppress};
 
 #[derive(Debug, Clone)]
-pub struct Options {
+pub(crate) struct Options {
     /// A directory inside the repository to check.
     pub repo: PathBuf,
     /// A config file other than `handbook-lint.yaml` at the root.
@@ -62,7 +62,7 @@ pub struct Options {
 impl Options {
     /// Options for a repository at a time, with the cache on and no
     /// progress bar: what tests and the demo want.
-    pub fn new(repo: impl Into<PathBuf>, now: UnixTime) -> Options {
+    pub(crate) fn new(repo: impl Into<PathBuf>, now: UnixTime) -> Options {
         Options {
             repo: repo.into(),
             config: None,
@@ -77,7 +77,7 @@ impl Options {
 }
 
 /// Runs the pipeline up to the model, then every rule.
-pub fn run(options: &Options) -> anyhow::Result<Outcome> {
+pub(crate) fn run(options: &Options) -> anyhow::Result<Outcome> {
     let start = open(options)?;
     let mut inputs = Inputs::new(start.repo.root().to_path_buf());
     let Some((config, ruleset)) = load_config(options, &start, &mut inputs)? else {
@@ -738,7 +738,7 @@ fn read_codeowners(
             .then(|| match discover::read_page(root, &path, location) {
                 Ok(text) => {
                     sources.insert((*location).to_string(), text.clone());
-                    Some(codeowners::parse(root, location, text, findings))
+                    Some(codeowners::parse(root, location, &text, findings))
                 }
                 Err(error) => {
                     findings.push(error.finding(location));
@@ -751,7 +751,7 @@ fn read_codeowners(
 /// Keeps the findings that concern `paths` (repository-relative): findings
 /// in files under them, and team findings for teams whose directory is
 /// under them. Findings on the config and ruleset are always kept.
-pub fn filter_to_paths(outcome: &mut Outcome, paths: &[String]) {
+pub(crate) fn filter_to_paths(outcome: &mut Outcome, paths: &[String]) {
     if paths.is_empty() {
         return;
     }

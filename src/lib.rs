@@ -2,20 +2,37 @@
 //!
 //! The pipeline runs in one direction, each stage a module with a plain
 //! data type at its boundary, and imports point one way, down this list
-//! (a contract test, `tests/architecture.rs`, holds it):
+//! (a contract test, `tests/architecture.rs`, holds it). Every stage is
+//! private: the library's interface is [`run`], and [`testing`] for the
+//! tests and the benchmark.
 //!
 //! [`base`] (the leaf) → [`git`] → [`config`] → [`parse`] → [`discover`] →
 //! [`history`] → [`model`] → [`rules`] → [`report`] → [`engine`] (the
 //! stages in order) → [`app`] (the commands).
 
-pub mod app;
-pub mod base;
-pub mod config;
-pub mod discover;
-pub mod engine;
-pub mod git;
-pub mod history;
-pub mod model;
-pub mod parse;
-pub mod report;
-pub mod rules;
+mod app;
+mod base;
+mod config;
+mod discover;
+mod engine;
+mod git;
+mod history;
+mod model;
+mod parse;
+mod report;
+mod rules;
+
+/// The command line: what `main` runs. Returns the exit code, or the error
+/// that stopped the run (exit code 2).
+pub use app::cli::run;
+
+/// What the integration tests and the benchmark build repositories and
+/// oracles with. Not a stable interface.
+#[doc(hidden)]
+pub mod testing {
+    pub use crate::app::demo::DEMO_NOW;
+    pub use crate::base::paths::is_markdown;
+    pub use crate::base::time::rfc3339;
+    pub use crate::config::ruleset::BUILTIN_TEXT;
+    pub use crate::git::repo_builder::{Edit, Person, ROBOT, RepoBuilder, delete, mv, write};
+}

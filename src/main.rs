@@ -1,7 +1,7 @@
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
-    match handbook_lint::app::cli::run(std::env::args_os()) {
+    match handbook_lint::run(std::env::args_os()) {
         Ok(code) => code,
         Err(error) => {
             // Exit 2: the tool could not run. Every cause in the chain helps.

@@ -147,8 +147,8 @@ fn a_zero_length_iteration_is_reported_and_the_default_used() {
 #[test]
 fn a_broken_repository_ruleset_is_reported_in_that_file() {
     let f = small_handbook();
-    let ruleset = handbook_lint::config::ruleset::BUILTIN_TEXT
-        .replace("maintained-by: em", "maintained-by: cto");
+    let ruleset =
+        handbook_lint::testing::BUILTIN_TEXT.replace("maintained-by: em", "maintained-by: cto");
     f.commit(
         "2026-01-06T09:00:00Z",
         "own ruleset",
@@ -177,8 +177,7 @@ fn a_broken_repository_ruleset_is_reported_in_that_file() {
 #[test]
 fn a_repository_ruleset_replaces_the_builtin_one() {
     let f = small_handbook();
-    let ruleset =
-        handbook_lint::config::ruleset::BUILTIN_TEXT.replace("max-age: 84d", "max-age: 30d");
+    let ruleset = handbook_lint::testing::BUILTIN_TEXT.replace("max-age: 84d", "max-age: 30d");
     f.commit(
         "2026-01-06T09:00:00Z",
         "own ruleset",
@@ -431,7 +430,7 @@ fn demo_shows_every_family_and_exits_zero() {
             "--format",
             "json",
             "--now",
-            handbook_lint::app::demo::DEMO_NOW,
+            handbook_lint::testing::DEMO_NOW,
         ],
     );
     let pages: serde_json::Value = serde_json::from_str(&pages.stdout).expect("json");

@@ -7,8 +7,8 @@ use std::collections::HashSet;
 use std::path::Path;
 
 use common::*;
-use handbook_lint::base::time::rfc3339;
-use handbook_lint::git::repo_builder::ROBOT;
+use handbook_lint::testing::ROBOT;
+use handbook_lint::testing::rfc3339;
 
 const NOW: &str = "2026-06-01";
 
@@ -153,7 +153,7 @@ fn commits_touching_more_pages_than_the_limit_are_sweeps() {
             );
             changed
                 .lines()
-                .filter(|l| handbook_lint::discover::is_markdown(Path::new(l)))
+                .filter(|l| handbook_lint::testing::is_markdown(Path::new(l)))
                 .count()
                 > 5
         })

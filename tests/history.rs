@@ -4,7 +4,7 @@
 mod common;
 
 use common::*;
-use handbook_lint::git::repo_builder::ROBOT;
+use handbook_lint::testing::ROBOT;
 
 const NOW: &str = "2026-06-01";
 
@@ -80,7 +80,7 @@ fn mass_rename_reports_last_content_change_not_the_move() {
         };
         let row = f.page(NOW, &path, None);
         assert_eq!(row["updated"], expected, "{path}");
-        assert_eq!(handbook_lint::base::time::rfc3339(time), expected);
+        assert_eq!(handbook_lint::testing::rfc3339(time), expected);
     }
 }
 
@@ -118,15 +118,9 @@ fn moves_with_edits_and_move_chains() {
         ],
     );
     let (_, a) = assert_matches_git(&f, "z/a.md");
-    assert_eq!(
-        handbook_lint::base::time::rfc3339(a),
-        "2026-01-05T09:00:00Z"
-    );
+    assert_eq!(handbook_lint::testing::rfc3339(a), "2026-01-05T09:00:00Z");
     let (_, m) = assert_matches_git(&f, "y/m.md");
-    assert_eq!(
-        handbook_lint::base::time::rfc3339(m),
-        "2026-04-01T09:00:00Z"
-    );
+    assert_eq!(handbook_lint::testing::rfc3339(m), "2026-04-01T09:00:00Z");
 }
 
 /// A copy keeps the original in place: the copy's history starts when it
@@ -259,7 +253,7 @@ fn section_freshness_matches_git_show() {
     // The whole file did change with the front matter edit.
     let (_, file_time) = assert_matches_git(&f, "hb/search/team.md");
     assert_eq!(
-        handbook_lint::base::time::rfc3339(file_time),
+        handbook_lint::testing::rfc3339(file_time),
         "2026-05-01T09:00:00Z"
     );
 }
@@ -396,7 +390,7 @@ fn retro_date_comes_from_the_commit_that_added_it() {
         .and_then(|l| l.trim().parse().ok())
         .expect("git knows when it was added");
     assert_eq!(
-        handbook_lint::base::time::rfc3339(added),
+        handbook_lint::testing::rfc3339(added),
         "2026-02-03T09:00:00Z"
     );
     // 2026-02-03 falls in iteration 3's retro window; the retro's open item

@@ -9,7 +9,7 @@
 mod common;
 
 use common::*;
-use handbook_lint::git::repo_builder::{Edit, Person};
+use handbook_lint::testing::{Edit, Person};
 use serde_json::Value;
 
 const NOW: &str = "2026-03-05T12:00:00Z";
@@ -168,7 +168,7 @@ fn assert_change_matches(message: &str, oracle: Option<(String, i64)>) {
     let (oracle_commit, oracle_time) = oracle.expect("git knows the change");
     assert_eq!(
         date,
-        handbook_lint::base::time::rfc3339(oracle_time)[..10],
+        handbook_lint::testing::rfc3339(oracle_time)[..10],
         "{message}"
     );
     assert_eq!(commit, oracle_commit[..7], "{message}");

@@ -7,7 +7,7 @@ mod common;
 use std::collections::{BTreeMap, HashSet};
 
 use common::*;
-use handbook_lint::git::repo_builder::{Edit, ROBOT};
+use handbook_lint::testing::{Edit, ROBOT};
 
 const NOW: &str = "2026-06-01";
 /// 2025-01-06T00:00:00Z: the first commit; one commit an hour after it.

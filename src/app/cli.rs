@@ -17,9 +17,9 @@ use crate::report::{self, Format, Style};
 use crate::rules::registry::{self, RULES};
 
 /// Exit codes, as ruff and ESLint use them.
-pub const EXIT_CLEAN: u8 = 0;
-pub const EXIT_FINDINGS: u8 = 1;
-pub const EXIT_FAILURE: u8 = 2;
+pub(crate) const EXIT_CLEAN: u8 = 0;
+pub(crate) const EXIT_FINDINGS: u8 = 1;
+pub(crate) const EXIT_FAILURE: u8 = 2;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -27,7 +27,7 @@ pub const EXIT_FAILURE: u8 = 2;
     version,
     about = "Checks that a team handbook's goals pages, iteration-process pages and retro action items are present and current, using git history."
 )]
-pub struct Cli {
+pub(crate) struct Cli {
     #[command(subcommand)]
     pub command: Option<Command>,
     #[command(flatten)]
@@ -37,7 +37,7 @@ pub struct Cli {
 }
 
 #[derive(Debug, clap::Args)]
-pub struct GlobalArgs {
+pub(crate) struct GlobalArgs {
     /// The repository to check (any directory inside it).
     #[arg(long, global = true, default_value = ".", value_name = "DIR")]
     pub repo: PathBuf,
@@ -62,14 +62,14 @@ pub struct GlobalArgs {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum ColorChoice {
+pub(crate) enum ColorChoice {
     Auto,
     Always,
     Never,
 }
 
 #[derive(Debug, Clone, clap::Args)]
-pub struct CheckArgs {
+pub(crate) struct CheckArgs {
     /// Only report findings for these files or directories (default: the whole handbook).
     #[arg(value_name = "PATHS")]
     pub paths: Vec<PathBuf>,
@@ -99,25 +99,25 @@ pub struct CheckArgs {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum FailOn {
+pub(crate) enum FailOn {
     Error,
     Warning,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum PagesFormat {
+pub(crate) enum PagesFormat {
     Json,
     Text,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum ListFormat {
+pub(crate) enum ListFormat {
     Text,
     Json,
 }
 
 #[derive(Debug, Subcommand)]
-pub enum Command {
+pub(crate) enum Command {
     /// Lint the handbook (the default command).
     Check(CheckArgs),
     /// List every handbook page and configured section with its kind, team, owner and freshness.
@@ -187,7 +187,7 @@ fn print(text: &str) -> anyhow::Result<()> {
 }
 
 /// Exit code for a finished run.
-pub fn exit_code(outcome: &Outcome, fail_on: FailOn) -> u8 {
+pub(crate) fn exit_code(outcome: &Outcome, fail_on: FailOn) -> u8 {
     let threshold = match fail_on {
         FailOn::Error => Severity::Error,
         FailOn::Warning => Severity::Warning,

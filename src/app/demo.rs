@@ -171,7 +171,7 @@ fn commit(when: String, who: Person<'static>, message: &str, edits: Vec<Edit>) -
 }
 
 /// Builds the demo repository in `dir`.
-pub fn build(dir: &Path) -> anyhow::Result<()> {
+pub(crate) fn build(dir: &Path) -> anyhow::Result<()> {
     let mut steps = founding();
     steps.extend(iterations());
     steps.extend(later());
@@ -463,14 +463,14 @@ fn commit_all(dir: &Path, steps: Vec<Step>) -> anyhow::Result<()> {
     Ok(())
 }
 
-pub struct DemoRun {
+pub(crate) struct DemoRun {
     pub report: String,
     pub notes: Vec<String>,
     /// The report shows findings of every family and none for `search`.
     pub as_designed: bool,
 }
 
-pub fn run(keep: Option<&Path>, format: Format, style: Style) -> anyhow::Result<DemoRun> {
+pub(crate) fn run(keep: Option<&Path>, format: Format, style: Style) -> anyhow::Result<DemoRun> {
     let temp;
     let dir = if let Some(dir) = keep {
         if dir.exists() && std::fs::read_dir(dir).map_or(true, |mut d| d.next().is_some()) {

@@ -53,7 +53,7 @@ fn write_atomically(dir: &Path, name: &str, text: &str) -> anyhow::Result<()> {
 
 /// What `install-hook` did, for the message to the user.
 #[derive(Debug, PartialEq, Eq)]
-pub enum Installed {
+pub(crate) enum Installed {
     Fresh(PathBuf),
     Chained { hook: PathBuf, previous: PathBuf },
     AlreadyThere(PathBuf),
@@ -61,7 +61,7 @@ pub enum Installed {
     Restored(PathBuf),
 }
 
-pub fn install(repo: &Repo, binary: &Path) -> anyhow::Result<Installed> {
+pub(crate) fn install(repo: &Repo, binary: &Path) -> anyhow::Result<Installed> {
     let dir = repo.hooks_dir();
     if dir.exists() && !dir.is_dir() {
         bail!("the hooks path `{}` is not a directory", dir.display());
@@ -101,7 +101,7 @@ pub fn install(repo: &Repo, binary: &Path) -> anyhow::Result<Installed> {
     Ok(Installed::Fresh(hook))
 }
 
-pub fn uninstall(repo: &Repo) -> anyhow::Result<Installed> {
+pub(crate) fn uninstall(repo: &Repo) -> anyhow::Result<Installed> {
     let dir = repo.hooks_dir();
     let hook = dir.join(HOOK);
     if !hook.exists() {

@@ -14,7 +14,7 @@ use crate::report::formats::fingerprint;
 /// Keeps the findings on `changed` files — unless the change touches what
 /// every verdict depends on (the config, the ruleset, the ignore-revs
 /// file), in which case everything is reported.
-pub fn keep_changed(outcome: &mut Outcome, changed: &BTreeSet<String>) {
+pub(crate) fn keep_changed(outcome: &mut Outcome, changed: &BTreeSet<String>) {
     if let Some(model) = &outcome.model {
         let mut verdict_files: Vec<&str> =
             vec![model.config.ruleset.as_str(), ".git-blame-ignore-revs"];
@@ -61,7 +61,7 @@ fn entries(outcome: &Outcome) -> Vec<BaselineEntry> {
 
 /// Records today's findings so later runs fail only on new ones. Written
 /// atomically; the file is meant to be committed.
-pub fn write_baseline(path: &Path, outcome: &Outcome) -> anyhow::Result<usize> {
+pub(crate) fn write_baseline(path: &Path, outcome: &Outcome) -> anyhow::Result<usize> {
     let baseline = Baseline {
         tool: "handbook-lint".to_string(),
         format: BASELINE_FORMAT,
@@ -85,7 +85,7 @@ pub fn write_baseline(path: &Path, outcome: &Outcome) -> anyhow::Result<usize> {
 /// Drops the findings recorded in the baseline (each recorded finding
 /// forgives one current finding with the same code and fingerprint).
 /// Returns how many were dropped.
-pub fn apply_baseline(path: &Path, outcome: &mut Outcome) -> anyhow::Result<usize> {
+pub(crate) fn apply_baseline(path: &Path, outcome: &mut Outcome) -> anyhow::Result<usize> {
     let text = std::fs::read_to_string(path)
         .with_context(|| format!("cannot read the baseline `{}`", path.display()))?;
     let baseline: Baseline = serde_json::from_str(&text).map_err(|error| {

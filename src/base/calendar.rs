@@ -7,14 +7,14 @@
 
 /// How many completed iterations checks that look back (retro-missing,
 /// carried-into-goals) consider.
-pub const LOOKBACK_ITERATIONS: i64 = 6;
+pub(crate) const LOOKBACK_ITERATIONS: i64 = 6;
 
 use chrono::NaiveDate;
 
 use crate::base::time::add_days;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Calendar {
+pub(crate) struct Calendar {
     pub start: NaiveDate,
     pub length_days: u32,
     pub grace_days: u32,
@@ -22,7 +22,7 @@ pub struct Calendar {
 
 /// One iteration: its 1-based number and its days, end exclusive.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Iteration {
+pub(crate) struct Iteration {
     pub number: i64,
     pub start: NaiveDate,
     pub end: NaiveDate,
@@ -30,7 +30,7 @@ pub struct Iteration {
 
 impl Iteration {
     /// The last day that belongs to the iteration, for messages.
-    pub fn last_day(&self) -> NaiveDate {
+    pub(crate) fn last_day(&self) -> NaiveDate {
         add_days(self.end, -1)
     }
 }
@@ -48,7 +48,7 @@ impl std::fmt::Display for Iteration {
 }
 
 impl Calendar {
-    pub fn iteration(&self, number: i64) -> Iteration {
+    pub(crate) fn iteration(&self, number: i64) -> Iteration {
         let length = i64::from(self.length_days);
         let start = add_days(self.start, (number - 1) * length);
         Iteration {
@@ -59,7 +59,7 @@ impl Calendar {
     }
 
     /// The iteration a day falls in; `None` before the calendar starts.
-    pub fn containing(&self, day: NaiveDate) -> Option<Iteration> {
+    pub(crate) fn containing(&self, day: NaiveDate) -> Option<Iteration> {
         let offset = (day - self.start).num_days();
         if offset < 0 || self.length_days == 0 {
             return None;
@@ -69,7 +69,7 @@ impl Calendar {
 
     /// The newest iteration completed on `today`: its end plus grace is on or
     /// before today. `None` when none has completed yet.
-    pub fn last_completed(&self, today: NaiveDate) -> Option<Iteration> {
+    pub(crate) fn last_completed(&self, today: NaiveDate) -> Option<Iteration> {
         let shifted = add_days(today, -i64::from(self.grace_days));
         // The iteration containing `today - grace` is still open (its end is
         // after that day); the one before it is the newest completed.
@@ -82,7 +82,7 @@ impl Calendar {
 
     /// The first iteration that starts on or after `day`: the first one a
     /// team that adopted the process on `day` can be held to.
-    pub fn first_starting_on_or_after(&self, day: NaiveDate) -> Iteration {
+    pub(crate) fn first_starting_on_or_after(&self, day: NaiveDate) -> Iteration {
         match self.containing(day) {
             None => self.iteration(1),
             Some(it) if it.start == day => it,
@@ -93,7 +93,7 @@ impl Calendar {
     /// The iteration a retrospective held on `day` counts for: the one whose
     /// window `[start + grace, end + grace)` holds the day, so a retro on the
     /// last days of an iteration or within grace after it belongs to it.
-    pub fn retro_iteration(&self, day: NaiveDate) -> Option<Iteration> {
+    pub(crate) fn retro_iteration(&self, day: NaiveDate) -> Option<Iteration> {
         self.containing(add_days(day, -i64::from(self.grace_days)))
     }
 }

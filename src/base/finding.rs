@@ -10,20 +10,20 @@ use std::sync::Arc;
 use crate::base::rule::RuleMeta;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum Severity {
+pub(crate) enum Severity {
     Warning,
     Error,
 }
 
 impl Severity {
-    pub fn as_str(self) -> &'static str {
+    pub(crate) fn as_str(self) -> &'static str {
         match self {
             Severity::Warning => "warning",
             Severity::Error => "error",
         }
     }
 
-    pub fn parse(text: &str) -> Option<Self> {
+    pub(crate) fn parse(text: &str) -> Option<Self> {
         match text {
             "warning" | "warn" => Some(Severity::Warning),
             "error" => Some(Severity::Error),
@@ -35,13 +35,13 @@ impl Severity {
 /// Where a finding points: a repository-relative path and, when known, the
 /// byte range inside that file.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Location {
+pub(crate) struct Location {
     pub path: String,
     pub span: Option<Range<usize>>,
 }
 
 #[derive(Debug, Clone)]
-pub struct Finding {
+pub(crate) struct Finding {
     pub rule: &'static RuleMeta,
     pub severity: Severity,
     pub message: String,
@@ -58,7 +58,7 @@ pub struct Finding {
 }
 
 impl Finding {
-    pub fn new(rule: &'static RuleMeta, message: impl Into<String>) -> Self {
+    pub(crate) fn new(rule: &'static RuleMeta, message: impl Into<String>) -> Self {
         Finding {
             rule,
             severity: rule.default_severity,
@@ -72,7 +72,7 @@ impl Finding {
     }
 
     #[must_use]
-    pub fn at(mut self, path: impl Into<String>, span: Option<Range<usize>>) -> Self {
+    pub(crate) fn at(mut self, path: impl Into<String>, span: Option<Range<usize>>) -> Self {
         self.location = Some(Location {
             path: path.into(),
             span,
@@ -81,35 +81,35 @@ impl Finding {
     }
 
     #[must_use]
-    pub fn label(mut self, label: impl Into<String>) -> Self {
+    pub(crate) fn label(mut self, label: impl Into<String>) -> Self {
         self.label = Some(label.into());
         self
     }
 
     #[must_use]
-    pub fn help(mut self, help: impl Into<String>) -> Self {
+    pub(crate) fn help(mut self, help: impl Into<String>) -> Self {
         self.help = Some(help.into());
         self
     }
 
     #[must_use]
-    pub fn why(mut self, why: Option<String>) -> Self {
+    pub(crate) fn why(mut self, why: Option<String>) -> Self {
         self.why = why;
         self
     }
 
     #[must_use]
-    pub fn team(mut self, team: impl Into<String>) -> Self {
+    pub(crate) fn team(mut self, team: impl Into<String>) -> Self {
         self.team = Some(team.into());
         self
     }
 
-    pub fn path(&self) -> Option<&str> {
+    pub(crate) fn path(&self) -> Option<&str> {
         self.location.as_ref().map(|l| l.path.as_str())
     }
 
     /// Sorting key: by file, then position, then code, so output is stable.
-    pub fn sort_key(&self) -> (String, usize, &'static str, String) {
+    pub(crate) fn sort_key(&self) -> (String, usize, &'static str, String) {
         let (path, offset) = match &self.location {
             Some(loc) => (
                 loc.path.clone(),
@@ -124,22 +124,22 @@ impl Finding {
 /// The text of every file a finding may point into, by repository-relative
 /// path, so reporters can show source snippets without reading the disk.
 #[derive(Debug, Default, Clone)]
-pub struct Sources {
+pub(crate) struct Sources {
     files: std::collections::BTreeMap<String, Arc<str>>,
 }
 
 impl Sources {
-    pub fn insert(&mut self, path: impl Into<String>, text: Arc<str>) {
+    pub(crate) fn insert(&mut self, path: impl Into<String>, text: Arc<str>) {
         self.files.insert(path.into(), text);
     }
 
-    pub fn get(&self, path: &str) -> Option<&Arc<str>> {
+    pub(crate) fn get(&self, path: &str) -> Option<&Arc<str>> {
         self.files.get(path)
     }
 }
 
 /// 1-based line and 1-based column in characters of a byte offset.
-pub fn line_column(text: &str, offset: usize) -> (usize, usize) {
+pub(crate) fn line_column(text: &str, offset: usize) -> (usize, usize) {
     let offset = floor_char_boundary(text, offset.min(text.len()));
     let before = &text[..offset];
     let line = before.matches('\n').count() + 1;
@@ -150,7 +150,7 @@ pub fn line_column(text: &str, offset: usize) -> (usize, usize) {
 
 /// Byte offset of a 1-based line and 1-based character column; clamps to the
 /// text. YAML parsers report positions this way.
-pub fn offset_of(text: &str, line: usize, column: usize) -> usize {
+pub(crate) fn offset_of(text: &str, line: usize, column: usize) -> usize {
     let mut offset = 0;
     for _ in 1..line.max(1) {
         match text[offset..].find('\n') {
@@ -169,7 +169,7 @@ pub fn offset_of(text: &str, line: usize, column: usize) -> usize {
 
 /// The byte range of the token starting at `offset`: up to the end of the
 /// line, trimmed, so a highlight covers a YAML value rather than one byte.
-pub fn token_at(text: &str, offset: usize) -> Range<usize> {
+pub(crate) fn token_at(text: &str, offset: usize) -> Range<usize> {
     let offset = floor_char_boundary(text, offset.min(text.len()));
     let rest = &text[offset..];
     let end = rest.find('\n').unwrap_or(rest.len());

@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 
 /// How the cache served a run.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub enum CacheStatus {
+pub(crate) enum CacheStatus {
     /// `--no-cache`, or nowhere to keep one.
     #[default]
     Disabled,
@@ -32,7 +32,7 @@ pub enum CacheStatus {
 }
 
 impl CacheStatus {
-    pub fn describe(&self) -> String {
+    pub(crate) fn describe(&self) -> String {
         match self {
             CacheStatus::Disabled => "disabled".to_string(),
             CacheStatus::Cold => "cold".to_string(),
@@ -48,7 +48,7 @@ impl CacheStatus {
 
 /// Where the cache of a repository lives: inside its git directory, never
 /// in the working tree.
-pub fn directory(git_dir: &Path) -> PathBuf {
+pub(crate) fn directory(git_dir: &Path) -> PathBuf {
     git_dir.join("handbook-lint")
 }
 
@@ -57,20 +57,20 @@ pub fn directory(git_dir: &Path) -> PathBuf {
 const MAGIC: &str = "handbook-lint-cache";
 
 /// A cache file as read: its bytes and where the payload starts.
-pub struct Framed {
+pub(crate) struct Framed {
     bytes: Vec<u8>,
     start: usize,
 }
 
 impl Framed {
-    pub fn payload(&self) -> &[u8] {
+    pub(crate) fn payload(&self) -> &[u8] {
         &self.bytes[self.start..]
     }
 }
 
 /// Reads the payload of the cache file `name`; `Err` says why it cannot be
 /// used (and the run rebuilds it).
-pub fn read_framed(dir: &Path, name: &str) -> Result<Framed, CacheStatus> {
+pub(crate) fn read_framed(dir: &Path, name: &str) -> Result<Framed, CacheStatus> {
     let bytes = match std::fs::read(dir.join(name)) {
         Ok(bytes) => bytes,
         Err(error) if error.kind() == std::io::ErrorKind::NotFound => {
@@ -109,7 +109,7 @@ pub fn read_framed(dir: &Path, name: &str) -> Result<Framed, CacheStatus> {
 /// then a rename, so a reader never sees half of one and two runs at once
 /// each leave a whole file. Not synced to disk: a file lost or torn by a
 /// crash fails its checksum and is rebuilt, never trusted.
-pub fn write_framed(dir: &Path, name: &str, payload: &[u8]) -> std::io::Result<()> {
+pub(crate) fn write_framed(dir: &Path, name: &str, payload: &[u8]) -> std::io::Result<()> {
     std::fs::create_dir_all(dir)?;
     let mut temp = tempfile::Builder::new().prefix(".tmp-").tempfile_in(dir)?;
     writeln!(
@@ -127,7 +127,7 @@ pub fn write_framed(dir: &Path, name: &str, payload: &[u8]) -> std::io::Result<(
 /// it came from: read back when the text is the same, derived (and kept)
 /// otherwise. For what costs more to derive than to read back, such as a
 /// ruleset parsed from YAML. A derivation that fails is not kept.
-pub fn memo<T: Serialize + serde::de::DeserializeOwned, E>(
+pub(crate) fn memo<T: Serialize + serde::de::DeserializeOwned, E>(
     dir: Option<&Path>,
     name: &str,
     text: &str,

@@ -2,10 +2,10 @@
 //! every code, time and the iteration calendar, repository-relative paths,
 //! and the framing of the cache files. Imports nothing else of ours.
 
-pub mod calendar;
-pub mod codes;
-pub mod finding;
-pub mod framed;
-pub mod paths;
-pub mod rule;
-pub mod time;
+pub(crate) mod calendar;
+pub(crate) mod codes;
+pub(crate) mod finding;
+pub(crate) mod framed;
+pub(crate) mod paths;
+pub(crate) mod rule;
+pub(crate) mod time;

@@ -11,7 +11,7 @@ pub fn is_markdown(path: &Path) -> bool {
 }
 
 /// The repository-relative form of `path`, `/`-separated.
-pub fn relative(root: &Path, path: &Path) -> Option<String> {
+pub(crate) fn relative(root: &Path, path: &Path) -> Option<String> {
     let relative = path.strip_prefix(root).ok()?;
     let parts: Vec<&str> = relative
         .components()
@@ -22,7 +22,7 @@ pub fn relative(root: &Path, path: &Path) -> Option<String> {
 
 /// Whether `path` lies in directory `dir` (repository-relative; the empty
 /// directory is the root).
-pub fn is_under(path: &str, dir: &str) -> bool {
+pub(crate) fn is_under(path: &str, dir: &str) -> bool {
     dir.is_empty()
         || (path.len() > dir.len() && path.starts_with(dir) && path.as_bytes()[dir.len()] == b'/')
 }

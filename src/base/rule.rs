@@ -4,7 +4,7 @@
 use crate::base::finding::Severity;
 
 #[derive(Debug)]
-pub struct RuleMeta {
+pub(crate) struct RuleMeta {
     pub code: &'static str,
     pub name: &'static str,
     pub family: &'static str,
@@ -18,7 +18,7 @@ pub struct RuleMeta {
 
 impl RuleMeta {
     /// The doc comment as Markdown, with rustdoc's leading space removed.
-    pub fn doc_text(&self) -> String {
+    pub(crate) fn doc_text(&self) -> String {
         let mut text = String::new();
         for line in self.doc.lines() {
             text.push_str(line.strip_prefix(' ').unwrap_or(line));
@@ -35,9 +35,7 @@ impl PartialEq for RuleMeta {
 }
 
 /// A rule's metadata as a value, its doc comment compiled in. Used by
-/// [`rule_meta!`](crate::rule_meta) and by `declare_rule!` in `rules/`.
-#[macro_export]
-#[doc(hidden)]
+/// [`rule_meta!`] and by `declare_rule!` in `rules/`.
 macro_rules! rule_meta_value {
     (
         [$($doc:literal)+] $code:literal, $name:literal, $family:literal, $severity:ident, $summary:literal
@@ -62,15 +60,15 @@ macro_rules! rule_meta_value {
 ///     pub static CONFIG_INVALID = ("HB001", "config-invalid", "input", Error, "one line");
 /// }
 /// ```
-#[macro_export]
-#[doc(hidden)]
 macro_rules! rule_meta {
     (
         $(#[doc = $doc:literal])+
         pub static $ident:ident = ($code:literal, $name:literal, $family:literal, $severity:ident, $summary:literal $(,)?);
     ) => {
         $(#[doc = $doc])+
-        pub static $ident: $crate::base::rule::RuleMeta =
-            $crate::rule_meta_value!([$($doc)+] $code, $name, $family, $severity, $summary);
+        pub(crate) static $ident: $crate::base::rule::RuleMeta =
+            $crate::base::rule::rule_meta_value!([$($doc)+] $code, $name, $family, $severity, $summary);
     };
 }
+
+pub(crate) use {rule_meta, rule_meta_value};

@@ -7,12 +7,12 @@
 use chrono::{DateTime, NaiveDate, NaiveDateTime, NaiveTime, Utc};
 
 /// Seconds since the Unix epoch, UTC. Git stores commit times this way.
-pub type UnixTime = i64;
+pub(crate) type UnixTime = i64;
 
 /// Parses `--now` / `HANDBOOK_LINT_NOW`: RFC 3339 (`2026-11-24T09:00:00Z`),
 /// a plain date (`2026-11-24`, midnight UTC), or `@<unix seconds>` as git
 /// prints with `%ct`.
-pub fn parse_now(text: &str) -> Result<UnixTime, String> {
+pub(crate) fn parse_now(text: &str) -> Result<UnixTime, String> {
     let text = text.trim();
     if let Some(seconds) = text.strip_prefix('@') {
         return seconds
@@ -34,14 +34,14 @@ pub fn parse_now(text: &str) -> Result<UnixTime, String> {
 }
 
 /// The clock, for runs that did not fix `--now`.
-pub fn system_now() -> UnixTime {
+pub(crate) fn system_now() -> UnixTime {
     Utc::now().timestamp()
 }
 
 /// Parses a date written in YAML or Markdown: `2026-11-24`, also accepting a
 /// full timestamp whose date part is taken (front matter often carries
 /// `date: 2026-11-24T10:00:00Z` from static site generators).
-pub fn parse_date(text: &str) -> Result<NaiveDate, String> {
+pub(crate) fn parse_date(text: &str) -> Result<NaiveDate, String> {
     let text = text.trim();
     let date_part = text.get(..10).unwrap_or(text);
     let rest = text.get(10..).unwrap_or("");
@@ -54,7 +54,7 @@ pub fn parse_date(text: &str) -> Result<NaiveDate, String> {
 
 /// Parses a length of time in whole days: `14d`, `2w`, or a bare number of
 /// days. Iterations, grace periods and maximum ages are all day counts.
-pub fn parse_days(text: &str) -> Result<u32, String> {
+pub(crate) fn parse_days(text: &str) -> Result<u32, String> {
     let text = text.trim();
     let (number, unit) = match text.char_indices().find(|(_, c)| !c.is_ascii_digit()) {
         Some((index, _)) => (&text[..index], text[index..].trim()),
@@ -78,12 +78,12 @@ pub fn parse_days(text: &str) -> Result<u32, String> {
 }
 
 /// Midnight UTC at the start of `date`.
-pub fn midnight(date: NaiveDate) -> UnixTime {
+pub(crate) fn midnight(date: NaiveDate) -> UnixTime {
     date.and_time(NaiveTime::MIN).and_utc().timestamp()
 }
 
 /// The UTC day a moment falls on.
-pub fn day_of(time: UnixTime) -> NaiveDate {
+pub(crate) fn day_of(time: UnixTime) -> NaiveDate {
     DateTime::<Utc>::from_timestamp(time, 0).map_or(NaiveDate::MIN, |t| t.date_naive())
 }
 
@@ -97,7 +97,7 @@ pub fn rfc3339(time: UnixTime) -> String {
 }
 
 /// Adds whole days, saturating at the ends of the calendar.
-pub fn add_days(date: NaiveDate, days: i64) -> NaiveDate {
+pub(crate) fn add_days(date: NaiveDate, days: i64) -> NaiveDate {
     date.checked_add_signed(chrono::TimeDelta::days(days))
         .unwrap_or(if days < 0 {
             NaiveDate::MIN

@@ -7,14 +7,13 @@
 
 use std::ops::Range;
 use std::path::Path;
-use std::sync::Arc;
 
 use ignore::gitignore::{Gitignore, GitignoreBuilder};
 
 use crate::base::finding::Finding;
 
 /// Where GitHub and GitLab look, in the order they look.
-pub const LOCATIONS: [&str; 4] = [
+pub(crate) const LOCATIONS: [&str; 4] = [
     ".github/CODEOWNERS",
     "CODEOWNERS",
     "docs/CODEOWNERS",
@@ -29,17 +28,16 @@ struct Entry {
 }
 
 #[derive(Debug, Clone)]
-pub struct CodeOwners {
+pub(crate) struct CodeOwners {
     /// Repository-relative path of the file.
     pub path: String,
-    pub text: Arc<str>,
     entries: Vec<Entry>,
 }
 
 impl CodeOwners {
     /// The owners of `path`: the last matching line of each section, all
     /// sections together. `None` when no line matches.
-    pub fn owners_of(&self, path: &str) -> Option<Vec<String>> {
+    pub(crate) fn owners_of(&self, path: &str) -> Option<Vec<String>> {
         let mut by_section: std::collections::BTreeMap<usize, &Entry> =
             std::collections::BTreeMap::new();
         for entry in &self.entries {
@@ -71,7 +69,12 @@ fn valid_owner(owner: &str) -> bool {
 
 /// Parses a CODEOWNERS file; each malformed line is an HB001 finding at
 /// that line, and the rest of the file is used.
-pub fn parse(root: &Path, path: &str, text: Arc<str>, findings: &mut Vec<Finding>) -> CodeOwners {
+pub(crate) fn parse(
+    root: &Path,
+    path: &str,
+    text: &str,
+    findings: &mut Vec<Finding>,
+) -> CodeOwners {
     let mut entries = Vec::new();
     let mut section = 0;
     let mut defaults: Vec<String> = Vec::new();
@@ -148,7 +151,6 @@ pub fn parse(root: &Path, path: &str, text: Arc<str>, findings: &mut Vec<Finding
     }
     CodeOwners {
         path: path.to_string(),
-        text,
         entries,
     }
 }
@@ -168,12 +170,7 @@ mod tests {
 
     fn owners(text: &str, path: &str) -> Option<Vec<String>> {
         let mut findings = Vec::new();
-        let parsed = parse(
-            Path::new("/repo"),
-            "CODEOWNERS",
-            Arc::from(text),
-            &mut findings,
-        );
+        let parsed = parse(Path::new("/repo"), "CODEOWNERS", text, &mut findings);
         assert!(findings.is_empty(), "{findings:?}");
         parsed.owners_of(path)
     }
@@ -210,12 +207,7 @@ mod tests {
     fn malformed_lines_are_reported_and_skipped() {
         let mut findings = Vec::new();
         let text = "hb/ alice\n[Broken\nhb/search/ @bob\n";
-        let parsed = parse(
-            Path::new("/repo"),
-            "CODEOWNERS",
-            Arc::from(text),
-            &mut findings,
-        );
+        let parsed = parse(Path::new("/repo"), "CODEOWNERS", text, &mut findings);
         assert_eq!(findings.len(), 2);
         assert_eq!(
             parsed.owners_of("hb/search/x.md"),

@@ -7,7 +7,7 @@ use crate::config::Team;
 /// Finds teams by convention when the config names none: every directory
 /// holding a `goals.md` or a `retros/` directory of pages is a team, named
 /// after the directory.
-pub fn conventional_teams(paths: &[&str], handbook: &str) -> Vec<Team> {
+pub(crate) fn conventional_teams(paths: &[&str], handbook: &str) -> Vec<Team> {
     let mut dirs: BTreeSet<String> = BTreeSet::new();
     for path in paths {
         let Some((dir, name)) = path.rsplit_once('/').or(Some(("", path))) else {

@@ -10,7 +10,7 @@ use crate::config::PageLocation;
 
 /// Compiled glob tails, shared by every team whose locations end alike
 /// (`{dir}/retros/*.md`).
-pub type Matchers = HashMap<String, Option<globset::GlobMatcher>>;
+pub(crate) type Matchers = HashMap<String, Option<globset::GlobMatcher>>;
 
 /// The part of a glob before its first wildcard.
 fn literal_prefix(pattern: &str) -> &str {
@@ -49,7 +49,11 @@ fn matching_pages(paths: &[&str], pattern: &str, matchers: &mut Matchers) -> Vec
 
 /// The pages (by index into `paths`, sorted) a page location names: the
 /// file, or every file its glob matches.
-pub fn located(paths: &[&str], location: &PageLocation, matchers: &mut Matchers) -> Vec<usize> {
+pub(crate) fn located(
+    paths: &[&str],
+    location: &PageLocation,
+    matchers: &mut Matchers,
+) -> Vec<usize> {
     if location.is_glob() {
         matching_pages(paths, &location.pattern, matchers)
     } else {

@@ -6,11 +6,11 @@
 //! dropped, and the run goes on with everything else. Only a file that does
 //! not parse as YAML at all stops the run.
 
-pub mod codeowners;
-pub mod convention;
-pub mod locate;
-pub mod ruleset;
-pub mod yaml;
+pub(crate) mod codeowners;
+pub(crate) mod convention;
+pub(crate) mod locate;
+pub(crate) mod ruleset;
+pub(crate) mod yaml;
 
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
@@ -27,12 +27,12 @@ use crate::base::time::{parse_date, parse_days};
 use crate::config::ruleset::{BUILTIN_NAME, Ruleset};
 use crate::config::yaml::{SpannedMap, did_you_mean, span_of, unknown_field_hint};
 
-pub const CONFIG_FILE: &str = "handbook-lint.yaml";
+pub(crate) const CONFIG_FILE: &str = "handbook-lint.yaml";
 
 /// The calendar used when the config names none. Documented in the README.
-pub const DEFAULT_ITERATION_DAYS: u32 = 14;
-pub const DEFAULT_GRACE_DAYS: u32 = 3;
-pub const DEFAULT_START: &str = "2024-01-01";
+pub(crate) const DEFAULT_ITERATION_DAYS: u32 = 14;
+pub(crate) const DEFAULT_GRACE_DAYS: u32 = 3;
+pub(crate) const DEFAULT_START: &str = "2024-01-01";
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
@@ -67,7 +67,7 @@ struct RawOverride {
 
 /// Severities for the findings in some paths: `overrides:` in the config.
 #[derive(Debug, Clone)]
-pub struct Override {
+pub(crate) struct Override {
     pub paths: GlobSet,
     pub severity: HashMap<String, Severity>,
 }
@@ -90,7 +90,10 @@ struct RawIterations {
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 struct RawPerson {
-    name: Option<String>,
+    /// A display name, for the config's readers: the tool names people by
+    /// their key, so it is accepted and not used.
+    #[serde(rename = "name")]
+    _name: Option<String>,
     #[serde(default)]
     handles: Vec<Spanned<String>>,
 }
@@ -109,13 +112,13 @@ struct RawTeam {
 /// Where a page kind lives for a team: a file pattern (`{dir}/goals.md`,
 /// `{dir}/retros/*.md`) and, for a section, its heading anchor.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct PageLocation {
+pub(crate) struct PageLocation {
     pub pattern: String,
     pub anchor: Option<String>,
 }
 
 impl PageLocation {
-    pub fn parse(text: &str) -> PageLocation {
+    pub(crate) fn parse(text: &str) -> PageLocation {
         match text.split_once('#') {
             Some((pattern, anchor)) => PageLocation {
                 pattern: pattern.to_string(),
@@ -129,14 +132,14 @@ impl PageLocation {
     }
 
     #[must_use]
-    pub fn for_team(&self, dir: &str) -> PageLocation {
+    pub(crate) fn for_team(&self, dir: &str) -> PageLocation {
         PageLocation {
             pattern: normalize_path(&self.pattern.replace("{dir}", dir)),
             anchor: self.anchor.clone(),
         }
     }
 
-    pub fn is_glob(&self) -> bool {
+    pub(crate) fn is_glob(&self) -> bool {
         self.pattern.contains(['*', '?', '['])
     }
 }
@@ -151,14 +154,13 @@ impl std::fmt::Display for PageLocation {
 }
 
 #[derive(Debug, Clone)]
-pub struct Person {
+pub(crate) struct Person {
     pub id: String,
-    pub name: Option<String>,
     pub handles: Vec<String>,
 }
 
 #[derive(Debug, Clone)]
-pub struct Team {
+pub(crate) struct Team {
     pub name: String,
     pub dir: String,
     /// Person ids by role (`pm`, `em`); a role is absent when vacant or when
@@ -177,7 +179,7 @@ pub struct Team {
 
 /// The validated configuration.
 #[derive(Debug, Clone)]
-pub struct Config {
+pub(crate) struct Config {
     /// Repository-relative path of the config file, when there is one.
     pub path: Option<String>,
     pub text: Option<Arc<str>>,
@@ -209,7 +211,7 @@ pub struct Config {
 
 impl Config {
     /// A config with no file: built-in ruleset, default calendar, no people.
-    pub fn default_config() -> Config {
+    pub(crate) fn default_config() -> Config {
         Config {
             path: None,
             text: None,
@@ -230,13 +232,13 @@ impl Config {
         }
     }
 
-    pub fn person(&self, id: &str) -> Option<&Person> {
+    pub(crate) fn person(&self, id: &str) -> Option<&Person> {
         self.people.iter().find(|p| p.id == id)
     }
 
     /// Resolves what a page or an action item names as its owner: a person
     /// id (`alice`) or one of their handles (`@alice`).
-    pub fn resolve_person(&self, name: &str) -> Option<&Person> {
+    pub(crate) fn resolve_person(&self, name: &str) -> Option<&Person> {
         let name = name.trim();
         self.person(name).or_else(|| {
             self.people
@@ -246,7 +248,7 @@ impl Config {
     }
 
     /// Where `kind` lives for `team`, with `{dir}` filled in.
-    pub fn page_location(
+    pub(crate) fn page_location(
         &self,
         team: &Team,
         kind: &str,
@@ -268,7 +270,12 @@ impl Config {
 
     /// A finding's severity: the last override whose paths match, else the
     /// config-wide `severity:`, else the rule's default.
-    pub fn severity_for(&self, code: &str, path: Option<&str>, default: Severity) -> Severity {
+    pub(crate) fn severity_for(
+        &self,
+        code: &str,
+        path: Option<&str>,
+        default: Severity,
+    ) -> Severity {
         let overridden = path.and_then(|path| {
             self.overrides
                 .iter()
@@ -292,7 +299,7 @@ fn default_calendar() -> Calendar {
 
 /// Collapses `./`, doubled and trailing slashes so configured paths compare
 /// equal to walked ones.
-pub fn normalize_path(path: &str) -> String {
+pub(crate) fn normalize_path(path: &str) -> String {
     path.split('/')
         .filter(|part| !part.is_empty() && *part != ".")
         .collect::<Vec<_>>()
@@ -302,35 +309,24 @@ pub fn normalize_path(path: &str) -> String {
 /// The outcome of loading a config: what could be validated, plus findings
 /// for everything that could not. `config` is `None` when the file does not
 /// parse at all.
-pub struct Checked {
+pub(crate) struct Checked {
     pub config: Option<Config>,
     pub findings: Vec<Finding>,
 }
 
-/// Validates the text of a config file at repository-relative `path`.
-pub fn load(path: &str, text: &Arc<str>, ruleset_kinds: Option<&[String]>) -> Checked {
-    match parse(path, text) {
-        Ok(parsed) => check(path, text, parsed, ruleset_kinds),
-        Err(finding) => Checked {
-            config: None,
-            findings: vec![*finding],
-        },
-    }
-}
-
 /// The config's YAML, read but not yet checked against a ruleset: which
 /// ruleset it names decides what its `pages:` may say.
-pub struct Parsed(RawConfig);
+pub(crate) struct Parsed(RawConfig);
 
 impl Parsed {
-    pub fn ruleset(&self) -> Option<&str> {
+    pub(crate) fn ruleset(&self) -> Option<&str> {
         self.0.ruleset.as_ref().map(|r| r.value.as_str())
     }
 }
 
 /// Reads the config's YAML; `Err` is the finding saying where it went
 /// wrong (and there is no config).
-pub fn parse(path: &str, text: &Arc<str>) -> Result<Parsed, Box<Finding>> {
+pub(crate) fn parse(path: &str, text: &Arc<str>) -> Result<Parsed, Box<Finding>> {
     match yaml::from_str(text) {
         Ok(raw) => Ok(Parsed(raw)),
         Err(error) => {
@@ -346,7 +342,7 @@ pub fn parse(path: &str, text: &Arc<str>) -> Result<Parsed, Box<Finding>> {
 
 /// Checks a parsed config against the ruleset's page kinds. Every mistake
 /// is a finding at its value; the rest of the config is still used.
-pub fn check(
+pub(crate) fn check(
     path: &str,
     text: &Arc<str>,
     parsed: Parsed,
@@ -429,7 +425,6 @@ impl Validator<'_> {
             }
             people.push(Person {
                 id: key.value.clone(),
-                name: person.name.clone(),
                 handles,
             });
         }
@@ -687,7 +682,14 @@ mod tests {
     use super::*;
 
     fn load_text(text: &str) -> Checked {
-        load(CONFIG_FILE, &Arc::from(text), Some(&["goals".to_string()]))
+        let text = Arc::from(text);
+        match parse(CONFIG_FILE, &text) {
+            Ok(parsed) => check(CONFIG_FILE, &text, parsed, Some(&["goals".to_string()])),
+            Err(finding) => Checked {
+                config: None,
+                findings: vec![*finding],
+            },
+        }
     }
 
     #[test]

@@ -14,21 +14,20 @@ use serde::{Deserialize, Serialize};
 use crate::base::time::parse_days;
 use crate::config::yaml::{self, SpannedMap, YamlError};
 
-pub const BUILTIN_NAME: &str = "builtin:pm-em-partnership";
+pub(crate) const BUILTIN_NAME: &str = "builtin:pm-em-partnership";
 pub const BUILTIN_TEXT: &str = include_str!("../../rules/pm-em-partnership.yaml");
-pub const BUILTIN_PATH: &str = "rules/pm-em-partnership.yaml";
+pub(crate) const BUILTIN_PATH: &str = "rules/pm-em-partnership.yaml";
 
 /// Page kinds the rules know by name; a custom ruleset must use these ids
 /// for the pages it wants checked.
-pub const GOALS: &str = "goals";
-pub const PLANNING: &str = "iteration-planning";
-pub const EXECUTION: &str = "iteration-execution";
-pub const RETROSPECTIVES: &str = "retrospectives";
-pub const ROADMAP: &str = "roadmap";
+pub(crate) const GOALS: &str = "goals";
+pub(crate) const PLANNING: &str = "iteration-planning";
+pub(crate) const EXECUTION: &str = "iteration-execution";
+pub(crate) const RETROSPECTIVES: &str = "retrospectives";
 
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
-pub struct RawRuleset {
+pub(crate) struct RawRuleset {
     pub name: String,
     pub title: String,
     pub roles: BTreeMap<String, Role>,
@@ -43,13 +42,13 @@ pub struct RawRuleset {
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
-pub struct Role {
+pub(crate) struct Role {
     pub name: String,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
-pub struct Responsibility {
+pub(crate) struct Responsibility {
     pub id: String,
     pub name: String,
     pub accountable: String,
@@ -60,7 +59,7 @@ pub struct Responsibility {
 
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
-pub struct RawPageKind {
+pub(crate) struct RawPageKind {
     pub responsibility: String,
     pub maintained_by: String,
     pub expectation: String,
@@ -78,7 +77,7 @@ pub struct RawPageKind {
 
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
-pub struct RawActionItems {
+pub(crate) struct RawActionItems {
     pub responsibility: String,
     pub carried_by: String,
     pub expectation: String,
@@ -91,7 +90,7 @@ pub struct RawActionItems {
 /// runs (`pages`, a hook on one page) never need most of them. Patterns
 /// are checked when the ruleset is parsed.
 #[derive(Debug, Clone)]
-pub struct Pattern {
+pub(crate) struct Pattern {
     source: String,
     compiled: OnceLock<Regex>,
 }
@@ -107,10 +106,6 @@ impl Pattern {
             source: source.to_string(),
             compiled: OnceLock::new(),
         })
-    }
-
-    pub fn as_str(&self) -> &str {
-        &self.source
     }
 }
 
@@ -144,7 +139,7 @@ impl<'de> Deserialize<'de> for Pattern {
 
 /// A page kind ready for the rules: patterns checked, ages in days.
 #[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct PageKind {
+pub(crate) struct PageKind {
     pub id: String,
     pub responsibility: String,
     pub maintained_by: String,
@@ -159,7 +154,7 @@ pub struct PageKind {
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct ActionItems {
+pub(crate) struct ActionItems {
     pub responsibility: String,
     pub carried_by: String,
     pub expectation: String,
@@ -169,7 +164,7 @@ pub struct ActionItems {
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct Ruleset {
+pub(crate) struct Ruleset {
     pub name: String,
     pub title: String,
     pub roles: BTreeMap<String, Role>,
@@ -181,16 +176,12 @@ pub struct Ruleset {
 }
 
 /// A ruleset problem: a message and, when it came from the YAML, a span.
-pub type RulesetError = YamlError;
+pub(crate) type RulesetError = YamlError;
 
 impl Ruleset {
-    pub fn builtin() -> Result<Ruleset, Vec<RulesetError>> {
-        Ruleset::parse(BUILTIN_TEXT)
-    }
-
     /// Parses and validates a ruleset; every problem is returned, not just
     /// the first.
-    pub fn parse(text: &str) -> Result<Ruleset, Vec<RulesetError>> {
+    pub(crate) fn parse(text: &str) -> Result<Ruleset, Vec<RulesetError>> {
         let raw: RawRuleset = yaml::from_str(text).map_err(|e| vec![e])?;
         let mut errors = Vec::new();
         let at = |needle: &str| -> std::ops::Range<usize> {
@@ -252,18 +243,12 @@ impl Ruleset {
         })
     }
 
-    pub fn responsibility(&self, id: &str) -> Option<&Responsibility> {
+    pub(crate) fn responsibility(&self, id: &str) -> Option<&Responsibility> {
         self.responsibilities.iter().find(|r| r.id == id)
     }
 
-    pub fn role_name(&self, role: &str) -> String {
-        self.roles
-            .get(role)
-            .map_or_else(|| role.to_uppercase(), |r| r.name.clone())
-    }
-
     /// "PM expectation for Team goals: “Keep the team’s goals page …”"
-    pub fn quote(&self, role: &str, responsibility: &str, expectation: &str) -> String {
+    pub(crate) fn quote(&self, role: &str, responsibility: &str, expectation: &str) -> String {
         let name = self
             .responsibility(responsibility)
             .map_or(responsibility, |r| r.name.as_str());
@@ -273,20 +258,20 @@ impl Ruleset {
         )
     }
 
-    pub fn page_quote(&self, kind: &str) -> Option<String> {
+    pub(crate) fn page_quote(&self, kind: &str) -> Option<String> {
         let page = self.pages.get(kind)?;
         Some(self.quote(&page.maintained_by, &page.responsibility, &page.expectation))
     }
 
     /// The summary for the role that keeps the goals page: what a good goals
     /// page holds.
-    pub fn summary_quote(&self) -> Option<String> {
+    pub(crate) fn summary_quote(&self) -> Option<String> {
         let role = &self.pages.get(GOALS)?.maintained_by;
         let text = self.summary.get(role)?;
         Some(format!("{} summary: “{text}”", role.to_uppercase()))
     }
 
-    pub fn action_items_quote(&self) -> String {
+    pub(crate) fn action_items_quote(&self) -> String {
         let items = &self.action_items;
         self.quote(&items.carried_by, &items.responsibility, &items.expectation)
     }

@@ -17,14 +17,14 @@ use crate::base::finding::{offset_of, token_at};
 
 /// A YAML problem with a byte range in the text it was read from.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct YamlError {
+pub(crate) struct YamlError {
     pub message: String,
     pub span: Range<usize>,
 }
 
 /// Parses `text` into `T`; on failure returns the message and the span of
 /// the offending token.
-pub fn from_str<T: DeserializeOwned>(text: &str) -> Result<T, YamlError> {
+pub(crate) fn from_str<T: DeserializeOwned>(text: &str) -> Result<T, YamlError> {
     let options = serde_saphyr::options! {
         with_snippet: false,
     };
@@ -41,7 +41,7 @@ pub fn from_str<T: DeserializeOwned>(text: &str) -> Result<T, YamlError> {
 }
 
 /// The byte offset of a saphyr location within `text`.
-pub fn location_offset(text: &str, location: Location) -> usize {
+pub(crate) fn location_offset(text: &str, location: Location) -> usize {
     offset_of(
         text,
         usize::try_from(location.line()).unwrap_or(usize::MAX),
@@ -50,7 +50,7 @@ pub fn location_offset(text: &str, location: Location) -> usize {
 }
 
 /// The span of a `Spanned` value in `text`, covering the value's token.
-pub fn span_of<T>(text: &str, value: &Spanned<T>) -> Range<usize> {
+pub(crate) fn span_of<T>(text: &str, value: &Spanned<T>) -> Range<usize> {
     token_at(text, location_offset(text, value.referenced))
 }
 
@@ -69,7 +69,7 @@ fn clean_message(message: &str) -> String {
 /// written so a mistake in `teams.search.pm` can be pointed at. serde's maps
 /// would lose the order and the key positions.
 #[derive(Debug, Clone)]
-pub struct SpannedMap<V>(pub Vec<(Spanned<String>, V)>);
+pub(crate) struct SpannedMap<V>(pub Vec<(Spanned<String>, V)>);
 
 impl<V> Default for SpannedMap<V> {
     fn default() -> Self {
@@ -102,7 +102,7 @@ impl<'de, V: Deserialize<'de>> Deserialize<'de> for SpannedMap<V> {
 }
 
 /// "did you mean" for a misspelt key or code.
-pub fn did_you_mean<'a>(
+pub(crate) fn did_you_mean<'a>(
     word: &str,
     candidates: impl IntoIterator<Item = &'a str>,
 ) -> Option<&'a str> {
@@ -116,7 +116,7 @@ pub fn did_you_mean<'a>(
 
 /// serde's unknown-field message names the field between backticks and
 /// lists the expected ones; turn it into a "did you mean".
-pub fn unknown_field_hint(message: &str) -> Option<String> {
+pub(crate) fn unknown_field_hint(message: &str) -> Option<String> {
     let rest = message.strip_prefix("unknown field `")?;
     let (field, rest) = rest.split_once('`')?;
     // serde writes "expected `a` or `b`"; serde-saphyr "expected one of a, b".

@@ -5,8 +5,8 @@
 //! too large, a symlink leading out of the repository) becomes one HB005
 //! finding; the walk goes on.
 
-pub mod pagecache;
-pub mod stamp;
+pub(crate) mod pagecache;
+pub(crate) mod stamp;
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -14,39 +14,39 @@ use std::sync::Arc;
 use globset::GlobSet;
 
 use crate::base::finding::Finding;
-pub use crate::base::paths::{is_markdown, is_under, relative};
+pub(crate) use crate::base::paths::{is_markdown, is_under, relative};
 use crate::discover::stamp::FileStamp;
 use crate::git::repo::{Repo, StagedBlob};
 
 /// Pages larger than this are not handbook prose; reading them would only
 /// slow every run down.
-pub const MAX_PAGE_BYTES: u64 = 2 * 1024 * 1024;
+pub(crate) const MAX_PAGE_BYTES: u64 = 2 * 1024 * 1024;
 
 #[derive(Debug, Clone)]
-pub struct SourceFile {
+pub(crate) struct SourceFile {
     /// Repository-relative, `/`-separated.
     pub path: String,
     pub text: Arc<str>,
 }
 
-pub struct Discovered {
+pub(crate) struct Discovered {
     pub files: Vec<SourceFile>,
     pub findings: Vec<Finding>,
 }
 
 /// Why a file cannot be read as a page.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Unreadable(pub String);
+pub(crate) struct Unreadable(pub String);
 
 impl Unreadable {
     /// The HB005 finding for this file.
-    pub fn finding(self, display: &str) -> Finding {
+    pub(crate) fn finding(self, display: &str) -> Finding {
         Finding::new(&crate::base::codes::FILE_UNREADABLE, self.0).at(display, None)
     }
 }
 
 /// Reads one page, or explains why it cannot be one.
-pub fn read_page(root: &Path, path: &Path, display: &str) -> Result<Arc<str>, Unreadable> {
+pub(crate) fn read_page(root: &Path, path: &Path, display: &str) -> Result<Arc<str>, Unreadable> {
     let is_symlink = std::fs::symlink_metadata(path)
         .map_err(|e| Unreadable(format!("cannot read `{display}`: {e}")))?
         .file_type()
@@ -58,7 +58,7 @@ pub fn read_page(root: &Path, path: &Path, display: &str) -> Result<Arc<str>, Un
 /// plain file costs an open, one stat and a read. Returns the text and, for
 /// a plain file, the stamp of what was read (taken before reading, so a
 /// write during the read shows as a change next time).
-pub fn read_file(
+pub(crate) fn read_file(
     root: &Path,
     path: &Path,
     display: &str,
@@ -98,7 +98,7 @@ pub fn read_file(
 
 /// A page's bytes as text, or why they cannot be a page: binary, or not
 /// UTF-8 (with the line of the first bad byte). A byte-order mark is dropped.
-pub fn page_text(bytes: Vec<u8>, display: &str) -> Result<Arc<str>, Unreadable> {
+pub(crate) fn page_text(bytes: Vec<u8>, display: &str) -> Result<Arc<str>, Unreadable> {
     let unreadable = Unreadable;
     if bytes.contains(&0) {
         return Err(unreadable(format!(
@@ -127,7 +127,11 @@ fn wanted(display: &str, handbook: &str, ignore: &GlobSet) -> bool {
 /// The pages as they are staged for the next commit: read from the index,
 /// not the working tree. An index with unmerged entries cannot say what
 /// would be committed: that is an error naming them.
-pub fn from_index(repo: &Repo, handbook: &str, ignore: &GlobSet) -> anyhow::Result<Discovered> {
+pub(crate) fn from_index(
+    repo: &Repo,
+    handbook: &str,
+    ignore: &GlobSet,
+) -> anyhow::Result<Discovered> {
     let blobs = repo.staged_blobs(|path| wanted(path, handbook, ignore), MAX_PAGE_BYTES)?;
     let mut files = Vec::new();
     let mut findings = Vec::new();
@@ -154,7 +158,7 @@ pub fn from_index(repo: &Repo, handbook: &str, ignore: &GlobSet) -> anyhow::Resu
 
 /// A file the walk found, to be read.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Listed {
+pub(crate) struct Listed {
     /// Repository-relative, `/`-separated.
     pub display: String,
     pub is_symlink: bool,
@@ -165,7 +169,7 @@ pub struct Listed {
 /// changes when an entry is added, removed or renamed in it), and what
 /// could not be walked.
 #[derive(Debug, Default)]
-pub struct WalkedFiles {
+pub(crate) struct WalkedFiles {
     pub files: Vec<Listed>,
     pub dirs: Vec<(String, FileStamp)>,
     pub errors: Vec<String>,
@@ -173,14 +177,14 @@ pub struct WalkedFiles {
 
 /// Walks `root/handbook` for Markdown pages, skipping `ignore` globs
 /// (matched against repository-relative paths), honouring `.gitignore`.
-pub fn list(root: &Path, handbook: &str, ignore: &GlobSet) -> WalkedFiles {
+pub(crate) fn list(root: &Path, handbook: &str, ignore: &GlobSet) -> WalkedFiles {
     walk(root, handbook, handbook, ignore, None)
 }
 
 /// What one directory of the handbook holds, as [`list`] would find it:
 /// its pages and its subdirectories (with their stamps), not their
 /// contents, nor the directory itself.
-pub fn list_dir(root: &Path, dir: &str, handbook: &str, ignore: &GlobSet) -> WalkedFiles {
+pub(crate) fn list_dir(root: &Path, dir: &str, handbook: &str, ignore: &GlobSet) -> WalkedFiles {
     let mut listing = walk(root, dir, handbook, ignore, Some(1));
     listing.dirs.retain(|(path, _)| path != dir);
     listing
@@ -247,7 +251,7 @@ fn walk(
 }
 
 /// The finding for a part of the handbook the walk could not enter.
-pub fn walk_error(error: &str) -> Finding {
+pub(crate) fn walk_error(error: &str) -> Finding {
     Finding::new(
         &crate::base::codes::FILE_UNREADABLE,
         format!("cannot walk the handbook: {error}"),

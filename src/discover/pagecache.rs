@@ -41,7 +41,7 @@ const REWRITE_AFTER: usize = 32;
 
 /// A page read and parsed.
 #[derive(Debug, Clone)]
-pub struct LoadedPage {
+pub(crate) struct LoadedPage {
     pub file: SourceFile,
     pub doc: Document,
     pub problems: Vec<ParseProblem>,
@@ -49,7 +49,7 @@ pub struct LoadedPage {
 
 /// The pages, what could not be read, and how the cache served.
 #[derive(Debug, Default)]
-pub struct Loaded {
+pub(crate) struct Loaded {
     pub pages: Vec<LoadedPage>,
     pub findings: Vec<Finding>,
     /// For `--verbose`: "12 of 625 pages read, listing reused".
@@ -57,7 +57,7 @@ pub struct Loaded {
 }
 
 /// Where the walk's behaviour comes from, besides the handbook itself.
-pub struct PageWalk<'a> {
+pub(crate) struct PageWalk<'a> {
     pub root: &'a Path,
     pub handbook: &'a str,
     pub ignore: &'a GlobSet,
@@ -423,7 +423,7 @@ enum Text<'a> {
 
 /// Which files the handbook holds, known before any is read: what the run
 /// asks history about while the pages are read.
-pub struct Listing {
+pub(crate) struct Listing {
     key: String,
     /// When this run's stamps began.
     taken: (i64, u32),
@@ -535,7 +535,7 @@ fn list_again(
 
 /// Lists the handbook's files: from the cache where its directories did not
 /// change, else by walking them.
-pub fn list(walk: &PageWalk, cache_dir: Option<&Path>) -> Listing {
+pub(crate) fn list(walk: &PageWalk, cache_dir: Option<&Path>) -> Listing {
     let taken = stamp::epoch(std::time::SystemTime::now());
     let key = key(walk);
     let framed = cache_dir.and_then(|dir| framed::read_framed(dir, FILE_NAME).ok());
@@ -595,14 +595,14 @@ pub fn list(walk: &PageWalk, cache_dir: Option<&Path>) -> Listing {
 
 impl Listing {
     /// The listed files' repository-relative paths, sorted.
-    pub fn paths(&self) -> impl Iterator<Item = &str> {
+    pub(crate) fn paths(&self) -> impl Iterator<Item = &str> {
         self.listed.iter().map(|file| file.display.as_str())
     }
 
     /// Reads and parses what the cache cannot serve, and keeps the cache
     /// up to date. Without `need_text` the pages' texts are left empty (see
     /// [`crate::model::Page::text`]).
-    pub fn read(self, walk: &PageWalk, cache_dir: Option<&Path>, need_text: bool) -> Loaded {
+    pub(crate) fn read(self, walk: &PageWalk, cache_dir: Option<&Path>, need_text: bool) -> Loaded {
         let Listing {
             key,
             taken,

@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 /// not written in between, provided the first was taken at least a clock
 /// tick after the write before it (see [`FileStamp::settled_before`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-pub struct FileStamp {
+pub(crate) struct FileStamp {
     pub size: u64,
     pub mtime: (i64, u32),
     pub ctime: (i64, u32),
@@ -25,8 +25,8 @@ pub struct FileStamp {
 /// before the stamp was taken; a younger file is read again. Files whose
 /// times have no fraction of a second are taken to live on a file system
 /// with whole-second times.
-pub const FINE_TICK: Duration = Duration::from_millis(50);
-pub const COARSE_TICK: Duration = Duration::from_secs(2);
+pub(crate) const FINE_TICK: Duration = Duration::from_millis(50);
+pub(crate) const COARSE_TICK: Duration = Duration::from_secs(2);
 
 /// The ticks, or `HANDBOOK_LINT_SETTLE_MS` for both: tests that check the
 /// cache serves files they have just written set it to 0 (on a file system
@@ -45,7 +45,7 @@ fn ticks() -> (Duration, Duration) {
 }
 
 /// Seconds and nanoseconds since the Unix epoch (negative before it).
-pub fn epoch(time: SystemTime) -> (i64, u32) {
+pub(crate) fn epoch(time: SystemTime) -> (i64, u32) {
     match time.duration_since(UNIX_EPOCH) {
         Ok(after) => (after.as_secs() as i64, after.subsec_nanos()),
         Err(before) => {
@@ -61,7 +61,7 @@ pub fn epoch(time: SystemTime) -> (i64, u32) {
 }
 
 impl FileStamp {
-    pub fn of(meta: &std::fs::Metadata) -> FileStamp {
+    pub(crate) fn of(meta: &std::fs::Metadata) -> FileStamp {
         #[cfg(unix)]
         {
             use std::os::unix::fs::MetadataExt as _;
@@ -90,7 +90,7 @@ impl FileStamp {
     /// [`FINE_TICK`]) before `taken`, so that any later write gives it
     /// another time. The clock is this machine's: a network file system
     /// whose server's clock runs behind by more than a tick weakens this.
-    pub fn settled_before(&self, taken: (i64, u32)) -> bool {
+    pub(crate) fn settled_before(&self, taken: (i64, u32)) -> bool {
         let (fine, coarse) = ticks();
         let whole_seconds = self.mtime.1 == 0 && self.ctime.1 == 0;
         let tick = if whole_seconds { coarse } else { fine };
@@ -107,7 +107,7 @@ impl FileStamp {
 /// The stamp of `path` without following a final symbolic link; `None`
 /// when there is nothing there (or it cannot be read, which is the same to
 /// a cache: look again).
-pub fn stat(path: &Path) -> Option<FileStamp> {
+pub(crate) fn stat(path: &Path) -> Option<FileStamp> {
     std::fs::symlink_metadata(path)
         .ok()
         .map(|m| FileStamp::of(&m))
@@ -119,7 +119,7 @@ pub fn stat(path: &Path) -> Option<FileStamp> {
 // `stat` field types differ between platforms: what is a no-op conversion
 // on Linux is a needed one on macOS.
 #[allow(clippy::useless_conversion)]
-pub fn stat_in(dir: &Path, names: &[&str]) -> Vec<Option<FileStamp>> {
+pub(crate) fn stat_in(dir: &Path, names: &[&str]) -> Vec<Option<FileStamp>> {
     #[cfg(unix)]
     {
         use rustix::fs::{AtFlags, Mode, OFlags};

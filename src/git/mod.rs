@@ -2,7 +2,7 @@
 //! its objects for the history walk, comparing trees, and building
 //! repositories for the demo and the tests.
 
-pub mod objects;
-pub mod repo;
-pub mod repo_builder;
-pub mod trees;
+pub(crate) mod objects;
+pub(crate) mod repo;
+pub(crate) mod repo_builder;
+pub(crate) mod trees;

@@ -12,20 +12,20 @@ use crate::git::repo::Oid;
 use crate::git::trees::{Odb, ReadError};
 
 /// The object store, shared by the walk's threads.
-pub struct Store(gix::ThreadSafeRepository);
+pub(crate) struct Store(gix::ThreadSafeRepository);
 
 impl Store {
     /// Opens the object store for the walk. Only the repository's own
     /// configuration is read: the walk needs objects, not a user's
     /// settings.
-    pub fn open(git_dir: &Path) -> Result<Store, String> {
+    pub(crate) fn open(git_dir: &Path) -> Result<Store, String> {
         gix::open_opts(git_dir, gix::open::Options::isolated())
             .map(|repo| Store(repo.into_sync()))
             .map_err(|error| error.to_string())
     }
 
     /// A handle for one thread.
-    pub fn objects(&self) -> Objects {
+    pub(crate) fn objects(&self) -> Objects {
         let mut repo = self.0.to_thread_local();
         // Delta bases: most trees a commit changes are deltas against the
         // version the walk read just before.
@@ -39,15 +39,15 @@ impl Store {
 }
 
 /// One thread's way into the object store.
-pub struct Objects(gix::Repository);
+pub(crate) struct Objects(gix::Repository);
 
 impl Objects {
-    pub fn odb(&self) -> &Odb {
+    pub(crate) fn odb(&self) -> &Odb {
         &self.0.objects
     }
 
     /// The boundary commits of a shallow clone, from `.git/shallow`.
-    pub fn shallow_boundary(&self) -> HashSet<Oid> {
+    pub(crate) fn shallow_boundary(&self) -> HashSet<Oid> {
         self.0
             .shallow_commits()
             .ok()
@@ -58,13 +58,17 @@ impl Objects {
 }
 
 /// What the walk needs of a commit object.
-pub struct CommitInfo {
+pub(crate) struct CommitInfo {
     pub tree: Oid,
     pub first_parent: Option<Oid>,
     pub time: UnixTime,
 }
 
-pub fn read_commit(odb: &Odb, id: Oid, buffer: &mut Vec<u8>) -> Result<CommitInfo, ReadError> {
+pub(crate) fn read_commit(
+    odb: &Odb,
+    id: Oid,
+    buffer: &mut Vec<u8>,
+) -> Result<CommitInfo, ReadError> {
     let bad = |error: &dyn std::fmt::Display| ReadError(format!("commit {id}: {error}"));
     let mut commit = odb
         .find_commit_iter(&id, buffer)

@@ -7,16 +7,16 @@ use std::path::{Path, PathBuf};
 use anyhow::anyhow;
 
 /// An object id, as the history walk and the caches name commits.
-pub use gix::ObjectId as Oid;
+pub(crate) use gix::ObjectId as Oid;
 
 /// A repository with a working tree.
-pub struct Repo {
+pub(crate) struct Repo {
     inner: git2::Repository,
     root: PathBuf,
 }
 
 /// A blob the index stages, as read for `--staged`.
-pub enum StagedBlob {
+pub(crate) enum StagedBlob {
     Read(Vec<u8>),
     /// Larger than the reader's limit: not read.
     TooLarge(u64),
@@ -28,7 +28,7 @@ impl Repo {
     /// Opens the repository containing `dir`; a bare repository or a
     /// directory outside any repository is an error the user must fix
     /// before anything can be checked.
-    pub fn discover(dir: &Path) -> anyhow::Result<Repo> {
+    pub(crate) fn discover(dir: &Path) -> anyhow::Result<Repo> {
         let inner = git2::Repository::discover(dir).map_err(|error| {
             anyhow!(
                 "`{}` is not inside a git repository ({}); handbook-lint learns page freshness from git history",
@@ -49,28 +49,28 @@ impl Repo {
     }
 
     /// The working tree's root.
-    pub fn root(&self) -> &Path {
+    pub(crate) fn root(&self) -> &Path {
         &self.root
     }
 
     /// The git directory (`.git`, or `.git/worktrees/NAME` in a linked
     /// worktree).
-    pub fn git_dir(&self) -> &Path {
+    pub(crate) fn git_dir(&self) -> &Path {
         self.inner.path()
     }
 
     /// The git directory shared by every worktree.
-    pub fn common_dir(&self) -> &Path {
+    pub(crate) fn common_dir(&self) -> &Path {
         self.inner.commondir()
     }
 
-    pub fn is_shallow(&self) -> bool {
+    pub(crate) fn is_shallow(&self) -> bool {
         self.inner.is_shallow()
     }
 
     /// The commit HEAD names, without reading it; `None` before the first
     /// commit.
-    pub fn head(&self) -> Option<Oid> {
+    pub(crate) fn head(&self) -> Option<Oid> {
         self.inner
             .head()
             .ok()
@@ -80,7 +80,7 @@ impl Repo {
     }
 
     /// A string setting from git's config (`blame.ignoreRevsFile`).
-    pub fn config_string(&self, key: &str) -> Option<String> {
+    pub(crate) fn config_string(&self, key: &str) -> Option<String> {
         self.inner
             .config()
             .ok()
@@ -88,7 +88,7 @@ impl Repo {
     }
 
     /// The file at `path` in HEAD's tree, as text.
-    pub fn head_file(&self, path: &str) -> Option<String> {
+    pub(crate) fn head_file(&self, path: &str) -> Option<String> {
         let tree = self.inner.head().ok()?.peel_to_tree().ok()?;
         let entry = tree.get_path(Path::new(path)).ok()?;
         let blob = self.inner.find_blob(entry.id()).ok()?;
@@ -96,7 +96,7 @@ impl Repo {
     }
 
     /// Paths the commit being made adds or changes: the index against HEAD.
-    pub fn staged_paths(&self) -> anyhow::Result<BTreeSet<String>> {
+    pub(crate) fn staged_paths(&self) -> anyhow::Result<BTreeSet<String>> {
         let repo = &self.inner;
         let head_tree = repo.head().ok().and_then(|h| h.peel_to_tree().ok());
         let index = repo.index()?;
@@ -117,7 +117,7 @@ impl Repo {
     /// larger than `max_bytes`, sorted by path. An index with unmerged
     /// entries cannot say what would be committed: that is an error naming
     /// them.
-    pub fn staged_blobs(
+    pub(crate) fn staged_blobs(
         &self,
         wanted: impl Fn(&str) -> bool,
         max_bytes: u64,
@@ -160,7 +160,7 @@ impl Repo {
 
     /// The files changed since the merge-base of HEAD and `base`: what a
     /// pull request changes.
-    pub fn changed_since(&self, base: &str) -> anyhow::Result<BTreeSet<String>> {
+    pub(crate) fn changed_since(&self, base: &str) -> anyhow::Result<BTreeSet<String>> {
         let repo = &self.inner;
         let base_commit = repo
             .revparse_single(base)
@@ -194,7 +194,7 @@ impl Repo {
 
     /// The hooks directory git uses: `core.hooksPath` (relative to the
     /// working tree when relative), else `.git/hooks`.
-    pub fn hooks_dir(&self) -> PathBuf {
+    pub(crate) fn hooks_dir(&self) -> PathBuf {
         let repo = &self.inner;
         let configured = repo
             .config()

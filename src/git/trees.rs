@@ -15,15 +15,15 @@ use gix::ObjectId as Oid;
 use gix::objs::FindExt as _;
 
 /// The object store as the walk reads it: any of gix's object finders.
-pub type Odb = dyn gix::objs::Find;
+pub(crate) type Odb = dyn gix::objs::Find;
 
 /// An object that could not be read: missing from the store (a partial
 /// clone, a damaged pack) or not what its parent said it is.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ReadError(pub String);
+pub(crate) struct ReadError(pub String);
 
 impl ReadError {
-    pub fn message(&self) -> &str {
+    pub(crate) fn message(&self) -> &str {
         &self.0
     }
 }
@@ -41,14 +41,18 @@ impl ReadError {
 }
 
 /// Reads a blob's bytes into `buffer`.
-pub fn read_blob<'b>(odb: &Odb, id: Oid, buffer: &'b mut Vec<u8>) -> Result<&'b [u8], ReadError> {
+pub(crate) fn read_blob<'b>(
+    odb: &Odb,
+    id: Oid,
+    buffer: &'b mut Vec<u8>,
+) -> Result<&'b [u8], ReadError> {
     odb.find_blob(&id, buffer)
         .map(|blob| blob.data)
         .map_err(|e| ReadError::from_gix(&e))
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Kind {
+pub(crate) enum Kind {
     Blob,
     Tree,
     /// Submodules and anything else: never a page.
@@ -57,7 +61,7 @@ pub enum Kind {
 
 /// One entry of a [`TreeEntries`]; its name lives in the listing's buffer.
 #[derive(Debug, Clone, Copy)]
-pub struct Entry {
+pub(crate) struct Entry {
     start: u32,
     len: u32,
     pub id: Oid,
@@ -69,17 +73,17 @@ pub struct Entry {
 /// All names share one buffer: two allocations per directory instead of one
 /// per entry, which on a big handbook is most of the cost of reading trees.
 #[derive(Debug, Default)]
-pub struct TreeEntries {
+pub(crate) struct TreeEntries {
     names: String,
     pub entries: Vec<Entry>,
 }
 
 impl TreeEntries {
-    pub fn name(&self, entry: &Entry) -> &str {
+    pub(crate) fn name(&self, entry: &Entry) -> &str {
         &self.names[entry.start as usize..(entry.start + entry.len) as usize]
     }
 
-    pub fn get(&self, name: &str) -> Option<&Entry> {
+    pub(crate) fn get(&self, name: &str) -> Option<&Entry> {
         self.entries
             .binary_search_by(|e| self.name(e).as_bytes().cmp(name.as_bytes()))
             .ok()
@@ -90,7 +94,7 @@ impl TreeEntries {
 /// Hashes an object id by its first eight bytes: ids are already uniformly
 /// distributed, and SipHash over twenty bytes showed up in profiles.
 #[derive(Default)]
-pub struct OidHasher(u64);
+pub(crate) struct OidHasher(u64);
 
 impl std::hash::Hasher for OidHasher {
     fn finish(&self) -> u64 {
@@ -116,7 +120,7 @@ type OidMap<V> = HashMap<Oid, V, std::hash::BuildHasherDefault<OidHasher>>;
 /// their own comparison: the next comparison of that directory is between
 /// the parent's version and an older one. They are retired then, so the
 /// cache holds about one version of each directory being compared.
-pub struct TreeCache {
+pub(crate) struct TreeCache {
     newer: OidMap<Arc<TreeEntries>>,
     older: OidMap<Arc<TreeEntries>>,
     generation: usize,
@@ -127,7 +131,7 @@ pub struct TreeCache {
 }
 
 impl TreeCache {
-    pub fn new(generation: usize) -> Self {
+    pub(crate) fn new(generation: usize) -> Self {
         TreeCache {
             newer: OidMap::default(),
             older: OidMap::default(),
@@ -138,19 +142,19 @@ impl TreeCache {
     }
 
     /// Marks a tree as not needed once the comparison under way is done.
-    pub fn retire(&mut self, id: Oid) {
+    pub(crate) fn retire(&mut self, id: Oid) {
         self.retiring.push(id);
     }
 
     /// Drops the trees retired during the comparison just done.
-    pub fn end_comparison(&mut self) {
+    pub(crate) fn end_comparison(&mut self) {
         for id in self.retiring.drain(..) {
             self.newer.remove(&id);
             self.older.remove(&id);
         }
     }
 
-    pub fn get(&mut self, odb: &Odb, id: Oid) -> Result<Arc<TreeEntries>, ReadError> {
+    pub(crate) fn get(&mut self, odb: &Odb, id: Oid) -> Result<Arc<TreeEntries>, ReadError> {
         if let Some(listing) = self.newer.get(&id) {
             return Ok(Arc::clone(listing));
         }
@@ -217,7 +221,7 @@ fn read(odb: &Odb, id: Oid, buffer: &mut Vec<u8>) -> Result<TreeEntries, ReadErr
 /// A trie of the paths still being asked about, so each commit only reads
 /// the directories that hold them.
 #[derive(Default, Debug, Clone)]
-pub struct PathTrie {
+pub(crate) struct PathTrie {
     pub children: BTreeMap<String, PathTrie>,
     /// Queries whose current path ends here.
     pub queries: Vec<usize>,
@@ -226,7 +230,7 @@ pub struct PathTrie {
 }
 
 impl PathTrie {
-    pub fn insert(&mut self, path: &str, query: usize) {
+    pub(crate) fn insert(&mut self, path: &str, query: usize) {
         self.live += 1;
         let (head, rest) = match path.split_once('/') {
             Some((head, rest)) => (head, Some(rest)),
@@ -247,7 +251,7 @@ impl PathTrie {
         }
     }
 
-    pub fn remove(&mut self, path: &str, query: usize) {
+    pub(crate) fn remove(&mut self, path: &str, query: usize) {
         self.live = self.live.saturating_sub(1);
         match path.split_once('/') {
             Some((head, rest)) => {
@@ -264,18 +268,8 @@ impl PathTrie {
         }
     }
 
-    pub fn contains(&self, path: &str) -> bool {
-        match path.split_once('/') {
-            Some((head, rest)) => self.children.get(head).is_some_and(|c| c.contains(rest)),
-            None => self
-                .children
-                .get(path)
-                .is_some_and(|c| !c.queries.is_empty()),
-        }
-    }
-
     /// Every query still open at or below this node.
-    pub fn all_queries(&self, out: &mut Vec<usize>) {
+    pub(crate) fn all_queries(&self, out: &mut Vec<usize>) {
         out.extend_from_slice(&self.queries);
         for child in self.children.values() {
             if child.live > 0 {
@@ -287,7 +281,7 @@ impl PathTrie {
 
 /// A leaf asked about whose blob differs between a commit and its parent.
 #[derive(Debug, Clone)]
-pub struct Difference {
+pub(crate) struct Difference {
     pub queries: Vec<usize>,
     pub ours: Option<Oid>,
     pub theirs: Option<Oid>,
@@ -295,7 +289,7 @@ pub struct Difference {
 
 /// Queries that could not be answered because an object was missing.
 #[derive(Debug, Clone)]
-pub struct Failure {
+pub(crate) struct Failure {
     pub queries: Vec<usize>,
     pub reason: String,
 }
@@ -351,7 +345,7 @@ fn differing<'a>(
 /// the trie: every asked-about leaf whose blob differs is reported;
 /// directories whose ids are equal are skipped unread.
 #[allow(clippy::too_many_arguments)] // recursion state; a struct would only rename it
-pub fn compare(
+pub(crate) fn compare(
     odb: &Odb,
     trees: &mut TreeCache,
     ours: Option<&TreeEntries>,
@@ -440,7 +434,7 @@ pub fn compare(
 }
 
 /// The blob at `path` under `root`, reading directories through the cache.
-pub fn blob_at(odb: &Odb, trees: &mut TreeCache, root: Oid, path: &str) -> Option<Oid> {
+pub(crate) fn blob_at(odb: &Odb, trees: &mut TreeCache, root: Oid, path: &str) -> Option<Oid> {
     let mut listing = trees.get(odb, root).ok()?;
     let mut parts = path.split('/').peekable();
     while let Some(part) = parts.next() {
@@ -461,7 +455,7 @@ pub fn blob_at(odb: &Odb, trees: &mut TreeCache, root: Oid, path: &str) -> Optio
 
 /// Markdown files that differ between two trees, counting no further than
 /// `limit + 1`: enough to tell a sweep from an edit.
-pub fn count_changed_pages(
+pub(crate) fn count_changed_pages(
     odb: &Odb,
     trees: &mut TreeCache,
     ours: Option<Oid>,
@@ -503,7 +497,7 @@ pub fn count_changed_pages(
 /// newly appearing path may have been moved from. Only subtrees whose ids
 /// differ are read, so a commit that adds one page costs a few trees, not
 /// a walk of the whole handbook.
-pub fn deleted_blobs(
+pub(crate) fn deleted_blobs(
     odb: &Odb,
     trees: &mut TreeCache,
     ours: Oid,

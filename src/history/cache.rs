@@ -33,7 +33,7 @@ const FORMAT: u32 = 2;
 
 /// One answer as cached: for a path (and section) at the cached commit.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct CachedEntry {
+pub(crate) struct CachedEntry {
     pub path: String,
     pub anchor: Option<String>,
     pub answer: Answer,
@@ -43,7 +43,7 @@ pub struct CachedEntry {
 }
 
 #[derive(Debug, Serialize, Deserialize)]
-pub struct CacheFile {
+pub(crate) struct CacheFile {
     pub format: u32,
     pub fingerprint: String,
     pub head: String,
@@ -60,7 +60,7 @@ fn capped(change: &Change, cap: UnixTime) -> Change {
 impl CachedEntry {
     /// What to remember of a run's answer. Only answers that later runs can
     /// trust are kept: an unreadable history may be repaired.
-    pub fn from_answer(query: &Query, resolved: &Resolved) -> Option<CachedEntry> {
+    pub(crate) fn from_answer(query: &Query, resolved: &Resolved) -> Option<CachedEntry> {
         match resolved.answer {
             Answer::Changed(_) | Answer::Shallow { .. } => Some(CachedEntry {
                 path: query.path.clone(),
@@ -75,13 +75,13 @@ impl CachedEntry {
     }
 
     /// Whether this entry answers `query`'s path and section.
-    pub fn is_for(&self, query: &Query) -> bool {
+    pub(crate) fn is_for(&self, query: &Query) -> bool {
         self.path == query.path && self.anchor == query.anchor
     }
 
     /// The answer for `query` when the cache describes HEAD itself: what
     /// [`CachedEntry::merge`] gives with nothing newer.
-    pub fn settled(&self, query: &Query) -> Option<Resolved> {
+    pub(crate) fn settled(&self, query: &Query) -> Option<Resolved> {
         self.merge(query, &[], None, None, UnixTime::MAX)
     }
 
@@ -89,7 +89,7 @@ impl CachedEntry {
     /// the page had this entry's path. `newer` are the changes the walk found
     /// above it; `cap` is the time of the commit above it (times below are
     /// capped by it). `None` when this entry cannot answer the query.
-    pub fn merge(
+    pub(crate) fn merge(
         &self,
         query: &Query,
         newer: &[Change],
@@ -147,19 +147,19 @@ impl CachedEntry {
 /// there (or why nothing usable was). Read once, at the start of a run: the
 /// commit it describes decides whether history is read early, its answers
 /// serve the walk.
-pub struct Stored {
+pub(crate) struct Stored {
     pub dir: PathBuf,
     pub file: Result<CacheFile, CacheStatus>,
 }
 
 impl Stored {
     /// The commit the cache describes, whatever settings it was written for.
-    pub fn head(&self) -> Option<&str> {
+    pub(crate) fn head(&self) -> Option<&str> {
         self.file.as_ref().ok().map(|file| file.head.as_str())
     }
 
     /// The cache's answers when they were written for these settings.
-    pub fn for_settings(self, fingerprint: &str) -> Result<CacheFile, CacheStatus> {
+    pub(crate) fn for_settings(self, fingerprint: &str) -> Result<CacheFile, CacheStatus> {
         self.file.and_then(|file| {
             if file.fingerprint == fingerprint {
                 Ok(file)
@@ -171,7 +171,7 @@ impl Stored {
 }
 
 /// Reads the freshness cache in `dir`.
-pub fn load(dir: &Path) -> Stored {
+pub(crate) fn load(dir: &Path) -> Stored {
     let file = read_framed(dir, FILE_NAME).and_then(|framed| {
         let file: CacheFile = postcard::from_bytes(framed.payload())
             .map_err(|e| CacheStatus::Corrupt(e.to_string()))?;
@@ -188,7 +188,7 @@ pub fn load(dir: &Path) -> Stored {
 }
 
 /// Writes the freshness cache atomically.
-pub fn store(
+pub(crate) fn store(
     dir: &Path,
     fingerprint: &str,
     head: &str,

@@ -40,8 +40,8 @@
 //!   leaves the questions that needed it unanswered, naming the object;
 //!   every other question is still answered.
 
-pub mod cache;
-pub mod plan;
+pub(crate) mod cache;
+pub(crate) mod plan;
 
 use std::collections::{HashMap, HashSet};
 use std::path::Path;
@@ -60,7 +60,7 @@ use crate::parse::section_text;
 
 /// What to find out about a path at HEAD.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Query {
+pub(crate) struct Query {
     /// Repository-relative path in HEAD's tree.
     pub path: String,
     /// For a section: its anchor.
@@ -72,20 +72,9 @@ pub struct Query {
     pub collect_since: Option<UnixTime>,
 }
 
-impl Query {
-    pub fn file(path: impl Into<String>) -> Self {
-        Query {
-            path: path.into(),
-            anchor: None,
-            want_created: false,
-            collect_since: None,
-        }
-    }
-}
-
 /// A commit that changed a page.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Change {
+pub(crate) struct Change {
     pub commit: String,
     /// Committer time, capped by the mainline commits after it.
     pub time: UnixTime,
@@ -96,7 +85,7 @@ pub struct Change {
 
 /// What history says about one query.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub enum Answer {
+pub(crate) enum Answer {
     /// The page (or section) changed in these commits, newest first: always
     /// the newest one, and more when `collect_since` asked for them.
     Changed(Vec<Change>),
@@ -109,7 +98,7 @@ pub enum Answer {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Resolved {
+pub(crate) struct Resolved {
     pub answer: Answer,
     /// The commit that added the page, when asked for and found.
     pub created: Option<Change>,
@@ -124,7 +113,7 @@ pub struct Resolved {
 }
 
 impl Resolved {
-    pub fn new(answer: Answer) -> Self {
+    pub(crate) fn new(answer: Answer) -> Self {
         Resolved {
             answer,
             created: None,
@@ -136,7 +125,7 @@ impl Resolved {
 
 /// What decides which commits count as changes. Part of the cache key.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Settings {
+pub(crate) struct Settings {
     /// Commits that are not changes (`.git-blame-ignore-revs`).
     pub ignore_revs: HashSet<Oid>,
     /// A commit changing more Markdown files than this under `handbook` is a
@@ -149,7 +138,7 @@ pub struct Settings {
 impl Settings {
     /// A stable description of everything that affects answers, for the
     /// cache key.
-    pub fn fingerprint(&self) -> String {
+    pub(crate) fn fingerprint(&self) -> String {
         let mut revs: Vec<String> = self.ignore_revs.iter().map(Oid::to_string).collect();
         revs.sort();
         format!(
@@ -164,7 +153,7 @@ impl Settings {
 
 /// How the walk went, for `pages` and the benchmark.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct HistoryInfo {
+pub(crate) struct HistoryInfo {
     pub head: Option<String>,
     pub shallow: bool,
     pub commits_walked: usize,
@@ -284,7 +273,7 @@ fn section_changed(
 /// points at (none before the first commit) and whether it is a shallow
 /// clone.
 #[derive(Debug, Clone)]
-pub struct Mainline {
+pub(crate) struct Mainline {
     pub git_dir: std::path::PathBuf,
     pub head: Option<Oid>,
     pub shallow: bool,
@@ -292,7 +281,7 @@ pub struct Mainline {
 
 /// Answers every query in one first-parent walk from HEAD, reusing and
 /// refreshing the freshness cache when given.
-pub fn resolve(
+pub(crate) fn resolve(
     repo: &Mainline,
     prefetch: Option<Prefetch>,
     queries: &[Query],
@@ -629,7 +618,7 @@ fn read_ahead(
 /// for the pages to be read and parsed, and uses the core that waits
 /// meanwhile. It stops after the commit the cache describes (the walk most
 /// likely ends there), and when dropped, at its next batch.
-pub struct Prefetch {
+pub(crate) struct Prefetch {
     store: mpsc::Receiver<Result<Store, String>>,
     batches: mpsc::Receiver<Batch>,
 }
@@ -637,7 +626,7 @@ pub struct Prefetch {
 impl Prefetch {
     /// Starts reading from `head` in the repository at `git_dir`,
     /// splitting batches after `split_after` (the commit a cache describes).
-    pub fn start(git_dir: &Path, head: Oid, split_after: Option<Oid>) -> Prefetch {
+    pub(crate) fn start(git_dir: &Path, head: Oid, split_after: Option<Oid>) -> Prefetch {
         let (store_sender, store) = mpsc::sync_channel(1);
         let (sender, batches) = mpsc::sync_channel(BATCHES_AHEAD);
         let git_dir = git_dir.to_path_buf();

@@ -14,7 +14,7 @@ use crate::history::Query;
 /// little more than the pages turn out to need (the creation of every
 /// retrospective, a section a page turns out not to have); what is not
 /// needed is not used.
-pub fn plan_queries(
+pub(crate) fn plan_queries(
     paths: &[&str],
     teams: &[Team],
     config: &Config,

@@ -23,7 +23,7 @@ use crate::parse::{self, ParseProblem};
 /// The pages as read, each with the freshness it has before history says
 /// anything; parse problems become HB002 findings. With `keep_sources`,
 /// each page's text is kept for the snippets of findings.
-pub fn pages(
+pub(crate) fn pages(
     loaded: Vec<LoadedPage>,
     now: UnixTime,
     keep_sources: bool,
@@ -80,7 +80,7 @@ fn parse_problem_finding(path: &str, problem: ParseProblem) -> Finding {
 /// slots and its retrospectives, and each page marked with its kind and
 /// team. Retrospectives are dated and read by [`retros`], once history is
 /// known.
-pub fn teams(
+pub(crate) fn teams(
     config: &Config,
     ruleset: &Ruleset,
     pages: &mut [Page],
@@ -182,7 +182,7 @@ fn assign_pages(pages: &mut [Page], teams: &[TeamModel]) {
 
 /// With `--staged`: a staged page counts as changed now; a staged section
 /// only when its own text differs from HEAD's (`head_file` reads HEAD).
-pub fn mark_staged(
+pub(crate) fn mark_staged(
     staged: &std::collections::BTreeSet<String>,
     head_file: impl Fn(&str) -> Option<String>,
     pages: &mut [Page],
@@ -214,7 +214,7 @@ pub fn mark_staged(
 
 /// Pages and sections whose history could not be known, for HB004.
 #[derive(Default)]
-pub struct HistoryGaps {
+pub(crate) struct HistoryGaps {
     /// Paths whose history reaches a shallow clone's cut-off.
     pub shallow: Vec<String>,
     /// Paths whose history could not be read, and why.
@@ -225,7 +225,7 @@ pub struct HistoryGaps {
 /// about pages, then sections, each sorted by path (and anchor): an answer
 /// is found by binary search. Unreadable answers count as gaps only when
 /// the repository `has_commits`.
-pub fn attach_history(
+pub(crate) fn attach_history(
     pages: &mut [Page],
     teams: &mut [TeamModel],
     queries: &[Query],
@@ -282,7 +282,7 @@ pub fn attach_history(
 
 /// Dates each team's retrospectives (now that history is known), reads
 /// their action items when `with_items`, and sorts them by date.
-pub fn retros(
+pub(crate) fn retros(
     teams: &mut [TeamModel],
     pages: &[Page],
     ruleset: &Ruleset,
@@ -305,7 +305,7 @@ pub fn retros(
 }
 
 /// Each page's path and text, for the suppressions.
-pub fn page_texts(pages: &[Page]) -> Vec<(String, Arc<str>)> {
+pub(crate) fn page_texts(pages: &[Page]) -> Vec<(String, Arc<str>)> {
     pages
         .iter()
         .map(|p| (p.path.clone(), p.text.clone()))

@@ -1,8 +1,8 @@
 //! The handbook model: what the rules read. Plain data, built by the engine
 //! from the config, the parsed pages and the history answers.
 
-pub mod build;
-pub mod outcome;
+pub(crate) mod build;
+pub(crate) mod outcome;
 
 use std::collections::BTreeMap;
 use std::ops::Range;
@@ -20,7 +20,7 @@ use crate::parse::{Document, Heading, Located};
 
 /// Where a freshness time came from.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Source {
+pub(crate) enum Source {
     /// A commit that changed the page.
     Git { commit: String },
     /// The front matter's `reviewed:` stamp.
@@ -32,7 +32,7 @@ pub enum Source {
 }
 
 impl Source {
-    pub fn as_str(&self) -> &'static str {
+    pub(crate) fn as_str(&self) -> &'static str {
         match self {
             Source::Git { .. } => "git",
             Source::Reviewed => "reviewed",
@@ -43,14 +43,14 @@ impl Source {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Stamp {
+pub(crate) struct Stamp {
     pub time: UnixTime,
     pub source: Source,
 }
 
 /// What is known of when a page (or section) last changed in substance.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Freshness {
+pub(crate) struct Freshness {
     pub history: Answer,
     /// The newest commit that touched the page but was not counted
     /// (ignore-revs or a sweep).
@@ -64,7 +64,7 @@ pub struct Freshness {
 
 impl Freshness {
     /// The newest substantive change from git, if history knows it.
-    pub fn last_change(&self) -> Option<&Change> {
+    pub(crate) fn last_change(&self) -> Option<&Change> {
         match &self.history {
             Answer::Changed(changes) => changes.first(),
             _ => None,
@@ -72,7 +72,7 @@ impl Freshness {
     }
 
     /// All changes the walk collected, newest first.
-    pub fn changes(&self) -> &[Change] {
+    pub(crate) fn changes(&self) -> &[Change] {
         match &self.history {
             Answer::Changed(changes) => changes,
             _ => &[],
@@ -80,14 +80,14 @@ impl Freshness {
     }
 
     /// Whether git could answer; when not, a stale verdict would be a guess.
-    pub fn is_certain(&self) -> bool {
+    pub(crate) fn is_certain(&self) -> bool {
         matches!(self.history, Answer::Changed(_) | Answer::NotCommitted)
     }
 
     /// The page's freshness: its last substantive change or its `reviewed`
     /// stamp, whichever is later. When history is cut off this is only a
     /// lower bound (see [`Freshness::is_certain`]).
-    pub fn stamp(&self) -> Option<Stamp> {
+    pub(crate) fn stamp(&self) -> Option<Stamp> {
         if self.staged {
             return Some(Stamp {
                 time: self.now,
@@ -122,13 +122,13 @@ impl Freshness {
 
     /// Whether there was a substantive update at or after `time`: a commit,
     /// a review stamp, or uncommitted work.
-    pub fn updated_since(&self, time: UnixTime) -> bool {
+    pub(crate) fn updated_since(&self, time: UnixTime) -> bool {
         self.stamp().is_some_and(|stamp| stamp.time >= time)
     }
 
     /// Whether any collected change (or the review stamp) falls in
     /// `[from, to)`.
-    pub fn updated_between(&self, from: UnixTime, to: UnixTime) -> bool {
+    pub(crate) fn updated_between(&self, from: UnixTime, to: UnixTime) -> bool {
         let in_window = |time: UnixTime| time >= from && time < to;
         self.changes()
             .iter()
@@ -144,7 +144,7 @@ impl Freshness {
 /// believed: it counts at its first parent's time (it is no older than
 /// that), and not at all when that is in the future too. So a skewed clock
 /// never makes a page look fresh for ever.
-pub fn effective_time(change: &Change, now: UnixTime) -> Option<UnixTime> {
+pub(crate) fn effective_time(change: &Change, now: UnixTime) -> Option<UnixTime> {
     if change.time <= now {
         return Some(change.time);
     }
@@ -152,7 +152,7 @@ pub fn effective_time(change: &Change, now: UnixTime) -> Option<UnixTime> {
 }
 
 #[derive(Debug, Clone)]
-pub struct Page {
+pub(crate) struct Page {
     pub path: String,
     /// The page's text. Empty in a run that lists pages without evaluating
     /// the rules (`pages`): nothing there reads it, and a warm run then
@@ -169,7 +169,7 @@ pub struct Page {
 }
 
 #[derive(Debug, Clone)]
-pub struct SectionSlot {
+pub(crate) struct SectionSlot {
     pub anchor: String,
     pub heading: Heading,
     pub freshness: Freshness,
@@ -177,7 +177,7 @@ pub struct SectionSlot {
 
 /// Where a team's page of one kind is, or why it is not there.
 #[derive(Debug, Clone)]
-pub enum Slot {
+pub(crate) enum Slot {
     Found {
         page: usize,
         section: Option<SectionSlot>,
@@ -191,7 +191,7 @@ pub enum Slot {
 }
 
 impl Slot {
-    pub fn page(&self) -> Option<usize> {
+    pub(crate) fn page(&self) -> Option<usize> {
         match self {
             Slot::Found { page, .. } => Some(*page),
             Slot::Missing { .. } => None,
@@ -200,7 +200,7 @@ impl Slot {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum RetroDateSource {
+pub(crate) enum RetroDateSource {
     FrontMatter,
     FileName,
     Commit,
@@ -208,7 +208,7 @@ pub enum RetroDateSource {
 }
 
 #[derive(Debug, Clone)]
-pub struct ActionItem {
+pub(crate) struct ActionItem {
     pub checked: bool,
     pub text: String,
     pub span: Range<usize>,
@@ -218,7 +218,7 @@ pub struct ActionItem {
 }
 
 #[derive(Debug, Clone)]
-pub struct Retro {
+pub(crate) struct Retro {
     pub page: usize,
     pub date: NaiveDate,
     pub date_source: RetroDateSource,
@@ -228,7 +228,7 @@ pub struct Retro {
 }
 
 #[derive(Debug, Clone)]
-pub struct TeamModel {
+pub(crate) struct TeamModel {
     pub name: String,
     pub dir: String,
     pub roles: BTreeMap<String, String>,
@@ -240,9 +240,19 @@ pub struct TeamModel {
     pub retros: Vec<Retro>,
 }
 
+impl TeamModel {
+    /// The retros a team can be held to: none dated before its `since:`.
+    pub(crate) fn retros_in_scope(&self) -> impl Iterator<Item = &Retro> {
+        let since = self.since;
+        self.retros
+            .iter()
+            .filter(move |retro| since.is_none_or(|since| retro.date >= since))
+    }
+}
+
 /// Everything the rules see.
 #[derive(Debug, Clone)]
-pub struct Handbook {
+pub(crate) struct Handbook {
     pub now: UnixTime,
     pub today: NaiveDate,
     pub config: Config,
@@ -254,13 +264,13 @@ pub struct Handbook {
 }
 
 impl Handbook {
-    pub fn calendar(&self) -> &Calendar {
+    pub(crate) fn calendar(&self) -> &Calendar {
         &self.config.calendar
     }
 
     /// Where findings about a team as a whole point: its config entry, or
     /// its directory when teams were found by convention.
-    pub fn team_location(&self, team: &TeamModel) -> (String, Option<Range<usize>>) {
+    pub(crate) fn team_location(&self, team: &TeamModel) -> (String, Option<Range<usize>>) {
         match (&self.config.path, &team.span) {
             (Some(path), Some(span)) => (path.clone(), Some(span.clone())),
             _ => (team.dir.clone(), None),
@@ -269,23 +279,15 @@ impl Handbook {
 
     /// The first completed iteration a team can be held to: the calendar's
     /// first, or the first starting on or after the team's `since`.
-    pub fn first_required_iteration(&self, team: &TeamModel) -> i64 {
+    pub(crate) fn first_required_iteration(&self, team: &TeamModel) -> i64 {
         match team.since {
             Some(since) => self.calendar().first_starting_on_or_after(since).number,
             None => 1,
         }
     }
 
-    /// The retros a team can be held to: none dated before its `since:`.
-    pub fn retros_in_scope<'a>(&self, team: &'a TeamModel) -> impl Iterator<Item = &'a Retro> {
-        let since = team.since;
-        team.retros
-            .iter()
-            .filter(move |retro| since.is_none_or(|since| retro.date >= since))
-    }
-
     /// The max age for a page kind: config override, else ruleset.
-    pub fn max_age_days(&self, kind: &str) -> Option<u32> {
+    pub(crate) fn max_age_days(&self, kind: &str) -> Option<u32> {
         self.config.max_age.get(kind).copied().or_else(|| {
             self.ruleset
                 .pages
@@ -295,7 +297,7 @@ impl Handbook {
     }
 
     /// The freshness of a slot: its section's, or its page's.
-    pub fn slot_freshness<'a>(&'a self, slot: &'a Slot) -> Option<&'a Freshness> {
+    pub(crate) fn slot_freshness<'a>(&'a self, slot: &'a Slot) -> Option<&'a Freshness> {
         match slot {
             Slot::Found {
                 section: Some(section),
@@ -308,7 +310,7 @@ impl Handbook {
 
     /// The span a finding about a slot should highlight: the section's
     /// heading, or the page's front matter or first line.
-    pub fn slot_span(&self, slot: &Slot) -> Option<Range<usize>> {
+    pub(crate) fn slot_span(&self, slot: &Slot) -> Option<Range<usize>> {
         match slot {
             Slot::Found {
                 section: Some(section),
@@ -322,7 +324,7 @@ impl Handbook {
 
 /// The span that stands for a whole page: the first heading, else the
 /// first line.
-pub fn page_head_span(page: &Page) -> Range<usize> {
+pub(crate) fn page_head_span(page: &Page) -> Range<usize> {
     if let Some(heading) = page.doc.headings.first() {
         return heading.span.clone();
     }
@@ -344,7 +346,7 @@ static FILE_DATE: LazyLock<Regex> = LazyLock::new(|| {
 
 /// The action items of a page: task-list items under a heading matching
 /// the ruleset's pattern, up to the next heading of the same or higher level.
-pub fn action_items(page_text: &str, doc: &Document, heading: &Regex) -> Vec<ActionItem> {
+pub(crate) fn action_items(page_text: &str, doc: &Document, heading: &Regex) -> Vec<ActionItem> {
     let sections: Vec<Range<usize>> = doc
         .headings
         .iter()
@@ -379,7 +381,7 @@ pub fn action_items(page_text: &str, doc: &Document, heading: &Regex) -> Vec<Act
 }
 
 /// A date in a retro's file name (`2026-03-14-retro.md`).
-pub fn date_in_file_name(path: &str) -> Option<NaiveDate> {
+pub(crate) fn date_in_file_name(path: &str) -> Option<NaiveDate> {
     let name = path.rsplit('/').next().unwrap_or(path);
     FILE_DATE
         .captures_iter(name)
@@ -389,7 +391,7 @@ pub fn date_in_file_name(path: &str) -> Option<NaiveDate> {
 
 /// The day of a retro: front matter `date:`, else a date in the file name,
 /// else the day of the commit that added it, else today (not committed).
-pub fn retro_date(page: &Page, today: NaiveDate) -> (NaiveDate, RetroDateSource) {
+pub(crate) fn retro_date(page: &Page, today: NaiveDate) -> (NaiveDate, RetroDateSource) {
     if let Some(date) = &page.doc.front.date {
         return (date.value, RetroDateSource::FrontMatter);
     }

@@ -11,7 +11,7 @@ use crate::model::Handbook;
 
 /// Wall time per pipeline stage.
 #[derive(Debug, Clone)]
-pub struct Timings {
+pub(crate) struct Timings {
     last: std::time::Instant,
     pub stages: Vec<(&'static str, std::time::Duration)>,
 }
@@ -26,13 +26,13 @@ impl Default for Timings {
 }
 
 impl Timings {
-    pub fn mark(&mut self, stage: &'static str) {
+    pub(crate) fn mark(&mut self, stage: &'static str) {
         let now = std::time::Instant::now();
         self.stages.push((stage, now - self.last));
         self.last = now;
     }
 
-    pub fn describe(&self) -> String {
+    pub(crate) fn describe(&self) -> String {
         self.stages
             .iter()
             .map(|(stage, took)| format!("{stage} {} ms", took.as_millis()))
@@ -43,7 +43,7 @@ impl Timings {
 
 /// The outcome of a run: the model (absent when the config or ruleset
 /// could not be read at all) and every finding.
-pub struct Outcome {
+pub(crate) struct Outcome {
     pub model: Option<Handbook>,
     pub findings: Vec<Finding>,
     pub sources: Sources,
@@ -61,7 +61,7 @@ pub struct Outcome {
 
 impl Outcome {
     /// The run could not produce a verdict (exit code 2).
-    pub fn is_fatal(&self) -> bool {
+    pub(crate) fn is_fatal(&self) -> bool {
         self.model.is_none()
     }
 }

@@ -15,13 +15,13 @@ use crate::config::yaml::{self, span_of};
 
 /// A value from front matter and where it was written.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Located<T> {
+pub(crate) struct Located<T> {
     pub value: T,
     pub span: Range<usize>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct FrontMatter {
+pub(crate) struct FrontMatter {
     pub owner: Option<Located<String>>,
     /// An explicit "still true as of" stamp.
     pub reviewed: Option<Located<NaiveDate>>,
@@ -34,7 +34,7 @@ pub struct FrontMatter {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Heading {
+pub(crate) struct Heading {
     pub level: u8,
     pub text: String,
     /// The GitHub-style anchor, or the explicit `{#id}`.
@@ -47,7 +47,7 @@ pub struct Heading {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Task {
+pub(crate) struct Task {
     pub checked: bool,
     /// The item's text, without the `- [ ]` marker.
     pub text: String,
@@ -60,13 +60,13 @@ pub struct Task {
 /// A bold label that opens a paragraph (`**Progress:** 60%`); goals pages
 /// often use these instead of headings.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Label {
+pub(crate) struct Label {
     pub text: String,
     pub span: Range<usize>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Document {
+pub(crate) struct Document {
     pub front: FrontMatter,
     pub headings: Vec<Heading>,
     pub tasks: Vec<Task>,
@@ -75,13 +75,13 @@ pub struct Document {
 
 /// A problem in a page's front matter.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ParseProblem {
+pub(crate) struct ParseProblem {
     pub message: String,
     pub span: Range<usize>,
 }
 
 impl Document {
-    pub fn section(&self, anchor: &str) -> Option<&Heading> {
+    pub(crate) fn section(&self, anchor: &str) -> Option<&Heading> {
         self.headings.iter().find(|h| h.anchor == anchor)
     }
 }
@@ -198,7 +198,7 @@ fn shift(span: Range<usize>, by: usize) -> Range<usize> {
 
 /// GitHub's anchor for a heading: lowercase, punctuation dropped except `-`
 /// and `_`, spaces to hyphens.
-pub fn slug(text: &str) -> String {
+pub(crate) fn slug(text: &str) -> String {
     text.trim()
         .chars()
         .filter_map(|c| {
@@ -334,7 +334,7 @@ impl BodyReader {
 
 /// Parses a page. Never fails: problems in the front matter are returned
 /// beside whatever structure could be read.
-pub fn parse(text: &str) -> (Document, Vec<ParseProblem>) {
+pub(crate) fn parse(text: &str) -> (Document, Vec<ParseProblem>) {
     let mut problems = Vec::new();
     let front = parse_front_matter(text, &mut problems);
     let body_start = front.span.as_ref().map_or(0, |span| span.end);
@@ -377,7 +377,7 @@ pub fn parse(text: &str) -> (Document, Vec<ParseProblem>) {
 
 /// The text of the section with `anchor`, for comparing two versions of a
 /// page in the history walk. Cheaper than [`parse`]: no front matter.
-pub fn section_text<'t>(text: &'t str, anchor: &str) -> Option<&'t str> {
+pub(crate) fn section_text<'t>(text: &'t str, anchor: &str) -> Option<&'t str> {
     let (document, _) = parse(text);
     let heading = document.section(anchor)?;
     text.get(heading.section.clone())

@@ -26,7 +26,7 @@ fn fnv(text: &str) -> String {
 }
 
 /// The stable identity of a finding: see the module doc.
-pub fn fingerprint(finding: &Finding, outcome: &Outcome) -> String {
+pub(crate) fn fingerprint(finding: &Finding, outcome: &Outcome) -> String {
     let (path, line_text) = match &finding.location {
         Some(location) => {
             let text = location
@@ -102,7 +102,7 @@ fn full_message(finding: &Finding) -> String {
 }
 
 /// SARIF 2.1.0, as GitHub code scanning accepts it.
-pub fn sarif(outcome: &Outcome) -> Value {
+pub(crate) fn sarif(outcome: &Outcome) -> Value {
     let rules: Vec<Value> = RULES
         .iter()
         .map(|rule| {
@@ -174,7 +174,7 @@ fn escape_property(text: &str) -> String {
 }
 
 /// `::error file=…,line=…::message` lines, one per finding.
-pub fn github(outcome: &Outcome) -> String {
+pub(crate) fn github(outcome: &Outcome) -> String {
     let mut out = String::new();
     for finding in &outcome.findings {
         let mut properties = Vec::new();
@@ -203,7 +203,7 @@ pub fn github(outcome: &Outcome) -> String {
 }
 
 /// GitLab Code Quality: a JSON array of issues.
-pub fn gitlab(outcome: &Outcome) -> Value {
+pub(crate) fn gitlab(outcome: &Outcome) -> Value {
     let issues: Vec<Value> = outcome
         .findings
         .iter()
@@ -246,7 +246,7 @@ fn xml(text: &str) -> String {
 
 /// JUnit XML: one test case per finding (failed), or one passing case when
 /// there are none, so CI dashboards show the check ran.
-pub fn junit(outcome: &Outcome) -> String {
+pub(crate) fn junit(outcome: &Outcome) -> String {
     let failures = outcome
         .findings
         .iter()

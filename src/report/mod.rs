@@ -1,8 +1,8 @@
 //! Report stage: findings to text. `human` is miette's graphical report;
 //! `short` and `json` are for scripts and editors.
 
-pub mod formats;
-pub mod progress;
+pub(crate) mod formats;
+pub(crate) mod progress;
 
 use std::fmt::{self, Write as _};
 
@@ -18,7 +18,7 @@ use crate::model::Handbook;
 use crate::model::outcome::Outcome;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-pub enum Format {
+pub(crate) enum Format {
     /// Graphical report with source snippets, labels and help.
     Human,
     /// One line per finding: `path:line:col: CODE [severity] message`.
@@ -38,7 +38,7 @@ pub enum Format {
 /// How human output looks: colour and width are decided by the caller
 /// (terminal or not, NO_COLOR), so snapshots can fix both.
 #[derive(Debug, Clone, Copy)]
-pub struct Style {
+pub(crate) struct Style {
     pub color: bool,
     pub width: usize,
 }
@@ -123,7 +123,7 @@ fn view<'a>(finding: &'a Finding, sources: &Sources) -> View<'a> {
 }
 
 /// Renders every finding, then a summary line.
-pub fn render(outcome: &Outcome, format: Format, style: Style) -> String {
+pub(crate) fn render(outcome: &Outcome, format: Format, style: Style) -> String {
     match format {
         Format::Human => human(outcome, style),
         Format::Short => short(outcome),
@@ -221,7 +221,7 @@ fn short(outcome: &Outcome) -> String {
 }
 
 /// One finding as JSON, with 1-based lines and character columns.
-pub fn finding_json(finding: &Finding, sources: &Sources) -> Value {
+pub(crate) fn finding_json(finding: &Finding, sources: &Sources) -> Value {
     let (path, start, end) = match &finding.location {
         Some(location) => {
             let positions = location
@@ -281,7 +281,7 @@ fn json_report(outcome: &Outcome) -> Value {
 /// from these structs: on a 10,000-page handbook, building a JSON tree first
 /// would cost more than the warm run's history lookup.
 #[derive(Debug, Serialize)]
-pub struct PagesReport<'a> {
+pub(crate) struct PagesReport<'a> {
     pub version: u32,
     pub head: Option<&'a str>,
     pub shallow: bool,
@@ -290,7 +290,7 @@ pub struct PagesReport<'a> {
 }
 
 #[derive(Debug, Serialize)]
-pub struct PageRow<'a> {
+pub(crate) struct PageRow<'a> {
     pub path: &'a str,
     pub section: Option<&'a str>,
     pub kind: &'a str,
@@ -318,13 +318,13 @@ pub struct PageRow<'a> {
 /// What git could say: `"git"`, `"uncommitted"`, or why not.
 #[derive(Debug, Serialize)]
 #[serde(untagged)]
-pub enum HistoryState<'a> {
+pub(crate) enum HistoryState<'a> {
     Plain(&'static str),
     Shallow { shallow: &'a str },
     Unreadable { unreadable: &'a str },
 }
 
-pub fn pages_report<'a>(model: &'a Handbook, outcome: &'a Outcome) -> PagesReport<'a> {
+pub(crate) fn pages_report<'a>(model: &'a Handbook, outcome: &'a Outcome) -> PagesReport<'a> {
     let mut rows = Vec::with_capacity(model.pages.len());
     let team_name = |index: Option<usize>| index.map(|i| model.teams[i].name.as_str());
     for page in &model.pages {

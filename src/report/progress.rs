@@ -9,14 +9,14 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 const DELAY: Duration = Duration::from_secs(1);
 
-pub struct WalkProgress {
+pub(crate) struct WalkProgress {
     enabled: bool,
     started: Instant,
     bar: Option<ProgressBar>,
 }
 
 impl WalkProgress {
-    pub fn new(wanted: bool) -> WalkProgress {
+    pub(crate) fn new(wanted: bool) -> WalkProgress {
         WalkProgress {
             enabled: wanted && std::io::stderr().is_terminal(),
             started: Instant::now(),
@@ -25,7 +25,7 @@ impl WalkProgress {
     }
 
     /// Called once per commit walked.
-    pub fn tick(&mut self, commits: usize) {
+    pub(crate) fn tick(&mut self, commits: usize) {
         // Checking the clock on every commit would cost more than the bar.
         if !self.enabled || !commits.is_multiple_of(256) {
             return;
@@ -45,7 +45,7 @@ impl WalkProgress {
         }
     }
 
-    pub fn finish(&mut self) {
+    pub(crate) fn finish(&mut self) {
         if let Some(bar) = self.bar.take() {
             bar.finish_and_clear();
         }

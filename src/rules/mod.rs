@@ -9,28 +9,30 @@ use crate::base::finding::Finding;
 use crate::base::rule::RuleMeta;
 use crate::model::Handbook;
 
-pub mod goals;
-pub mod input;
-pub mod ownership;
-pub mod process;
-pub mod registry;
-pub mod retro;
-pub mod suppress;
+#[cfg(test)]
+mod contracts;
+pub(crate) mod goals;
+pub(crate) mod input;
+pub(crate) mod ownership;
+pub(crate) mod process;
+pub(crate) mod registry;
+pub(crate) mod retro;
+pub(crate) mod suppress;
 
-pub type Check = fn(&Handbook, &mut Vec<Finding>);
+pub(crate) type Check = fn(&Handbook, &mut Vec<Finding>);
 
 /// A rule: its metadata and its check, declared together by
-/// [`declare_rule!`](crate::declare_rule) so they cannot be paired wrongly.
+/// [`declare_rule!`] so they cannot be paired wrongly.
 /// The input family has no check: those findings are raised by the stage
 /// that meets the bad input.
-pub struct Rule {
+pub(crate) struct Rule {
     pub meta: &'static RuleMeta,
     pub check: Option<Check>,
 }
 
 impl Rule {
     /// An input-family rule: raised by a stage, no check of its own.
-    pub const fn raised_by_stage(meta: &'static RuleMeta) -> Rule {
+    pub(crate) const fn raised_by_stage(meta: &'static RuleMeta) -> Rule {
         Rule { meta, check: None }
     }
 }
@@ -52,20 +54,20 @@ impl std::ops::Deref for Rule {
 ///     pub static GOALS_STALE = ("HB102", "goals-stale", "goals", Error, "one line"), check;
 /// }
 /// ```
-#[macro_export]
-#[doc(hidden)]
 macro_rules! declare_rule {
     (
         $(#[doc = $doc:literal])+
         pub static $ident:ident = ($code:literal, $name:literal, $family:literal, $severity:ident, $summary:literal $(,)?), $check:path;
     ) => {
         $(#[doc = $doc])+
-        pub static $ident: $crate::rules::Rule = $crate::rules::Rule {
-            meta: &$crate::rule_meta_value!([$($doc)+] $code, $name, $family, $severity, $summary),
+        pub(crate) static $ident: $crate::rules::Rule = $crate::rules::Rule {
+            meta: &$crate::base::rule::rule_meta_value!([$($doc)+] $code, $name, $family, $severity, $summary),
             check: Some($check),
         };
     };
 }
+
+pub(crate) use declare_rule;
 
 use crate::base::time::{day_of, rfc3339};
 use crate::model::{Slot, TeamModel};

@@ -5,7 +5,7 @@
 use super::{Rule, goals, input, ownership, process, retro};
 use crate::base::rule::RuleMeta;
 
-pub static RULES: &[&Rule] = &[
+pub(crate) static RULES: &[&Rule] = &[
     &input::CONFIG_INVALID,
     &input::FRONT_MATTER_INVALID,
     &input::UNKNOWN_PERSON,
@@ -31,7 +31,7 @@ pub static RULES: &[&Rule] = &[
 ];
 
 /// A rule by code (`HB102`) or name (`goals-stale`), case-insensitively.
-pub fn by_code(code: &str) -> Option<&'static RuleMeta> {
+pub(crate) fn by_code(code: &str) -> Option<&'static RuleMeta> {
     let code = crate::base::codes::canonical(code)?;
     RULES
         .iter()

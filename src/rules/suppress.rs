@@ -128,7 +128,7 @@ fn covers(directives: &mut [Directive], code: &str, line: Option<usize>) -> bool
 
 /// Drops suppressed findings; adds HB006 for unknown codes and HB007 for
 /// suppressions that suppressed nothing.
-pub fn apply(findings: &mut Vec<Finding>, pages: &[(String, std::sync::Arc<str>)]) {
+pub(crate) fn apply(findings: &mut Vec<Finding>, pages: &[(String, std::sync::Arc<str>)]) {
     let mut by_path: HashMap<&str, (Vec<Directive>, &str)> = HashMap::new();
     let mut extra = Vec::new();
     for (path, text) in pages {

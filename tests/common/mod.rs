@@ -7,24 +7,24 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use assert_cmd::cargo::cargo_bin;
-use handbook_lint::git::repo_builder::{Edit, Person, RepoBuilder};
+use handbook_lint::testing::{Edit, Person, RepoBuilder};
 use serde_json::Value;
 
 #[allow(unused_imports)] // not every test file moves or deletes pages
-pub use handbook_lint::git::repo_builder::{delete, mv, write};
+pub(crate) use handbook_lint::testing::{delete, mv, write};
 
-pub const ALICE: Person = Person {
+pub(crate) const ALICE: Person = Person {
     name: "Alice Ng",
     email: "alice@example.com",
 };
-pub const BOB: Person = Person {
+pub(crate) const BOB: Person = Person {
     name: "Bob Okafor",
     email: "bob@example.com",
 };
 
 /// A config for one team `search` in `hb/search` (PM alice, EM bob) with
 /// two-week iterations from 2026-01-05 and three days of grace.
-pub const CONFIG: &str = "iterations: { length: 14d, start: 2026-01-05, grace: 3d }
+pub(crate) const CONFIG: &str = "iterations: { length: 14d, start: 2026-01-05, grace: 3d }
 people:
   alice: { name: Alice Ng, handles: ['@alice'] }
   bob: { name: Bob Okafor, handles: ['@bob'] }
@@ -37,20 +37,20 @@ teams:
 ";
 
 /// A goals page with every element HB103 asks for.
-pub fn goals(progress: &str) -> String {
+pub(crate) fn goals(progress: &str) -> String {
     format!(
         "---\nowner: alice\n---\n# Search goals\n\n## Goal\n\nBe fast.\n\n## Milestones\n\n1. Index\n\n## Timeline\n\nQ1\n\n## Progress\n\n{progress}\n"
     )
 }
 
 /// An index page with planning and execution sections.
-pub fn index(planning: &str, execution: &str) -> String {
+pub(crate) fn index(planning: &str, execution: &str) -> String {
     format!(
         "---\nowner: bob\n---\n# Search\n\n## Planning\n\n{planning}\n\n## Execution\n\n{execution}\n"
     )
 }
 
-pub fn retro(date: &str, items: &str) -> String {
+pub(crate) fn retro(date: &str, items: &str) -> String {
     format!("---\nowner: bob\ndate: {date}\n---\n# Retro {date}\n\n## Action items\n\n{items}\n")
 }
 
@@ -58,7 +58,7 @@ pub fn retro(date: &str, items: &str) -> String {
 /// `config_tail` (lines for the `search` team, or more keys), a complete goals
 /// page, an index page with both process sections, and `more` files (which
 /// replace those when they share a path).
-pub fn one_team(config_tail: &str, more: &[Edit]) -> Fixture {
+pub(crate) fn one_team(config_tail: &str, more: &[Edit]) -> Fixture {
     let f = Fixture::new();
     let given = |path: &str| {
         more.iter()
@@ -82,7 +82,7 @@ pub fn one_team(config_tail: &str, more: &[Edit]) -> Fixture {
 }
 
 /// Writes a file in the working tree (making its directory) and stages it.
-pub fn stage(f: &Fixture, path: &str, text: &str) {
+pub(crate) fn stage(f: &Fixture, path: &str, text: &str) {
     let full = f.path().join(path);
     if let Some(dir) = full.parent() {
         std::fs::create_dir_all(dir).expect("mkdir");
@@ -91,46 +91,52 @@ pub fn stage(f: &Fixture, path: &str, text: &str) {
     git(f.path(), &["add", path]);
 }
 
-pub struct Output {
+pub(crate) struct Output {
     pub stdout: String,
     pub stderr: String,
     pub code: i32,
 }
 
-pub struct Fixture {
+pub(crate) struct Fixture {
     pub dir: tempfile::TempDir,
     pub repo: RepoBuilder,
 }
 
 impl Fixture {
-    pub fn new() -> Fixture {
+    pub(crate) fn new() -> Fixture {
         let dir = tempfile::tempdir().expect("temp dir");
         let repo = RepoBuilder::init(dir.path()).expect("git init");
         Fixture { dir, repo }
     }
 
-    pub fn path(&self) -> &Path {
+    pub(crate) fn path(&self) -> &Path {
         self.dir.path()
     }
 
     /// Commits as Alice at `when`.
-    pub fn commit(&self, when: &str, message: &str, edits: &[Edit]) -> String {
+    pub(crate) fn commit(&self, when: &str, message: &str, edits: &[Edit]) -> String {
         self.commit_as(ALICE, when, message, edits)
     }
 
-    pub fn commit_as(&self, who: Person, when: &str, message: &str, edits: &[Edit]) -> String {
+    pub(crate) fn commit_as(
+        &self,
+        who: Person,
+        when: &str,
+        message: &str,
+        edits: &[Edit],
+    ) -> String {
         let id = self.repo.commit(when, who, message, edits).expect("commit");
         self.repo.checkout().expect("checkout");
         id.to_string()
     }
 
     /// Runs the binary on this repository with colour off.
-    pub fn run(&self, args: &[&str]) -> Output {
+    pub(crate) fn run(&self, args: &[&str]) -> Output {
         run_in(self.path(), args)
     }
 
     /// `check --format json` at `now`.
-    pub fn check_json(&self, now: &str) -> (Value, i32) {
+    pub(crate) fn check_json(&self, now: &str) -> (Value, i32) {
         let out = self.run(&["check", "--format", "json", "--now", now]);
         let value = serde_json::from_str(&out.stdout)
             .unwrap_or_else(|e| panic!("json: {e}\n{}\n{}", out.stdout, out.stderr));
@@ -138,20 +144,20 @@ impl Fixture {
     }
 
     /// `check --format short` at `now`: the findings, one per line.
-    pub fn check_short(&self, now: &str) -> (String, i32) {
+    pub(crate) fn check_short(&self, now: &str) -> (String, i32) {
         let out = self.run(&["check", "--format", "short", "--now", now]);
         (out.stdout, out.code)
     }
 
     /// `pages --format json` at `now`.
-    pub fn pages(&self, now: &str) -> Value {
+    pub(crate) fn pages(&self, now: &str) -> Value {
         let out = self.run(&["pages", "--format", "json", "--now", now]);
         assert_eq!(out.code, 0, "pages failed: {}", out.stderr);
         serde_json::from_str(&out.stdout).expect("pages json")
     }
 
     /// The `pages` row for a path (and section).
-    pub fn page(&self, now: &str, path: &str, section: Option<&str>) -> Value {
+    pub(crate) fn page(&self, now: &str, path: &str, section: Option<&str>) -> Value {
         let pages = self.pages(now);
         pages["pages"]
             .as_array()
@@ -164,12 +170,12 @@ impl Fixture {
     }
 }
 
-pub fn run_in(dir: &Path, args: &[&str]) -> Output {
+pub(crate) fn run_in(dir: &Path, args: &[&str]) -> Output {
     run_in_env(dir, args, &[])
 }
 
 /// Runs the binary with `env` added to its environment.
-pub fn run_in_env(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Output {
+pub(crate) fn run_in_env(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Output {
     let output = Command::new(cargo_bin("handbook-lint"))
         .arg("--repo")
         .arg(dir)
@@ -191,7 +197,7 @@ pub fn run_in_env(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Output {
 
 /// Runs the `git` CLI in `dir` as a test identity, without the machine's
 /// git config, with `env` added; the caller judges the outcome.
-pub fn git_output(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> std::process::Output {
+pub(crate) fn git_output(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> std::process::Output {
     Command::new("git")
         .arg("-C")
         .arg(dir)
@@ -210,7 +216,7 @@ pub fn git_output(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> std::proce
 }
 
 /// Runs the `git` CLI in `dir`, asserts it succeeded, returns its output.
-pub fn git(dir: &Path, args: &[&str]) -> String {
+pub(crate) fn git(dir: &Path, args: &[&str]) -> String {
     let output = git_output(dir, args, &[]);
     assert!(
         output.status.success(),
@@ -223,14 +229,14 @@ pub fn git(dir: &Path, args: &[&str]) -> String {
 /// One commit of `git log --name-status`: id, committer time, and its
 /// status lines (`M\tpath`, `R100\told\tnew`).
 #[derive(Debug)]
-pub struct LogEntry {
+pub(crate) struct LogEntry {
     pub commit: String,
     pub time: i64,
     pub statuses: Vec<Vec<String>>,
 }
 
 /// `git log --first-parent --follow -M --name-status` for one path.
-pub fn follow_log(dir: &Path, path: &str) -> Vec<LogEntry> {
+pub(crate) fn follow_log(dir: &Path, path: &str) -> Vec<LogEntry> {
     let text = git(
         dir,
         &[
@@ -266,7 +272,7 @@ pub fn follow_log(dir: &Path, path: &str) -> Vec<LogEntry> {
 
 /// The oracle for a page's last substantive change: the newest entry of
 /// the first-parent, rename-following log that is not a pure (R100) move.
-pub fn oracle_last_change(dir: &Path, path: &str) -> Option<(String, i64)> {
+pub(crate) fn oracle_last_change(dir: &Path, path: &str) -> Option<(String, i64)> {
     follow_log(dir, path)
         .into_iter()
         .find(|entry| !entry.statuses.iter().all(|s| s[0] == "R100"))
@@ -275,7 +281,7 @@ pub fn oracle_last_change(dir: &Path, path: &str) -> Option<(String, i64)> {
 
 /// The text of the section with `anchor` in `text`, found independently of
 /// the tool's parser: ATX headings only, the fixtures use no others.
-pub fn oracle_section(text: &str, anchor: &str) -> Option<String> {
+pub(crate) fn oracle_section(text: &str, anchor: &str) -> Option<String> {
     let lines: Vec<&str> = text.lines().collect();
     let heading = |line: &str| -> Option<(usize, String)> {
         let level = line.chars().take_while(|c| *c == '#').count();
@@ -305,7 +311,7 @@ pub fn oracle_section(text: &str, anchor: &str) -> Option<String> {
 /// The oracle for a section's last change: walk the first-parent,
 /// rename-following log and compare the section's text (read with
 /// `git show`) at each commit with its text in the first parent.
-pub fn oracle_section_change(dir: &Path, path: &str, anchor: &str) -> Option<(String, i64)> {
+pub(crate) fn oracle_section_change(dir: &Path, path: &str, anchor: &str) -> Option<(String, i64)> {
     let show = |commit: &str, path: &str| -> Option<String> {
         let output = Command::new("git")
             .arg("-C")
@@ -335,6 +341,6 @@ pub fn oracle_section_change(dir: &Path, path: &str, anchor: &str) -> Option<(St
     None
 }
 
-pub fn path_buf(dir: &Path, rel: &str) -> PathBuf {
+pub(crate) fn path_buf(dir: &Path, rel: &str) -> PathBuf {
     dir.join(rel)
 }

@@ -1,4 +1,4 @@
-crate::rule_meta! {
+crate::base::rule::rule_meta! {
     /// ## What it checks
     /// That `handbook-lint.yaml` and the ruleset it names are valid: YAML that
     /// parses, only known keys (with a "did you mean" for a misspelt one),

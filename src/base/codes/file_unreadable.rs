@@ -1,4 +1,4 @@
-crate::rule_meta! {
+crate::base::rule::rule_meta! {
     /// ## What it checks
     /// That every handbook page can be read as a page: valid UTF-8, not binary,
     /// under the size cap (2 MiB), and not a symlink leading outside the

@@ -1,4 +1,4 @@
-crate::rule_meta! {
+crate::base::rule::rule_meta! {
     /// ## What it checks
     /// That a page's front matter (YAML between `---` lines at the top) parses,
     /// is closed, and that the fields handbook-lint reads have the right

@@ -1,4 +1,4 @@
-crate::rule_meta! {
+crate::base::rule::rule_meta! {
     /// ## What it checks
     /// That git history can support a verdict: the repository has commits, the
     /// clone is not cut off (shallow) before the pages' last changes, and the

@@ -11,17 +11,17 @@ mod suppression_invalid;
 mod suppression_unused;
 mod unknown_person;
 
-pub use config_invalid::CONFIG_INVALID;
-pub use file_unreadable::FILE_UNREADABLE;
-pub use front_matter_invalid::FRONT_MATTER_INVALID;
-pub use history_unavailable::HISTORY_UNAVAILABLE;
-pub use suppression_invalid::SUPPRESSION_INVALID;
-pub use suppression_unused::SUPPRESSION_UNUSED;
-pub use unknown_person::UNKNOWN_PERSON;
+pub(crate) use config_invalid::CONFIG_INVALID;
+pub(crate) use file_unreadable::FILE_UNREADABLE;
+pub(crate) use front_matter_invalid::FRONT_MATTER_INVALID;
+pub(crate) use history_unavailable::HISTORY_UNAVAILABLE;
+pub(crate) use suppression_invalid::SUPPRESSION_INVALID;
+pub(crate) use suppression_unused::SUPPRESSION_UNUSED;
+pub(crate) use unknown_person::UNKNOWN_PERSON;
 
 /// Every rule's code and name, in the registry's order. Codes are part of
 /// the interface: never reuse or renumber one.
-pub const ALL: &[(&str, &str)] = &[
+pub(crate) const ALL: &[(&str, &str)] = &[
     ("HB001", "config-invalid"),
     ("HB002", "front-matter-invalid"),
     ("HB003", "unknown-person"),
@@ -48,7 +48,7 @@ pub const ALL: &[(&str, &str)] = &[
 
 /// The code a rule is known by, from its code (`HB102`) or name
 /// (`goals-stale`), case-insensitively.
-pub fn canonical(code_or_name: &str) -> Option<&'static str> {
+pub(crate) fn canonical(code_or_name: &str) -> Option<&'static str> {
     let wanted = code_or_name.trim();
     ALL.iter()
         .find(|(code, name)| code.eq_ignore_ascii_case(wanted) || name.eq_ignore_ascii_case(wanted))

@@ -1,4 +1,4 @@
-crate::rule_meta! {
+crate::base::rule::rule_meta! {
     /// ## What it checks
     /// That every rule code named in a suppression comment exists:
     /// `<!-- handbook-lint-disable HB303 -->`, `-enable`, `-disable-next-line`

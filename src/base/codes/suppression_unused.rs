@@ -1,4 +1,4 @@
-crate::rule_meta! {
+crate::base::rule::rule_meta! {
     /// ## What it checks
     /// That every suppression comment still suppresses something. A
     /// `handbook-lint-disable…` comment under which no finding is reported any

@@ -1,4 +1,4 @@
-crate::rule_meta! {
+crate::base::rule::rule_meta! {
     /// ## What it checks
     /// That every person the handbook names is in the config's `people`: a
     /// team's `pm` and `em`, a page's `owner`, and the `@handle` that owns a

@@ -2,7 +2,7 @@ use crate::base::finding::Finding;
 use crate::config::ruleset::GOALS;
 use crate::model::{Handbook, Slot};
 
-crate::declare_rule! {
+crate::rules::declare_rule! {
     /// ## What it checks
     /// That the goals page holds each element the ruleset asks for — by
     /// default the goal, milestones, timeline and progress — as a heading or a
@@ -30,7 +30,7 @@ crate::declare_rule! {
     pub static GOALS_INCOMPLETE = ("HB103", "goals-incomplete", "goals", Error, "The goals page lacks goal, milestones, timeline or progress"), check;
 }
 
-pub fn check(model: &Handbook, findings: &mut Vec<Finding>) {
+pub(super) fn check(model: &Handbook, findings: &mut Vec<Finding>) {
     let Some(kind) = model.ruleset.pages.get(GOALS) else {
         return;
     };

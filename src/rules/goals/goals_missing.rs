@@ -2,7 +2,7 @@ use crate::base::finding::Finding;
 use crate::config::ruleset::GOALS;
 use crate::model::Handbook;
 
-crate::declare_rule! {
+crate::rules::declare_rule! {
     /// ## What it checks
     /// That every team has a goals page where the config (or the ruleset's
     /// default, `{dir}/goals.md`) says it lives.
@@ -25,6 +25,6 @@ crate::declare_rule! {
     pub static GOALS_MISSING = ("HB101", "goals-missing", "goals", Error, "A team has no goals page"), check;
 }
 
-pub fn check(model: &Handbook, findings: &mut Vec<Finding>) {
+pub(super) fn check(model: &Handbook, findings: &mut Vec<Finding>) {
     crate::rules::report_missing(model, GOALS, &GOALS_MISSING, findings);
 }

@@ -4,7 +4,7 @@ use crate::config::ruleset::GOALS;
 use crate::model::{Handbook, Slot};
 use crate::rules::describe_stamp;
 
-crate::declare_rule! {
+crate::rules::declare_rule! {
     /// ## What it checks
     /// That the goals page got a substantive update for the last completed
     /// iteration: a change dated on or after that iteration's first day. An
@@ -32,7 +32,7 @@ crate::declare_rule! {
     pub static GOALS_STALE = ("HB102", "goals-stale", "goals", Error, "The goals page missed the progress update for the last completed iteration"), check;
 }
 
-pub fn check(model: &Handbook, findings: &mut Vec<Finding>) {
+pub(super) fn check(model: &Handbook, findings: &mut Vec<Finding>) {
     let calendar = model.calendar();
     let Some(last) = calendar.last_completed(model.today) else {
         return;

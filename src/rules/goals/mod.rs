@@ -5,6 +5,6 @@ mod goals_incomplete;
 mod goals_missing;
 mod goals_stale;
 
-pub use goals_incomplete::GOALS_INCOMPLETE;
-pub use goals_missing::GOALS_MISSING;
-pub use goals_stale::GOALS_STALE;
+pub(crate) use goals_incomplete::GOALS_INCOMPLETE;
+pub(crate) use goals_missing::GOALS_MISSING;
+pub(crate) use goals_stale::GOALS_STALE;

@@ -3,7 +3,7 @@ use crate::base::finding::Finding;
 use crate::config::yaml::did_you_mean;
 use crate::model::Handbook;
 
-pub fn check(model: &Handbook, findings: &mut Vec<Finding>) {
+pub(super) fn check(model: &Handbook, findings: &mut Vec<Finding>) {
     let people = &model.config.people;
     if people.is_empty() {
         return;

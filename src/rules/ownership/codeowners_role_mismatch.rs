@@ -5,7 +5,7 @@ use crate::rules::{
     ownership::{owned_pages, owners_include},
 };
 
-crate::declare_rule! {
+crate::rules::declare_rule! {
     /// ## What it checks
     /// That a page's code owners (from CODEOWNERS) include the person the team
     /// config holds in the role the ruleset makes responsible for the page —
@@ -26,7 +26,7 @@ crate::declare_rule! {
     pub static CODEOWNERS_ROLE_MISMATCH = ("HB404", "codeowners-role-mismatch", "ownership", Error, "A page's code owners do not include the person in the responsible role"), check;
 }
 
-pub fn check(model: &Handbook, findings: &mut Vec<Finding>) {
+pub(super) fn check(model: &Handbook, findings: &mut Vec<Finding>) {
     let Some(codeowners) = &model.codeowners else {
         return;
     };

@@ -6,10 +6,10 @@ mod owner_role_mismatch;
 mod required_page_unowned;
 mod team_role_vacant;
 
-pub use codeowners_role_mismatch::CODEOWNERS_ROLE_MISMATCH;
-pub use owner_role_mismatch::OWNER_ROLE_MISMATCH;
-pub use required_page_unowned::REQUIRED_PAGE_UNOWNED;
-pub use team_role_vacant::TEAM_ROLE_VACANT;
+pub(crate) use codeowners_role_mismatch::CODEOWNERS_ROLE_MISMATCH;
+pub(crate) use owner_role_mismatch::OWNER_ROLE_MISMATCH;
+pub(crate) use required_page_unowned::REQUIRED_PAGE_UNOWNED;
+pub(crate) use team_role_vacant::TEAM_ROLE_VACANT;
 
 use std::collections::HashSet;
 

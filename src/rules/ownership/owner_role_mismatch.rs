@@ -5,7 +5,7 @@ use crate::rules::{
     ownership::{owned_pages, owners_include},
 };
 
-crate::declare_rule! {
+crate::rules::declare_rule! {
     /// ## What it checks
     /// That a page's `owner` (front matter, a person or one of their
     /// `@handles`) is the person the team config holds in the role the ruleset
@@ -29,7 +29,7 @@ crate::declare_rule! {
     pub static OWNER_ROLE_MISMATCH = ("HB402", "owner-role-mismatch", "ownership", Error, "A page's owner is not the person in the responsible role"), check;
 }
 
-pub fn check(model: &Handbook, findings: &mut Vec<Finding>) {
+pub(super) fn check(model: &Handbook, findings: &mut Vec<Finding>) {
     for team in configured_teams(model) {
         for (page_index, kind, role) in owned_pages(model, team) {
             let page = &model.pages[page_index];

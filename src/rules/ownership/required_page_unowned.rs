@@ -3,7 +3,7 @@ use crate::config::ruleset::RETROSPECTIVES;
 use crate::model::{Handbook, page_head_span};
 use crate::rules::{configured_teams, kind_label};
 
-crate::declare_rule! {
+crate::rules::declare_rule! {
     /// ## What it checks
     /// When the repository has a CODEOWNERS file (`.github/`, the root,
     /// `docs/` or `.gitlab/`), that some line of it covers each required page
@@ -24,7 +24,7 @@ crate::declare_rule! {
     pub static REQUIRED_PAGE_UNOWNED = ("HB403", "required-page-unowned", "ownership", Error, "No CODEOWNERS rule covers a required page"), check;
 }
 
-pub fn check(model: &Handbook, findings: &mut Vec<Finding>) {
+pub(super) fn check(model: &Handbook, findings: &mut Vec<Finding>) {
     let Some(codeowners) = &model.codeowners else {
         return;
     };

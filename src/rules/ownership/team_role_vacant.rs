@@ -2,7 +2,7 @@ use crate::base::finding::Finding;
 use crate::model::Handbook;
 use crate::rules::configured_teams;
 
-crate::declare_rule! {
+crate::rules::declare_rule! {
     /// ## What it checks
     /// That every team in `handbook-lint.yaml` names a person for each role of
     /// the ruleset: a `pm` and an `em` in the built-in one.
@@ -25,7 +25,7 @@ crate::declare_rule! {
     pub static TEAM_ROLE_VACANT = ("HB401", "team-role-vacant", "ownership", Error, "A team has no PM or no EM"), check;
 }
 
-pub fn check(model: &Handbook, findings: &mut Vec<Finding>) {
+pub(super) fn check(model: &Handbook, findings: &mut Vec<Finding>) {
     for team in configured_teams(model) {
         for (role, definition) in &model.ruleset.roles {
             if team.named_roles.contains(role) {

@@ -2,7 +2,7 @@ use crate::base::finding::Finding;
 use crate::config::ruleset::EXECUTION;
 use crate::model::Handbook;
 
-crate::declare_rule! {
+crate::rules::declare_rule! {
     /// ## What it checks
     /// That every team has a page (or a section of a page) describing how it
     /// executes iterations, where the config says it lives — by default the
@@ -21,6 +21,6 @@ crate::declare_rule! {
     pub static EXECUTION_PROCESS_MISSING = ("HB203", "execution-process-missing", "process", Error, "A team has no iteration-execution process page"), check;
 }
 
-pub fn check(model: &Handbook, findings: &mut Vec<Finding>) {
+pub(super) fn check(model: &Handbook, findings: &mut Vec<Finding>) {
     crate::rules::report_missing(model, EXECUTION, &EXECUTION_PROCESS_MISSING, findings);
 }

@@ -2,7 +2,7 @@ use crate::base::finding::Finding;
 use crate::config::ruleset::EXECUTION;
 use crate::model::Handbook;
 
-crate::declare_rule! {
+crate::rules::declare_rule! {
     /// ## What it checks
     /// That the iteration-execution process page (or section) has had a
     /// substantive update within its maximum age (84 days by default,
@@ -23,6 +23,6 @@ crate::declare_rule! {
     pub static EXECUTION_PROCESS_STALE = ("HB204", "execution-process-stale", "process", Error, "The iteration-execution process page is older than its maximum age"), check;
 }
 
-pub fn check(model: &Handbook, findings: &mut Vec<Finding>) {
+pub(super) fn check(model: &Handbook, findings: &mut Vec<Finding>) {
     crate::rules::report_stale(model, EXECUTION, &EXECUTION_PROCESS_STALE, findings);
 }

@@ -6,7 +6,7 @@ mod execution_process_stale;
 mod planning_process_missing;
 mod planning_process_stale;
 
-pub use execution_process_missing::EXECUTION_PROCESS_MISSING;
-pub use execution_process_stale::EXECUTION_PROCESS_STALE;
-pub use planning_process_missing::PLANNING_PROCESS_MISSING;
-pub use planning_process_stale::PLANNING_PROCESS_STALE;
+pub(crate) use execution_process_missing::EXECUTION_PROCESS_MISSING;
+pub(crate) use execution_process_stale::EXECUTION_PROCESS_STALE;
+pub(crate) use planning_process_missing::PLANNING_PROCESS_MISSING;
+pub(crate) use planning_process_stale::PLANNING_PROCESS_STALE;

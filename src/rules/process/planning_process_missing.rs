@@ -2,7 +2,7 @@ use crate::base::finding::Finding;
 use crate::config::ruleset::PLANNING;
 use crate::model::Handbook;
 
-crate::declare_rule! {
+crate::rules::declare_rule! {
     /// ## What it checks
     /// That every team has a page (or a section of a page) describing how it
     /// plans iterations, where the config says it lives — by default the
@@ -24,6 +24,6 @@ crate::declare_rule! {
     pub static PLANNING_PROCESS_MISSING = ("HB201", "planning-process-missing", "process", Error, "A team has no iteration-planning process page"), check;
 }
 
-pub fn check(model: &Handbook, findings: &mut Vec<Finding>) {
+pub(super) fn check(model: &Handbook, findings: &mut Vec<Finding>) {
     crate::rules::report_missing(model, PLANNING, &PLANNING_PROCESS_MISSING, findings);
 }

@@ -2,7 +2,7 @@ use crate::base::finding::Finding;
 use crate::config::ruleset::PLANNING;
 use crate::model::Handbook;
 
-crate::declare_rule! {
+crate::rules::declare_rule! {
     /// ## What it checks
     /// That the iteration-planning process page (or section) has had a
     /// substantive update within its maximum age: 84 days (six two-week
@@ -25,6 +25,6 @@ crate::declare_rule! {
     pub static PLANNING_PROCESS_STALE = ("HB202", "planning-process-stale", "process", Error, "The iteration-planning process page is older than its maximum age"), check;
 }
 
-pub fn check(model: &Handbook, findings: &mut Vec<Finding>) {
+pub(super) fn check(model: &Handbook, findings: &mut Vec<Finding>) {
     crate::rules::report_stale(model, PLANNING, &PLANNING_PROCESS_STALE, findings);
 }

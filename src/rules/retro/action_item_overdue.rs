@@ -4,7 +4,7 @@ use crate::model::Handbook;
 
 use super::action_item_unowned::shorten;
 
-crate::declare_rule! {
+crate::rules::declare_rule! {
     /// ## What it checks
     /// That no retro action item stays open too long: an open item (`- [ ]`)
     /// with a due date (`(due 2026-12-01)` or `due: 2026-12-01`) is overdue
@@ -28,13 +28,13 @@ crate::declare_rule! {
     pub static ACTION_ITEM_OVERDUE = ("HB303", "action-item-overdue", "retro", Error, "A retro action item is open past its due date"), check;
 }
 
-pub fn check(model: &Handbook, findings: &mut Vec<Finding>) {
+pub(super) fn check(model: &Handbook, findings: &mut Vec<Finding>) {
     let calendar = model.calendar();
     let grace = i64::from(calendar.grace_days);
     let limit_days = i64::from(model.ruleset.action_items.overdue_after_iterations)
         * i64::from(calendar.length_days);
     for team in &model.teams {
-        for retro in model.retros_in_scope(team) {
+        for retro in team.retros_in_scope() {
             let page = &model.pages[retro.page];
             for item in retro.items.iter().filter(|i| !i.checked) {
                 let (message, label) = if let Some(due) = item.due {

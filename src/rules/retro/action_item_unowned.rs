@@ -1,7 +1,7 @@
 use crate::base::finding::Finding;
 use crate::model::Handbook;
 
-crate::declare_rule! {
+crate::rules::declare_rule! {
     /// ## What it checks
     /// That every open action item in a retrospective names its owner: a task
     /// list item (`- [ ]`) under an "Action items" heading (any level, up to
@@ -25,9 +25,9 @@ crate::declare_rule! {
     pub static ACTION_ITEM_UNOWNED = ("HB302", "action-item-unowned", "retro", Error, "A retro action item has no owner"), check;
 }
 
-pub fn check(model: &Handbook, findings: &mut Vec<Finding>) {
+pub(super) fn check(model: &Handbook, findings: &mut Vec<Finding>) {
     for team in &model.teams {
-        for retro in model.retros_in_scope(team) {
+        for retro in team.retros_in_scope() {
             let page = &model.pages[retro.page];
             for item in retro
                 .items

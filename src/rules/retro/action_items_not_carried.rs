@@ -4,7 +4,7 @@ use crate::base::time::{add_days, midnight};
 use crate::model::Handbook;
 use crate::rules::kind_label;
 
-crate::declare_rule! {
+crate::rules::declare_rule! {
     /// ## What it checks
     /// That after a retrospective with at least one action item, the team's
     /// goals page or roadmap page (the ruleset's `carry-into` kinds, whichever
@@ -28,7 +28,7 @@ crate::declare_rule! {
     pub static ACTION_ITEMS_NOT_CARRIED = ("HB304", "action-items-not-carried", "retro", Error, "After a retro with action items, the goals or roadmap page was not updated"), check;
 }
 
-pub fn check(model: &Handbook, findings: &mut Vec<Finding>) {
+pub(super) fn check(model: &Handbook, findings: &mut Vec<Finding>) {
     let calendar = model.calendar();
     let window_days = i64::from(calendar.length_days) + i64::from(calendar.grace_days);
     let oldest = add_days(
@@ -48,7 +48,7 @@ pub fn check(model: &Handbook, findings: &mut Vec<Finding>) {
             // No page to carry into (HB101 says so) or no certain history.
             continue;
         }
-        for retro in model.retros_in_scope(team) {
+        for retro in team.retros_in_scope() {
             if retro.items.is_empty() || retro.date < oldest {
                 continue;
             }

@@ -6,7 +6,7 @@ mod action_item_unowned;
 mod action_items_not_carried;
 mod retro_missing;
 
-pub use action_item_overdue::ACTION_ITEM_OVERDUE;
-pub use action_item_unowned::ACTION_ITEM_UNOWNED;
-pub use action_items_not_carried::ACTION_ITEMS_NOT_CARRIED;
-pub use retro_missing::RETRO_MISSING;
+pub(crate) use action_item_overdue::ACTION_ITEM_OVERDUE;
+pub(crate) use action_item_unowned::ACTION_ITEM_UNOWNED;
+pub(crate) use action_items_not_carried::ACTION_ITEMS_NOT_CARRIED;
+pub(crate) use retro_missing::RETRO_MISSING;

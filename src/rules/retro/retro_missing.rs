@@ -4,7 +4,7 @@ use crate::config::ruleset::RETROSPECTIVES;
 use crate::model::Handbook;
 use crate::rules::kind_label;
 
-crate::declare_rule! {
+crate::rules::declare_rule! {
     /// ## What it checks
     /// That each completed iteration (the last six, and none before the
     /// calendar's start or the team's `since:`) has a retrospective page. A
@@ -28,7 +28,7 @@ crate::declare_rule! {
     pub static RETRO_MISSING = ("HB301", "retro-missing", "retro", Error, "A completed iteration has no retrospective"), check;
 }
 
-pub fn check(model: &Handbook, findings: &mut Vec<Finding>) {
+pub(super) fn check(model: &Handbook, findings: &mut Vec<Finding>) {
     let required = model
         .ruleset
         .pages

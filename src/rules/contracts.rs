@@ -1,10 +1,12 @@
-//! Contracts that keep generated and documented things honest.
+//! Contracts that keep generated and documented things honest: every
+//! rule documented, the ruleset quoting the seed word for word, the README
+//! naming what the binary does.
 
 use std::collections::HashSet;
 use std::path::Path;
 
-use handbook_lint::config::ruleset::{BUILTIN_TEXT, Ruleset};
-use handbook_lint::rules::registry::RULES;
+use crate::config::ruleset::{BUILTIN_TEXT, Ruleset};
+use crate::rules::registry::RULES;
 
 const MANIFEST_DIR: &str = env!("CARGO_MANIFEST_DIR");
 
