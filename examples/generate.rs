@@ -37,7 +37,7 @@ struct Args {
     site_share: u64,
 }
 
-fn parse_args() -> Result<Args, String> {
+fn parse_args() -> anyhow::Result<Args> {
     let mut args = Args {
         teams: 20,
         pages: 900,
@@ -48,11 +48,13 @@ fn parse_args() -> Result<Args, String> {
     };
     let mut it = std::env::args().skip(1);
     while let Some(flag) = it.next() {
-        let value = it.next().ok_or_else(|| format!("{flag} needs a value"))?;
+        let value = it
+            .next()
+            .ok_or_else(|| anyhow::anyhow!("{flag} needs a value"))?;
         let number = || {
             value
                 .parse::<usize>()
-                .map_err(|_| format!("{flag}: `{value}` is not a number"))
+                .map_err(|_| anyhow::anyhow!("{flag}: `{value}` is not a number"))
         };
         match flag.as_str() {
             "--teams" => args.teams = number()?.max(1),
@@ -61,7 +63,7 @@ fn parse_args() -> Result<Args, String> {
             "--seed" => args.seed = number()? as u64,
             "--site-share" => args.site_share = (number()? as u64).min(100),
             "--out" => args.out = PathBuf::from(value),
-            other => return Err(format!("unknown flag {other}")),
+            other => anyhow::bail!("unknown flag {other}"),
         }
     }
     Ok(args)
@@ -200,18 +202,15 @@ fn main() {
     }
 }
 
-fn git(dir: &PathBuf, args: &[&str]) -> Result<String, String> {
+fn git(dir: &PathBuf, args: &[&str]) -> anyhow::Result<String> {
     let output = Command::new("git")
         .arg("-C")
         .arg(dir)
         .args(args)
         .output()
-        .map_err(|e| format!("git: {e}"))?;
+        .map_err(|e| anyhow::anyhow!("git: {e}"))?;
     if !output.status.success() {
-        return Err(format!(
-            "git {args:?}: {}",
-            String::from_utf8_lossy(&output.stderr)
-        ));
+        anyhow::bail!("git {args:?}: {}", String::from_utf8_lossy(&output.stderr));
     }
     Ok(String::from_utf8_lossy(&output.stdout).into_owned())
 }
@@ -486,7 +485,7 @@ impl Writer<'_> {
 }
 
 /// Feeds the stream to `git fast-import`; returns where the marks are.
-fn import(args: &Args, stream: &[u8]) -> Result<PathBuf, String> {
+fn import(args: &Args, stream: &[u8]) -> anyhow::Result<PathBuf> {
     let marks = args.out.join(".git/generate-marks");
     let mut child = Command::new("git")
         .arg("-C")
@@ -495,16 +494,16 @@ fn import(args: &Args, stream: &[u8]) -> Result<PathBuf, String> {
         .arg(format!("--export-marks={}", marks.display()))
         .stdin(Stdio::piped())
         .spawn()
-        .map_err(|e| format!("git fast-import: {e}"))?;
+        .map_err(|e| anyhow::anyhow!("git fast-import: {e}"))?;
     child
         .stdin
         .take()
-        .ok_or("no stdin")?
+        .ok_or_else(|| anyhow::anyhow!("no stdin"))?
         .write_all(stream)
-        .map_err(|e| format!("git fast-import: {e}"))?;
-    let status = child.wait().map_err(|e| e.to_string())?;
+        .map_err(|e| anyhow::anyhow!("git fast-import: {e}"))?;
+    let status = child.wait()?;
     if !status.success() {
-        return Err("git fast-import failed".to_string());
+        anyhow::bail!("git fast-import failed");
     }
     git(&args.out, &["branch", "--quiet", "-D", "topic"]).ok();
     git(&args.out, &["reset", "--quiet", "--hard", "main"])?;
@@ -518,9 +517,9 @@ fn commit_ignore_revs(
     marks: &Path,
     sweeps: &[usize],
     last: i64,
-) -> Result<(), String> {
+) -> anyhow::Result<()> {
     // The sweeps go into .git-blame-ignore-revs, by their real ids.
-    let marks_text = std::fs::read_to_string(marks).map_err(|e| e.to_string())?;
+    let marks_text = std::fs::read_to_string(marks)?;
     let ids: std::collections::HashMap<usize, String> = marks_text
         .lines()
         .filter_map(|line| {
@@ -534,7 +533,7 @@ fn commit_ignore_revs(
             let _ = writeln!(ignore, "{id}");
         }
     }
-    std::fs::write(args.out.join(".git-blame-ignore-revs"), ignore).map_err(|e| e.to_string())?;
+    std::fs::write(args.out.join(".git-blame-ignore-revs"), ignore)?;
     let date = format!("@{last} +0000");
     git(&args.out, &["add", ".git-blame-ignore-revs"])?;
     let output = Command::new("git")
@@ -549,19 +548,18 @@ fn commit_ignore_revs(
         .args(["commit", "--quiet", "-m", "Ignore reformatting sweeps"])
         .env("GIT_AUTHOR_DATE", &date)
         .env("GIT_COMMITTER_DATE", &date)
-        .output()
-        .map_err(|e| e.to_string())?;
+        .output()?;
     if !output.status.success() {
-        return Err(String::from_utf8_lossy(&output.stderr).into_owned());
+        anyhow::bail!("{}", String::from_utf8_lossy(&output.stderr));
     }
     Ok(())
 }
 
-fn run(args: &Args) -> Result<(), String> {
+fn run(args: &Args) -> anyhow::Result<()> {
     if args.out.exists() {
-        return Err(format!("{} exists", args.out.display()));
+        anyhow::bail!("{} exists", args.out.display());
     }
-    std::fs::create_dir_all(&args.out).map_err(|e| e.to_string())?;
+    std::fs::create_dir_all(&args.out)?;
     git(&args.out, &["init", "--quiet", "--initial-branch=main"])?;
 
     let mut w = Writer::start(args);

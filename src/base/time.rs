@@ -6,18 +6,38 @@
 
 use chrono::{DateTime, NaiveDate, NaiveDateTime, NaiveTime, Utc};
 
+/// A time, date or duration that does not read as one; the message says
+/// what was expected.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub(crate) enum TimeError {
+    #[error("`{0}` is not `@` followed by Unix seconds")]
+    UnixSeconds(String),
+    #[error(
+        "`{0}` is not a time: use RFC 3339 (2026-11-24T09:00:00Z), a date (2026-11-24) or @<unix seconds>"
+    )]
+    Time(String),
+    #[error("`{0}` is not a date (expected YYYY-MM-DD)")]
+    Date(String),
+    #[error("`{0}` is not a duration (expected e.g. 14d or 2w)")]
+    Duration(String),
+    #[error("`{text}` has unknown unit `{unit}` (use d for days or w for weeks)")]
+    Unit { text: String, unit: String },
+    #[error("`{0}` is too long")]
+    TooLong(String),
+}
+
 /// Seconds since the Unix epoch, UTC. Git stores commit times this way.
 pub(crate) type UnixTime = i64;
 
 /// Parses `--now` / `HANDBOOK_LINT_NOW`: RFC 3339 (`2026-11-24T09:00:00Z`),
 /// a plain date (`2026-11-24`, midnight UTC), or `@<unix seconds>` as git
 /// prints with `%ct`.
-pub(crate) fn parse_now(text: &str) -> Result<UnixTime, String> {
+pub(crate) fn parse_now(text: &str) -> Result<UnixTime, TimeError> {
     let text = text.trim();
     if let Some(seconds) = text.strip_prefix('@') {
         return seconds
             .parse::<i64>()
-            .map_err(|_| format!("`{text}` is not `@` followed by Unix seconds"));
+            .map_err(|_| TimeError::UnixSeconds(text.to_string()));
     }
     if let Ok(time) = DateTime::parse_from_rfc3339(text) {
         return Ok(time.timestamp());
@@ -28,9 +48,7 @@ pub(crate) fn parse_now(text: &str) -> Result<UnixTime, String> {
     if let Ok(date) = NaiveDate::parse_from_str(text, "%Y-%m-%d") {
         return Ok(midnight(date));
     }
-    Err(format!(
-        "`{text}` is not a time: use RFC 3339 (2026-11-24T09:00:00Z), a date (2026-11-24) or @<unix seconds>"
-    ))
+    Err(TimeError::Time(text.to_string()))
 }
 
 /// The clock, for runs that did not fix `--now`.
@@ -41,20 +59,19 @@ pub(crate) fn system_now() -> UnixTime {
 /// Parses a date written in YAML or Markdown: `2026-11-24`, also accepting a
 /// full timestamp whose date part is taken (front matter often carries
 /// `date: 2026-11-24T10:00:00Z` from static site generators).
-pub(crate) fn parse_date(text: &str) -> Result<NaiveDate, String> {
+pub(crate) fn parse_date(text: &str) -> Result<NaiveDate, TimeError> {
     let text = text.trim();
     let date_part = text.get(..10).unwrap_or(text);
     let rest = text.get(10..).unwrap_or("");
     if !(rest.is_empty() || rest.starts_with('T') || rest.starts_with(' ')) {
-        return Err(format!("`{text}` is not a date (expected YYYY-MM-DD)"));
+        return Err(TimeError::Date(text.to_string()));
     }
-    NaiveDate::parse_from_str(date_part, "%Y-%m-%d")
-        .map_err(|_| format!("`{text}` is not a date (expected YYYY-MM-DD)"))
+    NaiveDate::parse_from_str(date_part, "%Y-%m-%d").map_err(|_| TimeError::Date(text.to_string()))
 }
 
 /// Parses a length of time in whole days: `14d`, `2w`, or a bare number of
 /// days. Iterations, grace periods and maximum ages are all day counts.
-pub(crate) fn parse_days(text: &str) -> Result<u32, String> {
+pub(crate) fn parse_days(text: &str) -> Result<u32, TimeError> {
     let text = text.trim();
     let (number, unit) = match text.char_indices().find(|(_, c)| !c.is_ascii_digit()) {
         Some((index, _)) => (&text[..index], text[index..].trim()),
@@ -62,19 +79,20 @@ pub(crate) fn parse_days(text: &str) -> Result<u32, String> {
     };
     let count: u32 = number
         .parse()
-        .map_err(|_| format!("`{text}` is not a duration (expected e.g. 14d or 2w)"))?;
+        .map_err(|_| TimeError::Duration(text.to_string()))?;
     let factor = match unit {
         "d" | "day" | "days" => 1,
         "w" | "week" | "weeks" => 7,
         _ => {
-            return Err(format!(
-                "`{text}` has unknown unit `{unit}` (use d for days or w for weeks)"
-            ));
+            return Err(TimeError::Unit {
+                text: text.to_string(),
+                unit: unit.to_string(),
+            });
         }
     };
     count
         .checked_mul(factor)
-        .ok_or_else(|| format!("`{text}` is too long"))
+        .ok_or_else(|| TimeError::TooLong(text.to_string()))
 }
 
 /// Midnight UTC at the start of `date`.

@@ -507,7 +507,7 @@ impl Validator<'_> {
             .and_then(|since| match parse_date(&since.value) {
                 Ok(date) => Some(date),
                 Err(message) => {
-                    self.invalid(since, message, None);
+                    self.invalid(since, message.to_string(), None);
                     None
                 }
             });
@@ -551,7 +551,7 @@ impl Validator<'_> {
                 Ok(days) => {
                     max_age.insert(kind.value.clone(), days);
                 }
-                Err(message) => self.invalid(age, message, None),
+                Err(message) => self.invalid(age, message.to_string(), None),
             }
         }
     }
@@ -627,13 +627,13 @@ impl Validator<'_> {
                     Some(format!("the default is {DEFAULT_ITERATION_DAYS}d")),
                 ),
                 Ok(days) => calendar.length_days = days,
-                Err(message) => self.invalid(length, message, None),
+                Err(message) => self.invalid(length, message.to_string(), None),
             }
         }
         if let Some(start) = &raw.start {
             match parse_date(&start.value) {
                 Ok(date) => calendar.start = date,
-                Err(message) => self.invalid(start, message, None),
+                Err(message) => self.invalid(start, message.to_string(), None),
             }
         }
         if let Some(grace) = &raw.grace {
@@ -647,7 +647,7 @@ impl Validator<'_> {
                     None,
                 ),
                 Ok(days) => calendar.grace_days = days,
-                Err(message) => self.invalid(grace, message, None),
+                Err(message) => self.invalid(grace, message.to_string(), None),
             }
         }
         calendar

@@ -98,10 +98,10 @@ pub(crate) struct Pattern {
 impl Pattern {
     /// Checks a pattern's syntax (cheaper than compiling it: a run compiles
     /// only the patterns it uses).
-    fn check(source: &str) -> Result<Pattern, String> {
+    fn check(source: &str) -> Result<Pattern, Box<regex_syntax::Error>> {
         regex_syntax::Parser::new()
             .parse(source)
-            .map_err(|e| e.to_string())?;
+            .map_err(Box::new)?;
         Ok(Pattern {
             source: source.to_string(),
             compiled: OnceLock::new(),

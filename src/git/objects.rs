@@ -18,10 +18,10 @@ impl Store {
     /// Opens the object store for the walk. Only the repository's own
     /// configuration is read: the walk needs objects, not a user's
     /// settings.
-    pub(crate) fn open(git_dir: &Path) -> Result<Store, String> {
+    pub(crate) fn open(git_dir: &Path) -> Result<Store, ReadError> {
         gix::open_opts(git_dir, gix::open::Options::isolated())
             .map(|repo| Store(repo.into_sync()))
-            .map_err(|error| error.to_string())
+            .map_err(|error| ReadError(error.to_string()))
     }
 
     /// A handle for one thread.

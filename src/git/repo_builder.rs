@@ -133,7 +133,7 @@ impl RepoBuilder {
         message: &str,
         edits: &[Edit],
     ) -> Result<Oid, git2::Error> {
-        let time = parse_now(when).map_err(|e| git2::Error::from_str(&e))?;
+        let time = parse_now(when).map_err(|e| git2::Error::from_str(&e.to_string()))?;
         let signature = Self::signature(who, time)?;
         let tree = self.repo.find_tree(self.tree_with(parent, edits)?)?;
         let parents: Vec<git2::Commit> = parent
@@ -172,7 +172,7 @@ impl RepoBuilder {
             ));
         }
         all_edits.extend_from_slice(edits);
-        let time = parse_now(when).map_err(|e| git2::Error::from_str(&e))?;
+        let time = parse_now(when).map_err(|e| git2::Error::from_str(&e.to_string()))?;
         let signature = Self::signature(who, time)?;
         let tree = self
             .repo

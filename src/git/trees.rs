@@ -19,18 +19,13 @@ pub(crate) type Odb = dyn gix::objs::Find;
 
 /// An object that could not be read: missing from the store (a partial
 /// clone, a damaged pack) or not what its parent said it is.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{0}")]
 pub(crate) struct ReadError(pub String);
 
 impl ReadError {
     pub(crate) fn message(&self) -> &str {
         &self.0
-    }
-}
-
-impl std::fmt::Display for ReadError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.0)
     }
 }
 

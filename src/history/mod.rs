@@ -247,7 +247,7 @@ impl Reader {
         self.trees.get(self.objects.odb(), id)
     }
 
-    fn section_changed(&mut self, ours: Oid, theirs: Oid, anchor: &str) -> Result<bool, String> {
+    fn section_changed(&mut self, ours: Oid, theirs: Oid, anchor: &str) -> Result<bool, ReadError> {
         section_changed(self.objects.odb(), &mut self.sections, ours, theirs, anchor)
     }
 }
@@ -259,13 +259,9 @@ fn section_changed(
     ours: Oid,
     theirs: Oid,
     anchor: &str,
-) -> Result<bool, String> {
-    let newer = sections
-        .section(odb, ours, anchor)
-        .map_err(|e| e.to_string())?;
-    let older = sections
-        .section(odb, theirs, anchor)
-        .map_err(|e| e.to_string())?;
+) -> Result<bool, ReadError> {
+    let newer = sections.section(odb, ours, anchor)?;
+    let older = sections.section(odb, theirs, anchor)?;
     Ok(newer != older)
 }
 
@@ -362,7 +358,7 @@ pub(crate) fn resolve(
         Some(prefetch) => prefetch
             .store
             .recv()
-            .unwrap_or_else(|_| Err("the thread reading history ended".to_string())),
+            .unwrap_or_else(|_| Err(ReadError("the thread reading history ended".to_string()))),
         None => Store::open(&repo.git_dir),
     };
     let store = match opened {
@@ -419,10 +415,10 @@ struct StepDiff {
     sweep: bool,
     /// When a page was added: the paths the commit deleted, by blob (where
     /// it may have moved from), or why they cannot be read.
-    deleted: Option<Result<HashMap<Oid, Vec<String>>, String>>,
+    deleted: Option<Result<HashMap<Oid, Vec<String>>, ReadError>>,
     /// For each section query whose page changed: whether the section's
     /// text did, or why that cannot be told.
-    sections: Vec<(usize, Result<bool, String>)>,
+    sections: Vec<(usize, Result<bool, ReadError>)>,
 }
 
 /// Reads up to `count` first-parent commits from `start`, stopping after
@@ -556,9 +552,7 @@ fn diff_step(
         .iter()
         .any(|d| d.ours.is_some() && d.theirs.is_none());
     if let (true, Some(parent_tree)) = (added, step.parent_tree) {
-        diff.deleted = Some(
-            trees::deleted_blobs(odb, trees, step.tree, parent_tree).map_err(|e| e.to_string()),
-        );
+        diff.deleted = Some(trees::deleted_blobs(odb, trees, step.tree, parent_tree));
     }
     for difference in &diff.differences {
         let (Some(ours), Some(theirs)) = (difference.ours, difference.theirs) else {
@@ -619,7 +613,7 @@ fn read_ahead(
 /// meanwhile. It stops after the commit the cache describes (the walk most
 /// likely ends there), and when dropped, at its next batch.
 pub(crate) struct Prefetch {
-    store: mpsc::Receiver<Result<Store, String>>,
+    store: mpsc::Receiver<Result<Store, ReadError>>,
     batches: mpsc::Receiver<Batch>,
 }
 
