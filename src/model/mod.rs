@@ -3,6 +3,8 @@
 
 pub(crate) mod build;
 pub(crate) mod outcome;
+#[cfg(test)]
+pub(crate) mod testing;
 
 use std::collections::BTreeMap;
 use std::ops::Range;

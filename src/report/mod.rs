@@ -157,7 +157,9 @@ fn plural(count: usize, word: &str) -> String {
     }
 }
 
-fn human(outcome: &Outcome, style: Style) -> String {
+/// Each finding as miette's graphical report: the source line, a label,
+/// help, and the `why:` line.
+pub(crate) fn graphical(findings: &[Finding], sources: &Sources, style: Style) -> String {
     let theme = if style.color {
         GraphicalTheme::unicode()
     } else {
@@ -168,13 +170,18 @@ fn human(outcome: &Outcome, style: Style) -> String {
         .with_links(false)
         .with_context_lines(1);
     let mut out = String::new();
-    for finding in &outcome.findings {
-        let view = view(finding, &outcome.sources);
+    for finding in findings {
+        let view = view(finding, sources);
         if handler.render_report(&mut out, &view).is_err() {
             let _ = writeln!(out, "{}: {}", finding.rule.code, finding.message);
         }
         out.push('\n');
     }
+    out
+}
+
+fn human(outcome: &Outcome, style: Style) -> String {
+    let mut out = graphical(&outcome.findings, &outcome.sources, style);
     let (errors, warnings) = counts(&outcome.findings);
     let scope = outcome.model.as_ref().map_or_else(String::new, |model| {
         format!(

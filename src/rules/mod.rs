@@ -18,6 +18,8 @@ pub(crate) mod process;
 pub(crate) mod registry;
 pub(crate) mod retro;
 pub(crate) mod suppress;
+#[cfg(test)]
+mod testing;
 
 pub(crate) type Check = fn(&Handbook, &mut Vec<Finding>);
 

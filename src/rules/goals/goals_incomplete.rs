@@ -90,3 +90,23 @@ fn capitalize(word: &str) -> String {
         .map(|c| c.to_uppercase().chain(chars).collect())
         .unwrap_or_default()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::GOALS_INCOMPLETE;
+    use crate::rules::testing::*;
+
+    #[test]
+    fn fails_when_the_goals_page_lacks_timeline_and_progress() {
+        let thin = "---\nowner: alice\n---\n# Search goals\n\n## Goal\n\nBe fast.\n\n## Milestones\n\nKicked off.\n";
+        let built = healthy().page(GOALS, thin).build();
+        insta::assert_snapshot!(report(&GOALS_INCOMPLETE, &built));
+    }
+
+    #[test]
+    fn passes_with_bold_labels_instead_of_headings() {
+        let labelled = "---\nowner: alice\n---\n# Search goals\n\n**Goal:** be fast.\n\n**Milestones:** index, rank.\n\n**Timeline:** Q1, Q2.\n\n**Status:** Kicked off.\n";
+        let built = healthy().page(GOALS, labelled).build();
+        assert_passes(&GOALS_INCOMPLETE, &built);
+    }
+}

@@ -28,3 +28,25 @@ crate::rules::declare_rule! {
 pub(super) fn check(model: &Handbook, findings: &mut Vec<Finding>) {
     crate::rules::report_missing(model, GOALS, &GOALS_MISSING, findings);
 }
+
+#[cfg(test)]
+mod tests {
+    use super::GOALS_MISSING;
+    use crate::rules::testing::*;
+
+    #[test]
+    fn fails_when_the_team_has_no_goals_page() {
+        let built = healthy().without(GOALS).build();
+        insta::assert_snapshot!(report(&GOALS_MISSING, &built));
+    }
+
+    #[test]
+    fn passes_with_a_goals_page_at_a_configured_location() {
+        let built = healthy()
+            .config_tail("    pages: { goals: \"{dir}/okrs.md\" }\n")
+            .without(GOALS)
+            .page("hb/search/okrs.md", &goals("Kicked off."))
+            .build();
+        assert_passes(&GOALS_MISSING, &built);
+    }
+}

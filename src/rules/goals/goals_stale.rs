@@ -88,3 +88,48 @@ pub(super) fn check(model: &Handbook, findings: &mut Vec<Finding>) {
         );
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::GOALS_STALE;
+    use crate::rules::testing::*;
+
+    #[test]
+    fn fails_when_the_last_iteration_had_no_progress_update() {
+        let built = healthy_with(&[1, 2, 3, 4], &[1, 2]).build();
+        insta::assert_snapshot!(report(&GOALS_STALE, &built));
+    }
+
+    #[test]
+    fn counts_the_iterations_missed_in_a_row() {
+        let built = healthy_with(&[1, 2, 3, 4], &[]).build();
+        let found = findings(&GOALS_STALE, &built);
+        assert!(
+            found[0].message.contains("3 completed iterations in a row"),
+            "{}",
+            found[0].message
+        );
+    }
+
+    #[test]
+    fn passes_with_an_update_on_the_iterations_first_day() {
+        let built = healthy()
+            .changed(GOALS, &["2026-02-16T00:00:00Z", FIRST_COMMIT])
+            .build();
+        assert_passes(&GOALS_STALE, &built);
+    }
+
+    #[test]
+    fn passes_with_a_review_stamp_or_before_the_team_adopted_the_rules() {
+        let stamped =
+            goals("Unchanged.").replace("owner: alice", "owner: alice\nreviewed: 2026-03-02");
+        let built = healthy_with(&[1, 2, 3, 4], &[1])
+            .page(GOALS, &stamped)
+            .build();
+        assert_passes(&GOALS_STALE, &built);
+        let built = healthy_with(&[1, 2, 3, 4], &[])
+            .config_tail("    since: 2026-02-20\n")
+            .build();
+        assert_passes(&GOALS_STALE, &built);
+    }
+}

@@ -51,3 +51,34 @@ pub(super) fn check(model: &Handbook, findings: &mut Vec<Finding>) {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::rules::testing::*;
+
+    #[test]
+    fn fails_for_unknown_handles_and_owners() {
+        let built = healthy()
+            .page(
+                GOALS,
+                &goals("Kicked off.").replace("owner: alice", "owner: alcie"),
+            )
+            .page(
+                &retro_path(4),
+                &retro(retro_day(4), "- [ ] @zed fix the build (due 2026-04-01)"),
+            )
+            .build();
+        insta::assert_snapshot!(report(&crate::rules::input::UNKNOWN_PERSON, &built));
+    }
+
+    #[test]
+    fn passes_when_everyone_is_in_people() {
+        let built = healthy()
+            .page(
+                &retro_path(4),
+                &retro(retro_day(4), "- [ ] @carol fix the build (due 2026-04-01)"),
+            )
+            .build();
+        assert_passes(&crate::rules::input::UNKNOWN_PERSON, &built);
+    }
+}

@@ -68,3 +68,25 @@ pub(super) fn check(model: &Handbook, findings: &mut Vec<Finding>) {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::CODEOWNERS_ROLE_MISMATCH;
+    use crate::rules::testing::*;
+
+    #[test]
+    fn fails_when_codeowners_names_the_former_pm() {
+        let built = healthy()
+            .codeowners("/hb/search/ @bob\n/hb/search/goals.md @carol\n")
+            .build();
+        insta::assert_snapshot!(report(&CODEOWNERS_ROLE_MISMATCH, &built));
+    }
+
+    #[test]
+    fn passes_when_codeowners_names_the_pm() {
+        let built = healthy()
+            .codeowners("/hb/search/ @bob\n/hb/search/goals.md @alice\n")
+            .build();
+        assert_passes(&CODEOWNERS_ROLE_MISMATCH, &built);
+    }
+}

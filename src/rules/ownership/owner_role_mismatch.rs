@@ -93,3 +93,22 @@ pub(super) fn check(model: &Handbook, findings: &mut Vec<Finding>) {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::OWNER_ROLE_MISMATCH;
+    use crate::rules::testing::*;
+
+    #[test]
+    fn fails_when_the_goals_page_names_the_former_pm() {
+        let page = goals("Kicked off.").replace("owner: alice", "owner: \"@carol\"");
+        let built = healthy().page(GOALS, &page).build();
+        insta::assert_snapshot!(report(&OWNER_ROLE_MISMATCH, &built));
+    }
+
+    #[test]
+    fn passes_when_the_owner_is_given_by_handle() {
+        let page = goals("Kicked off.").replace("owner: alice", "owner: \"@alice\"");
+        assert_passes(&OWNER_ROLE_MISMATCH, &healthy().page(GOALS, &page).build());
+    }
+}

@@ -72,3 +72,23 @@ pub(super) fn check(model: &Handbook, findings: &mut Vec<Finding>) {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::REQUIRED_PAGE_UNOWNED;
+    use crate::rules::testing::*;
+
+    #[test]
+    fn fails_when_codeowners_does_not_cover_the_goals_page() {
+        let built = healthy()
+            .codeowners("/hb/search/index.md @bob\n/hb/billing/ @carol\n")
+            .build();
+        insta::assert_snapshot!(report(&REQUIRED_PAGE_UNOWNED, &built));
+    }
+
+    #[test]
+    fn passes_when_a_directory_line_covers_every_page() {
+        let built = healthy().codeowners("/hb/search/ @alice @bob\n").build();
+        assert_passes(&REQUIRED_PAGE_UNOWNED, &built);
+    }
+}

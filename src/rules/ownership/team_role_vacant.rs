@@ -68,3 +68,22 @@ pub(super) fn check(model: &Handbook, findings: &mut Vec<Finding>) {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::TEAM_ROLE_VACANT;
+    use crate::rules::testing::*;
+
+    #[test]
+    fn fails_for_a_team_without_an_em() {
+        let built = healthy()
+            .config(&crate::model::testing::CONFIG.replace("    em: bob\n", ""))
+            .build();
+        insta::assert_snapshot!(report(&TEAM_ROLE_VACANT, &built));
+    }
+
+    #[test]
+    fn passes_when_both_roles_are_named() {
+        assert_passes(&TEAM_ROLE_VACANT, &healthy().build());
+    }
+}

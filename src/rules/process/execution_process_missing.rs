@@ -24,3 +24,25 @@ crate::rules::declare_rule! {
 pub(super) fn check(model: &Handbook, findings: &mut Vec<Finding>) {
     crate::rules::report_missing(model, EXECUTION, &EXECUTION_PROCESS_MISSING, findings);
 }
+
+#[cfg(test)]
+mod tests {
+    use super::EXECUTION_PROCESS_MISSING;
+    use crate::rules::testing::*;
+
+    #[test]
+    fn fails_when_there_is_no_index_page_at_all() {
+        let built = healthy().without(INDEX).build();
+        insta::assert_snapshot!(report(&EXECUTION_PROCESS_MISSING, &built));
+    }
+
+    #[test]
+    fn passes_with_the_execution_process_on_its_own_page() {
+        let built = healthy()
+            .config_tail("    pages: { iteration-execution: \"{dir}/execution.md\" }\n")
+            .page(INDEX, &index("Mondays.", "").replace("## Execution", ""))
+            .page("hb/search/execution.md", "# Execution\n\nStandups.\n")
+            .build();
+        assert_passes(&EXECUTION_PROCESS_MISSING, &built);
+    }
+}

@@ -26,3 +26,29 @@ crate::rules::declare_rule! {
 pub(super) fn check(model: &Handbook, findings: &mut Vec<Finding>) {
     crate::rules::report_stale(model, EXECUTION, &EXECUTION_PROCESS_STALE, findings);
 }
+
+#[cfg(test)]
+mod tests {
+    use super::EXECUTION_PROCESS_STALE;
+    use crate::rules::testing::*;
+
+    #[test]
+    fn fails_when_only_the_other_section_was_edited() {
+        let built = healthy()
+            .config_tail("max-age: { iteration-execution: 40d }\n")
+            .changed(INDEX, &["2026-02-25T10:00:00Z", FIRST_COMMIT])
+            .changed(
+                &format!("{INDEX}#planning"),
+                &["2026-02-25T10:00:00Z", FIRST_COMMIT],
+            )
+            .changed(&format!("{INDEX}#execution"), &[FIRST_COMMIT])
+            .build();
+        insta::assert_snapshot!(report(&EXECUTION_PROCESS_STALE, &built));
+    }
+
+    #[test]
+    fn passes_within_the_default_max_age() {
+        // 84 days by default: the section of 2026-01-05 is 59 days old.
+        assert_passes(&EXECUTION_PROCESS_STALE, &healthy().build());
+    }
+}

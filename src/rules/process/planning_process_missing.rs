@@ -27,3 +27,23 @@ crate::rules::declare_rule! {
 pub(super) fn check(model: &Handbook, findings: &mut Vec<Finding>) {
     crate::rules::report_missing(model, PLANNING, &PLANNING_PROCESS_MISSING, findings);
 }
+
+#[cfg(test)]
+mod tests {
+    use super::PLANNING_PROCESS_MISSING;
+    use crate::rules::testing::*;
+
+    #[test]
+    fn fails_when_the_planning_section_is_missing() {
+        let only_execution = "---\nowner: bob\n---\n# Search\n\n## Execution\n\nWe demo.\n";
+        let built = healthy().page(INDEX, only_execution).build();
+        insta::assert_snapshot!(report(&PLANNING_PROCESS_MISSING, &built));
+    }
+
+    #[test]
+    fn passes_with_an_explicit_heading_id() {
+        let renamed = "---\nowner: bob\n---\n# Search\n\n## How we plan {#planning}\n\nMondays.\n\n## Execution\n\nWe demo.\n";
+        let built = healthy().page(INDEX, renamed).build();
+        assert_passes(&PLANNING_PROCESS_MISSING, &built);
+    }
+}

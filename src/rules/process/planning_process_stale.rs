@@ -28,3 +28,31 @@ crate::rules::declare_rule! {
 pub(super) fn check(model: &Handbook, findings: &mut Vec<Finding>) {
     crate::rules::report_stale(model, PLANNING, &PLANNING_PROCESS_STALE, findings);
 }
+
+#[cfg(test)]
+mod tests {
+    use super::PLANNING_PROCESS_STALE;
+    use crate::rules::testing::*;
+
+    #[test]
+    fn fails_when_the_planning_section_is_older_than_its_max_age() {
+        // Only the execution section changed since the first commit.
+        let built = healthy()
+            .config_tail("max-age: { iteration-planning: 30d }\n")
+            .changed(INDEX, &["2026-02-20T10:00:00Z", FIRST_COMMIT])
+            .changed(&format!("{INDEX}#planning"), &[FIRST_COMMIT])
+            .build();
+        insta::assert_snapshot!(report(&PLANNING_PROCESS_STALE, &built));
+    }
+
+    #[test]
+    fn passes_when_reviewed_recently() {
+        let stamped =
+            index("Mondays.", "Fridays.").replace("owner: bob", "owner: bob\nreviewed: 2026-02-25");
+        let built = healthy()
+            .config_tail("max-age: { iteration-planning: 30d }\n")
+            .page(INDEX, &stamped)
+            .build();
+        assert_passes(&PLANNING_PROCESS_STALE, &built);
+    }
+}

@@ -76,3 +76,44 @@ pub(super) fn check(model: &Handbook, findings: &mut Vec<Finding>) {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::ACTION_ITEM_OVERDUE;
+    use crate::rules::testing::*;
+
+    #[test]
+    fn fails_past_the_due_date_plus_grace() {
+        let items = "- [ ] @bob automate the export (due 2026-03-01)";
+        let built = healthy()
+            .page(&retro_path(3), &retro(retro_day(3), items))
+            .build();
+        insta::assert_snapshot!(report(&ACTION_ITEM_OVERDUE, &built));
+    }
+
+    #[test]
+    fn fails_without_a_due_date_after_two_iterations() {
+        let items = "- [ ] @bob automate the export";
+        let built = healthy()
+            .page(&retro_path(2), &retro(retro_day(2), items))
+            .build();
+        let found = findings(&ACTION_ITEM_OVERDUE, &built);
+        assert_eq!(found.len(), 1);
+        assert!(
+            found[0]
+                .message
+                .contains("retro of 2026-02-03 has been open for 30 days"),
+            "{}",
+            found[0].message
+        );
+    }
+
+    #[test]
+    fn passes_within_grace_of_the_due_date() {
+        let items = "- [ ] @bob automate the export (due 2026-03-02)";
+        let built = healthy()
+            .page(&retro_path(3), &retro(retro_day(3), items))
+            .build();
+        assert_passes(&ACTION_ITEM_OVERDUE, &built);
+    }
+}

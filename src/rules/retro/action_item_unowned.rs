@@ -59,3 +59,27 @@ pub(crate) fn shorten(text: &str) -> String {
     let cut: String = text.chars().take(MAX - 1).collect();
     format!("{}…", cut.trim_end())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::ACTION_ITEM_UNOWNED;
+    use crate::rules::testing::*;
+
+    #[test]
+    fn fails_for_an_open_item_without_an_owner() {
+        let items = "- [x] @alice done\n- [ ] write down the release checklist (due 2026-04-01)";
+        let built = healthy()
+            .page(&retro_path(4), &retro(retro_day(4), items))
+            .build();
+        insta::assert_snapshot!(report(&ACTION_ITEM_UNOWNED, &built));
+    }
+
+    #[test]
+    fn passes_for_closed_items_and_items_outside_action_items() {
+        let items = "- [x] nobody needed, it is done\n\n## Notes\n\n- [ ] an open thought, not an action item";
+        let built = healthy()
+            .page(&retro_path(4), &retro(retro_day(4), items))
+            .build();
+        assert_passes(&ACTION_ITEM_UNOWNED, &built);
+    }
+}

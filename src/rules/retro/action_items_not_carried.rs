@@ -99,3 +99,29 @@ pub(super) fn check(model: &Handbook, findings: &mut Vec<Finding>) {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::ACTION_ITEMS_NOT_CARRIED;
+    use crate::rules::testing::*;
+
+    #[test]
+    fn fails_when_goals_were_not_updated_after_a_retro() {
+        // Retro 2 (2026-02-03) has items and its window closed on
+        // 2026-02-20; retro 3's window is still open.
+        let built = healthy_with(&[1, 2, 3, 4], &[1]).build();
+        insta::assert_snapshot!(report(&ACTION_ITEMS_NOT_CARRIED, &built));
+    }
+
+    #[test]
+    fn passes_when_the_roadmap_was_updated_instead() {
+        let built = healthy_with(&[1, 2, 3, 4], &[1, 4])
+            .page(
+                "hb/search/roadmap.md",
+                "---\nowner: alice\n---\n# Roadmap\n",
+            )
+            .changed("hb/search/roadmap.md", &["2026-02-10T10:00:00Z"])
+            .build();
+        assert_passes(&ACTION_ITEMS_NOT_CARRIED, &built);
+    }
+}

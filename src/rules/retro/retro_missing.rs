@@ -106,3 +106,31 @@ pub(super) fn check(model: &Handbook, findings: &mut Vec<Finding>) {
         );
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::RETRO_MISSING;
+    use crate::rules::testing::*;
+
+    #[test]
+    fn fails_when_an_iteration_had_no_retro() {
+        let built = healthy_with(&[1, 2, 4], &[1, 2, 3, 4]).build();
+        insta::assert_snapshot!(report(&RETRO_MISSING, &built));
+    }
+
+    #[test]
+    fn passes_with_a_retro_in_the_grace_days_or_named_by_iteration() {
+        let late = retro("2026-02-18", "- [x] @alice done");
+        let built = healthy_with(&[1, 2, 4], &[1, 2, 3, 4])
+            .page("hb/search/retros/late.md", &late)
+            .build();
+        assert_passes(&RETRO_MISSING, &built);
+        let named =
+            "---\nowner: bob\niteration: 3\n---\n# Retro\n\n## Action items\n\n- [x] @alice done\n";
+        let built = healthy_with(&[1, 2, 4], &[1, 2, 3, 4])
+            .page("hb/search/retros/three.md", named)
+            .changed("hb/search/retros/three.md", &["2026-03-04T15:00:00Z"])
+            .build();
+        assert_passes(&RETRO_MISSING, &built);
+    }
+}
