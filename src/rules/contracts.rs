@@ -77,15 +77,37 @@ fn every_rule_is_documented_in_the_binary_and_the_readme() {
     }
 }
 
-/// ripgrep-style: each rule has a fixture that fails it and one that passes.
+/// ripgrep-style: each rule has a case that fails it and one that passes:
+/// beside its check, in the rule's own file, for a rule with a check; in
+/// the git-oracle tests of `tests/rules.rs` for every rule, checked or
+/// raised by a stage.
 #[test]
-fn every_rule_has_a_failing_and_a_passing_fixture() {
+fn every_rule_has_a_failing_and_a_passing_case() {
     let tests = read("tests/rules.rs");
     for rule in RULES {
         let prefix = rule.meta.code.to_lowercase();
         for kind in ["fails", "passes"] {
             let needle = format!("fn {prefix}_{kind}");
             assert!(tests.contains(&needle), "tests/rules.rs has no `{needle}…`");
+        }
+        if rule.check.is_none() {
+            continue;
+        }
+        let file = format!(
+            "src/rules/{}/{}.rs",
+            rule.meta.family,
+            rule.meta.name.replace('-', "_")
+        );
+        let source = read(&file);
+        let tests = source
+            .split("#[cfg(test)]")
+            .nth(1)
+            .unwrap_or_else(|| panic!("{file} has no test module"));
+        for kind in ["fails", "passes"] {
+            assert!(
+                tests.contains(&format!("fn {kind}_")),
+                "{file} has no `fn {kind}_…` test"
+            );
         }
     }
 }
