@@ -26,13 +26,5 @@ mod rules;
 /// that stopped the run (exit code 2).
 pub use app::cli::run;
 
-/// What the integration tests and the benchmark build repositories and
-/// oracles with. Not a stable interface.
 #[doc(hidden)]
-pub mod testing {
-    pub use crate::app::demo::DEMO_NOW;
-    pub use crate::base::paths::is_markdown;
-    pub use crate::base::time::rfc3339;
-    pub use crate::config::ruleset::BUILTIN_TEXT;
-    pub use crate::git::repo_builder::{Edit, Person, ROBOT, RepoBuilder, delete, mv, write};
-}
+pub mod testing;

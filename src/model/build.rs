@@ -191,25 +191,30 @@ pub(crate) fn mark_staged(
     for page in pages.iter_mut() {
         page.freshness.staged = staged.contains(&page.path);
     }
-    for team in teams {
-        for slot in team.slots.values_mut() {
-            if let Slot::Found {
-                page,
-                section: Some(section),
-            } = slot
-            {
-                let page = &pages[*page];
-                if page.freshness.staged {
-                    let before = head_file(&page.path);
-                    let before = before
-                        .as_deref()
-                        .and_then(|text| parse::section_text(text, &section.anchor));
-                    section.freshness.staged =
-                        before != parse::section_text(&page.text, &section.anchor);
-                }
-            }
+    for (page, section) in sections_mut(teams) {
+        let page = &pages[page];
+        if page.freshness.staged {
+            let before = head_file(&page.path);
+            let before = before
+                .as_deref()
+                .and_then(|text| parse::section_text(text, &section.anchor));
+            section.freshness.staged = before != parse::section_text(&page.text, &section.anchor);
         }
     }
+}
+
+/// Every section a team's slot holds, with the index of its page.
+fn sections_mut(teams: &mut [TeamModel]) -> impl Iterator<Item = (usize, &mut SectionSlot)> {
+    teams
+        .iter_mut()
+        .flat_map(|team| team.slots.values_mut())
+        .filter_map(|slot| match slot {
+            Slot::Found {
+                page,
+                section: Some(section),
+            } => Some((*page, section)),
+            _ => None,
+        })
 }
 
 /// Pages and sections whose history could not be known, for HB004.
@@ -257,20 +262,12 @@ pub(crate) fn attach_history(
             page.created.clone_from(&resolved.created);
         }
     }
-    for team in teams {
-        for slot in team.slots.values_mut() {
-            if let Slot::Found {
-                page,
-                section: Some(section),
-            } = slot
-            {
-                let path = pages[*page].path.as_str();
-                if let Some(resolved) = answer_of(path, Some(section.anchor.as_str())) {
-                    note(path, resolved);
-                    section.freshness.history = resolved.answer.clone();
-                    section.freshness.ignored.clone_from(&resolved.ignored);
-                }
-            }
+    for (page, section) in sections_mut(teams) {
+        let path = pages[page].path.as_str();
+        if let Some(resolved) = answer_of(path, Some(section.anchor.as_str())) {
+            note(path, resolved);
+            section.freshness.history = resolved.answer.clone();
+            section.freshness.ignored.clone_from(&resolved.ignored);
         }
     }
     gaps.shallow.sort();

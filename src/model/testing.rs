@@ -18,42 +18,10 @@ use crate::history::{Answer, Change, Query, Resolved};
 use crate::model::Handbook;
 use crate::model::build;
 use crate::parse;
-
-/// One team `search` in `hb/search` (PM alice, EM bob), two-week
-/// iterations from 2026-01-05 with three days of grace.
-pub(crate) const CONFIG: &str = "iterations: { length: 14d, start: 2026-01-05, grace: 3d }
-people:
-  alice: { name: Alice Ng, handles: ['@alice'] }
-  bob: { name: Bob Okafor, handles: ['@bob'] }
-  carol: { name: Carol Diaz, handles: ['@carol'] }
-teams:
-  search:
-    dir: hb/search
-    pm: alice
-    em: bob
-";
+pub(crate) use crate::testing::{CONFIG, goals, index, retro};
 
 /// When the handbook was first committed, unless a test says otherwise.
 pub(crate) const FIRST_COMMIT: &str = "2026-01-05T09:00:00Z";
-
-/// A goals page with every element HB103 asks for.
-pub(crate) fn goals(progress: &str) -> String {
-    format!(
-        "---\nowner: alice\n---\n# Search goals\n\n## Goal\n\nBe fast.\n\n## Milestones\n\n1. Index\n\n## Timeline\n\nQ1\n\n## Progress\n\n{progress}\n"
-    )
-}
-
-/// An index page with planning and execution sections.
-pub(crate) fn index(planning: &str, execution: &str) -> String {
-    format!(
-        "---\nowner: bob\n---\n# Search\n\n## Planning\n\n{planning}\n\n## Execution\n\n{execution}\n"
-    )
-}
-
-/// A retrospective held on `date`, with these action items.
-pub(crate) fn retro(date: &str, items: &str) -> String {
-    format!("---\nowner: bob\ndate: {date}\n---\n# Retro {date}\n\n## Action items\n\n{items}\n")
-}
 
 /// A handbook being described.
 pub(crate) struct HandbookBuilder {

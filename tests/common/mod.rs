@@ -11,7 +11,7 @@ use handbook_lint::testing::{Edit, Person, RepoBuilder};
 use serde_json::Value;
 
 #[allow(unused_imports)] // not every test file moves or deletes pages
-pub(crate) use handbook_lint::testing::{delete, mv, write};
+pub(crate) use handbook_lint::testing::{CONFIG, delete, goals, index, mv, retro, write};
 
 pub(crate) const ALICE: Person = Person {
     name: "Alice Ng",
@@ -21,38 +21,6 @@ pub(crate) const BOB: Person = Person {
     name: "Bob Okafor",
     email: "bob@example.com",
 };
-
-/// A config for one team `search` in `hb/search` (PM alice, EM bob) with
-/// two-week iterations from 2026-01-05 and three days of grace.
-pub(crate) const CONFIG: &str = "iterations: { length: 14d, start: 2026-01-05, grace: 3d }
-people:
-  alice: { name: Alice Ng, handles: ['@alice'] }
-  bob: { name: Bob Okafor, handles: ['@bob'] }
-  carol: { name: Carol Diaz, handles: ['@carol'] }
-teams:
-  search:
-    dir: hb/search
-    pm: alice
-    em: bob
-";
-
-/// A goals page with every element HB103 asks for.
-pub(crate) fn goals(progress: &str) -> String {
-    format!(
-        "---\nowner: alice\n---\n# Search goals\n\n## Goal\n\nBe fast.\n\n## Milestones\n\n1. Index\n\n## Timeline\n\nQ1\n\n## Progress\n\n{progress}\n"
-    )
-}
-
-/// An index page with planning and execution sections.
-pub(crate) fn index(planning: &str, execution: &str) -> String {
-    format!(
-        "---\nowner: bob\n---\n# Search\n\n## Planning\n\n{planning}\n\n## Execution\n\n{execution}\n"
-    )
-}
-
-pub(crate) fn retro(date: &str, items: &str) -> String {
-    format!("---\nowner: bob\ndate: {date}\n---\n# Retro {date}\n\n## Action items\n\n{items}\n")
-}
 
 /// A one-team handbook committed on 2026-01-05: `CONFIG` followed by
 /// `config_tail` (lines for the `search` team, or more keys), a complete goals

@@ -1,0 +1,42 @@
+//! What the tests (the crate's own and those in `tests/`) and the benchmark
+//! build repositories and oracles with: one handbook's texts, so every test
+//! describes the same team the same way. Not a stable interface.
+
+pub use crate::app::demo::DEMO_NOW;
+pub use crate::base::paths::is_markdown;
+pub use crate::base::time::rfc3339;
+pub use crate::config::ruleset::BUILTIN_TEXT;
+pub use crate::git::repo_builder::{Edit, Person, ROBOT, RepoBuilder, delete, mv, write};
+
+/// A config for one team `search` in `hb/search` (PM alice, EM bob) with
+/// two-week iterations from 2026-01-05 and three days of grace.
+pub const CONFIG: &str = "iterations: { length: 14d, start: 2026-01-05, grace: 3d }
+people:
+  alice: { name: Alice Ng, handles: ['@alice'] }
+  bob: { name: Bob Okafor, handles: ['@bob'] }
+  carol: { name: Carol Diaz, handles: ['@carol'] }
+teams:
+  search:
+    dir: hb/search
+    pm: alice
+    em: bob
+";
+
+/// A goals page with every element HB103 asks for.
+pub fn goals(progress: &str) -> String {
+    format!(
+        "---\nowner: alice\n---\n# Search goals\n\n## Goal\n\nBe fast.\n\n## Milestones\n\n1. Index\n\n## Timeline\n\nQ1\n\n## Progress\n\n{progress}\n"
+    )
+}
+
+/// An index page with planning and execution sections.
+pub fn index(planning: &str, execution: &str) -> String {
+    format!(
+        "---\nowner: bob\n---\n# Search\n\n## Planning\n\n{planning}\n\n## Execution\n\n{execution}\n"
+    )
+}
+
+/// A retrospective held on `date`, with these action items.
+pub fn retro(date: &str, items: &str) -> String {
+    format!("---\nowner: bob\ndate: {date}\n---\n# Retro {date}\n\n## Action items\n\n{items}\n")
+}
