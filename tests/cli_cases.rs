@@ -39,8 +39,24 @@ enum Step {
     },
     /// A git command (`[branch, base]`).
     Git(Vec<String>),
-    /// Files written into the working tree and left uncommitted.
+    /// Files written into the working tree and left uncommitted (a path
+    /// may start with `[KEEP]/`; YAML's escapes write any byte).
     Write(BTreeMap<String, String>),
+    /// A file of `times` copies of `text`, uncommitted: larger than any
+    /// case file should hold.
+    WriteRepeated {
+        path: String,
+        text: String,
+        times: usize,
+    },
+    /// A symbolic link, uncommitted.
+    Symlink { path: String, target: String },
+    /// The built-in ruleset, with these replacements, committed at `path`.
+    Ruleset {
+        at: String,
+        path: String,
+        replace: BTreeMap<String, String>,
+    },
     /// A command of the tool, and the exit code it must give.
     Run {
         args: Vec<String>,
@@ -117,13 +133,31 @@ fn run_case(path: &Path) -> Result<(), String> {
             }
             Step::Write(files) => {
                 for (path, text) in files {
-                    let full = repo.join(path);
-                    if let Some(dir) = full.parent() {
-                        std::fs::create_dir_all(dir).map_err(|e| e.to_string())?;
-                    }
-                    std::fs::write(&full, fill(text, &repo, keep.path()))
-                        .map_err(|e| e.to_string())?;
+                    let full = repo.join(fill(path, &repo, keep.path()));
+                    write_file(&full, fill(text, &repo, keep.path()).as_bytes())?;
                 }
+            }
+            Step::WriteRepeated { path, text, times } => {
+                write_file(&repo.join(path), text.repeat(*times).as_bytes())?;
+            }
+            Step::Symlink { path, target } => {
+                let target = fill(target, &repo, keep.path());
+                #[cfg(unix)]
+                std::os::unix::fs::symlink(&target, repo.join(path)).map_err(|e| e.to_string())?;
+                #[cfg(not(unix))]
+                return Err(format!("{}: symbolic links need Unix", path.display()));
+            }
+            Step::Ruleset { at, path, replace } => {
+                let f = fixture.as_ref().expect("a commit needs a repository");
+                let mut text = handbook_lint::testing::BUILTIN_TEXT.to_string();
+                for (from, to) in replace {
+                    assert!(
+                        text.contains(from.as_str()),
+                        "the built-in ruleset has no `{from}`"
+                    );
+                    text = text.replace(from.as_str(), to);
+                }
+                f.commit(at, "case step", &[write(path, &text)]);
             }
             Step::Run { args, env, status } => {
                 run_number += 1;
@@ -161,6 +195,13 @@ fn run_case(path: &Path) -> Result<(), String> {
         }
     }
     Ok(())
+}
+
+fn write_file(path: &Path, bytes: &[u8]) -> Result<(), String> {
+    if let Some(dir) = path.parent() {
+        std::fs::create_dir_all(dir).map_err(|e| e.to_string())?;
+    }
+    std::fs::write(path, bytes).map_err(|e| e.to_string())
 }
 
 /// `a.1` + `stdout` → `1.stdout`, so `with_extension` keeps the run number.
