@@ -79,27 +79,145 @@ fn start(fixture: &str) -> Option<Fixture> {
     }
 }
 
-fn fill(text: &str, repo: &Path, keep: &Path) -> String {
-    text.replace("[REPO]", &repo.display().to_string())
-        .replace("[KEEP]", &keep.display().to_string())
+/// Where a case runs: its repository (or a directory outside any), and a
+/// directory beside it that commits do not clean.
+struct Sandbox {
+    fixture: Option<Fixture>,
+    repo: PathBuf,
+    keep: tempfile::TempDir,
+    _outside: tempfile::TempDir,
+    assert: Assert,
 }
 
-/// Runs one case; returns what differed.
-fn run_case(path: &Path) -> Result<(), String> {
-    let text = std::fs::read_to_string(path).map_err(|e| e.to_string())?;
+impl Sandbox {
+    fn new(fixture: &str) -> anyhow::Result<Sandbox> {
+        let outside = tempfile::tempdir()?;
+        let keep = tempfile::tempdir()?;
+        let fixture = start(fixture);
+        let repo = fixture
+            .as_ref()
+            .map_or_else(|| outside.path().to_path_buf(), |f| f.path().to_path_buf());
+        let mut redactions = Redactions::new();
+        redactions.insert("[REPO]", repo.clone())?;
+        redactions.insert("[KEEP]", keep.path().to_path_buf())?;
+        let assert = Assert::new()
+            .action_env(snapbox::assert::DEFAULT_ACTION_ENV)
+            .redact_with(redactions);
+        Ok(Sandbox {
+            fixture,
+            repo,
+            keep,
+            _outside: outside,
+            assert,
+        })
+    }
+
+    /// `[REPO]` and `[KEEP]` in a case's text, made real.
+    fn fill(&self, text: &str) -> String {
+        text.replace("[REPO]", &self.repo.display().to_string())
+            .replace("[KEEP]", &self.keep.path().display().to_string())
+    }
+
+    fn fixture(&self) -> anyhow::Result<&Fixture> {
+        self.fixture
+            .as_ref()
+            .ok_or_else(|| anyhow::anyhow!("a commit needs a repository"))
+    }
+
+    /// Sets the repository up as a step says.
+    fn apply(&self, step: &Step) -> anyhow::Result<()> {
+        match step {
+            Step::Commit { at, files } => {
+                let edits: Vec<_> = files
+                    .iter()
+                    .map(|(path, text)| write(path, &self.fill(text)))
+                    .collect();
+                self.fixture()?.commit(at, "case step", &edits);
+            }
+            Step::Git(args) => {
+                let args: Vec<&str> = args.iter().map(String::as_str).collect();
+                git(&self.repo, &args);
+            }
+            Step::Write(files) => {
+                for (path, text) in files {
+                    write_file(&self.repo.join(self.fill(path)), self.fill(text).as_bytes())?;
+                }
+            }
+            Step::WriteRepeated { path, text, times } => {
+                write_file(&self.repo.join(path), text.repeat(*times).as_bytes())?;
+            }
+            Step::Symlink { path, target } => {
+                #[cfg(unix)]
+                std::os::unix::fs::symlink(self.fill(target), self.repo.join(path))?;
+                #[cfg(not(unix))]
+                anyhow::bail!("{path} → {target}: symbolic links need Unix");
+            }
+            Step::Ruleset { at, path, replace } => {
+                let mut text = handbook_lint::testing::BUILTIN_TEXT.to_string();
+                for (from, to) in replace {
+                    anyhow::ensure!(
+                        text.contains(from.as_str()),
+                        "the built-in ruleset has no `{from}`"
+                    );
+                    text = text.replace(from.as_str(), to);
+                }
+                self.fixture()?
+                    .commit(at, "case step", &[write(path, &text)]);
+            }
+            Step::Run { .. } => {}
+        }
+        Ok(())
+    }
+
+    /// Runs the tool; compares its outputs with `NAME.stdout` and
+    /// `NAME.stderr` and its exit code with `status`.
+    fn run(
+        &self,
+        name: &Path,
+        args: &[String],
+        env: &BTreeMap<String, String>,
+        status: i32,
+    ) -> anyhow::Result<()> {
+        let args: Vec<String> = args.iter().map(|a| self.fill(a)).collect();
+        let output = snapbox::cmd::Command::new(assert_cmd::cargo::cargo_bin("handbook-lint"))
+            .args(&args)
+            .current_dir(&self.repo)
+            .env_remove("HANDBOOK_LINT_NOW")
+            .env_remove("HANDBOOK_LINT_SETTLE_MS")
+            .env("NO_COLOR", "1")
+            .envs(env.iter())
+            .output()?;
+        let stdout = name.with_extension(add_extension(name, "stdout"));
+        let stderr = name.with_extension(add_extension(name, "stderr"));
+        // snapbox panics with a diff on a difference; every case is run
+        // and the differences listed together.
+        let same = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            self.assert
+                .eq(output.stdout.clone(), Data::read_from(&stdout, None));
+            self.assert
+                .eq(output.stderr.clone(), Data::read_from(&stderr, None));
+        }));
+        let code = output.status.code().unwrap_or(-1);
+        anyhow::ensure!(
+            same.is_ok() && code == status,
+            "`{}`: exit code {code}, expected {status}; the outputs' differences are above",
+            args.join(" ")
+        );
+        Ok(())
+    }
+}
+
+/// Runs one case; fails on the first step that does not do what it says.
+fn run_case(path: &Path) -> anyhow::Result<()> {
+    let text = std::fs::read_to_string(path)?;
     let case: Case =
-        serde_saphyr::from_str(&text).map_err(|e| format!("{}: {e}", path.display()))?;
-    assert!(
+        serde_saphyr::from_str(&text).map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
+    anyhow::ensure!(
         !case.about.trim().is_empty(),
         "{}: say what the case shows",
         path.display()
     );
-    let outside = tempfile::tempdir().map_err(|e| e.to_string())?;
-    let keep = tempfile::tempdir().map_err(|e| e.to_string())?;
-    let fixture = start(&case.fixture);
-    let repo: PathBuf = fixture
-        .as_ref()
-        .map_or_else(|| outside.path().to_path_buf(), |f| f.path().to_path_buf());
+    let sandbox = Sandbox::new(&case.fixture)?;
     let runs = case
         .steps
         .iter()
@@ -107,101 +225,30 @@ fn run_case(path: &Path) -> Result<(), String> {
         .count();
     let stem = path.with_extension("");
     let mut run_number = 0;
-    let mut redactions = Redactions::new();
-    redactions
-        .insert("[REPO]", repo.clone())
-        .map_err(|e| e.to_string())?;
-    redactions
-        .insert("[KEEP]", keep.path().to_path_buf())
-        .map_err(|e| e.to_string())?;
-    let assert = Assert::new()
-        .action_env(snapbox::assert::DEFAULT_ACTION_ENV)
-        .redact_with(redactions);
     for step in &case.steps {
-        match step {
-            Step::Commit { at, files } => {
-                let f = fixture.as_ref().expect("a commit needs a repository");
-                let edits: Vec<_> = files
-                    .iter()
-                    .map(|(path, text)| write(path, &fill(text, &repo, keep.path())))
-                    .collect();
-                f.commit(at, "case step", &edits);
-            }
-            Step::Git(args) => {
-                let args: Vec<&str> = args.iter().map(String::as_str).collect();
-                git(&repo, &args);
-            }
-            Step::Write(files) => {
-                for (path, text) in files {
-                    let full = repo.join(fill(path, &repo, keep.path()));
-                    write_file(&full, fill(text, &repo, keep.path()).as_bytes())?;
-                }
-            }
-            Step::WriteRepeated { path, text, times } => {
-                write_file(&repo.join(path), text.repeat(*times).as_bytes())?;
-            }
-            Step::Symlink { path, target } => {
-                let target = fill(target, &repo, keep.path());
-                #[cfg(unix)]
-                std::os::unix::fs::symlink(&target, repo.join(path)).map_err(|e| e.to_string())?;
-                #[cfg(not(unix))]
-                return Err(format!("{}: symbolic links need Unix", path.display()));
-            }
-            Step::Ruleset { at, path, replace } => {
-                let f = fixture.as_ref().expect("a commit needs a repository");
-                let mut text = handbook_lint::testing::BUILTIN_TEXT.to_string();
-                for (from, to) in replace {
-                    assert!(
-                        text.contains(from.as_str()),
-                        "the built-in ruleset has no `{from}`"
-                    );
-                    text = text.replace(from.as_str(), to);
-                }
-                f.commit(at, "case step", &[write(path, &text)]);
-            }
-            Step::Run { args, env, status } => {
-                run_number += 1;
-                let name = if runs == 1 {
-                    stem.clone()
-                } else {
-                    PathBuf::from(format!("{}.{run_number}", stem.display()))
-                };
-                let args: Vec<String> = args.iter().map(|a| fill(a, &repo, keep.path())).collect();
-                let output =
-                    snapbox::cmd::Command::new(assert_cmd::cargo::cargo_bin("handbook-lint"))
-                        .args(&args)
-                        .current_dir(&repo)
-                        .env_remove("HANDBOOK_LINT_NOW")
-                        .env_remove("HANDBOOK_LINT_SETTLE_MS")
-                        .env("NO_COLOR", "1")
-                        .envs(env.iter())
-                        .output()
-                        .map_err(|e| e.to_string())?;
-                let stdout = name.with_extension(add_extension(&name, "stdout"));
-                let stderr = name.with_extension(add_extension(&name, "stderr"));
-                let checked = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-                    assert.eq(output.stdout.clone(), Data::read_from(&stdout, None));
-                    assert.eq(output.stderr.clone(), Data::read_from(&stderr, None));
-                }));
-                let code = output.status.code().unwrap_or(-1);
-                if checked.is_err() || code != *status {
-                    return Err(format!(
-                        "{} run {run_number} (`{}`): exit code {code}, expected {status}; see the output above",
-                        path.display(),
-                        args.join(" ")
-                    ));
-                }
-            }
-        }
+        let Step::Run { args, env, status } = step else {
+            sandbox.apply(step)?;
+            continue;
+        };
+        run_number += 1;
+        let name = if runs == 1 {
+            stem.clone()
+        } else {
+            PathBuf::from(format!("{}.{run_number}", stem.display()))
+        };
+        sandbox
+            .run(&name, args, env, *status)
+            .map_err(|e| anyhow::anyhow!("{} run {run_number}: {e}", path.display()))?;
     }
     Ok(())
 }
 
-fn write_file(path: &Path, bytes: &[u8]) -> Result<(), String> {
+fn write_file(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
     if let Some(dir) = path.parent() {
-        std::fs::create_dir_all(dir).map_err(|e| e.to_string())?;
+        std::fs::create_dir_all(dir)?;
     }
-    std::fs::write(path, bytes).map_err(|e| e.to_string())
+    std::fs::write(path, bytes)?;
+    Ok(())
 }
 
 /// `a.1` + `stdout` → `1.stdout`, so `with_extension` keeps the run number.
@@ -223,7 +270,10 @@ fn every_case_in_tests_cli() {
         .collect();
     cases.sort();
     assert!(cases.len() >= 15, "found only {} cases", cases.len());
-    let failed: Vec<String> = cases.iter().filter_map(|c| run_case(c).err()).collect();
+    let failed: Vec<String> = cases
+        .iter()
+        .filter_map(|c| run_case(c).err().map(|e| format!("{e:#}")))
+        .collect();
     assert!(
         failed.is_empty(),
         "{} of {} cases failed:\n{}",
