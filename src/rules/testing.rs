@@ -27,8 +27,14 @@ pub(crate) fn report(rule: &Rule, built: &Built) -> String {
         findings.iter().all(|f| f.rule.code == rule.code),
         "a check reports only its own rule"
     );
+    render(&findings, built)
+}
+
+/// Findings as a person reads them: miette's graphical report, no colour,
+/// 100 columns.
+pub(crate) fn render(findings: &[Finding], built: &Built) -> String {
     graphical(
-        &findings,
+        findings,
         &built.sources,
         Style {
             color: false,

@@ -27,7 +27,6 @@ pub(crate) static SUPPRESSION_UNUSED: Rule = Rule::raised_by_stage(&codes::SUPPR
 mod tests {
     use crate::base::finding::Finding;
     use crate::model::build::page_texts;
-    use crate::report::{Style, graphical};
     use crate::rules::registry::RULES;
     use crate::rules::suppress;
     use crate::rules::testing::*;
@@ -50,14 +49,7 @@ mod tests {
     fn report(built: &Built, code: &str) -> String {
         let findings = raised(built, code);
         assert!(!findings.is_empty(), "{code} found nothing");
-        graphical(
-            &findings,
-            &built.sources,
-            Style {
-                color: false,
-                width: 100,
-            },
-        )
+        render(&findings, built)
     }
 
     #[test]
