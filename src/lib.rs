@@ -1,14 +1,16 @@
 //! handbook-lint: makes a team handbook's ownership rules executable.
 //!
 //! The pipeline runs in one direction, each stage a module with a plain
-//! data type at its boundary, and imports point one way, down this list
-//! (a contract test, `tests/architecture.rs`, holds it). Every stage is
-//! private: the library's interface is [`run`], and [`testing`] for the
-//! tests and the benchmark.
+//! data type at its boundary, and a module uses only the stages before it
+//! in this list (a contract test, `tests/architecture.rs`, holds it):
 //!
-//! [`base`] (the leaf) → [`git`] → [`config`] → [`parse`] → [`discover`] →
-//! [`history`] → [`model`] → [`rules`] → [`report`] → [`engine`] (the
-//! stages in order) → [`app`] (the commands).
+//! `base` (the leaf) → `git` → `config` → `parse` → `discover` → `history`
+//! → `model` → `rules` → `report` → `engine` (the stages in order) → `app`
+//! (the commands).
+//!
+//! Every stage is private: the library's interface is [`run`], and
+//! [`testing`] for the tests and the benchmark. The README's "How it works"
+//! says what each stage does.
 
 mod app;
 mod base;
