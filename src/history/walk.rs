@@ -1,0 +1,676 @@
+//! The walk itself: batches of commits applied newest first to the open
+//! queries, until each is answered.
+
+use std::collections::HashMap;
+use std::sync::mpsc;
+
+use rayon::prelude::*;
+
+use super::batch::{StepDiff, diff_step};
+use super::moves::Moves;
+use super::prefetch::{BATCHES_AHEAD, Batch, Prefetch, Step, read_ahead};
+use super::reader::Reader;
+use super::{Answer, Change, HistoryInfo, Query, Resolved, Settings};
+use crate::base::framed::CacheStatus;
+use crate::base::time::UnixTime;
+use crate::git::objects::{Store, read_commit};
+use crate::git::repo::Oid;
+use crate::git::trees::{self, Difference, PathTrie};
+use crate::history::cache::CachedEntry;
+
+/// State of one query during the walk.
+pub(super) struct Open {
+    /// The path the page had in the commit being looked at.
+    pub(super) path: String,
+    pub(super) changes: Vec<Change>,
+    /// Found the newest change (and, when collecting, went past the horizon).
+    pub(super) changes_done: bool,
+    pub(super) created: Option<Change>,
+    pub(super) created_done: bool,
+    pub(super) ignored: Option<Change>,
+    /// See [`Resolved::covered_since`].
+    pub(super) covered_since: Option<UnixTime>,
+}
+
+impl Open {
+    pub(super) fn done(&self) -> bool {
+        self.changes_done && self.created_done
+    }
+
+    pub(super) fn into_resolved(self) -> Resolved {
+        Resolved {
+            answer: Answer::Changed(self.changes),
+            created: self.created,
+            ignored: self.ignored,
+            covered_since: self.covered_since,
+        }
+    }
+}
+
+/// Below this many commits a batch is compared on the calling thread:
+/// handing it to other threads would cost more than it saves.
+pub(super) const PARALLEL_BATCH: usize = 128;
+
+/// Runs of commits per thread in a batch compared on every core.
+pub(super) const RUNS_PER_THREAD: usize = 4;
+
+/// The state of one walk: the object store, one reader per thread, and
+/// what is asked.
+pub(super) struct Walker<'a> {
+    pub(super) store: &'a Store,
+    /// The calling thread's reader: HEAD's tree, moves, sections, and
+    /// batches too small to share out.
+    pub(super) main: Reader,
+    /// One reader per worker thread, made when a batch is big enough.
+    pub(super) workers: Vec<Reader>,
+    pub(super) queries: &'a [Query],
+    pub(super) settings: &'a Settings,
+    pub(super) cached_head: Option<Oid>,
+    pub(super) cached: &'a HashMap<(String, Option<String>), CachedEntry>,
+    /// Commits read ahead, when the run started reading them early.
+    pub(super) prefetched: Option<Prefetch>,
+}
+
+/// Where the walk's queries stand.
+pub(super) struct OpenQueries {
+    pub(super) open: Vec<Option<Open>>,
+    pub(super) answers: Vec<Option<Resolved>>,
+    pub(super) trie: PathTrie,
+}
+
+impl OpenQueries {
+    /// At a shallow clone's boundary, parents are cut off: nothing open can
+    /// be answered but by what was already found.
+    pub(super) fn close_at_boundary(&mut self, boundary: &str) {
+        for (index, slot) in self.open.iter_mut().enumerate() {
+            let Some(open) = slot.take() else { continue };
+            self.trie.remove(&open.path, index);
+            self.answers[index] = Some(if open.changes.is_empty() {
+                Resolved {
+                    answer: Answer::Shallow {
+                        boundary: boundary.to_string(),
+                    },
+                    created: None,
+                    ignored: open.ignored,
+                    covered_since: None,
+                }
+            } else {
+                open.into_resolved()
+            });
+        }
+    }
+
+    /// Gives up on a query: the history it needs cannot be read.
+    pub(super) fn fail(&mut self, index: usize, reason: &str) {
+        if let Some(state) = self.open[index].take() {
+            self.trie.remove(&state.path, index);
+            self.answers[index] = Some(Resolved::new(Answer::Unreadable {
+                reason: format!("{reason} (needed for `{}`)", state.path),
+            }));
+        }
+    }
+
+    /// Answers a query that is done.
+    pub(super) fn settle(&mut self, index: usize) {
+        let slot = &mut self.open[index];
+        if slot.as_ref().is_some_and(Open::done)
+            && let Some(state) = slot.take()
+        {
+            self.trie.remove(&state.path, index);
+            self.answers[index] = Some(state.into_resolved());
+        }
+    }
+}
+
+impl Walker<'_> {
+    /// Compares a batch's commits with their parents. A big batch is shared
+    /// out in contiguous runs, a few per thread: a commit's parent tree is
+    /// the next commit's tree, so each worker's tree cache keeps hitting
+    /// within a run.
+    pub(super) fn diff_batch(&mut self, steps: &[Step], trie: &PathTrie) -> Vec<StepDiff> {
+        let limit = self.settings.max_files_per_commit;
+        let queries = self.queries;
+        let threads = rayon::current_num_threads();
+        if steps.len() < PARALLEL_BATCH || threads < 2 {
+            let main = &mut self.main;
+            return steps
+                .iter()
+                .map(|step| diff_step(main, step, trie, queries, limit))
+                .collect();
+        }
+        while self.workers.len() < threads {
+            self.workers.push(Reader::new(self.store));
+        }
+        // Runs of commits, a few per thread: a thread that finishes early
+        // takes the next run, so one busy stretch of history does not leave
+        // the other cores idle.
+        let runs = threads * RUNS_PER_THREAD;
+        let run = steps.len().div_ceil(runs);
+        let idle: std::sync::Mutex<Vec<Reader>> =
+            std::sync::Mutex::new(std::mem::take(&mut self.workers));
+        let parts: Vec<Vec<StepDiff>> = steps
+            .par_chunks(run)
+            .map(|part| {
+                let taken = idle.lock().ok().and_then(|mut readers| readers.pop());
+                let mut reader = taken.unwrap_or_else(|| Reader::new(self.store));
+                let diffs = part
+                    .iter()
+                    .map(|step| diff_step(&mut reader, step, trie, queries, limit))
+                    .collect();
+                if let Ok(mut readers) = idle.lock() {
+                    readers.push(reader);
+                }
+                diffs
+            })
+            .collect();
+        self.workers = idle.into_inner().unwrap_or_default();
+        parts.into_iter().flatten().collect()
+    }
+
+    /// Which queries ask about a page (or section) in HEAD's tree. A query
+    /// the cache answered for the cached commit, whose blob is the same in
+    /// HEAD, is there without reading HEAD's directories.
+    pub(super) fn in_head(
+        &mut self,
+        head_tree: Oid,
+        cached_tree: Option<Oid>,
+        answered: &[Option<Resolved>],
+    ) -> Vec<bool> {
+        let queries = self.queries;
+        // Answered already: whatever is said here is not used.
+        let mut same_as_cached: Vec<bool> = answered.iter().map(Option::is_some).collect();
+        if let Some(cached_tree) = cached_tree {
+            let mut trie = PathTrie::default();
+            for (index, query) in queries.iter().enumerate() {
+                let key = (query.path.clone(), query.anchor.clone());
+                if answered[index].is_none() && self.cached.contains_key(&key) {
+                    trie.insert(&query.path, index);
+                }
+            }
+            let (ours, theirs) = (self.main.tree(head_tree), self.main.tree(cached_tree));
+            if let (Ok(ours), Ok(theirs)) = (ours, theirs) {
+                let (mut differences, mut failures) = (Vec::new(), Vec::new());
+                let main = &mut self.main;
+                trees::compare(
+                    main.objects.odb(),
+                    &mut main.trees,
+                    Some(&ours),
+                    Some(&theirs),
+                    &trie,
+                    "",
+                    &mut differences,
+                    &mut failures,
+                );
+                let mut unsure = vec![false; queries.len()];
+                let differing = differences.iter().flat_map(|d| &d.queries);
+                for &index in differing.chain(failures.iter().flat_map(|f| &f.queries)) {
+                    unsure[index] = true;
+                }
+                let mut all = Vec::new();
+                trie.all_queries(&mut all);
+                for index in all {
+                    same_as_cached[index] = !unsure[index];
+                }
+            }
+        }
+        let mut found = Vec::with_capacity(queries.len());
+        for (index, query) in queries.iter().enumerate() {
+            if same_as_cached[index] {
+                found.push(true);
+                continue;
+            }
+            let main = &mut self.main;
+            let entry = trees::blob_at(main.objects.odb(), &mut main.trees, head_tree, &query.path);
+            found.push(match (entry, &query.anchor) {
+                (None, _) => false,
+                (Some(_), None) => true,
+                (Some(blob), Some(anchor)) => {
+                    matches!(
+                        main.sections.section(main.objects.odb(), blob, anchor),
+                        Ok(Some(_))
+                    )
+                }
+            });
+        }
+        found
+    }
+
+    /// Answers the queries `answers` leaves open.
+    pub(super) fn run(
+        &mut self,
+        head: Oid,
+        answers: Vec<Option<Resolved>>,
+        cache_met: bool,
+        info: &mut HistoryInfo,
+        progress: &mut dyn FnMut(usize),
+    ) -> Vec<Resolved> {
+        let queries = self.queries;
+        let unreadable = |reason: String| {
+            queries
+                .iter()
+                .map(|_| {
+                    Resolved::new(Answer::Unreadable {
+                        reason: reason.clone(),
+                    })
+                })
+                .collect()
+        };
+        let mut buffer = Vec::new();
+        let head_tree = match read_commit(self.main.odb(), head, &mut buffer) {
+            Ok(commit) => commit.tree,
+            Err(error) => return unreadable(format!("HEAD ({head}) cannot be read: {error}")),
+        };
+        if let Err(error) = self.main.tree(head_tree) {
+            return unreadable(format!("the tree of HEAD ({head}) cannot be read: {error}"));
+        }
+        let mut state = OpenQueries {
+            open: Vec::with_capacity(queries.len()),
+            answers,
+            trie: PathTrie::default(),
+        };
+        let cached_tree = self
+            .cached_head
+            .and_then(|id| read_commit(self.main.odb(), id, &mut buffer).ok())
+            .map(|commit| commit.tree);
+        let in_head = self.in_head(head_tree, cached_tree, &state.answers);
+        for (index, query) in queries.iter().enumerate() {
+            if state.answers[index].is_some() {
+                state.open.push(None);
+                continue;
+            }
+            if !in_head[index] {
+                state.answers[index] = Some(Resolved::new(Answer::NotCommitted));
+                state.open.push(None);
+                continue;
+            }
+            state.trie.insert(&query.path, index);
+            state.open.push(Some(Open {
+                path: query.path.clone(),
+                changes: Vec::new(),
+                changes_done: false,
+                created: None,
+                created_done: !query.want_created,
+                ignored: None,
+                covered_since: None,
+            }));
+        }
+        if state.trie.live > 0 {
+            self.walk_from(head, cache_met, &mut state, info, progress);
+        }
+        // Queries still open here walked off the root: their newest change
+        // was found (collecting ran out of history) or the history is broken.
+        for (index, open) in state.open.into_iter().enumerate() {
+            if let Some(open) = open {
+                state.answers[index] = Some(if open.changes.is_empty() {
+                    Resolved::new(Answer::Unreadable {
+                        reason: format!("no commit adds `{}`", open.path),
+                    })
+                } else {
+                    open.into_resolved()
+                });
+            }
+        }
+        state
+            .answers
+            .into_iter()
+            .map(|answer| answer.unwrap_or(Resolved::new(Answer::NotCommitted)))
+            .collect()
+    }
+
+    /// The first-parent walk from `head` for the queries still open.
+    /// Commits are read by another thread (the run's read-ahead, or one
+    /// started here), so reading commits overlaps with comparing trees.
+    pub(super) fn walk_from(
+        &mut self,
+        head: Oid,
+        cache_met: bool,
+        state: &mut OpenQueries,
+        info: &mut HistoryInfo,
+        progress: &mut dyn FnMut(usize),
+    ) {
+        let boundary = self.main.objects.shallow_boundary();
+        let store = self.store;
+        let cached_head = self.cached_head;
+        let mut walked = WalkState {
+            cap: UnixTime::MAX,
+            cache_used: cache_met,
+            reached_root: false,
+            collecting: Vec::new(),
+        };
+        let mut prefetched = self.prefetched.take();
+        std::thread::scope(|scope| {
+            let mut own: Option<mpsc::Receiver<Batch>> = None;
+            // The commit the next batch starts at.
+            let mut expected = Some(head);
+            loop {
+                // The read-ahead's batches while it has them; then (it ended
+                // early, or there was none) a reading thread of our own.
+                let batch = if let Some(Ok(batch)) = prefetched.as_ref().map(|p| p.batches.recv()) {
+                    Some(batch)
+                } else {
+                    prefetched = None;
+                    let Some(start) = expected else { break };
+                    let receiver = own.get_or_insert_with(|| {
+                        let (sender, receiver) = mpsc::sync_channel(BATCHES_AHEAD);
+                        let boundary = &boundary;
+                        scope.spawn(move || {
+                            let reader = Reader::new(store);
+                            read_ahead(&reader, start, boundary, cached_head, false, &sender);
+                        });
+                        receiver
+                    });
+                    receiver.recv().ok()
+                };
+                let Some((steps, next)) = batch else { break };
+                expected = next;
+                if !self.process_batch(&steps, state, &mut walked, info, progress) {
+                    break;
+                }
+                if next.is_none() {
+                    break;
+                }
+            }
+            // Dropping the receivers stops the reading threads at their next
+            // batch.
+            drop(own);
+        });
+        drop(prefetched);
+        if !walked.cache_used && walked.reached_root && info.cache == CacheStatus::Miss {
+            // The walk went to the root without meeting the cached commit: it
+            // is not on this mainline, the history was rewritten.
+            info.cache = CacheStatus::Rewritten;
+        }
+    }
+
+    /// At the commit the cache describes: the cache answers what it can.
+    pub(super) fn answer_from_cache(
+        &self,
+        state: &mut OpenQueries,
+        walked: &mut WalkState,
+        info: &mut HistoryInfo,
+    ) {
+        let queries = self.queries;
+        walked.cache_used = true;
+        let mut hits = 0;
+        for (index, slot) in state.open.iter_mut().enumerate() {
+            let Some(open) = slot.as_mut() else { continue };
+            let key = (open.path.clone(), queries[index].anchor.clone());
+            let Some(entry) = self.cached.get(&key) else {
+                continue;
+            };
+            if let Some(resolved) = entry.answer_for(&queries[index], open, walked.cap) {
+                state.trie.remove(&open.path, index);
+                state.answers[index] = Some(resolved);
+                *slot = None;
+                hits += 1;
+            }
+        }
+        info.cache = if hits == 0 {
+            CacheStatus::Miss
+        } else {
+            CacheStatus::Incremental {
+                commits: info.commits_walked,
+            }
+        };
+    }
+
+    /// One changed path of a commit, for one open query: an edit (or not,
+    /// for a section whose text is the same), a creation, or a move that
+    /// points the query at the path it had before.
+    pub(super) fn apply_difference(
+        &mut self,
+        difference: &Difference,
+        index: usize,
+        at: &AtCommit,
+        state: &mut OpenQueries,
+        walked: &mut WalkState,
+        moves: &mut Moves,
+    ) {
+        let queries = self.queries;
+        let query = &queries[index];
+        let Some(ours) = difference.ours else {
+            return;
+        };
+        let change = Change {
+            commit: at.id.to_string(),
+            time: at.time,
+            parent_time: at.step.parent_time,
+        };
+        let mut moved_from = None;
+        let edited = match (difference.theirs, &at.diff.deleted) {
+            (Some(theirs), _) if query.anchor.is_some() => {
+                let compared = match at.diff.sections.iter().find(|(q, _)| *q == index) {
+                    Some((_, changed)) => changed.clone(),
+                    // Not compared with the commit: now.
+                    None => self.main.section_changed(
+                        ours,
+                        theirs,
+                        query.anchor.as_deref().unwrap_or_default(),
+                    ),
+                };
+                match compared {
+                    Ok(changed) => changed,
+                    Err(error) => {
+                        let reason = format!(
+                            "a version of the page at commit {} is missing: {error}",
+                            at.id
+                        );
+                        state.fail(index, &reason);
+                        return;
+                    }
+                }
+            }
+            (Some(_), _) => true,
+            (None, Some(Err(error))) => {
+                let reason = format!(
+                    "commit {} cannot be compared with its parent: {error}",
+                    at.id
+                );
+                state.fail(index, &reason);
+                return;
+            }
+            (None, deleted) => {
+                moved_from = deleted
+                    .as_ref()
+                    .and_then(|d| d.as_ref().ok())
+                    .and_then(|d| d.get(&ours))
+                    .and_then(|paths| paths.first().cloned());
+                moved_from.is_none()
+            }
+        };
+        let Some(open) = state.open[index].as_mut() else {
+            return;
+        };
+        let created_here = difference.theirs.is_none() && moved_from.is_none();
+        // An edit in an ignored commit is not a change; a
+        // creation still is, there being nothing older.
+        if edited && !created_here && at.ignored {
+            open.ignored.get_or_insert(change.clone());
+        } else if edited && !open.changes_done {
+            open.changes.push(change.clone());
+            if query.collect_since.is_none_or(|since| at.time < since) {
+                open.changes_done = true;
+                open.covered_since = Some(at.time);
+            } else if open.changes.len() == 1 {
+                walked.collecting.push(index);
+            }
+        }
+        if created_here {
+            open.changes_done = true;
+            open.covered_since = Some(UnixTime::MIN);
+            if !open.created_done {
+                open.created = Some(change);
+                open.created_done = true;
+            }
+        }
+        if let Some(old_path) = moved_from {
+            state.trie.remove(&open.path, index);
+            state.trie.insert(&old_path, index);
+            open.path = old_path;
+            moves.moved(index, queries.len());
+        }
+    }
+
+    /// Applies one batch of commits, newest first. Returns whether the walk
+    /// goes on.
+    pub(super) fn process_batch(
+        &mut self,
+        steps: &[Step],
+        state: &mut OpenQueries,
+        walked: &mut WalkState,
+        info: &mut HistoryInfo,
+        progress: &mut dyn FnMut(usize),
+    ) -> bool {
+        let queries = self.queries;
+        let settings = self.settings;
+        let mut diffs = self.diff_batch(steps, &state.trie);
+        // A move points a query at a path the batch was not compared for:
+        // from then on, the batch's comparisons no longer speak for the
+        // queries that moved, and the rest of the batch is compared again
+        // for those queries alone.
+        let mut moves = Moves::default();
+        for (position, step) in steps.iter().enumerate() {
+            if state.trie.live == 0 {
+                return false;
+            }
+            if Some(step.commit) == self.cached_head {
+                self.answer_from_cache(state, walked, info);
+                if state.trie.live == 0 {
+                    return false;
+                }
+                // Queries the cache could not answer are still compared
+                // against the trie as it was: keep the batch's results.
+            }
+            info.commits_walked += 1;
+            progress(info.commits_walked);
+            let time = step.raw_time.min(walked.cap);
+            walked.cap = time;
+            let id = step.commit.to_string();
+
+            if step.at_boundary {
+                state.close_at_boundary(&id);
+                return false;
+            }
+
+            let diff = moves.correct(position, std::mem::take(&mut diffs[position]));
+
+            let mut touched = stop_collecting(walked, state, queries, time);
+
+            for failure in &diff.failures {
+                for &index in &failure.queries {
+                    state.fail(index, &failure.reason);
+                }
+            }
+            let ignored_commit = settings.ignore_revs.contains(&step.commit) || diff.sweep;
+            for difference in &diff.differences {
+                for &index in &difference.queries {
+                    if state.open[index].is_none() {
+                        continue;
+                    }
+                    touched.push(index);
+                    let at = AtCommit {
+                        step,
+                        diff: &diff,
+                        id: &id,
+                        time,
+                        ignored: ignored_commit,
+                    };
+                    self.apply_difference(difference, index, &at, state, walked, &mut moves);
+                }
+            }
+            for index in touched {
+                state.settle(index);
+            }
+            if moves.moved_here {
+                moves.moved_here = false;
+                let mut moved_trie = PathTrie::default();
+                for &index in &moves.queries {
+                    if let Some(open) = &state.open[index] {
+                        moved_trie.insert(&open.path, index);
+                    }
+                }
+                let rest = &steps[position + 1..];
+                moves.supplement = self.diff_batch(rest, &moved_trie);
+                moves.supplement_from = position + 1;
+            }
+            if let Some(reason) = &step.broken {
+                for index in 0..state.open.len() {
+                    state.fail(index, reason);
+                }
+                return false;
+            }
+            if step.parent_tree.is_none() {
+                walked.reached_root = true;
+            }
+        }
+        true
+    }
+}
+
+/// Collecting queries stop once the walk is older than their horizon; the
+/// ones that stop here are returned, to be settled. Only the few collecting
+/// are looked at: a loop over every query on every commit would cost more
+/// than the walk.
+pub(super) fn stop_collecting(
+    walked: &mut WalkState,
+    state: &mut OpenQueries,
+    queries: &[Query],
+    time: UnixTime,
+) -> Vec<usize> {
+    let mut touched: Vec<usize> = Vec::new();
+    walked.collecting.retain(|&index| {
+        let Some(open) = state.open[index].as_mut() else {
+            return false;
+        };
+        match queries[index].collect_since {
+            Some(since) if !open.changes_done && time < since => {
+                // Everything newer than this commit was seen.
+                open.changes_done = true;
+                open.covered_since = Some(time.saturating_add(1));
+                touched.push(index);
+                false
+            }
+            Some(_) => !open.changes_done,
+            None => false,
+        }
+    });
+    touched
+}
+
+/// The commit a difference is applied at.
+pub(super) struct AtCommit<'a> {
+    pub(super) step: &'a Step,
+    pub(super) diff: &'a StepDiff,
+    pub(super) id: &'a str,
+    pub(super) time: UnixTime,
+    /// In the ignore-revs list, or a sweep.
+    pub(super) ignored: bool,
+}
+
+/// What the walk carries from one batch to the next.
+pub(super) struct WalkState {
+    /// The time of the commit after the one being looked at: older commits
+    /// are capped by it.
+    pub(super) cap: UnixTime,
+    pub(super) cache_used: bool,
+    pub(super) reached_root: bool,
+    /// Queries that found their newest change and collect older ones.
+    pub(super) collecting: Vec<usize>,
+}
+
+impl CachedEntry {
+    pub(super) fn answer_for(
+        &self,
+        query: &Query,
+        state: &Open,
+        cap: UnixTime,
+    ) -> Option<Resolved> {
+        self.merge(
+            query,
+            &state.changes,
+            state.ignored.as_ref(),
+            state.created.as_ref(),
+            cap,
+        )
+    }
+}
