@@ -9,7 +9,7 @@ use anyhow::{Context, anyhow, bail};
 use serde::{Deserialize, Serialize};
 
 use crate::model::outcome::Outcome;
-use crate::report::formats::fingerprint;
+use crate::report::fingerprint;
 
 /// Keeps the findings on `changed` files — unless the change touches what
 /// every verdict depends on (the config, the ruleset, the ignore-revs

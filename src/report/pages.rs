@@ -1,0 +1,129 @@
+//! `pages`: every page and configured section with its kind, team, owner
+//! and freshness.
+
+use serde::Serialize;
+
+use crate::base::time::{UnixTime, rfc3339};
+use crate::model::Handbook;
+use crate::model::outcome::Outcome;
+
+/// `pages --format json`: every page and configured section with its
+/// freshness — the audit trail behind each verdict. Serialized straight
+/// from these structs: on a 10,000-page handbook, building a JSON tree first
+/// would cost more than the warm run's history lookup.
+#[derive(Debug, Serialize)]
+pub(crate) struct PagesReport<'a> {
+    pub version: u32,
+    pub head: Option<&'a str>,
+    pub shallow: bool,
+    pub now: String,
+    pub pages: Vec<PageRow<'a>>,
+}
+
+#[derive(Debug, Serialize)]
+pub(crate) struct PageRow<'a> {
+    pub path: &'a str,
+    pub section: Option<&'a str>,
+    pub kind: &'a str,
+    pub team: Option<&'a str>,
+    pub owner: Option<&'a str>,
+    /// The freshness in force: the last substantive change, or the
+    /// `reviewed:` stamp when later.
+    pub updated: Option<String>,
+    pub updated_unix: Option<UnixTime>,
+    /// `git`, `reviewed` or `working-tree`.
+    pub source: Option<&'static str>,
+    /// The last commit that changed the page in substance.
+    pub commit: Option<&'a str>,
+    pub git_updated_unix: Option<UnixTime>,
+    pub reviewed: Option<String>,
+    /// A newer commit that touched the page but was not counted: a
+    /// reformatting sweep or an ignore-revs entry.
+    pub ignored_commit: Option<&'a str>,
+    pub ignored_unix: Option<UnixTime>,
+    /// The last change is dated after `now`.
+    pub clock_skew: bool,
+    pub history: HistoryState<'a>,
+}
+
+/// What git could say: `"git"`, `"uncommitted"`, or why not.
+#[derive(Debug, Serialize)]
+#[serde(untagged)]
+pub(crate) enum HistoryState<'a> {
+    Plain(&'static str),
+    Shallow { shallow: &'a str },
+    Unreadable { unreadable: &'a str },
+}
+
+pub(crate) fn pages_report<'a>(model: &'a Handbook, outcome: &'a Outcome) -> PagesReport<'a> {
+    let mut rows = Vec::with_capacity(model.pages.len());
+    let team_name = |index: Option<usize>| index.map(|i| model.teams[i].name.as_str());
+    for page in &model.pages {
+        rows.push(page_row(
+            page,
+            None,
+            page.kind.as_deref(),
+            team_name(page.team),
+            &page.freshness,
+        ));
+    }
+    for team in &model.teams {
+        for (kind, slot) in &team.slots {
+            if let crate::model::Slot::Found {
+                page,
+                section: Some(section),
+            } = slot
+            {
+                let page = &model.pages[*page];
+                rows.push(page_row(
+                    page,
+                    Some(&section.anchor),
+                    Some(kind),
+                    Some(team.name.as_str()),
+                    &section.freshness,
+                ));
+            }
+        }
+    }
+    PagesReport {
+        version: 1,
+        head: outcome.history.head.as_deref(),
+        shallow: outcome.history.shallow,
+        now: rfc3339(model.now),
+        pages: rows,
+    }
+}
+
+pub(super) fn page_row<'a>(
+    page: &'a crate::model::Page,
+    section: Option<&'a str>,
+    kind: Option<&'a str>,
+    team: Option<&'a str>,
+    freshness: &'a crate::model::Freshness,
+) -> PageRow<'a> {
+    use crate::history::Answer;
+    let stamp = freshness.stamp();
+    let change = freshness.last_change();
+    PageRow {
+        path: &page.path,
+        section,
+        kind: kind.unwrap_or("page"),
+        team,
+        owner: page.doc.front.owner.as_ref().map(|o| o.value.as_str()),
+        updated: stamp.as_ref().map(|s| rfc3339(s.time)),
+        updated_unix: stamp.as_ref().map(|s| s.time),
+        source: stamp.as_ref().map(|s| s.source.as_str()),
+        commit: change.map(|c| c.commit.as_str()),
+        git_updated_unix: change.map(|c| c.time),
+        reviewed: freshness.reviewed.map(|d| d.to_string()),
+        ignored_commit: freshness.ignored.as_ref().map(|c| c.commit.as_str()),
+        ignored_unix: freshness.ignored.as_ref().map(|c| c.time),
+        clock_skew: change.is_some_and(|c| c.time > freshness.now),
+        history: match &freshness.history {
+            Answer::Changed(_) => HistoryState::Plain("git"),
+            Answer::NotCommitted => HistoryState::Plain("uncommitted"),
+            Answer::Shallow { boundary } => HistoryState::Shallow { shallow: boundary },
+            Answer::Unreadable { reason } => HistoryState::Unreadable { unreadable: reason },
+        },
+    }
+}

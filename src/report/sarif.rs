@@ -1,0 +1,67 @@
+//! SARIF 2.1.0, for code scanning.
+
+use serde_json::{Value, json};
+
+use super::ci::{fallback_path, fingerprint, full_message, level, position};
+use crate::model::outcome::Outcome;
+use crate::rules::registry::RULES;
+
+/// SARIF 2.1.0, as GitHub code scanning accepts it.
+pub(crate) fn sarif(outcome: &Outcome) -> Value {
+    let rules: Vec<Value> = RULES
+        .iter()
+        .map(|rule| {
+            let meta = rule.meta;
+            json!({
+                "id": meta.code,
+                "name": meta.name,
+                "shortDescription": { "text": meta.summary },
+                "fullDescription": { "text": meta.summary },
+                "help": { "text": meta.doc_text(), "markdown": meta.doc_text() },
+                "defaultConfiguration": { "level": level(meta.default_severity) },
+                "properties": { "tags": [meta.family] },
+            })
+        })
+        .collect();
+    let results: Vec<Value> = outcome
+        .findings
+        .iter()
+        .map(|finding| {
+            let index = RULES.iter().position(|r| r.meta.code == finding.rule.code);
+            let path = finding
+                .path()
+                .map_or_else(|| fallback_path(outcome), str::to_string);
+            let mut physical = json!({
+                "artifactLocation": { "uri": path, "uriBaseId": "%SRCROOT%" },
+            });
+            if let Some(p) = position(finding, outcome) {
+                physical["region"] = json!({
+                    "startLine": p.line,
+                    "startColumn": p.column,
+                    "endLine": p.end_line,
+                    "endColumn": p.end_column,
+                });
+            }
+            json!({
+                "ruleId": finding.rule.code,
+                "ruleIndex": index,
+                "level": level(finding.severity),
+                "message": { "text": full_message(finding) },
+                "locations": [{ "physicalLocation": physical }],
+                "partialFingerprints": { "handbookLint/v1": fingerprint(finding, outcome) },
+            })
+        })
+        .collect();
+    json!({
+        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
+        "version": "2.1.0",
+        "runs": [{
+            "tool": { "driver": {
+                "name": "handbook-lint",
+                "version": env!("CARGO_PKG_VERSION"),
+                "rules": rules,
+            }},
+            "results": results,
+        }],
+    })
+}
