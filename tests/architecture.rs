@@ -50,41 +50,61 @@ fn violations(relative: &str, text: &str) -> Vec<String> {
         }
     }
     let from_rank = LAYERS.iter().position(|l| *l == from).unwrap_or(0);
-    for (number, line) in text.lines().enumerate() {
-        let code = line.split("//").next().unwrap_or("");
-        // `crate::x`, `$crate::x` (macros) and the grouped `crate::{x, y}`.
-        let mut rest = code;
-        while let Some(at) = rest.find("crate::") {
-            let after = &rest[at + "crate::".len()..];
-            let names: Vec<&str> = if let Some(group) = after.strip_prefix('{') {
-                let end = group.find('}').unwrap_or(group.len());
-                group[..end]
-                    .split(',')
-                    .map(|part| part.trim().split("::").next().unwrap_or(""))
-                    .collect()
-            } else {
-                vec![
-                    after
-                        .split(|c: char| !(c.is_alphanumeric() || c == '_'))
-                        .next()
-                        .unwrap_or(""),
-                ]
-            };
-            for name in names {
-                if let Some(to_rank) = LAYERS.iter().position(|l| *l == name)
-                    && to_rank > from_rank
-                {
-                    found.push(format!(
-                        "src/{relative}:{}: `{from}` imports `{name}`, which comes after it in the pipeline ({}); move what both need into `{from}` or a stage before it",
-                        number + 1,
-                        LAYERS.join(" → "),
-                    ));
-                }
+    // `crate::x`, `$crate::x` (macros) and the grouped `crate::{x, y::{z}}`,
+    // over line breaks too, outside comments.
+    let mut search_from = 0;
+    while let Some(found_at) = text[search_from..].find("crate::") {
+        let at = search_from + found_at;
+        search_from = at + "crate::".len();
+        let line_start = text[..at].rfind('\n').map_or(0, |i| i + 1);
+        if text[line_start..at].contains("//") {
+            continue;
+        }
+        let line = text[..at].matches('\n').count() + 1;
+        for name in first_names(&text[search_from..]) {
+            if let Some(to_rank) = LAYERS.iter().position(|l| *l == name)
+                && to_rank > from_rank
+            {
+                found.push(format!(
+                    "src/{relative}:{line}: `{from}` imports `{name}`, which comes after it in the pipeline ({}); move what both need into `{from}` or a stage before it",
+                    LAYERS.join(" → "),
+                ));
             }
-            rest = after;
         }
     }
     found
+}
+
+/// The first path segment of each top-level name a `crate::` path names:
+/// `x` of `x::y`, or `x` and `y` of `{x::{a, b}, y}`.
+fn first_names(after: &str) -> Vec<&str> {
+    let is_name = |c: char| c.is_alphanumeric() || c == '_';
+    let Some(group) = after.strip_prefix('{') else {
+        return vec![after.split(|c: char| !is_name(c)).next().unwrap_or("")];
+    };
+    let mut names = Vec::new();
+    let mut depth = 0;
+    let mut start = 0;
+    for (index, c) in group.char_indices() {
+        match c {
+            '{' => depth += 1,
+            '}' if depth == 0 => {
+                names.push(&group[start..index]);
+                break;
+            }
+            '}' => depth -= 1,
+            ',' if depth == 0 => {
+                names.push(&group[start..index]);
+                start = index + 1;
+            }
+            _ => {}
+        }
+    }
+    names
+        .into_iter()
+        .filter_map(|part| part.trim().split(|c: char| !is_name(c)).next())
+        .filter(|name| !name.is_empty())
+        .collect()
 }
 
 /// The part of a file that ships: a test-only file (`#![cfg(test)]`) has
@@ -179,6 +199,24 @@ fn an_upward_import_is_reported_with_its_file_and_line() {
         found[0].starts_with("src/base/time.rs:4: `base` imports `engine`, which comes after it"),
         "{}",
         found[0]
+    );
+}
+
+#[test]
+fn grouped_imports_over_several_lines_are_read_too() {
+    let text = "use crate::{\n    base::time,\n    model::{Handbook, Page},\n    report,\n};\n";
+    let found = violations("config/mod.rs", text);
+    assert_eq!(found.len(), 2, "{found:?}");
+    assert!(
+        found.iter().all(|f| f.starts_with("src/config/mod.rs:1: ")),
+        "{found:?}"
+    );
+    assert!(
+        violations(
+            "config/mod.rs",
+            "use crate::{\n    base,\n    git::repo,\n};"
+        )
+        .is_empty()
     );
 }
 
