@@ -115,18 +115,16 @@ pub(crate) fn run(options: &Options) -> anyhow::Result<Outcome> {
     let today = day_of(options.now);
     let mut teams = build::teams(&config, &ruleset, &mut pages, today);
     if let Some(staged) = &staged {
-        build::mark_staged(staged, |path| repo.head_file(path), &mut pages, &mut teams);
+        let head_files = repo.head_files();
+        build::mark_staged(staged, |path| head_files.read(path), &mut pages, &mut teams);
     }
     timings.mark("model");
 
+    // Before the first commit history has nothing to read, not something
+    // it could not read.
+    let has_commits = !matches!(history, History::NoCommits(_));
     let (answers, info, queries) = finish_history(history, options, &mut inputs.findings)?;
-    let gaps = build::attach_history(
-        &mut pages,
-        &mut teams,
-        &queries,
-        &answers,
-        repo.head().is_some(),
-    );
+    let gaps = build::attach_history(&mut pages, &mut teams, &queries, &answers, has_commits);
     report_history_gaps(gaps, options.allow_shallow, &mut inputs.findings);
     timings.mark("history");
 

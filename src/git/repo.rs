@@ -15,6 +15,21 @@ pub(crate) struct Repo {
     root: PathBuf,
 }
 
+/// The files of HEAD's tree (none before the first commit).
+pub(crate) struct HeadFiles<'r> {
+    repo: &'r git2::Repository,
+    tree: Option<git2::Tree<'r>>,
+}
+
+impl HeadFiles<'_> {
+    /// The file at `path`, as text.
+    pub(crate) fn read(&self, path: &str) -> Option<String> {
+        let entry = self.tree.as_ref()?.get_path(Path::new(path)).ok()?;
+        let blob = self.repo.find_blob(entry.id()).ok()?;
+        Some(String::from_utf8_lossy(blob.content()).into_owned())
+    }
+}
+
 /// A blob the index stages, as read for `--staged`.
 pub(crate) enum StagedBlob {
     Read(Vec<u8>),
@@ -87,12 +102,12 @@ impl Repo {
             .and_then(|c| c.get_string(key).ok())
     }
 
-    /// The file at `path` in HEAD's tree, as text.
-    pub(crate) fn head_file(&self, path: &str) -> Option<String> {
-        let tree = self.inner.head().ok()?.peel_to_tree().ok()?;
-        let entry = tree.get_path(Path::new(path)).ok()?;
-        let blob = self.inner.find_blob(entry.id()).ok()?;
-        Some(String::from_utf8_lossy(blob.content()).into_owned())
+    /// HEAD's files, for reading several: its tree is found once.
+    pub(crate) fn head_files(&self) -> HeadFiles<'_> {
+        HeadFiles {
+            repo: &self.inner,
+            tree: self.inner.head().ok().and_then(|h| h.peel_to_tree().ok()),
+        }
     }
 
     /// Paths the commit being made adds or changes: the index against HEAD.

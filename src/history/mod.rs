@@ -76,6 +76,14 @@ pub(crate) struct Query {
     pub collect_since: Option<UnixTime>,
 }
 
+impl Query {
+    /// The order the plan asks in, and answers are found by: pages, then
+    /// sections, each by path (and anchor).
+    pub(crate) fn order_key(&self) -> (bool, &str, Option<&str>) {
+        (self.anchor.is_some(), &self.path, self.anchor.as_deref())
+    }
+}
+
 /// A commit that changed a page.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub(crate) struct Change {

@@ -240,9 +240,7 @@ pub(crate) fn attach_history(
     let answer_of = |path: &str, anchor: Option<&str>| -> Option<&Resolved> {
         let key = (anchor.is_some(), path, anchor);
         queries
-            .binary_search_by(|q| {
-                (q.anchor.is_some(), q.path.as_str(), q.anchor.as_deref()).cmp(&key)
-            })
+            .binary_search_by(|q| q.order_key().cmp(&key))
             .ok()
             .and_then(|index| answers.get(index))
     };

@@ -148,9 +148,7 @@ impl HandbookBuilder {
                 }
             }
         }
-        queries.sort_by(|a, b| {
-            (a.anchor.is_some(), &a.path, &a.anchor).cmp(&(b.anchor.is_some(), &b.path, &b.anchor))
-        });
+        queries.sort_by(|a, b| a.order_key().cmp(&b.order_key()));
         queries.dedup_by(|a, b| a.path == b.path && a.anchor == b.anchor);
         let first = vec![time(FIRST_COMMIT)];
         let answers: Vec<Resolved> = queries
