@@ -3,6 +3,7 @@
 
     python3 bench/bench.py                 # small and medium
     python3 bench/bench.py --sizes large   # the 10k-page, 100k-commit handbook
+    python3 bench/bench.py --real sourcegraph=/tmp/sg   # also a clone of a real handbook
 
 For each size it generates a handbook repository (examples/generate.rs) once,
 then times, on the same repository and machine:
@@ -69,11 +70,19 @@ def git(repo, *args, env=None):
     return out.stdout.strip()
 
 
-def ten_new_commits(repo, base):
+def ordinary_pages(repo):
+    """Pages the benchmark edits: the generator's ordinary pages, or in a
+    real clone every Markdown page, in `git ls-files` order."""
+    pages = git(repo, "ls-files", "*.md").splitlines()
+    generated = [p for p in pages if "/pages/" in p or "/company/" in p]
+    return generated or pages
+
+
+def ten_new_commits(repo, base, branch):
     """Ten ordinary commits on top of `base`, dated after it, on `bench-next`."""
     git(repo, "checkout", "--quiet", "-B", "bench-next", base)
     head_time = int(git(repo, "log", "-1", "--format=%ct"))
-    pages = [p for p in git(repo, "ls-files", "*.md").splitlines() if "/pages/" in p or "/company/" in p][:10]
+    pages = ordinary_pages(repo)[:10]
     for i, page in enumerate(pages):
         path = repo / page
         path.write_text(path.read_text() + f"\nbenchmark edit {i}\n")
@@ -81,12 +90,14 @@ def ten_new_commits(repo, base):
         env = dict(os.environ, GIT_AUTHOR_DATE=date, GIT_COMMITTER_DATE=date)
         git(repo, "-c", "user.name=Bench", "-c", "user.email=b@example.com", "commit", "--quiet", "-am", f"edit {i}", env=env)
     next_head = git(repo, "rev-parse", "HEAD")
-    git(repo, "checkout", "--quiet", "main")
+    git(repo, "checkout", "--quiet", branch)
     return next_head
 
 
-def measure(name, size, runs, binary, generator, workdir):
-    repo = workdir / name
+def measure(name, size, runs, binary, generator, workdir, repo=None):
+    """Times the plan on the generated repository `name`, or on `repo` (a
+    clone of a real handbook, whose branch and working tree it resets)."""
+    repo = repo or workdir / name
     if not repo.exists():
         out = subprocess.run(
             [str(generator), "--teams", str(size["teams"]), "--pages", str(size["pages"]),
@@ -95,8 +106,9 @@ def measure(name, size, runs, binary, generator, workdir):
         )
         print(out.stdout.strip(), file=sys.stderr)
     now = "@" + str(int(git(repo, "log", "-1", "--format=%ct")) + 86_400)
-    base = git(repo, "rev-parse", "main")
-    next_head = ten_new_commits(repo, base)
+    branch = git(repo, "symbolic-ref", "--short", "HEAD")
+    base = git(repo, "rev-parse", branch)
+    next_head = ten_new_commits(repo, base, branch)
     cache = repo / ".git" / "handbook-lint"
 
     def reset(commit):
@@ -107,7 +119,7 @@ def measure(name, size, runs, binary, generator, workdir):
 
     lint = [str(binary), "pages", "--format", "json", "--now", now]
     staged_check = [str(binary), "check", "--staged", "--format", "short", "--now", now]
-    page = next(p for p in git(repo, "ls-files", "*.md").splitlines() if "/company/" in p)
+    page = ordinary_pages(repo)[0]
 
     def fill_cache_at_base():
         reset(base)
@@ -163,6 +175,8 @@ def main():
     # older generator is not reused.
     parser.add_argument("--workdir", default=str(ROOT / "target" / "bench" / "v2"))
     parser.add_argument("--json", help="also write the results here")
+    parser.add_argument("--real", action="append", default=[], metavar="NAME=DIR",
+                        help="also a clone of a real handbook (its branch is reset; use a scratch clone)")
     args = parser.parse_args()
 
     run(["cargo", "build", "--release", "--quiet", "--locked", "--bin", "handbook-lint", "--example", "generate"], cwd=ROOT)
@@ -176,8 +190,10 @@ def main():
     print(f"machine: {machine}")
     report = {"machine": machine, "sizes": {}}
     failed = []
-    for name in args.sizes.split(","):
-        measured = measure(name, SIZES[name], args.runs, binary, generator, workdir)
+    targets = [(name, SIZES[name], None) for name in args.sizes.split(",") if name]
+    targets += [(name, None, Path(path).resolve()) for name, path in (r.split("=", 1) for r in args.real)]
+    for name, size, repo in targets:
+        measured = measure(name, size, args.runs, binary, generator, workdir, repo)
         report["sizes"][name] = measured
         floor_kib = measured["results"]["git log"][1]
         print(f"\n{name}: {measured['pages']} pages, {measured['commits']} first-parent commits")
