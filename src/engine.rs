@@ -340,6 +340,13 @@ fn list_pages(
     })
 }
 
+/// A commit that changes the words of this many of `pages` handbook pages
+/// is named in a note: 50 pages, or a quarter of the handbook, but never
+/// fewer than 10, so a small handbook's ordinary busy commit stays quiet.
+pub(crate) fn many_pages_threshold(pages: usize) -> usize {
+    pages.div_ceil(4).clamp(10, 50)
+}
+
 /// Stage 4: what history is asked of the listed files, and the walk that
 /// answers it: on a thread of its own while the pages are read, or at once
 /// when the cache describes HEAD.
@@ -372,6 +379,8 @@ fn start_history(
         ignore_revs: load_ignore_revs(&repo, config, &mut inputs.sources, &mut inputs.findings),
         max_files_per_commit: config.max_files_per_commit,
         handbook: config.handbook.clone(),
+        move_similarity: config.move_similarity,
+        note_pages: many_pages_threshold(source.paths().len()),
     };
     let Some(head) = head else {
         return (repo, cache_dir, History::NoCommits(queries));

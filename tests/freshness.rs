@@ -46,17 +46,23 @@ fn sweeping_history(n: usize) -> (Fixture, String) {
         "edit p1",
         &[write("hb/p1.md", "# hb/p1.md\n\nnew text\n")],
     );
+    // A sweep that changes words (a product renamed everywhere): only the
+    // ignore-revs file or the sweep limit keeps it from counting.
     let sweep_edits: Vec<_> = pages
         .iter()
         .map(|p| {
-            let body = if p == "hb/p1.md" { "new text" } else { "text" };
-            write(p, &format!("# {p}\n\n{body}  \n"))
+            let body = if p == "hb/p1.md" {
+                "new prose"
+            } else {
+                "prose"
+            };
+            write(p, &format!("# {p}\n\n{body}\n"))
         })
         .collect();
     let sweep = f.commit_as(
         ROBOT,
         "2026-02-01T09:00:00Z",
-        "reformat: trailing spaces",
+        "rename: text is prose now",
         &sweep_edits,
     );
     f.commit(

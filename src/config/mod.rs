@@ -72,11 +72,16 @@ pub(crate) struct Override {
     pub severity: HashMap<String, Severity>,
 }
 
+/// The word similarity (percent) at which an added page is taken to have
+/// moved from a deleted one, unless the config says otherwise.
+pub(crate) const DEFAULT_MOVE_SIMILARITY: u8 = 50;
+
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 struct RawFreshness {
     ignore_revs_file: Option<Spanned<String>>,
     max_files_per_commit: Option<Spanned<u64>>,
+    move_similarity: Option<Spanned<u64>>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -205,6 +210,9 @@ pub(crate) struct Config {
     /// `freshness.max-files-per-commit`: a commit changing more handbook
     /// pages than this is a sweep, not a change.
     pub max_files_per_commit: Option<usize>,
+    /// `freshness.move-similarity`: a page added by a commit moved from a
+    /// deleted one when their words are at least this similar, in percent.
+    pub move_similarity: u8,
     /// Teams were discovered by convention rather than configured.
     pub conventional: bool,
 }
@@ -228,6 +236,7 @@ impl Config {
             ignore_patterns: Vec::new(),
             ignore_revs_file: None,
             max_files_per_commit: None,
+            move_similarity: DEFAULT_MOVE_SIMILARITY,
             conventional: true,
         }
     }
@@ -572,6 +581,18 @@ impl Validator<'_> {
                     ),
                 ),
                 Ok(limit) => config.max_files_per_commit = Some(limit),
+            }
+        }
+        if let Some(percent) = &raw.move_similarity {
+            match u8::try_from(percent.value) {
+                Ok(percent @ 0..=100) => config.move_similarity = percent,
+                _ => self.invalid(
+                    percent,
+                    "move-similarity must be a percentage from 0 to 100".to_string(),
+                    Some(format!(
+                        "a page added in a commit moved from a deleted one when this share of their words is the same (default {DEFAULT_MOVE_SIMILARITY})"
+                    )),
+                ),
             }
         }
     }

@@ -278,6 +278,8 @@ impl PathTrie {
 #[derive(Debug, Clone)]
 pub(crate) struct Difference {
     pub queries: Vec<usize>,
+    /// The leaf's repository-relative path.
+    pub path: String,
     pub ours: Option<Oid>,
     pub theirs: Option<Oid>,
 }
@@ -373,10 +375,16 @@ pub(crate) fn compare(
                 .collect()
         };
     for (name, child, our_entry, their_entry) in pairs {
+        let path = if prefix.is_empty() {
+            name.clone()
+        } else {
+            format!("{prefix}/{name}")
+        };
         if !child.queries.is_empty() {
             let blob = |entry: Option<&Entry>| entry.filter(|e| e.kind == Kind::Blob).map(|e| e.id);
             out.push(Difference {
                 queries: child.queries.clone(),
+                path: path.clone(),
                 ours: blob(our_entry),
                 theirs: blob(their_entry),
             });
@@ -384,11 +392,6 @@ pub(crate) fn compare(
         if child.children.is_empty() {
             continue;
         }
-        let path = if prefix.is_empty() {
-            name.clone()
-        } else {
-            format!("{prefix}/{name}")
-        };
         let mut subtree = |entry: Option<&Entry>| -> Result<Option<Arc<TreeEntries>>, ()> {
             let Some(entry) = entry.filter(|e| e.kind == Kind::Tree) else {
                 return Ok(None);
@@ -428,8 +431,11 @@ pub(crate) fn compare(
     }
 }
 
-/// The blob at `path` under `root`, reading directories through the cache.
-pub(crate) fn blob_at(odb: &Odb, trees: &mut TreeCache, root: Oid, path: &str) -> Option<Oid> {
+/// The entry at `path` under `root`, reading directories through the cache.
+fn entry_at(odb: &Odb, trees: &mut TreeCache, root: Oid, path: &str) -> Option<(Kind, Oid)> {
+    if path.is_empty() {
+        return Some((Kind::Tree, root));
+    }
     let mut listing = trees.get(odb, root).ok()?;
     let mut parts = path.split('/').peekable();
     while let Some(part) = parts.next() {
@@ -438,7 +444,7 @@ pub(crate) fn blob_at(odb: &Odb, trees: &mut TreeCache, root: Oid, path: &str) -
             (entry.kind, entry.id)
         };
         if parts.peek().is_none() {
-            return (kind == Kind::Blob).then_some(id);
+            return Some((kind, id));
         }
         if kind != Kind::Tree {
             return None;
@@ -446,6 +452,16 @@ pub(crate) fn blob_at(odb: &Odb, trees: &mut TreeCache, root: Oid, path: &str) -
         listing = trees.get(odb, id).ok()?;
     }
     None
+}
+
+/// The blob at `path` under `root`, reading directories through the cache.
+pub(crate) fn blob_at(odb: &Odb, trees: &mut TreeCache, root: Oid, path: &str) -> Option<Oid> {
+    entry_at(odb, trees, root, path).and_then(|(kind, id)| (kind == Kind::Blob).then_some(id))
+}
+
+/// The directory at `path` under `root` (`root` itself for `""`).
+pub(crate) fn tree_at(odb: &Odb, trees: &mut TreeCache, root: Oid, path: &str) -> Option<Oid> {
+    entry_at(odb, trees, root, path).and_then(|(kind, id)| (kind == Kind::Tree).then_some(id))
 }
 
 /// Markdown files that differ between two trees, counting no further than
@@ -488,52 +504,64 @@ pub(crate) fn count_changed_pages(
     Ok(count)
 }
 
-/// Blobs deleted between parent and commit, by blob id: the candidates a
-/// newly appearing path may have been moved from. Only subtrees whose ids
-/// differ are read, so a commit that adds one page costs a few trees, not
-/// a walk of the whole handbook.
-pub(crate) fn deleted_blobs(
+/// A Markdown file that differs between a commit and its parent.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct PageChange {
+    pub path: String,
+    /// The blob in the commit; `None` when the commit deleted the page.
+    pub ours: Option<Oid>,
+    /// The blob in the parent; `None` when the commit added the page.
+    pub theirs: Option<Oid>,
+}
+
+/// Every Markdown file that differs between a commit's tree and its
+/// parent's, sorted by path: what a page added here may have moved from,
+/// and how many pages a commit changed. Only subtrees whose ids differ are
+/// read, so a commit that adds one page costs a few trees, not a walk of
+/// the whole handbook.
+pub(crate) fn page_changes(
     odb: &Odb,
     trees: &mut TreeCache,
     ours: Oid,
     theirs: Oid,
-) -> Result<HashMap<Oid, Vec<String>>, ReadError> {
-    let mut deleted: HashMap<Oid, Vec<String>> = HashMap::new();
-    let mut stack: Vec<(Option<Oid>, Oid, String)> = vec![(Some(ours), theirs, String::new())];
+) -> Result<Vec<PageChange>, ReadError> {
+    let mut changes = Vec::new();
+    let mut stack: Vec<(Option<Oid>, Option<Oid>, String)> =
+        vec![(Some(ours), Some(theirs), String::new())];
     while let Some((our_id, their_id, prefix)) = stack.pop() {
-        if Some(their_id) == our_id {
+        if our_id == their_id {
             continue;
         }
         let our_tree = our_id.map(|id| trees.get(odb, id)).transpose()?;
-        let their_tree = trees.get(odb, their_id)?;
-        for their_entry in &their_tree.entries {
-            let name = their_tree.name(their_entry);
-            let our_entry = our_tree.as_deref().and_then(|l| l.get(name));
-            if our_entry.map(|e| e.id) == Some(their_entry.id) {
-                continue;
-            }
+        let their_tree = their_id.map(|id| trees.get(odb, id)).transpose()?;
+        for (our_entry, their_entry, name) in differing(our_tree.as_deref(), their_tree.as_deref())
+        {
             let path = if prefix.is_empty() {
                 name.to_string()
             } else {
                 format!("{prefix}/{name}")
             };
-            let our_kind = our_entry.map(|e| e.kind);
-            match their_entry.kind {
-                Kind::Tree => {
-                    let our_subtree = our_entry.filter(|e| e.kind == Kind::Tree).map(|e| e.id);
-                    stack.push((our_subtree, their_entry.id, path));
-                }
-                Kind::Blob if our_kind != Some(Kind::Blob) => {
-                    deleted.entry(their_entry.id).or_default().push(path);
-                }
-                _ => {}
+            let tree_id = |e: Option<&Entry>| e.filter(|e| e.kind == Kind::Tree).map(|e| e.id);
+            let (our_subtree, their_subtree) = (tree_id(our_entry), tree_id(their_entry));
+            if our_subtree.is_some() || their_subtree.is_some() {
+                stack.push((our_subtree, their_subtree, path.clone()));
+            }
+            if !crate::base::paths::is_markdown(Path::new(name)) {
+                continue;
+            }
+            let blob = |e: Option<&Entry>| e.filter(|e| e.kind == Kind::Blob).map(|e| e.id);
+            let (our_blob, their_blob) = (blob(our_entry), blob(their_entry));
+            if (our_blob.is_some() || their_blob.is_some()) && our_blob != their_blob {
+                changes.push(PageChange {
+                    path,
+                    ours: our_blob,
+                    theirs: their_blob,
+                });
             }
         }
     }
-    for paths in deleted.values_mut() {
-        paths.sort();
-    }
-    Ok(deleted)
+    changes.sort_by(|a, b| a.path.cmp(&b.path));
+    Ok(changes)
 }
 
 #[cfg(test)]

@@ -1,12 +1,12 @@
-//! One commit compared with its parent: which asked-about pages changed,
-//! were added (and from where they may have moved), or could not be read.
+//! One commit compared with its parent: which asked-about pages changed in
+//! substance, were added (and where from they moved), or could not be read.
 
 use std::collections::HashMap;
 
-use super::Query;
+use super::compare::{MovedFrom, Verdict, match_moves, verdict};
 use super::prefetch::Step;
-use super::reader::{Reader, section_changed};
-use crate::git::repo::Oid;
+use super::reader::Reader;
+use super::{Query, Settings};
 use crate::git::trees::{self, Difference, Failure, Odb, PathTrie, ReadError};
 
 /// What comparing a commit with its parent found.
@@ -16,30 +16,32 @@ pub(super) struct StepDiff {
     pub(super) failures: Vec<Failure>,
     /// The commit changes more pages than the sweep limit.
     pub(super) sweep: bool,
-    /// When a page was added: the paths the commit deleted, by blob (where
-    /// it may have moved from), or why they cannot be read.
-    pub(super) deleted: Option<Result<HashMap<Oid, Vec<String>>, ReadError>>,
-    /// For each section query whose page changed: whether the section's
-    /// text did, or why that cannot be told.
-    pub(super) sections: Vec<(usize, Result<bool, ReadError>)>,
+    /// For each query whose page this commit edited, or added by a move:
+    /// what it did to the words, or why that cannot be told.
+    pub(super) verdicts: Vec<(usize, Result<Verdict, ReadError>)>,
+    /// Queries whose page this commit moved, and from where.
+    pub(super) moved: Vec<(usize, MovedFrom)>,
+    /// How many handbook pages this commit changed in substance, counted
+    /// when it changed at least the note threshold of them by bytes.
+    pub(super) many_pages: Option<usize>,
 }
 
 /// Compares one commit with its parent along the trie.
 ///
 /// What needs the commit's trees or blobs is done here too, where they are
-/// at hand and on every core: the deleted paths a page added here may have
-/// moved from, and whether a changed page's section changed.
+/// at hand and on every core: where a page added here moved from, and
+/// whether a changed page's (or section's) words changed.
 pub(super) fn diff_step(
     reader: &mut Reader,
     step: &Step,
     trie: &PathTrie,
     queries: &[Query],
-    sweep_limit: Option<usize>,
+    settings: &Settings,
 ) -> StepDiff {
     let Reader {
         objects,
         trees,
-        sections,
+        digests,
     } = reader;
     let odb: &Odb = objects.odb();
     let mut diff = StepDiff::default();
@@ -76,30 +78,116 @@ pub(super) fn diff_step(
         &mut diff.differences,
         &mut diff.failures,
     );
-    if let (Some(limit), false) = (sweep_limit, diff.differences.is_empty()) {
-        diff.sweep =
-            trees::count_changed_pages(odb, trees, Some(step.tree), step.parent_tree, limit)
-                .is_ok_and(|count| count > limit);
+    if diff.differences.is_empty() {
+        trees.retire(step.tree);
+        trees.end_comparison();
+        return diff;
     }
-    let added = diff
-        .differences
-        .iter()
-        .any(|d| d.ours.is_some() && d.theirs.is_none());
-    if let (true, Some(parent_tree)) = (added, step.parent_tree) {
-        diff.deleted = Some(trees::deleted_blobs(odb, trees, step.tree, parent_tree));
+    let handbook = |trees: &mut trees::TreeCache, root: Option<_>| {
+        root.and_then(|root| trees::tree_at(odb, trees, root, &settings.handbook))
+    };
+    let (our_handbook, their_handbook) = (
+        handbook(trees, Some(step.tree)),
+        handbook(trees, step.parent_tree),
+    );
+    let count = |trees: &mut trees::TreeCache, limit: usize| {
+        trees::count_changed_pages(odb, trees, our_handbook, their_handbook, limit)
+    };
+    if let Some(limit) = settings.max_files_per_commit {
+        diff.sweep = count(trees, limit).is_ok_and(|count| count > limit);
     }
+    let is_ignored = settings.ignore_revs.contains(&step.commit) || diff.sweep;
+    if !is_ignored
+        && let (Some(ours), Some(theirs)) = (our_handbook, their_handbook)
+        && count(trees, settings.note_pages.saturating_sub(1))
+            .is_ok_and(|count| count >= settings.note_pages)
+    {
+        diff.many_pages = count_substance_changes(odb, trees, digests, ours, theirs);
+    }
+    let moves = find_moves(odb, trees, digests, step, settings, &mut diff);
     for difference in &diff.differences {
-        let (Some(ours), Some(theirs)) = (difference.ours, difference.theirs) else {
+        let Some(ours) = difference.ours else {
             continue;
         };
+        let (theirs, moved) = match (difference.theirs, moves.get(&difference.path)) {
+            (Some(theirs), _) => (theirs, None),
+            (None, Some(from)) => (from.blob, Some(from)),
+            (None, None) => continue,
+        };
         for &index in &difference.queries {
-            if let Some(anchor) = &queries[index].anchor {
-                let changed = section_changed(odb, sections, ours, theirs, anchor);
-                diff.sections.push((index, changed));
+            let anchor = queries[index].anchor.as_deref();
+            diff.verdicts
+                .push((index, verdict(digests, odb, ours, theirs, anchor)));
+            if let Some(from) = moved {
+                diff.moved.push((index, from.clone()));
             }
         }
     }
     trees.retire(step.tree);
     trees.end_comparison();
     diff
+}
+
+/// How many pages a commit changed the words of, between two versions of
+/// the handbook's directory. Only edits count: a page added or deleted is
+/// not what hides a stale page. `None` when a version cannot be read.
+fn count_substance_changes(
+    odb: &Odb,
+    trees: &mut trees::TreeCache,
+    digests: &mut super::compare::Digests,
+    ours: crate::git::repo::Oid,
+    theirs: crate::git::repo::Oid,
+) -> Option<usize> {
+    let changes = trees::page_changes(odb, trees, ours, theirs).ok()?;
+    let mut count = 0;
+    for change in &changes {
+        if let (Some(ours), Some(theirs)) = (change.ours, change.theirs)
+            && verdict(digests, odb, ours, theirs, None).ok()? == Verdict::Changed
+        {
+            count += 1;
+        }
+    }
+    Some(count)
+}
+
+/// Where the pages asked about that this commit added moved from: the
+/// commit's added and deleted pages matched by [`match_moves`]. When the
+/// commit cannot be read, the queries of the added pages fail.
+fn find_moves(
+    odb: &Odb,
+    trees: &mut trees::TreeCache,
+    digests: &mut super::compare::Digests,
+    step: &Step,
+    settings: &Settings,
+    diff: &mut StepDiff,
+) -> HashMap<String, MovedFrom> {
+    let added: Vec<&str> = diff
+        .differences
+        .iter()
+        .filter(|d| d.ours.is_some() && d.theirs.is_none())
+        .map(|d| d.path.as_str())
+        .collect();
+    let (false, Some(parent_tree)) = (added.is_empty(), step.parent_tree) else {
+        return HashMap::new();
+    };
+    let threshold = f64::from(settings.move_similarity) / 100.0;
+    let matched = trees::page_changes(odb, trees, step.tree, parent_tree)
+        .and_then(|changes| match_moves(digests, odb, &changes, threshold, &added));
+    match matched {
+        Ok(found) => found,
+        Err(error) => {
+            let mut failed = Vec::new();
+            for difference in diff.differences.iter().filter(|d| d.theirs.is_none()) {
+                failed.extend(difference.queries.iter().copied());
+            }
+            diff.failures.push(Failure {
+                queries: failed,
+                reason: format!(
+                    "commit {} cannot be compared with its parent: {error}",
+                    step.commit
+                ),
+            });
+            HashMap::new()
+        }
+    }
 }

@@ -26,10 +26,11 @@ use serde::{Deserialize, Serialize};
 
 use crate::base::framed::{CacheStatus, read_framed, write_framed};
 use crate::base::time::UnixTime;
-use crate::history::{Answer, Change, Query, Resolved};
+use crate::history::{Answer, Change, ManyPages, Query, Resolved};
+use crate::parse::substance::Digest;
 
 const FILE_NAME: &str = "freshness.bin";
-const FORMAT: u32 = 2;
+const FORMAT: u32 = 3;
 
 /// One answer as cached: for a path (and section) at the cached commit.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -40,6 +41,8 @@ pub(crate) struct CachedEntry {
     pub created: Option<Change>,
     pub ignored: Option<Change>,
     pub covered_since: Option<UnixTime>,
+    pub passed_over: u32,
+    pub moved_from: Option<String>,
 }
 
 #[derive(Debug, Serialize, Deserialize)]
@@ -48,6 +51,22 @@ pub(crate) struct CacheFile {
     pub fingerprint: String,
     pub head: String,
     pub entries: Vec<CachedEntry>,
+    /// Substance digests of the pages' versions at `head` (by blob id, in
+    /// hex) that the walk made: the next walk compares new commits against
+    /// them without parsing them again.
+    pub digests: Vec<(String, Digest)>,
+    /// Commits that changed the words of many pages, for the notes.
+    pub many_pages: Vec<ManyPages>,
+}
+
+/// What the walk found above the cached commit for one query.
+#[derive(Default)]
+pub(crate) struct Newer<'a> {
+    pub changes: &'a [Change],
+    pub ignored: Option<&'a Change>,
+    pub created: Option<&'a Change>,
+    pub passed_over: u32,
+    pub moved_from: Option<&'a str>,
 }
 
 fn capped(change: &Change, cap: UnixTime) -> Change {
@@ -69,6 +88,8 @@ impl CachedEntry {
                 created: resolved.created.clone(),
                 ignored: resolved.ignored.clone(),
                 covered_since: resolved.covered_since,
+                passed_over: resolved.passed_over,
+                moved_from: resolved.moved_from.clone(),
             }),
             Answer::NotCommitted | Answer::Unreadable { .. } => None,
         }
@@ -82,30 +103,39 @@ impl CachedEntry {
     /// The answer for `query` when the cache describes HEAD itself: what
     /// [`CachedEntry::merge`] gives with nothing newer.
     pub(crate) fn settled(&self, query: &Query) -> Option<Resolved> {
-        self.merge(query, &[], None, None, UnixTime::MAX)
+        self.merge(query, &Newer::default(), UnixTime::MAX)
     }
 
     /// Completes a query the walk followed down to the cached commit, where
     /// the page had this entry's path. `newer` are the changes the walk found
     /// above it; `cap` is the time of the commit above it (times below are
     /// capped by it). `None` when this entry cannot answer the query.
-    pub(crate) fn merge(
-        &self,
-        query: &Query,
-        newer: &[Change],
-        newer_ignored: Option<&Change>,
-        newer_created: Option<&Change>,
-        cap: UnixTime,
-    ) -> Option<Resolved> {
-        if query.want_created && newer_created.is_none() && self.created.is_none() {
+    pub(crate) fn merge(&self, query: &Query, newer: &Newer, cap: UnixTime) -> Option<Resolved> {
+        if query.want_created && newer.created.is_none() && self.created.is_none() {
             return None;
         }
-        let ignored = newer_ignored
+        let ignored = newer
+            .ignored
             .cloned()
             .or_else(|| self.ignored.as_ref().map(|c| capped(c, cap)));
-        let created = newer_created
+        let created = newer
+            .created
             .cloned()
             .or_else(|| self.created.as_ref().map(|c| capped(c, cap)));
+        // Commits passed over above the cached commit count only while the
+        // walk had found no change there; the cache's own count is below.
+        let passed_over = if newer.changes.is_empty() {
+            newer.passed_over + self.passed_over
+        } else {
+            newer.passed_over
+        };
+        let moved_from = if newer.changes.is_empty() {
+            self.moved_from.as_deref().or(newer.moved_from)
+        } else {
+            newer.moved_from
+        }
+        .map(str::to_string);
+        let newer_changes = newer.changes;
         match &self.answer {
             Answer::Changed(older) => {
                 if older.is_empty() {
@@ -117,26 +147,32 @@ impl CachedEntry {
                         return None;
                     }
                 }
-                let mut changes = newer.to_vec();
+                let mut changes = newer_changes.to_vec();
                 changes.extend(older.iter().map(|c| capped(c, cap)));
                 Some(Resolved {
                     answer: Answer::Changed(changes),
                     created,
                     ignored,
                     covered_since: self.covered_since,
+                    passed_over,
+                    moved_from,
+                    trail: Vec::new(),
                 })
             }
             Answer::Shallow { boundary } => Some(Resolved {
-                answer: if newer.is_empty() {
+                answer: if newer_changes.is_empty() {
                     Answer::Shallow {
                         boundary: boundary.clone(),
                     }
                 } else {
-                    Answer::Changed(newer.to_vec())
+                    Answer::Changed(newer_changes.to_vec())
                 },
                 created,
                 ignored,
                 covered_since: None,
+                passed_over,
+                moved_from,
+                trail: Vec::new(),
             }),
             Answer::NotCommitted | Answer::Unreadable { .. } => None,
         }
@@ -188,17 +224,10 @@ pub(crate) fn load(dir: &Path) -> Stored {
 }
 
 /// Writes the freshness cache atomically.
-pub(crate) fn store(
-    dir: &Path,
-    fingerprint: &str,
-    head: &str,
-    entries: Vec<CachedEntry>,
-) -> std::io::Result<()> {
+pub(crate) fn store(dir: &Path, file: CacheFile) -> std::io::Result<()> {
     let file = CacheFile {
         format: FORMAT,
-        fingerprint: fingerprint.to_string(),
-        head: head.to_string(),
-        entries,
+        ..file
     };
     let payload = postcard::to_stdvec(&file).map_err(std::io::Error::other)?;
     write_framed(dir, FILE_NAME, &payload)

@@ -42,6 +42,7 @@
 
 mod batch;
 pub(crate) mod cache;
+pub(crate) mod compare;
 mod moves;
 pub(crate) mod plan;
 mod prefetch;
@@ -60,6 +61,7 @@ use crate::git::objects::Store;
 use crate::git::repo::Oid;
 use crate::git::trees::ReadError;
 use crate::history::cache::CachedEntry;
+use crate::parse::substance::Digest;
 pub(crate) use prefetch::Prefetch;
 
 /// What to find out about a path at HEAD.
@@ -74,6 +76,9 @@ pub(crate) struct Query {
     /// Keep collecting changes back to this time (for "was the page updated
     /// within N days of a retro"); the newest change is always found.
     pub collect_since: Option<UnixTime>,
+    /// Record every commit that touched the page and why it did or did not
+    /// count (`why`).
+    pub trail: bool,
 }
 
 impl Query {
@@ -93,6 +98,40 @@ pub(crate) struct Change {
     /// The first parent's committer time: what a change dated in the future
     /// is counted at, since it cannot be older than its parent.
     pub parent_time: Option<UnixTime>,
+}
+
+/// Why a commit that touched a page did or did not count.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Touch {
+    /// The words are the same: formatting, whitespace, link targets.
+    Same,
+    /// The page moved here from `from`; `changed` when its words changed.
+    Moved {
+        from: String,
+        similarity: u8,
+        changed: bool,
+    },
+    /// Listed in the ignore-revs file.
+    IgnoreRevs,
+    /// Changed more pages than `freshness.max-files-per-commit`.
+    Sweep,
+    /// The words changed: this commit counts.
+    Changed,
+    /// The page (or section) did not exist before this commit.
+    Created,
+}
+
+/// One commit in a page's audit trail, newest first.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Touched {
+    pub change: Change,
+    /// The page's path in this commit.
+    pub path: String,
+    /// The version in this commit, and the one it was compared with (the
+    /// parent's at the same path, or the one it moved from).
+    pub ours: Oid,
+    pub theirs: Option<Oid>,
+    pub touch: Touch,
 }
 
 /// What history says about one query.
@@ -122,6 +161,14 @@ pub(crate) struct Resolved {
     /// walk reached the page's creation). What lets the cache serve later
     /// runs that ask for more.
     pub covered_since: Option<UnixTime>,
+    /// How many commits touched the page after its newest change without
+    /// counting (same words, a move, ignored).
+    pub passed_over: u32,
+    /// The oldest path the page's history was followed to, when it moved.
+    pub moved_from: Option<String>,
+    /// With [`Query::trail`]: every commit that touched the page, newest
+    /// first, down to the one that counted.
+    pub trail: Vec<Touched>,
 }
 
 impl Resolved {
@@ -131,6 +178,9 @@ impl Resolved {
             created: None,
             ignored: None,
             covered_since: None,
+            passed_over: 0,
+            moved_from: None,
+            trail: Vec::new(),
         }
     }
 }
@@ -145,6 +195,12 @@ pub(crate) struct Settings {
     pub max_files_per_commit: Option<usize>,
     /// Repository-relative directory the sweep limit counts files in.
     pub handbook: String,
+    /// A page added by a commit moved from a deleted one with at least this
+    /// word similarity, in percent (`freshness.move-similarity`).
+    pub move_similarity: u8,
+    /// A commit that changes the words of this many handbook pages is
+    /// named in a note (it may be a sweep).
+    pub note_pages: usize,
 }
 
 impl Settings {
@@ -154,10 +210,12 @@ impl Settings {
         let mut revs: Vec<String> = self.ignore_revs.iter().map(Oid::to_string).collect();
         revs.sort();
         format!(
-            "v{};sections:1;max-files:{:?};handbook:{};ignore:{}",
+            "v{};substance:1;max-files:{:?};handbook:{};moves:{};notes:{};ignore:{}",
             env!("CARGO_PKG_VERSION"),
             self.max_files_per_commit,
             self.handbook,
+            self.move_similarity,
+            self.note_pages,
             revs.join(",")
         )
     }
@@ -172,6 +230,18 @@ pub(crate) struct HistoryInfo {
     pub cache: CacheStatus,
     /// Wall time of the walk, for `--verbose` and the benchmark.
     pub elapsed: std::time::Duration,
+    /// Versions of pages parsed for their substance, for `--verbose`.
+    pub parsed: usize,
+    /// Commits that changed the words of many pages without being ignored.
+    pub many_pages: Vec<ManyPages>,
+}
+
+/// A commit that changed the words of many handbook pages: a sweep, maybe.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub(crate) struct ManyPages {
+    pub commit: String,
+    pub time: UnixTime,
+    pub pages: usize,
 }
 
 /// The repository the walk reads: its git directory, the commit HEAD
@@ -182,6 +252,74 @@ pub(crate) struct Mainline {
     pub git_dir: std::path::PathBuf,
     pub head: Option<Oid>,
     pub shallow: bool,
+}
+
+/// The freshness cache as the walk uses it.
+struct Loaded {
+    head: Option<Oid>,
+    entries: Vec<CachedEntry>,
+    status: CacheStatus,
+    known: std::sync::Arc<HashMap<Oid, Digest>>,
+    many_pages: Vec<ManyPages>,
+}
+
+impl From<Option<Result<cache::CacheFile, CacheStatus>>> for Loaded {
+    fn from(cached: Option<Result<cache::CacheFile, CacheStatus>>) -> Loaded {
+        let file = match cached {
+            None => Err(CacheStatus::Disabled),
+            Some(file) => file,
+        };
+        match file {
+            Ok(file) => Loaded {
+                head: Oid::from_hex(file.head.as_bytes()).ok(),
+                entries: file.entries,
+                status: CacheStatus::Miss,
+                known: std::sync::Arc::new(
+                    file.digests
+                        .into_iter()
+                        .filter_map(|(id, digest)| {
+                            Some((Oid::from_hex(id.as_bytes()).ok()?, digest))
+                        })
+                        .collect(),
+                ),
+                many_pages: file.many_pages,
+            },
+            Err(status) => Loaded {
+                head: None,
+                entries: Vec::new(),
+                status,
+                known: std::sync::Arc::default(),
+                many_pages: Vec::new(),
+            },
+        }
+    }
+}
+
+/// Answers from a cache that describes HEAD itself. Its entries are in the
+/// order of the run that wrote them, usually this run's: each is looked for
+/// next in line first, by key only when that fails.
+fn settle_from_cache(queries: &[Query], entries: &[CachedEntry], answers: &mut [Option<Resolved>]) {
+    let mut next = 0;
+    let mut by_key: Option<HashMap<(&str, Option<&str>), usize>> = None;
+    for (index, query) in queries.iter().enumerate() {
+        let position = if entries.get(next).is_some_and(|e| e.is_for(query)) {
+            Some(next)
+        } else {
+            let by_key = by_key.get_or_insert_with(|| {
+                let keys = entries
+                    .iter()
+                    .map(|e| (e.path.as_str(), e.anchor.as_deref()));
+                keys.zip(0..).collect()
+            });
+            by_key
+                .get(&(query.path.as_str(), query.anchor.as_deref()))
+                .copied()
+        };
+        if let Some(position) = position {
+            next = position + 1;
+            answers[index] = entries[position].settled(query);
+        }
+    }
 }
 
 /// Answers every query in one first-parent walk from HEAD, reusing and
@@ -211,48 +349,25 @@ pub(crate) fn resolve(
     info.head = Some(head.to_string());
     let fingerprint = settings.fingerprint();
     let cache_dir = cache.as_ref().map(|stored| stored.dir.clone());
-    let cached = cache.map(|stored| stored.for_settings(&fingerprint));
-    let (cached_head, mut entries, status) = match cached {
-        None => (None, Vec::new(), CacheStatus::Disabled),
-        Some(Ok(file)) => (
-            Oid::from_hex(file.head.as_bytes()).ok(),
-            file.entries,
-            CacheStatus::Miss,
-        ),
-        Some(Err(reason)) => (None, Vec::new(), reason),
-    };
+    let Loaded {
+        head: cached_head,
+        mut entries,
+        status,
+        known,
+        many_pages,
+    } = Loaded::from(cache.map(|stored| stored.for_settings(&fingerprint)));
     info.cache = status;
 
-    // The cache describes HEAD: its answers stand as they are. Its entries
-    // are in the order of the run that wrote them, usually this run's.
+    // The cache describes HEAD: its answers stand as they are.
     let cache_met = cached_head == Some(head);
     let mut answers: Vec<Option<Resolved>> = vec![None; queries.len()];
     if cache_met {
-        let mut next = 0;
-        let mut by_key: Option<HashMap<(&str, Option<&str>), usize>> = None;
-        for (index, query) in queries.iter().enumerate() {
-            let position = if entries.get(next).is_some_and(|e| e.is_for(query)) {
-                Some(next)
-            } else {
-                let by_key = by_key.get_or_insert_with(|| {
-                    let keys = entries
-                        .iter()
-                        .map(|e| (e.path.as_str(), e.anchor.as_deref()));
-                    keys.zip(0..).collect()
-                });
-                by_key
-                    .get(&(query.path.as_str(), query.anchor.as_deref()))
-                    .copied()
-            };
-            if let Some(position) = position {
-                next = position + 1;
-                answers[index] = entries[position].settled(query);
-            }
-        }
+        settle_from_cache(queries, &entries, &mut answers);
         if answers.iter().any(Option::is_some) {
             info.cache = CacheStatus::Warm;
         }
         if answers.iter().all(Option::is_some) {
+            info.many_pages = many_pages;
             // Nothing to read, nothing new to remember.
             info.elapsed = started.elapsed();
             return (answers.into_iter().flatten().collect(), info);
@@ -279,7 +394,7 @@ pub(crate) fn resolve(
     };
     let mut walk = Walker {
         store: &store,
-        main: Reader::new(&store),
+        main: Reader::new(&store, known.clone()),
         workers: Vec::new(),
         queries,
         settings,
@@ -287,8 +402,22 @@ pub(crate) fn resolve(
         cached_head: cached_head.filter(|&id| id != head),
         cached: &cached_entries,
         prefetched: prefetch,
+        known,
     };
     let answers = walk.run(head, answers, cache_met, &mut info, progress);
+    // Commits the walk found above the cached one, then the cache's (when
+    // the walk met it, everything below is the cache's to say).
+    if matches!(
+        info.cache,
+        CacheStatus::Warm | CacheStatus::Incremental { .. }
+    ) {
+        for commit in many_pages {
+            if !info.many_pages.iter().any(|m| m.commit == commit.commit) {
+                info.many_pages.push(commit);
+            }
+        }
+    }
+    info.parsed = walk.parsed();
     info.elapsed = started.elapsed();
     if let Some(dir) = &cache_dir {
         let entries: Vec<CachedEntry> = queries
@@ -296,8 +425,16 @@ pub(crate) fn resolve(
             .zip(&answers)
             .filter_map(|(query, resolved)| CachedEntry::from_answer(query, resolved))
             .collect();
+        let file = cache::CacheFile {
+            format: 0,
+            fingerprint: fingerprint.clone(),
+            head: head.to_string(),
+            entries,
+            digests: walk.head_digests(head),
+            many_pages: info.many_pages.clone(),
+        };
         // A cache that cannot be written only costs the next run time.
-        let _ = cache::store(dir, &fingerprint, &head.to_string(), entries);
+        let _ = cache::store(dir, file);
     }
     (answers, info)
 }

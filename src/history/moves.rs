@@ -43,7 +43,8 @@ impl Moves {
             f.queries.retain(|&q| !is_moved[q]);
             !f.queries.is_empty()
         });
-        diff.sections.retain(|(q, _)| !is_moved[*q]);
+        diff.verdicts.retain(|(q, _)| !is_moved[*q]);
+        diff.moved.retain(|(q, _)| !is_moved[*q]);
         if let Some(extra) = position
             .checked_sub(self.supplement_from)
             .and_then(|offset| self.supplement.get_mut(offset))
@@ -52,9 +53,8 @@ impl Moves {
             diff.differences.extend(extra.differences);
             diff.failures.extend(extra.failures);
             diff.sweep |= extra.sweep;
-            diff.sections.extend(extra.sections);
-            // The same commit: the same deleted paths, when either read them.
-            diff.deleted = diff.deleted.or(extra.deleted);
+            diff.verdicts.extend(extra.verdicts);
+            diff.moved.extend(extra.moved);
         }
         diff
     }

@@ -65,6 +65,7 @@ pub(crate) fn plan_queries(
             collect_since: kinds[index]
                 .filter(|kind| !retro[index] && collects(kind))
                 .map(|_| horizon),
+            trail: false,
         })
         .collect();
     queries.extend(sections.into_iter().map(|((page, anchor), collect)| Query {
@@ -72,6 +73,7 @@ pub(crate) fn plan_queries(
         anchor: Some(anchor.to_string()),
         want_created: false,
         collect_since: collect.then_some(horizon),
+        trail: false,
     }));
     queries
 }

@@ -151,7 +151,10 @@ impl Prefetch {
         let git_dir = git_dir.to_path_buf();
         std::thread::spawn(move || {
             let opened = Store::open(&git_dir);
-            let reader = opened.as_ref().ok().map(Reader::new);
+            let reader = opened
+                .as_ref()
+                .ok()
+                .map(|store| Reader::new(store, std::sync::Arc::default()));
             if store_sender.send(opened).is_err() {
                 return;
             }

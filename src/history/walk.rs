@@ -7,16 +7,18 @@ use std::sync::mpsc;
 use rayon::prelude::*;
 
 use super::batch::{StepDiff, diff_step};
+use super::compare::{Verdict, verdict};
 use super::moves::Moves;
 use super::prefetch::{BATCHES_AHEAD, Batch, Prefetch, Step, read_ahead};
 use super::reader::Reader;
-use super::{Answer, Change, HistoryInfo, Query, Resolved, Settings};
+use super::{Answer, Change, HistoryInfo, ManyPages, Query, Resolved, Settings, Touch, Touched};
 use crate::base::framed::CacheStatus;
 use crate::base::time::UnixTime;
 use crate::git::objects::{Store, read_commit};
 use crate::git::repo::Oid;
 use crate::git::trees::{self, Difference, PathTrie};
-use crate::history::cache::CachedEntry;
+use crate::history::cache::{CachedEntry, Newer};
+use crate::parse::substance::Digest;
 
 /// State of one query during the walk.
 pub(super) struct Open {
@@ -30,9 +32,30 @@ pub(super) struct Open {
     pub(super) ignored: Option<Change>,
     /// See [`Resolved::covered_since`].
     pub(super) covered_since: Option<UnixTime>,
+    /// See [`Resolved::passed_over`].
+    pub(super) passed_over: u32,
+    /// See [`Resolved::moved_from`].
+    pub(super) moved_from: Option<String>,
+    /// See [`Resolved::trail`]; kept only when the query asks.
+    pub(super) trail: Vec<Touched>,
 }
 
 impl Open {
+    pub(super) fn new(query: &Query) -> Open {
+        Open {
+            path: query.path.clone(),
+            changes: Vec::new(),
+            changes_done: false,
+            created: None,
+            created_done: !query.want_created,
+            ignored: None,
+            covered_since: None,
+            passed_over: 0,
+            moved_from: None,
+            trail: Vec::new(),
+        }
+    }
+
     pub(super) fn done(&self) -> bool {
         self.changes_done && self.created_done
     }
@@ -43,6 +66,9 @@ impl Open {
             created: self.created,
             ignored: self.ignored,
             covered_since: self.covered_since,
+            passed_over: self.passed_over,
+            moved_from: self.moved_from,
+            trail: self.trail,
         }
     }
 }
@@ -69,6 +95,8 @@ pub(super) struct Walker<'a> {
     pub(super) cached: &'a HashMap<(String, Option<String>), CachedEntry>,
     /// Commits read ahead, when the run started reading them early.
     pub(super) prefetched: Option<Prefetch>,
+    /// Substance digests the freshness cache kept, shared by every reader.
+    pub(super) known: std::sync::Arc<HashMap<Oid, Digest>>,
 }
 
 /// Where the walk's queries stand.
@@ -91,8 +119,8 @@ impl OpenQueries {
                         boundary: boundary.to_string(),
                     },
                     created: None,
-                    ignored: open.ignored,
                     covered_since: None,
+                    ..open.into_resolved()
                 }
             } else {
                 open.into_resolved()
@@ -128,18 +156,19 @@ impl Walker<'_> {
     /// the next commit's tree, so each worker's tree cache keeps hitting
     /// within a run.
     pub(super) fn diff_batch(&mut self, steps: &[Step], trie: &PathTrie) -> Vec<StepDiff> {
-        let limit = self.settings.max_files_per_commit;
+        let settings = self.settings;
         let queries = self.queries;
         let threads = rayon::current_num_threads();
         if steps.len() < PARALLEL_BATCH || threads < 2 {
             let main = &mut self.main;
             return steps
                 .iter()
-                .map(|step| diff_step(main, step, trie, queries, limit))
+                .map(|step| diff_step(main, step, trie, queries, settings))
                 .collect();
         }
         while self.workers.len() < threads {
-            self.workers.push(Reader::new(self.store));
+            self.workers
+                .push(Reader::new(self.store, self.known.clone()));
         }
         // Runs of commits, a few per thread: a thread that finishes early
         // takes the next run, so one busy stretch of history does not leave
@@ -152,10 +181,11 @@ impl Walker<'_> {
             .par_chunks(run)
             .map(|part| {
                 let taken = idle.lock().ok().and_then(|mut readers| readers.pop());
-                let mut reader = taken.unwrap_or_else(|| Reader::new(self.store));
+                let mut reader =
+                    taken.unwrap_or_else(|| Reader::new(self.store, self.known.clone()));
                 let diffs = part
                     .iter()
-                    .map(|step| diff_step(&mut reader, step, trie, queries, limit))
+                    .map(|step| diff_step(&mut reader, step, trie, queries, settings))
                     .collect();
                 if let Ok(mut readers) = idle.lock() {
                     readers.push(reader);
@@ -165,6 +195,43 @@ impl Walker<'_> {
             .collect();
         self.workers = idle.into_inner().unwrap_or_default();
         parts.into_iter().flatten().collect()
+    }
+
+    /// How many versions of pages every reader parsed.
+    pub(super) fn parsed(&self) -> usize {
+        self.main.digests.parsed + self.workers.iter().map(|w| w.digests.parsed).sum::<usize>()
+    }
+
+    /// The digests made (or known) of the pages' versions at `head`, for
+    /// the freshness cache: the next walk compares against them.
+    pub(super) fn head_digests(&mut self, head: Oid) -> Vec<(String, Digest)> {
+        let mut buffer = Vec::new();
+        let Ok(commit) = read_commit(self.main.odb(), head, &mut buffer) else {
+            return Vec::new();
+        };
+        let mut digests = Vec::new();
+        let mut seen = std::collections::HashSet::new();
+        for query in self.queries.iter().filter(|q| q.anchor.is_none()) {
+            let main = &mut self.main;
+            let Some(blob) = trees::blob_at(
+                main.objects.odb(),
+                &mut main.trees,
+                commit.tree,
+                &query.path,
+            ) else {
+                continue;
+            };
+            if !seen.insert(blob) {
+                continue;
+            }
+            let found = std::iter::once(&self.main)
+                .chain(&self.workers)
+                .find_map(|reader| reader.digests.lookup(blob));
+            if let Some(digest) = found {
+                digests.push((blob.to_string(), digest));
+            }
+        }
+        digests
     }
 
     /// Which queries ask about a page (or section) in HEAD's tree. A query
@@ -224,12 +291,10 @@ impl Walker<'_> {
             found.push(match (entry, &query.anchor) {
                 (None, _) => false,
                 (Some(_), None) => true,
-                (Some(blob), Some(anchor)) => {
-                    matches!(
-                        main.sections.section(main.objects.odb(), blob, anchor),
-                        Ok(Some(_))
-                    )
-                }
+                (Some(blob), Some(anchor)) => main
+                    .digests
+                    .get(main.objects.odb(), blob)
+                    .is_ok_and(|digest| digest.section(anchor).is_some()),
             });
         }
         found
@@ -284,15 +349,7 @@ impl Walker<'_> {
                 continue;
             }
             state.trie.insert(&query.path, index);
-            state.open.push(Some(Open {
-                path: query.path.clone(),
-                changes: Vec::new(),
-                changes_done: false,
-                created: None,
-                created_done: !query.want_created,
-                ignored: None,
-                covered_since: None,
-            }));
+            state.open.push(Some(Open::new(query)));
         }
         if state.trie.live > 0 {
             self.walk_from(head, cache_met, &mut state, info, progress);
@@ -354,7 +411,7 @@ impl Walker<'_> {
                         let (sender, receiver) = mpsc::sync_channel(BATCHES_AHEAD);
                         let boundary = &boundary;
                         scope.spawn(move || {
-                            let reader = Reader::new(store);
+                            let reader = Reader::new(store, std::sync::Arc::default());
                             read_ahead(&reader, start, boundary, cached_head, false, &sender);
                         });
                         receiver
@@ -414,9 +471,9 @@ impl Walker<'_> {
         };
     }
 
-    /// One changed path of a commit, for one open query: an edit (or not,
-    /// for a section whose text is the same), a creation, or a move that
-    /// points the query at the path it had before.
+    /// One changed path of a commit, for one open query: a change of its
+    /// words (or not), a creation, or a move that points the query at the
+    /// path it had before.
     pub(super) fn apply_difference(
         &mut self,
         difference: &Difference,
@@ -426,8 +483,7 @@ impl Walker<'_> {
         walked: &mut WalkState,
         moves: &mut Moves,
     ) {
-        let queries = self.queries;
-        let query = &queries[index];
+        let query = &self.queries[index];
         let Some(ours) = difference.ours else {
             return;
         };
@@ -436,57 +492,74 @@ impl Walker<'_> {
             time: at.time,
             parent_time: at.step.parent_time,
         };
-        let mut moved_from = None;
-        let edited = match (difference.theirs, &at.diff.deleted) {
-            (Some(theirs), _) if query.anchor.is_some() => {
-                let compared = match at.diff.sections.iter().find(|(q, _)| *q == index) {
-                    Some((_, changed)) => changed.clone(),
-                    // Not compared with the commit: now.
-                    None => self.main.section_changed(
-                        ours,
-                        theirs,
-                        query.anchor.as_deref().unwrap_or_default(),
-                    ),
-                };
-                match compared {
-                    Ok(changed) => changed,
-                    Err(error) => {
-                        let reason = format!(
-                            "a version of the page at commit {} is missing: {error}",
-                            at.id
-                        );
-                        state.fail(index, &reason);
-                        return;
-                    }
-                }
+        let moved = at
+            .diff
+            .moved
+            .iter()
+            .find(|(q, _)| *q == index)
+            .map(|(_, from)| from.clone());
+        let theirs = difference.theirs.or(moved.as_ref().map(|from| from.blob));
+        let compared = at.diff.verdicts.iter().find(|(q, _)| *q == index);
+        let judged = match (theirs, compared) {
+            (None, _) => Ok(Verdict::Created),
+            (Some(_), Some((_, judged))) => judged.clone(),
+            // Not compared with the commit: now.
+            (Some(theirs), None) => {
+                let main = &mut self.main;
+                verdict(
+                    &mut main.digests,
+                    main.objects.odb(),
+                    ours,
+                    theirs,
+                    query.anchor.as_deref(),
+                )
             }
-            (Some(_), _) => true,
-            (None, Some(Err(error))) => {
+        };
+        let judged = match judged {
+            Ok(judged) => judged,
+            Err(error) => {
                 let reason = format!(
-                    "commit {} cannot be compared with its parent: {error}",
+                    "a version of the page at commit {} is missing: {error}",
                     at.id
                 );
                 state.fail(index, &reason);
                 return;
             }
-            (None, deleted) => {
-                moved_from = deleted
-                    .as_ref()
-                    .and_then(|d| d.as_ref().ok())
-                    .and_then(|d| d.get(&ours))
-                    .and_then(|paths| paths.first().cloned());
-                moved_from.is_none()
-            }
         };
         let Some(open) = state.open[index].as_mut() else {
             return;
         };
-        let created_here = difference.theirs.is_none() && moved_from.is_none();
-        // An edit in an ignored commit is not a change; a
-        // creation still is, there being nothing older.
-        if edited && !created_here && at.ignored {
+        let counts = judged != Verdict::Same;
+        let created_here = judged == Verdict::Created;
+        // An edit in an ignored commit is not a change; a creation still
+        // is, there being nothing older.
+        let ignored = counts && !created_here && at.ignored_by.is_some();
+        let touch = match (&at.ignored_by, &moved) {
+            (Some(why), _) if ignored => why.clone(),
+            _ if created_here => Touch::Created,
+            (_, Some(from)) => Touch::Moved {
+                from: from.path.clone(),
+                similarity: from.similarity,
+                changed: counts,
+            },
+            _ if counts => Touch::Changed,
+            _ => Touch::Same,
+        };
+        if query.trail && !open.changes_done {
+            open.trail.push(Touched {
+                change: change.clone(),
+                path: open.path.clone(),
+                ours,
+                theirs,
+                touch: touch.clone(),
+            });
+        }
+        if (ignored || !counts) && open.changes.is_empty() {
+            open.passed_over += 1;
+        }
+        if ignored {
             open.ignored.get_or_insert(change.clone());
-        } else if edited && !open.changes_done {
+        } else if counts && !open.changes_done {
             open.changes.push(change.clone());
             if query.collect_since.is_none_or(|since| at.time < since) {
                 open.changes_done = true;
@@ -503,11 +576,14 @@ impl Walker<'_> {
                 open.created_done = true;
             }
         }
-        if let Some(old_path) = moved_from {
+        if let Some(from) = moved {
             state.trie.remove(&open.path, index);
-            state.trie.insert(&old_path, index);
-            open.path = old_path;
-            moves.moved(index, queries.len());
+            state.trie.insert(&from.path, index);
+            open.path.clone_from(&from.path);
+            if open.changes.is_empty() {
+                open.moved_from = Some(from.path);
+            }
+            moves.moved(index, self.queries.len());
         }
     }
 
@@ -561,7 +637,21 @@ impl Walker<'_> {
                     state.fail(index, &failure.reason);
                 }
             }
-            let ignored_commit = settings.ignore_revs.contains(&step.commit) || diff.sweep;
+            let ignored_by = if settings.ignore_revs.contains(&step.commit) {
+                Some(Touch::IgnoreRevs)
+            } else {
+                diff.sweep.then_some(Touch::Sweep)
+            };
+            if let Some(pages) = diff
+                .many_pages
+                .filter(|&pages| pages >= settings.note_pages)
+            {
+                info.many_pages.push(ManyPages {
+                    commit: id.clone(),
+                    time,
+                    pages,
+                });
+            }
             for difference in &diff.differences {
                 for &index in &difference.queries {
                     if state.open[index].is_none() {
@@ -573,7 +663,7 @@ impl Walker<'_> {
                         diff: &diff,
                         id: &id,
                         time,
-                        ignored: ignored_commit,
+                        ignored_by: ignored_by.clone(),
                     };
                     self.apply_difference(difference, index, &at, state, walked, &mut moves);
                 }
@@ -643,8 +733,8 @@ pub(super) struct AtCommit<'a> {
     pub(super) diff: &'a StepDiff,
     pub(super) id: &'a str,
     pub(super) time: UnixTime,
-    /// In the ignore-revs list, or a sweep.
-    pub(super) ignored: bool,
+    /// Why the commit is not a change: in the ignore-revs list, or a sweep.
+    pub(super) ignored_by: Option<Touch>,
 }
 
 /// What the walk carries from one batch to the next.
@@ -665,12 +755,13 @@ impl CachedEntry {
         state: &Open,
         cap: UnixTime,
     ) -> Option<Resolved> {
-        self.merge(
-            query,
-            &state.changes,
-            state.ignored.as_ref(),
-            state.created.as_ref(),
-            cap,
-        )
+        let newer = Newer {
+            changes: &state.changes,
+            ignored: state.ignored.as_ref(),
+            created: state.created.as_ref(),
+            passed_over: state.passed_over,
+            moved_from: state.moved_from.as_deref(),
+        };
+        self.merge(query, &newer, cap)
     }
 }

@@ -18,7 +18,8 @@ use crate::history::{Answer, Query, Resolved};
 use crate::model::{
     Freshness, Page, Retro, RetroDateSource, SectionSlot, Slot, TeamModel, action_items, retro_date,
 };
-use crate::parse::{self, ParseProblem};
+use crate::parse::ParseProblem;
+use crate::parse::substance::Digest;
 
 /// The pages as read, each with the freshness it has before history says
 /// anything; parse problems become HB002 findings. With `keep_sources`,
@@ -50,6 +51,8 @@ pub(crate) fn pages(
             freshness: Freshness {
                 history: Answer::NotCommitted,
                 ignored: None,
+                passed_over: 0,
+                moved_from: None,
                 staged: false,
                 reviewed: doc.front.reviewed.as_ref().map(|r| r.value),
                 now,
@@ -180,25 +183,32 @@ fn assign_pages(pages: &mut [Page], teams: &[TeamModel]) {
     }
 }
 
-/// With `--staged`: a staged page counts as changed now; a staged section
-/// only when its own text differs from HEAD's (`head_file` reads HEAD).
+/// With `--staged`: a staged page counts as changed now when its words
+/// differ from HEAD's (or HEAD has no such page); a staged section when its
+/// own words do (`head_file` reads HEAD). The same comparison the walk
+/// makes between a commit and its parent.
 pub(crate) fn mark_staged(
     staged: &std::collections::BTreeSet<String>,
     head_file: impl Fn(&str) -> Option<String>,
     pages: &mut [Page],
     teams: &mut [TeamModel],
 ) {
-    for page in pages.iter_mut() {
-        page.freshness.staged = staged.contains(&page.path);
+    // Each staged page's digest now and at HEAD (none when it is new).
+    let mut digests: std::collections::HashMap<usize, (Digest, Option<Digest>)> =
+        std::collections::HashMap::new();
+    for (index, page) in pages.iter_mut().enumerate() {
+        if !staged.contains(&page.path) {
+            continue;
+        }
+        let now = Digest::of(&page.text);
+        let before = head_file(&page.path).map(|text| Digest::of(&text));
+        page.freshness.staged = before.as_ref().is_none_or(|before| before.page != now.page);
+        digests.insert(index, (now, before));
     }
     for (page, section) in sections_mut(teams) {
-        let page = &pages[page];
-        if page.freshness.staged {
-            let before = head_file(&page.path);
-            let before = before
-                .as_deref()
-                .and_then(|text| parse::section_text(text, &section.anchor));
-            section.freshness.staged = before != parse::section_text(&page.text, &section.anchor);
+        if let Some((now, before)) = digests.get(&page) {
+            let before = before.as_ref().and_then(|d| d.section(&section.anchor));
+            section.freshness.staged = before.is_none() || before != now.section(&section.anchor);
         }
     }
 }
@@ -257,6 +267,8 @@ pub(crate) fn attach_history(
             note(&page.path, resolved);
             page.freshness.history = resolved.answer.clone();
             page.freshness.ignored.clone_from(&resolved.ignored);
+            page.freshness.passed_over = resolved.passed_over;
+            page.freshness.moved_from.clone_from(&resolved.moved_from);
             page.created.clone_from(&resolved.created);
         }
     }
@@ -266,6 +278,11 @@ pub(crate) fn attach_history(
             note(path, resolved);
             section.freshness.history = resolved.answer.clone();
             section.freshness.ignored.clone_from(&resolved.ignored);
+            section.freshness.passed_over = resolved.passed_over;
+            section
+                .freshness
+                .moved_from
+                .clone_from(&resolved.moved_from);
         }
     }
     gaps.shallow.sort();

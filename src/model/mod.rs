@@ -57,6 +57,11 @@ pub(crate) struct Freshness {
     /// The newest commit that touched the page but was not counted
     /// (ignore-revs or a sweep).
     pub ignored: Option<Change>,
+    /// Commits that touched the page after its last change without counting
+    /// (the same words, a move, ignored).
+    pub passed_over: u32,
+    /// The oldest path the page's history was followed to, when it moved.
+    pub moved_from: Option<String>,
     /// `--staged` and the page (or section) differs from HEAD in the index:
     /// the commit being made changes it now.
     pub staged: bool,

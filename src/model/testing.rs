@@ -201,6 +201,7 @@ fn query(path: &str, anchor: Option<&str>) -> Query {
         want_created: false,
         // Every change is given: the look-back rules see them all.
         collect_since: Some(UnixTime::MIN),
+        trail: false,
     }
 }
 

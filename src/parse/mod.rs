@@ -13,6 +13,8 @@ use serde_saphyr::Spanned;
 use crate::base::time::parse_date;
 use crate::config::yaml::{self, span_of};
 
+pub(crate) mod substance;
+
 /// A value from front matter and where it was written.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub(crate) struct Located<T> {
@@ -246,6 +248,9 @@ struct BodyReader {
     /// start and the bold text collected so far.
     paragraph_start: bool,
     strong: Option<(String, Range<usize>)>,
+    /// Repeated headings get GitHub's `-1`, `-2` anchors, as in
+    /// [`substance`], so a section is found by the same anchor in both.
+    anchors: substance::Anchors,
 }
 
 impl BodyReader {
@@ -264,7 +269,7 @@ impl BodyReader {
             Event::End(TagEnd::Heading(_)) => {
                 if let Some((level, id, heading_text, span)) = self.open_heading.take() {
                     let heading_text = heading_text.trim().to_string();
-                    let anchor = id.unwrap_or_else(|| slug(&heading_text));
+                    let anchor = self.anchors.anchor(id, &heading_text);
                     self.headings.push(Heading {
                         level,
                         text: heading_text,
@@ -305,7 +310,11 @@ impl BodyReader {
             Event::Text(ref fragment)
             | Event::Code(ref fragment)
             | Event::InlineHtml(ref fragment) => {
-                if let Some((_, _, heading_text, _)) = self.open_heading.as_mut() {
+                // A heading's text is what it shows: its anchor is made from
+                // that, without tags.
+                if let Some((_, _, heading_text, _)) = self.open_heading.as_mut()
+                    && !matches!(event, Event::InlineHtml(_))
+                {
                     heading_text.push_str(fragment);
                 }
                 if let Some((_, item_text, _)) = self.item_stack.last_mut() {
@@ -375,14 +384,6 @@ pub(crate) fn parse(text: &str) -> (Document, Vec<ParseProblem>) {
     )
 }
 
-/// The text of the section with `anchor`, for comparing two versions of a
-/// page in the history walk. Cheaper than [`parse`]: no front matter.
-pub(crate) fn section_text<'t>(text: &'t str, anchor: &str) -> Option<&'t str> {
-    let (document, _) = parse(text);
-    let heading = document.section(anchor)?;
-    text.get(heading.section.clone())
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -410,7 +411,10 @@ mod tests {
             anchors,
             ["team", "planning", "detail", "execution", "action-items"]
         );
-        let planning = section_text(PAGE, "planning").unwrap_or_default();
+        let planning = doc
+            .section("planning")
+            .and_then(|h| PAGE.get(h.section.clone()))
+            .unwrap_or_default();
         assert!(planning.starts_with("## Planning"));
         assert!(planning.contains("More."));
         assert!(!planning.contains("Execution"));

@@ -41,6 +41,12 @@ pub(crate) struct PageRow<'a> {
     /// reformatting sweep or an ignore-revs entry.
     pub ignored_commit: Option<&'a str>,
     pub ignored_unix: Option<UnixTime>,
+    /// The path the page's history continued under, when it was moved (the
+    /// oldest one followed).
+    pub moved_from: Option<&'a str>,
+    /// How many commits touched the page after its last change without
+    /// counting: the same words, a move, ignored.
+    pub passed_over: u32,
     /// The last change is dated after `now`.
     pub clock_skew: bool,
     pub history: HistoryState<'a>,
@@ -118,6 +124,8 @@ pub(super) fn page_row<'a>(
         reviewed: freshness.reviewed.map(|d| d.to_string()),
         ignored_commit: freshness.ignored.as_ref().map(|c| c.commit.as_str()),
         ignored_unix: freshness.ignored.as_ref().map(|c| c.time),
+        moved_from: freshness.moved_from.as_deref(),
+        passed_over: freshness.passed_over,
         clock_skew: change.is_some_and(|c| c.time > freshness.now),
         history: match &freshness.history {
             Answer::Changed(_) => HistoryState::Plain("git"),

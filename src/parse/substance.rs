@@ -1,0 +1,512 @@
+//! Substance: the words a reader sees, for a page and for each section.
+//!
+//! This is what decides whether a commit changed a page (DESIGN.md,
+//! "Substance, precisely"). Markdown is parsed as CommonMark with GFM
+//! tables, strikethrough and task lists (no footnotes, no smart
+//! punctuation); the front matter, HTML comments and tags, link and image
+//! destinations, link reference definitions and every formatting marker
+//! are dropped; text, code, code blocks, image alt text, an autolink's
+//! shown URL and each task item's checkbox (`[ ]` or `[x]`) are kept.
+//! Inline pieces of one block are joined as written; blocks are separated.
+//! A word is a maximal run of Unicode letters and digits, so punctuation,
+//! symbols and `_` never count.
+
+use std::ops::Range;
+
+use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
+use serde::{Deserialize, Serialize};
+use xxhash_rust::xxh3::Xxh3;
+
+use super::{front_matter_block, level_number, slug};
+
+/// An open task item's checkbox, as a word.
+pub(crate) const OPEN_BOX: &str = "[ ]";
+/// A ticked task item's checkbox, as a word: ticking is a change.
+pub(crate) const TICKED_BOX: &str = "[x]";
+
+/// A section's share of the page's words.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct SectionWords {
+    pub anchor: String,
+    pub level: u8,
+    /// The range of [`Substance::words`] the section covers: its heading's
+    /// words and everything up to the next heading of the same or a higher
+    /// level.
+    pub words: Range<usize>,
+}
+
+/// The words of a page, its sections, and its link destinations.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub(crate) struct Substance {
+    pub words: Vec<String>,
+    pub sections: Vec<SectionWords>,
+    /// Link and image destinations in order: not substance, but what tells
+    /// "only link targets changed" from other formatting in `why`.
+    pub links: Vec<String>,
+}
+
+/// What the history walk keeps of a blob's substance: hashes of the page's
+/// words and of each section's, and how many words there are. Small enough
+/// to keep for every blob the walk compared, and in the freshness cache.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub(crate) struct Digest {
+    pub page: u64,
+    pub words: u32,
+    /// Each section's anchor and the hash of its words.
+    pub sections: Vec<(String, u64)>,
+}
+
+impl Digest {
+    pub(crate) fn of(text: &str) -> Digest {
+        Substance::of(text).digest()
+    }
+
+    /// The hash of the section with `anchor`, if the page has it.
+    pub(crate) fn section(&self, anchor: &str) -> Option<u64> {
+        self.sections
+            .iter()
+            .find(|(candidate, _)| candidate == anchor)
+            .map(|&(_, hash)| hash)
+    }
+}
+
+/// A stable hash of a word sequence (XXH3, each word followed by a NUL,
+/// which no word contains).
+pub(crate) fn hash_words(words: &[String]) -> u64 {
+    let mut hasher = Xxh3::new();
+    for word in words {
+        hasher.update(word.as_bytes());
+        hasher.update(&[0]);
+    }
+    hasher.digest()
+}
+
+impl Substance {
+    /// The substance of a page's whole text (front matter included, and
+    /// dropped).
+    pub(crate) fn of(text: &str) -> Substance {
+        let body = match front_matter_block(text) {
+            Ok(Some((_, _, block))) => &text[block.end..],
+            // A block opened and never closed is not front matter: a reader
+            // sees it as text.
+            Ok(None) | Err(_) => text,
+        };
+        let options = Options::ENABLE_TASKLISTS
+            | Options::ENABLE_HEADING_ATTRIBUTES
+            | Options::ENABLE_TABLES
+            | Options::ENABLE_STRIKETHROUGH;
+        let mut reader = WordReader::default();
+        for event in Parser::new_ext(body, options) {
+            reader.event(event);
+        }
+        reader.flush();
+        let WordReader {
+            words,
+            mut sections,
+            links,
+            ..
+        } = reader;
+        for index in 0..sections.len() {
+            let level = sections[index].level;
+            let end = sections[index + 1..]
+                .iter()
+                .find(|s| s.level <= level)
+                .map_or(words.len(), |next| next.words.start);
+            sections[index].words.end = end;
+        }
+        Substance {
+            words,
+            sections,
+            links,
+        }
+    }
+
+    /// The words of the section with `anchor`, if the page has it.
+    #[allow(dead_code)] // `why` uses it (next commit)
+    pub(crate) fn section(&self, anchor: &str) -> Option<&[String]> {
+        self.sections
+            .iter()
+            .find(|s| s.anchor == anchor)
+            .and_then(|s| self.words.get(s.words.clone()))
+    }
+
+    pub(crate) fn digest(&self) -> Digest {
+        Digest {
+            page: hash_words(&self.words),
+            words: u32::try_from(self.words.len()).unwrap_or(u32::MAX),
+            sections: self
+                .sections
+                .iter()
+                .map(|s| (s.anchor.clone(), hash_words(&self.words[s.words.clone()])))
+                .collect(),
+        }
+    }
+}
+
+/// Word similarity of two pages: |A ∩ B| / max(|A|, |B|), the words taken
+/// as multisets. Two empty pages are the same page.
+pub(crate) fn similarity(a: &[String], b: &[String]) -> f64 {
+    let longest = a.len().max(b.len());
+    if longest == 0 {
+        return 1.0;
+    }
+    let mut counts: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
+    for word in a {
+        *counts.entry(word).or_default() += 1;
+    }
+    let mut common = 0usize;
+    for word in b {
+        if let Some(count) = counts.get_mut(word.as_str())
+            && *count > 0
+        {
+            *count -= 1;
+            common += 1;
+        }
+    }
+    common as f64 / longest as f64
+}
+
+/// Makes repeated anchors unique the way GitHub does: the second
+/// `planning` is `planning-1`, the third `planning-2`. Explicit ids are
+/// kept as written.
+#[derive(Default)]
+pub(crate) struct Anchors {
+    seen: std::collections::HashMap<String, usize>,
+}
+
+impl Anchors {
+    pub(crate) fn anchor(&mut self, explicit: Option<String>, text: &str) -> String {
+        if let Some(id) = explicit {
+            return id;
+        }
+        let base = slug(text);
+        let count = self.seen.entry(base.clone()).or_default();
+        let anchor = if *count == 0 {
+            base
+        } else {
+            format!("{base}-{count}")
+        };
+        *count += 1;
+        anchor
+    }
+}
+
+/// Strips HTML tags and comments from raw HTML, keeping the text between
+/// them. Its state runs across the events of one block: a comment may span
+/// lines.
+#[derive(Default, Clone, Copy, PartialEq, Eq)]
+enum Html {
+    #[default]
+    Text,
+    Tag,
+    Comment,
+}
+
+impl Html {
+    fn strip(&mut self, raw: &str, out: &mut String) {
+        let mut rest = raw;
+        while !rest.is_empty() {
+            match self {
+                Html::Text => {
+                    let Some(at) = rest.find('<') else {
+                        out.push_str(rest);
+                        return;
+                    };
+                    out.push_str(&rest[..at]);
+                    rest = &rest[at..];
+                    if rest.starts_with("<!--") {
+                        *self = Html::Comment;
+                        rest = &rest[4..];
+                    } else if rest[1..]
+                        .chars()
+                        .next()
+                        .is_some_and(|c| c.is_ascii_alphabetic() || matches!(c, '/' | '!' | '?'))
+                    {
+                        *self = Html::Tag;
+                        rest = &rest[1..];
+                    } else {
+                        // A lone `<` is punctuation, never a word.
+                        rest = &rest[1..];
+                    }
+                }
+                Html::Tag => match rest.find('>') {
+                    Some(at) => {
+                        *self = Html::Text;
+                        rest = &rest[at + 1..];
+                    }
+                    None => return,
+                },
+                Html::Comment => match rest.find("-->") {
+                    Some(at) => {
+                        *self = Html::Text;
+                        rest = &rest[at + 3..];
+                    }
+                    None => return,
+                },
+            }
+        }
+    }
+}
+
+/// Reads events into words.
+#[derive(Default)]
+struct WordReader {
+    words: Vec<String>,
+    sections: Vec<SectionWords>,
+    links: Vec<String>,
+    /// The inline text of the block being read, joined as written.
+    block: String,
+    html: Html,
+    anchors: Anchors,
+    /// The heading being read: level, explicit id, text so far.
+    heading: Option<(u8, Option<String>, String)>,
+}
+
+impl WordReader {
+    /// Ends the block being read: its text becomes words.
+    fn flush(&mut self) {
+        for word in self
+            .block
+            .split(|c: char| !c.is_alphanumeric())
+            .filter(|w| !w.is_empty())
+        {
+            self.words.push(word.to_string());
+        }
+        self.block.clear();
+        self.html = Html::Text;
+    }
+
+    fn text(&mut self, fragment: &str) {
+        self.block.push_str(fragment);
+        if let Some((_, _, heading)) = self.heading.as_mut() {
+            heading.push_str(fragment);
+        }
+    }
+
+    fn event(&mut self, event: Event) {
+        match event {
+            Event::Start(tag) => self.start(tag),
+            Event::End(tag) => self.end(tag),
+            Event::Text(text) | Event::Code(text) => self.text(&text),
+            Event::InlineHtml(raw) | Event::Html(raw) => {
+                let mut kept = String::new();
+                self.html.strip(&raw, &mut kept);
+                self.block.push_str(&kept);
+            }
+            Event::SoftBreak | Event::HardBreak => self.text(" "),
+            Event::TaskListMarker(ticked) => {
+                self.flush();
+                let word = if ticked { TICKED_BOX } else { OPEN_BOX };
+                self.words.push(word.to_string());
+            }
+            // Rules, footnote references (footnotes are off) and math
+            // (off) carry no words.
+            _ => {}
+        }
+    }
+
+    fn start(&mut self, tag: Tag) {
+        match tag {
+            // Inline: their text joins the block's.
+            Tag::Emphasis
+            | Tag::Strong
+            | Tag::Strikethrough
+            | Tag::Superscript
+            | Tag::Subscript => {}
+            Tag::Link { dest_url, .. } | Tag::Image { dest_url, .. } => {
+                self.links.push(dest_url.to_string());
+            }
+            Tag::Heading { level, id, .. } => {
+                self.flush();
+                self.heading = Some((
+                    level_number(level),
+                    id.map(|id| id.to_string()),
+                    String::new(),
+                ));
+            }
+            _ => self.flush(),
+        }
+    }
+
+    fn end(&mut self, tag: TagEnd) {
+        match tag {
+            TagEnd::Emphasis
+            | TagEnd::Strong
+            | TagEnd::Strikethrough
+            | TagEnd::Superscript
+            | TagEnd::Subscript
+            | TagEnd::Link
+            | TagEnd::Image => {}
+            TagEnd::Heading(_) => {
+                let start = self.words.len();
+                self.flush();
+                if let Some((level, id, text)) = self.heading.take() {
+                    let anchor = self.anchors.anchor(id, text.trim());
+                    self.sections.push(SectionWords {
+                        anchor,
+                        level,
+                        words: start..self.words.len(),
+                    });
+                }
+            }
+            _ => self.flush(),
+        }
+    }
+}
+
+/// The words one version of a page lost and gained against another: a
+/// short word diff for `why`. Common runs are left out; at most `limit`
+/// words of each side are returned, with how many more there were.
+#[allow(dead_code)] // `why` uses it (next commit)
+pub(crate) struct WordDiff {
+    pub removed: Vec<String>,
+    pub added: Vec<String>,
+    pub more_removed: usize,
+    pub more_added: usize,
+}
+
+#[allow(dead_code)] // `why` uses it (next commit)
+pub(crate) fn word_diff(old: &[String], new: &[String], limit: usize) -> WordDiff {
+    let mut diff = WordDiff {
+        removed: Vec::new(),
+        added: Vec::new(),
+        more_removed: 0,
+        more_added: 0,
+    };
+    let ops = similar::capture_diff_slices(similar::Algorithm::Myers, old, new);
+    for op in ops {
+        for change in op.iter_changes(old, new) {
+            let (side, more) = match change.tag() {
+                similar::ChangeTag::Equal => continue,
+                similar::ChangeTag::Delete => (&mut diff.removed, &mut diff.more_removed),
+                similar::ChangeTag::Insert => (&mut diff.added, &mut diff.more_added),
+            };
+            if side.len() < limit {
+                side.push(change.value().clone());
+            } else {
+                *more += 1;
+            }
+        }
+    }
+    diff
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The worked examples in `../shared/substance-vectors.json`, computed
+    /// by an independent implementation, when the shared directory is
+    /// beside the checkout (it is in CI). The same examples are also kept
+    /// in `tests/data/substance-vectors.json` so the test never skips.
+    fn vectors() -> serde_json::Value {
+        let text = include_str!("../../tests/data/substance-vectors.json");
+        serde_json::from_str(text).expect("the vectors are JSON")
+    }
+
+    fn strings(value: &serde_json::Value) -> Vec<String> {
+        value
+            .as_array()
+            .expect("a list of words")
+            .iter()
+            .map(|w| w.as_str().expect("a word").to_string())
+            .collect()
+    }
+
+    #[test]
+    fn every_worked_example_gives_its_words_and_sections() {
+        let vectors = vectors();
+        let cases = vectors["cases"].as_array().expect("cases");
+        assert!(cases.len() >= 20, "{} cases", cases.len());
+        for case in cases {
+            let name = case["name"].as_str().unwrap_or_default();
+            let markdown = case["markdown"].as_str().expect("markdown");
+            let substance = Substance::of(markdown);
+            assert_eq!(
+                substance.words,
+                strings(&case["words"]),
+                "words of {name:?}"
+            );
+            let sections = case["sections"].as_object().expect("sections");
+            let anchors: Vec<&str> = substance
+                .sections
+                .iter()
+                .map(|s| s.anchor.as_str())
+                .collect();
+            if !sections.is_empty() {
+                let mut expected: Vec<&str> = sections.keys().map(String::as_str).collect();
+                let mut found = anchors.clone();
+                expected.sort_unstable();
+                found.sort_unstable();
+                assert_eq!(found, expected, "anchors of {name:?}");
+            }
+            for (anchor, words) in sections {
+                assert_eq!(
+                    substance.section(anchor).map(<[String]>::to_vec),
+                    Some(strings(words)),
+                    "section {anchor} of {name:?}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn the_copy_of_the_vectors_matches_the_shared_file_when_present() {
+        let shared = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../shared/substance-vectors.json");
+        let Ok(text) = std::fs::read_to_string(&shared) else {
+            return;
+        };
+        let shared: serde_json::Value =
+            serde_json::from_str(&text).expect("the shared vectors are JSON");
+        assert_eq!(
+            shared,
+            vectors(),
+            "tests/data/substance-vectors.json is out of date"
+        );
+    }
+
+    #[test]
+    fn digests_tell_sections_apart_and_ignore_formatting() {
+        let a =
+            Digest::of("# Team\n\n## Planning\n\nWe plan on\nMondays.\n\n## Execution\n\nShip.\n");
+        let b = Digest::of(
+            "Team\n====\n\nPlanning\n--------\n\nWe  plan on Mondays.   \n\n## Execution\n\n*Ship*.\n",
+        );
+        assert_eq!(a, b);
+        let c =
+            Digest::of("# Team\n\n## Planning\n\nWe plan on Tuesdays.\n\n## Execution\n\nShip.\n");
+        assert_ne!(a.page, c.page);
+        assert_ne!(a.section("planning"), c.section("planning"));
+        assert_eq!(a.section("execution"), c.section("execution"));
+        assert_eq!(a.section("missing"), None);
+    }
+
+    #[test]
+    fn similarity_counts_words_as_multisets() {
+        let words = |text: &str| Substance::of(text).words;
+        assert!((similarity(&words("a a b"), &words("a b b")) - 2.0 / 3.0).abs() < 1e-9);
+        assert!((similarity(&words(""), &words("")) - 1.0).abs() < 1e-9);
+        assert!(similarity(&words("a"), &words("")).abs() < 1e-9);
+    }
+
+    #[test]
+    fn word_diffs_name_what_changed_and_stop_at_the_limit() {
+        let words = |text: &str| Substance::of(text).words;
+        let diff = word_diff(
+            &words("we ship on Fridays"),
+            &words("we ship on Mondays now"),
+            10,
+        );
+        assert_eq!(diff.removed, ["Fridays"]);
+        assert_eq!(diff.added, ["Mondays", "now"]);
+        let diff = word_diff(&[], &words("one two three"), 2);
+        assert_eq!((diff.added.len(), diff.more_added), (2, 1));
+    }
+
+    #[test]
+    fn html_comments_may_span_lines_and_lone_angles_are_punctuation() {
+        let substance = Substance::of("<!--\nhidden\nwords\n-->\n\nshown a < b\n");
+        assert_eq!(substance.words, ["shown", "a", "b"]);
+    }
+}
