@@ -126,6 +126,7 @@ pub(crate) fn run(options: &Options) -> anyhow::Result<Outcome> {
     let (answers, info, queries) = finish_history(history, options, &mut inputs.findings)?;
     let gaps = build::attach_history(&mut pages, &mut teams, &queries, &answers, has_commits);
     report_history_gaps(gaps, options.allow_shallow, &mut inputs.findings);
+    history_notes(&info, &pages, &config, options.now, &mut inputs.notes);
     timings.mark("history");
 
     build::retros(&mut teams, &pages, &ruleset, today, options.evaluate);
@@ -340,11 +341,131 @@ fn list_pages(
     })
 }
 
+/// Notes instead of silence, where history makes verdicts less than they
+/// seem: commits that changed the words of many pages without being
+/// ignored (sweeps, maybe), an import that dates many pages, and a `--now`
+/// before the calendar starts.
+/// Commits named in notes for changing many pages; older ones are counted.
+const MANY_PAGES_SHOWN: usize = 5;
+
+fn history_notes(
+    info: &history::HistoryInfo,
+    pages: &[crate::model::Page],
+    config: &Config,
+    now: UnixTime,
+    notes: &mut Vec<String>,
+) {
+    let today = day_of(now);
+    if today < config.calendar.start {
+        notes.push(format!(
+            "--now ({today}) is before iterations.start ({}): no iteration has ended yet, so nothing is required yet",
+            config.calendar.start
+        ));
+    }
+    let short = |commit: &str| commit.get(..7).unwrap_or(commit).to_string();
+    let ignore_file = config
+        .ignore_revs_file
+        .as_deref()
+        .unwrap_or(".git-blame-ignore-revs");
+    let mut many: Vec<&history::ManyPages> = info.many_pages.iter().collect();
+    many.sort_by(|a, b| b.time.cmp(&a.time).then_with(|| a.commit.cmp(&b.commit)));
+    for commit in many.iter().take(MANY_PAGES_SHOWN) {
+        notes.push(format!(
+            "commit {} of {} changed the words of {} pages; if it was a sweep, add it to {ignore_file}",
+            short(&commit.commit),
+            day_of(commit.time),
+            commit.pages
+        ));
+    }
+    if many.len() > MANY_PAGES_SHOWN {
+        notes.push(format!(
+            "{} older commits also changed the words of many pages",
+            many.len() - MANY_PAGES_SHOWN
+        ));
+    }
+    // A change with no parent is the mainline's first commit.
+    let mut by_root: Option<(&history::Change, usize)> = None;
+    for page in pages {
+        if let Some(change) = page.freshness.last_change()
+            && change.parent_time.is_none()
+        {
+            by_root.get_or_insert((change, 0)).1 += 1;
+        }
+    }
+    if let Some((root, count)) = by_root
+        && count >= many_pages_threshold(pages.len())
+    {
+        notes.push(format!(
+            "{count} of {} pages are dated by commit {} of {}, the first commit on the mainline, which created them: their history starts there (an import?), so they are as old as it",
+            pages.len(),
+            short(&root.commit),
+            day_of(root.time)
+        ));
+    }
+}
+
 /// A commit that changes the words of this many of `pages` handbook pages
 /// is named in a note: 50 pages, or a quarter of the handbook, but never
 /// fewer than 10, so a small handbook's ordinary busy commit stays quiet.
 pub(crate) fn many_pages_threshold(pages: usize) -> usize {
     pages.div_ceil(4).clamp(10, 50)
+}
+
+/// What decides which commits count as changes.
+fn history_settings(repo: &Repo, config: &Config, pages: usize, inputs: &mut Inputs) -> Settings {
+    Settings {
+        ignore_revs: load_ignore_revs(repo, config, &mut inputs.sources, &mut inputs.findings),
+        max_files_per_commit: config.max_files_per_commit,
+        handbook: config.handbook.clone(),
+        move_similarity: config.move_similarity,
+        note_pages: if pages == 0 {
+            0
+        } else {
+            many_pages_threshold(pages)
+        },
+    }
+}
+
+/// The audit trail of one page (or section): every commit that touched it,
+/// newest first, down to the one that counted, from a walk of its own (no
+/// cache: the trail is not cached). `None` when the config cannot be read.
+pub(crate) fn trail(
+    options: &Options,
+    path: &str,
+    anchor: Option<&str>,
+) -> anyhow::Result<Option<Resolved>> {
+    let options = Options {
+        no_cache: true,
+        ..options.clone()
+    };
+    let start = open(&options)?;
+    let mut inputs = Inputs::new(start.repo.root().to_path_buf());
+    let Some((config, _)) = load_config(&options, &start, &mut inputs)? else {
+        return Ok(None);
+    };
+    // No notes are counted: they are the main run's to give.
+    let settings = history_settings(&start.repo, &config, 0, &mut inputs);
+    let mainline = history::Mainline {
+        git_dir: start.repo.git_dir().to_path_buf(),
+        head: start.head,
+        shallow: start.repo.is_shallow(),
+    };
+    let query = Query {
+        path: path.to_string(),
+        anchor: anchor.map(str::to_string),
+        want_created: false,
+        collect_since: None,
+        trail: true,
+    };
+    let (mut answers, _) = history::resolve(
+        &mainline,
+        start.prefetch,
+        &[query],
+        &settings,
+        None,
+        &mut |_| {},
+    );
+    Ok(answers.pop())
 }
 
 /// Stage 4: what history is asked of the listed files, and the walk that
@@ -375,13 +496,7 @@ fn start_history(
         options.now - i64::from(config.calendar.length_days) * 86_400 * (LOOKBACK_ITERATIONS + 3);
     let queries = plan_queries(&listed, &planned_teams, config, ruleset, horizon);
     drop(listed);
-    let settings = Settings {
-        ignore_revs: load_ignore_revs(&repo, config, &mut inputs.sources, &mut inputs.findings),
-        max_files_per_commit: config.max_files_per_commit,
-        handbook: config.handbook.clone(),
-        move_similarity: config.move_similarity,
-        note_pages: many_pages_threshold(source.paths().len()),
-    };
+    let settings = history_settings(&repo, config, source.paths().len(), inputs);
     let Some(head) = head else {
         return (repo, cache_dir, History::NoCommits(queries));
     };

@@ -125,6 +125,14 @@ pub(crate) enum Command {
         #[arg(long, value_enum, default_value_t = PagesFormat::Json)]
         format: PagesFormat,
     },
+    /// Show why a page (or section) has the freshness it has: every commit that touched it, newest first, and why it did or did not count, then the commit that counted, its word diff, and the verdict.
+    Why {
+        /// The page, as a path (relative to the current directory), with `#anchor` for a section.
+        #[arg(value_name = "PATH[#ANCHOR]")]
+        target: String,
+        #[arg(long, value_enum, default_value_t = ListFormat::Text)]
+        format: ListFormat,
+    },
     /// List the rules: code, name, default severity.
     Rules {
         #[arg(long, value_enum, default_value_t = ListFormat::Text)]
@@ -251,6 +259,7 @@ pub fn run(
         None => check(global, &cli.check),
         Some(Command::Check(args)) => check(global, &args),
         Some(Command::Pages { format }) => pages(global, format),
+        Some(Command::Why { target, format }) => why(global, &target, format),
         Some(Command::Rules { format }) => {
             print(&rules_listing(format))?;
             Ok(ExitCode::from(EXIT_CLEAN))
@@ -313,9 +322,10 @@ fn report_walk(global: &GlobalArgs, outcome: &Outcome) {
     if global.verbose {
         eprintln!("pages: {}", outcome.pages_status);
         eprintln!(
-            "history: {} commits walked in {} ms, cache {}",
+            "history: {} commits walked in {} ms, {} versions of pages parsed, cache {}",
             outcome.history.commits_walked,
             outcome.history.elapsed.as_millis(),
+            outcome.history.parsed,
             outcome.history.cache.describe()
         );
         eprintln!("stages: {}", outcome.timings.describe());
@@ -389,6 +399,20 @@ fn pages(global: &GlobalArgs, format: PagesFormat) -> anyhow::Result<ExitCode> {
         }
         PagesFormat::Text => pages_text(&report),
     };
+    print(&text)?;
+    Ok(ExitCode::from(EXIT_CLEAN))
+}
+
+fn why(global: &GlobalArgs, target: &str, format: ListFormat) -> anyhow::Result<ExitCode> {
+    let (file, anchor) = match target.split_once('#') {
+        Some((file, anchor)) => (file, Some(anchor).filter(|a| !a.is_empty())),
+        None => (target, None),
+    };
+    let root = Repo::discover(&global.repo)?.root().to_path_buf();
+    let relative = relative_paths(&root, &[PathBuf::from(file)])?;
+    let path = relative.first().map_or(file, String::as_str);
+    let options = options(global, false, false)?;
+    let text = crate::app::why::explain(&options, path, anchor, format == ListFormat::Json)?;
     print(&text)?;
     Ok(ExitCode::from(EXIT_CLEAN))
 }

@@ -5,3 +5,4 @@ pub(crate) mod cli;
 pub(crate) mod demo;
 pub(crate) mod hook;
 pub(crate) mod scope;
+pub(crate) mod why;

@@ -223,4 +223,19 @@ impl Repo {
             None => repo.path().join("hooks"),
         }
     }
+
+    /// A commit's subject line, for `why`.
+    pub(crate) fn commit_summary(&self, id: Oid) -> Option<String> {
+        let id = git2::Oid::from_bytes(id.as_bytes()).ok()?;
+        let commit = self.inner.find_commit(id).ok()?;
+        commit.summary().ok().flatten().map(str::to_string)
+    }
+
+    /// A blob's text, when it is no larger than `limit` bytes (a page is
+    /// read with the same cap as in the working tree).
+    pub(crate) fn blob_text(&self, id: Oid, limit: usize) -> Option<String> {
+        let id = git2::Oid::from_bytes(id.as_bytes()).ok()?;
+        let blob = self.inner.find_blob(id).ok()?;
+        (blob.size() <= limit).then(|| String::from_utf8_lossy(blob.content()).into_owned())
+    }
 }

@@ -105,7 +105,7 @@ impl std::hash::Hasher for OidHasher {
     }
 }
 
-type OidMap<V> = HashMap<Oid, V, std::hash::BuildHasherDefault<OidHasher>>;
+pub(crate) type OidMap<V> = HashMap<Oid, V, std::hash::BuildHasherDefault<OidHasher>>;
 
 /// Parsed trees by id, in two generations: when the newer fills up, the
 /// older is dropped, so memory stays bounded on any history.

@@ -98,6 +98,7 @@ pub(super) fn diff_step(
     }
     let is_ignored = settings.ignore_revs.contains(&step.commit) || diff.sweep;
     if !is_ignored
+        && settings.note_pages > 0
         && let (Some(ours), Some(theirs)) = (our_handbook, their_handbook)
         && count(trees, settings.note_pages.saturating_sub(1))
             .is_ok_and(|count| count >= settings.note_pages)

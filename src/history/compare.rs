@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use crate::git::repo::Oid;
-use crate::git::trees::{self, Odb, PageChange, ReadError};
+use crate::git::trees::{self, Odb, OidMap, PageChange, ReadError};
 use crate::parse::substance::{Digest, Substance, similarity};
 
 /// Digests by blob id. Each blob is compared twice (as the newer side of
@@ -15,7 +15,7 @@ use crate::parse::substance::{Digest, Substance, similarity};
 pub(super) struct Digests {
     /// From the freshness cache: the blobs at the commit it describes.
     pub(super) known: Arc<HashMap<Oid, Digest>>,
-    made: HashMap<Oid, Arc<Digest>>,
+    made: OidMap<Arc<Digest>>,
     buffer: Vec<u8>,
     /// How many blobs were parsed, for `--verbose`.
     pub(super) parsed: usize,
@@ -37,9 +37,12 @@ impl Digests {
         if let Some(digest) = self.made.get(&blob) {
             return Ok(digest.clone());
         }
-        let digest = Arc::new(match self.known.get(&blob) {
-            Some(digest) => digest.clone(),
-            None => Digest::of(&self.text(odb, blob)?),
+        let digest = Arc::new(if let Some(digest) = self.known.get(&blob) {
+            digest.clone()
+        } else {
+            let content = trees::read_blob(odb, blob, &mut self.buffer)?;
+            self.parsed += 1;
+            Digest::of(&String::from_utf8_lossy(content))
         });
         if self.made.len() >= DIGESTS_KEPT {
             self.made.clear();

@@ -199,7 +199,7 @@ pub(crate) struct Settings {
     /// word similarity, in percent (`freshness.move-similarity`).
     pub move_similarity: u8,
     /// A commit that changes the words of this many handbook pages is
-    /// named in a note (it may be a sweep).
+    /// named in a note (it may be a sweep); 0 counts nothing.
     pub note_pages: usize,
 }
 

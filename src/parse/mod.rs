@@ -201,18 +201,15 @@ fn shift(span: Range<usize>, by: usize) -> Range<usize> {
 /// GitHub's anchor for a heading: lowercase, punctuation dropped except `-`
 /// and `_`, spaces to hyphens.
 pub(crate) fn slug(text: &str) -> String {
-    text.trim()
-        .chars()
-        .filter_map(|c| {
-            if c.is_alphanumeric() || c == '-' || c == '_' {
-                Some(c.to_lowercase().collect::<String>())
-            } else if c == ' ' {
-                Some("-".to_string())
-            } else {
-                None
-            }
-        })
-        .collect()
+    let mut slug = String::with_capacity(text.len());
+    for c in text.trim().chars() {
+        if c.is_alphanumeric() || c == '-' || c == '_' {
+            slug.extend(c.to_lowercase());
+        } else if c == ' ' {
+            slug.push('-');
+        }
+    }
+    slug
 }
 
 fn level_number(level: HeadingLevel) -> u8 {

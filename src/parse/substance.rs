@@ -15,7 +15,7 @@ use std::ops::Range;
 
 use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
 use serde::{Deserialize, Serialize};
-use xxhash_rust::xxh3::Xxh3;
+use xxhash_rust::xxh3::xxh3_64;
 
 use super::{front_matter_block, level_number, slug};
 
@@ -57,8 +57,19 @@ pub(crate) struct Digest {
 }
 
 impl Digest {
+    /// The digest of a page's whole text, without building its word list:
+    /// the history walk makes thousands of these.
     pub(crate) fn of(text: &str) -> Digest {
-        Substance::of(text).digest()
+        let words = Words::of(text);
+        Digest {
+            page: xxh3_64(words.joined.as_bytes()),
+            words: u32::try_from(words.starts.len()).unwrap_or(u32::MAX),
+            sections: words
+                .sections
+                .iter()
+                .map(|s| (s.anchor.clone(), xxh3_64(words.bytes(s.words.clone()))))
+                .collect(),
+        }
     }
 
     /// The hash of the section with `anchor`, if the page has it.
@@ -70,10 +81,12 @@ impl Digest {
     }
 }
 
-/// A stable hash of a word sequence (XXH3, each word followed by a NUL,
-/// which no word contains).
+/// A stable hash of a word sequence (XXH3 of the words, each followed by a
+/// NUL, which no word contains). [`Digest::of`] hashes the same bytes in one
+/// go.
+#[cfg(test)]
 pub(crate) fn hash_words(words: &[String]) -> u64 {
-    let mut hasher = Xxh3::new();
+    let mut hasher = xxhash_rust::xxh3::Xxh3::new();
     for word in words {
         hasher.update(word.as_bytes());
         hasher.update(&[0]);
@@ -81,10 +94,17 @@ pub(crate) fn hash_words(words: &[String]) -> u64 {
     hasher.digest()
 }
 
-impl Substance {
-    /// The substance of a page's whole text (front matter included, and
-    /// dropped).
-    pub(crate) fn of(text: &str) -> Substance {
+/// A page's words joined in one buffer, each followed by a NUL, with where
+/// each starts and the sections' word ranges.
+struct Words {
+    joined: String,
+    starts: Vec<usize>,
+    sections: Vec<SectionWords>,
+    links: Vec<String>,
+}
+
+impl Words {
+    fn of(text: &str) -> Words {
         let body = match front_matter_block(text) {
             Ok(Some((_, _, block))) => &text[block.end..],
             // A block opened and never closed is not front matter: a reader
@@ -101,7 +121,8 @@ impl Substance {
         }
         reader.flush();
         let WordReader {
-            words,
+            joined,
+            starts,
             mut sections,
             links,
             ..
@@ -111,9 +132,44 @@ impl Substance {
             let end = sections[index + 1..]
                 .iter()
                 .find(|s| s.level <= level)
-                .map_or(words.len(), |next| next.words.start);
+                .map_or(starts.len(), |next| next.words.start);
             sections[index].words.end = end;
         }
+        Words {
+            joined,
+            starts,
+            sections,
+            links,
+        }
+    }
+
+    /// The bytes of the words in `range` (word indices), NULs included.
+    fn bytes(&self, range: Range<usize>) -> &[u8] {
+        let start = self
+            .starts
+            .get(range.start)
+            .copied()
+            .unwrap_or(self.joined.len());
+        let end = self
+            .starts
+            .get(range.end)
+            .copied()
+            .unwrap_or(self.joined.len());
+        &self.joined.as_bytes()[start..end]
+    }
+}
+
+impl Substance {
+    /// The substance of a page's whole text (front matter included, and
+    /// dropped).
+    pub(crate) fn of(text: &str) -> Substance {
+        let Words {
+            joined,
+            sections,
+            links,
+            ..
+        } = Words::of(text);
+        let words = joined.split_terminator('\0').map(str::to_string).collect();
         Substance {
             words,
             sections,
@@ -122,7 +178,6 @@ impl Substance {
     }
 
     /// The words of the section with `anchor`, if the page has it.
-    #[allow(dead_code)] // `why` uses it (next commit)
     pub(crate) fn section(&self, anchor: &str) -> Option<&[String]> {
         self.sections
             .iter()
@@ -130,6 +185,9 @@ impl Substance {
             .and_then(|s| self.words.get(s.words.clone()))
     }
 
+    /// The digest from the word list: what [`Digest::of`] computes without
+    /// one, kept to pin that the two agree.
+    #[cfg(test)]
     pub(crate) fn digest(&self) -> Digest {
         Digest {
             page: hash_words(&self.words),
@@ -251,7 +309,10 @@ impl Html {
 /// Reads events into words.
 #[derive(Default)]
 struct WordReader {
-    words: Vec<String>,
+    /// The words so far, each followed by a NUL.
+    joined: String,
+    /// Where each word starts in `joined`.
+    starts: Vec<usize>,
     sections: Vec<SectionWords>,
     links: Vec<String>,
     /// The inline text of the block being read, joined as written.
@@ -270,10 +331,18 @@ impl WordReader {
             .split(|c: char| !c.is_alphanumeric())
             .filter(|w| !w.is_empty())
         {
-            self.words.push(word.to_string());
+            self.starts.push(self.joined.len());
+            self.joined.push_str(word);
+            self.joined.push('\0');
         }
         self.block.clear();
         self.html = Html::Text;
+    }
+
+    fn word(&mut self, word: &str) {
+        self.starts.push(self.joined.len());
+        self.joined.push_str(word);
+        self.joined.push('\0');
     }
 
     fn text(&mut self, fragment: &str) {
@@ -296,8 +365,7 @@ impl WordReader {
             Event::SoftBreak | Event::HardBreak => self.text(" "),
             Event::TaskListMarker(ticked) => {
                 self.flush();
-                let word = if ticked { TICKED_BOX } else { OPEN_BOX };
-                self.words.push(word.to_string());
+                self.word(if ticked { TICKED_BOX } else { OPEN_BOX });
             }
             // Rules, footnote references (footnotes are off) and math
             // (off) carry no words.
@@ -338,14 +406,14 @@ impl WordReader {
             | TagEnd::Link
             | TagEnd::Image => {}
             TagEnd::Heading(_) => {
-                let start = self.words.len();
+                let start = self.starts.len();
                 self.flush();
                 if let Some((level, id, text)) = self.heading.take() {
                     let anchor = self.anchors.anchor(id, text.trim());
                     self.sections.push(SectionWords {
                         anchor,
                         level,
-                        words: start..self.words.len(),
+                        words: start..self.starts.len(),
                     });
                 }
             }
@@ -357,7 +425,6 @@ impl WordReader {
 /// The words one version of a page lost and gained against another: a
 /// short word diff for `why`. Common runs are left out; at most `limit`
 /// words of each side are returned, with how many more there were.
-#[allow(dead_code)] // `why` uses it (next commit)
 pub(crate) struct WordDiff {
     pub removed: Vec<String>,
     pub added: Vec<String>,
@@ -365,7 +432,6 @@ pub(crate) struct WordDiff {
     pub more_added: usize,
 }
 
-#[allow(dead_code)] // `why` uses it (next commit)
 pub(crate) fn word_diff(old: &[String], new: &[String], limit: usize) -> WordDiff {
     let mut diff = WordDiff {
         removed: Vec::new(),
@@ -480,6 +546,17 @@ mod tests {
         assert_ne!(a.section("planning"), c.section("planning"));
         assert_eq!(a.section("execution"), c.section("execution"));
         assert_eq!(a.section("missing"), None);
+    }
+
+    #[test]
+    fn the_digest_hashes_the_word_list() {
+        for text in [
+            "",
+            "# A\n\ntext\n\n## B\n\n- [ ] task\n\n# C\n",
+            "plain *words*, `code` and <b>tags</b>\n",
+        ] {
+            assert_eq!(Substance::of(text).digest(), Digest::of(text), "{text:?}");
+        }
     }
 
     #[test]

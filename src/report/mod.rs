@@ -24,7 +24,7 @@ use crate::model::outcome::Outcome;
 pub(crate) use self::ci::fingerprint;
 #[cfg(test)]
 pub(crate) use self::human::graphical;
-pub(crate) use self::pages::{PagesReport, pages_report};
+pub(crate) use self::pages::{PageRow, PagesReport, pages_report};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub(crate) enum Format {

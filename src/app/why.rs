@@ -1,0 +1,332 @@
+//! `why PATH[#anchor]`: the audit trail of one verdict. Every commit that
+//! touched the page, newest first, and why it did or did not count; then
+//! the commit that counted, with the words it removed and added; then the
+//! verdict that leads to.
+
+use std::fmt::Write as _;
+
+use anyhow::bail;
+use serde::Serialize;
+
+use crate::base::time::day_of;
+use crate::discover::MAX_PAGE_BYTES;
+use crate::engine::{self, Options};
+use crate::git::repo::{Oid, Repo};
+use crate::history::{Answer, Resolved, Touch, Touched};
+use crate::parse::substance::{Substance, word_diff};
+use crate::report::{self, PageRow};
+
+/// Words of a word diff shown per side.
+const DIFF_WORDS: usize = 12;
+
+#[derive(Debug, Serialize)]
+pub(crate) struct WhyReport<'a> {
+    pub path: String,
+    pub section: Option<String>,
+    /// The page's row in `pages --format json`: kind, team, the freshness
+    /// in force and where it comes from.
+    pub page: Option<PageRow<'a>>,
+    /// Newest first, down to the commit that counted.
+    pub trail: Vec<TrailEntry>,
+    /// When the trail ends without a commit that counted: why.
+    pub history: Option<String>,
+    /// The findings on the page: the verdict.
+    pub findings: Vec<VerdictFinding>,
+}
+
+#[derive(Debug, Serialize)]
+pub(crate) struct TrailEntry {
+    pub commit: String,
+    pub date: String,
+    pub time: i64,
+    pub summary: Option<String>,
+    /// The page's path in this commit.
+    pub path: String,
+    /// `formatting`, `link-targets`, `elsewhere` (a section whose page
+    /// changed around it), `moved`, `ignore-revs`, `sweep`, `changed` or
+    /// `created`.
+    pub reason: &'static str,
+    /// Whether this commit is the page's last substantive change.
+    pub counted: bool,
+    pub moved_from: Option<String>,
+    pub similarity: Option<u8>,
+    pub removed: Vec<String>,
+    pub added: Vec<String>,
+    pub more_removed: usize,
+    pub more_added: usize,
+}
+
+#[derive(Debug, Serialize)]
+pub(crate) struct VerdictFinding {
+    pub code: &'static str,
+    pub name: &'static str,
+    pub severity: &'static str,
+    pub message: String,
+}
+
+/// One version's substance; empty when it cannot be read.
+fn substance(repo: &Repo, blob: Option<Oid>) -> Substance {
+    blob.and_then(|blob| repo.blob_text(blob, MAX_PAGE_BYTES as usize))
+        .map(|text| Substance::of(&text))
+        .unwrap_or_default()
+}
+
+/// The words that decide: the page's, or the section's.
+fn words_of(substance: &Substance, anchor: Option<&str>) -> Vec<String> {
+    match anchor {
+        Some(anchor) => substance
+            .section(anchor)
+            .map(<[String]>::to_vec)
+            .unwrap_or_default(),
+        None => substance.words.clone(),
+    }
+}
+
+fn entry(repo: &Repo, touched: &Touched, anchor: Option<&str>) -> TrailEntry {
+    let ours = substance(repo, Some(touched.ours));
+    let theirs = substance(repo, touched.theirs);
+    let (reason, counted, moved_from, similarity) = match &touched.touch {
+        // A section whose words stayed while the page's changed.
+        Touch::Same if anchor.is_some() && ours.words != theirs.words => {
+            ("elsewhere", false, None, None)
+        }
+        Touch::Same if ours.links != theirs.links => ("link-targets", false, None, None),
+        Touch::Same => ("formatting", false, None, None),
+        Touch::Moved {
+            from,
+            similarity,
+            changed,
+        } => ("moved", *changed, Some(from.clone()), Some(*similarity)),
+        Touch::IgnoreRevs => ("ignore-revs", false, None, None),
+        Touch::Sweep => ("sweep", false, None, None),
+        Touch::Changed => ("changed", true, None, None),
+        Touch::Created => ("created", true, None, None),
+    };
+    let (ours, theirs) = (words_of(&ours, anchor), words_of(&theirs, anchor));
+    // The words are shown for what counted, and for what was passed over
+    // though its words changed (an ignored commit).
+    let diff = word_diff(&theirs, &ours, DIFF_WORDS);
+    let commit = Oid::from_hex(touched.change.commit.as_bytes()).ok();
+    TrailEntry {
+        commit: touched.change.commit.clone(),
+        date: day_of(touched.change.time).to_string(),
+        time: touched.change.time,
+        summary: commit.and_then(|id| repo.commit_summary(id)),
+        path: touched.path.clone(),
+        reason,
+        counted,
+        moved_from,
+        similarity,
+        removed: diff.removed,
+        added: diff.added,
+        more_removed: diff.more_removed,
+        more_added: diff.more_added,
+    }
+}
+
+/// Why the history walk gave no commit that counted, if it did not.
+fn history_gap(resolved: &Resolved) -> Option<String> {
+    match &resolved.answer {
+        Answer::Changed(changes) if !changes.is_empty() => None,
+        Answer::Changed(_) => Some("no commit changed it".to_string()),
+        Answer::NotCommitted => Some("it is not committed yet".to_string()),
+        Answer::Shallow { boundary } => Some(format!(
+            "the clone is shallow: history stops at commit {boundary} before a change was found"
+        )),
+        Answer::Unreadable { reason } => Some(format!("history cannot be read: {reason}")),
+    }
+}
+
+/// Runs the check and the page's own walk, and renders the trail.
+pub(crate) fn explain(
+    options: &Options,
+    path: &str,
+    anchor: Option<&str>,
+    json: bool,
+) -> anyhow::Result<String> {
+    let outcome = engine::run(options)?;
+    let Some(model) = &outcome.model else {
+        bail!("the config cannot be read: run `handbook-lint check` to see why");
+    };
+    let Some(page) = model.pages.iter().find(|p| p.path == path) else {
+        bail!("`{path}` is not a page of the handbook; `handbook-lint pages` lists them");
+    };
+    if let Some(anchor) = anchor
+        && page.doc.section(anchor).is_none()
+    {
+        let anchors: Vec<&str> = page
+            .doc
+            .headings
+            .iter()
+            .map(|h| h.anchor.as_str())
+            .collect();
+        bail!(
+            "`{path}` has no heading with the anchor `{anchor}`; its anchors: {}",
+            if anchors.is_empty() {
+                "none".to_string()
+            } else {
+                anchors.join(", ")
+            }
+        );
+    }
+    let section = anchor
+        .and_then(|anchor| page.doc.section(anchor))
+        .map(|heading| heading.section.clone());
+    let Some(resolved) = engine::trail(options, path, anchor)? else {
+        bail!("the config cannot be read: run `handbook-lint check` to see why");
+    };
+    let repo = Repo::discover(&options.repo)?;
+    let rows = report::pages_report(model, &outcome).pages;
+    // A section no team configures has no row of its own: the page's says
+    // the rest.
+    let exact = rows
+        .iter()
+        .position(|r| r.path == path && r.section == anchor);
+    let whole = rows
+        .iter()
+        .position(|r| r.path == path && r.section.is_none());
+    let row = exact
+        .or(whole)
+        .and_then(|index| rows.into_iter().nth(index));
+    let report = WhyReport {
+        path: path.to_string(),
+        section: anchor.map(str::to_string),
+        trail: resolved
+            .trail
+            .iter()
+            .map(|t| entry(&repo, t, anchor))
+            .collect(),
+        history: history_gap(&resolved),
+        page: row,
+        findings: outcome
+            .findings
+            .iter()
+            .filter(|f| f.location.as_ref().is_some_and(|l| l.path == path))
+            // For a section, the findings on it: those pointing into it.
+            .filter(
+                |f| match (&section, f.location.as_ref().and_then(|l| l.span.as_ref())) {
+                    (Some(section), Some(span)) => section.contains(&span.start),
+                    _ => true,
+                },
+            )
+            .map(|f| VerdictFinding {
+                code: f.rule.code,
+                name: f.rule.name,
+                severity: f.severity.as_str(),
+                message: f.message.clone(),
+            })
+            .collect(),
+    };
+    if json {
+        let mut text = serde_json::to_string_pretty(&report)?;
+        text.push('\n');
+        return Ok(text);
+    }
+    Ok(text(&report))
+}
+
+fn reason_text(entry: &TrailEntry, section: bool) -> String {
+    let words = if section {
+        "the section's words"
+    } else {
+        "the words"
+    };
+    match entry.reason {
+        "formatting" => format!("formatting only: {words} are the same"),
+        "link-targets" => format!("link targets only: {words} are the same"),
+        "elsewhere" => "the page changed elsewhere: the section's words are the same".to_string(),
+        "moved" => {
+            let from = entry.moved_from.as_deref().unwrap_or("?");
+            let similar = entry.similarity.unwrap_or(0);
+            if entry.counted {
+                format!("moved from {from} ({similar}% similar) and {words} changed: counts")
+            } else {
+                format!("moved from {from} ({similar}% similar), {words} unchanged: not a change")
+            }
+        }
+        "ignore-revs" => "ignored: listed in the ignore-revs file".to_string(),
+        "sweep" => "ignored: a sweep (more pages than freshness.max-files-per-commit)".to_string(),
+        "created" => "created: counts".to_string(),
+        _ => format!("{words} changed: counts"),
+    }
+}
+
+fn words_line(sign: char, words: &[String], more: usize) -> String {
+    let mut line = format!("{sign} {}", words.join(" "));
+    if more > 0 {
+        let _ = write!(line, " … and {more} more");
+    }
+    line
+}
+
+fn text(report: &WhyReport) -> String {
+    let mut out = String::new();
+    let target = match &report.section {
+        Some(anchor) => format!("{}#{anchor}", report.path),
+        None => report.path.clone(),
+    };
+    let _ = writeln!(out, "{target}");
+    if let Some(row) = &report.page {
+        let team = row
+            .team
+            .map(|t| format!(" of team {t}"))
+            .unwrap_or_default();
+        let _ = writeln!(out, "  {}{team}", row.kind);
+    }
+    let _ = writeln!(out);
+    for entry in &report.trail {
+        let summary = entry.summary.as_deref().unwrap_or("");
+        let _ = writeln!(
+            out,
+            "  {}  {}  {summary}",
+            entry.date,
+            entry.commit.get(..7).unwrap_or(&entry.commit)
+        );
+        let _ = writeln!(
+            out,
+            "      {}",
+            reason_text(entry, report.section.is_some())
+        );
+        if entry.path != report.path && entry.reason != "moved" {
+            let _ = writeln!(out, "      (then at {})", entry.path);
+        }
+        let changed_words = entry.counted || matches!(entry.reason, "ignore-revs" | "sweep");
+        if changed_words && (!entry.removed.is_empty() || !entry.added.is_empty()) {
+            if !entry.removed.is_empty() {
+                let _ = writeln!(
+                    out,
+                    "      {}",
+                    words_line('-', &entry.removed, entry.more_removed)
+                );
+            }
+            if !entry.added.is_empty() {
+                let _ = writeln!(
+                    out,
+                    "      {}",
+                    words_line('+', &entry.added, entry.more_added)
+                );
+            }
+        }
+    }
+    if let Some(gap) = &report.history {
+        let _ = writeln!(out, "  {gap}");
+    }
+    let _ = writeln!(out);
+    if let Some(row) = &report.page {
+        let updated = row.updated.as_deref().unwrap_or("unknown");
+        let source = row.source.unwrap_or("unknown");
+        let _ = writeln!(out, "freshness: {updated} (from {source})");
+    }
+    if report.findings.is_empty() {
+        let _ = writeln!(out, "verdict: no finding");
+    } else {
+        for finding in &report.findings {
+            let _ = writeln!(
+                out,
+                "verdict: {}[{}] {}: {}",
+                finding.severity, finding.code, finding.name, finding.message
+            );
+        }
+    }
+    out
+}
