@@ -32,10 +32,14 @@ struct Case {
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 enum Step {
-    /// Files committed at a time.
+    /// Files committed at a time; `delete` removes paths in the same
+    /// commit (a move is a deletion and a file written elsewhere).
     Commit {
         at: String,
+        #[serde(default)]
         files: BTreeMap<String, String>,
+        #[serde(default)]
+        delete: Vec<String>,
     },
     /// A git command (`[branch, base]`).
     Git(Vec<String>),
@@ -127,11 +131,16 @@ impl Sandbox {
     /// Sets the repository up as a step says.
     fn apply(&self, step: &Step) -> anyhow::Result<()> {
         match step {
-            Step::Commit { at, files } => {
-                let edits: Vec<_> = files
+            Step::Commit { at, files, delete } => {
+                let mut edits: Vec<_> = delete
                     .iter()
-                    .map(|(path, text)| write(path, &self.fill(text)))
+                    .map(|path| handbook_lint::testing::delete(path))
                     .collect();
+                edits.extend(
+                    files
+                        .iter()
+                        .map(|(path, text)| write(path, &self.fill(text))),
+                );
                 self.fixture()?.commit(at, "case step", &edits);
             }
             Step::Git(args) => {
