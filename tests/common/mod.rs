@@ -10,6 +10,8 @@ use assert_cmd::cargo::cargo_bin;
 use handbook_lint::testing::{Edit, Person, RepoBuilder};
 use serde_json::Value;
 
+pub(crate) mod oracle;
+
 #[allow(unused_imports)] // not every test file moves or deletes pages
 pub(crate) use handbook_lint::testing::{CONFIG, delete, goals, index, mv, retro, write};
 
