@@ -4,6 +4,8 @@
 
 mod common;
 
+use std::fmt::Write as _;
+
 use common::*;
 use handbook_lint::testing::ROBOT;
 
@@ -15,9 +17,10 @@ fn config() -> String {
         "iterations: { length: 14d, start: 2026-01-05, grace: 3d }\npeople:\n  alice: { name: Alice Ng, handles: ['@alice'] }\n  bob: { name: Bob Okafor, handles: ['@bob'] }\npages:\n  iteration-planning: \"{dir}/index.md#planning\"\n  iteration-execution: \"{dir}/index.md#execution\"\nteams:\n",
     );
     for team in TEAMS {
-        text.push_str(&format!(
+        let _ = write!(
+            text,
             "  {team}:\n    dir: hb/{team}\n    pm: alice\n    em: bob\n"
-        ));
+        );
     }
     text
 }

@@ -1,0 +1,831 @@
+//! Property tests of substance: formatting never changes a page's digest,
+//! a changed word always does, and sections only change from within.
+
+#![cfg(test)]
+use proptest::prelude::*;
+use proptest::sample::Index;
+
+use super::{Digest, Substance};
+
+const VOCAB: &[&str] = &[
+    "plan", "ship", "team", "goal", "road", "map", "week", "owner", "review", "search", "index",
+    "fast", "café", "naïve", "Équipe", "q3", "v2",
+];
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    Plain,
+    Emph,
+    Strong,
+    Strike,
+    Link,
+    Image,
+    Code,
+}
+
+#[derive(Debug, Clone)]
+struct Inline {
+    kind: Kind,
+    words: Vec<String>,
+    /// Which destination, for links and images.
+    dest: usize,
+}
+
+#[derive(Debug, Clone)]
+struct Item {
+    /// A task item's checkbox: ticked or not.
+    task: Option<bool>,
+    inlines: Vec<Inline>,
+}
+
+#[derive(Debug, Clone)]
+enum Block {
+    Heading {
+        level: u8,
+        words: Vec<String>,
+    },
+    Para(Vec<Inline>),
+    /// A paragraph in a block quote.
+    Quote(Vec<Inline>),
+    List {
+        ordered: bool,
+        items: Vec<Item>,
+    },
+    /// Rows of cells, the first the header; every row as wide.
+    Table(Vec<Vec<Vec<String>>>),
+    /// A code block's lines.
+    Code(Vec<Vec<String>>),
+}
+
+#[derive(Debug, Clone)]
+struct Doc {
+    blocks: Vec<Block>,
+}
+
+/// A word list that an edit may change, and where it is.
+struct Slot<'a> {
+    block: usize,
+    heading: bool,
+    words: &'a mut Vec<String>,
+}
+
+#[derive(Debug, Clone)]
+enum Edit {
+    Insert(String),
+    Delete,
+    Replace(String),
+}
+
+fn slug(words: &[String]) -> String {
+    words
+        .join(" ")
+        .to_lowercase()
+        .chars()
+        .filter(|c| c.is_alphanumeric() || matches!(c, ' ' | '-' | '_'))
+        .map(|c| if c == ' ' { '-' } else { c })
+        .collect()
+}
+
+impl Doc {
+    /// The words a reader sees, straight from the model.
+    fn words(&self) -> Vec<String> {
+        let mut out = Vec::new();
+        let inline_words = |inlines: &[Inline], out: &mut Vec<String>| {
+            for inline in inlines {
+                out.extend(inline.words.iter().cloned());
+            }
+        };
+        for block in &self.blocks {
+            match block {
+                Block::Heading { words, .. } => out.extend(words.iter().cloned()),
+                Block::Para(inlines) | Block::Quote(inlines) => inline_words(inlines, &mut out),
+                Block::List { items, .. } => {
+                    for item in items {
+                        if let Some(ticked) = item.task {
+                            out.push(if ticked { "[x]" } else { "[ ]" }.to_string());
+                        }
+                        inline_words(&item.inlines, &mut out);
+                    }
+                }
+                Block::Table(rows) => {
+                    for cell in rows.iter().flatten() {
+                        out.extend(cell.iter().cloned());
+                    }
+                }
+                Block::Code(lines) => out.extend(lines.iter().flatten().cloned()),
+            }
+        }
+        out
+    }
+
+    /// Each heading's block index, level and anchor.
+    fn headings(&self) -> Vec<(usize, u8, String)> {
+        let mut seen = std::collections::HashMap::<String, usize>::new();
+        let mut out = Vec::new();
+        for (index, block) in self.blocks.iter().enumerate() {
+            if let Block::Heading { level, words } = block {
+                let base = slug(words);
+                let count = seen.entry(base.clone()).or_default();
+                let anchor = if *count == 0 {
+                    base
+                } else {
+                    format!("{base}-{count}")
+                };
+                *count += 1;
+                out.push((index, *level, anchor));
+            }
+        }
+        out
+    }
+
+    /// The blocks of the section whose heading is block `start`: up to
+    /// the next heading of the same or a higher level.
+    fn section_end(&self, start: usize) -> usize {
+        let Block::Heading { level, .. } = &self.blocks[start] else {
+            return start;
+        };
+        self.blocks[start + 1..]
+            .iter()
+            .position(|b| matches!(b, Block::Heading { level: l, .. } if l <= level))
+            .map_or(self.blocks.len(), |i| start + 1 + i)
+    }
+
+    fn slots(&mut self) -> Vec<Slot<'_>> {
+        let mut out = Vec::new();
+        for (block, content) in self.blocks.iter_mut().enumerate() {
+            let mut push = |heading, words| {
+                out.push(Slot {
+                    block,
+                    heading,
+                    words,
+                });
+            };
+            match content {
+                Block::Heading { words, .. } => push(true, words),
+                Block::Para(inlines) | Block::Quote(inlines) => {
+                    for inline in inlines {
+                        push(false, &mut inline.words);
+                    }
+                }
+                Block::List { items, .. } => {
+                    for inline in items.iter_mut().flat_map(|i| i.inlines.iter_mut()) {
+                        push(false, &mut inline.words);
+                    }
+                }
+                Block::Table(rows) => {
+                    for cell in rows.iter_mut().flatten() {
+                        push(false, cell);
+                    }
+                }
+                Block::Code(lines) => {
+                    for line in lines {
+                        push(false, line);
+                    }
+                }
+            }
+        }
+        out
+    }
+
+    /// Changes one word among the slots `allowed` accepts (by block
+    /// index and whether it is a heading); false when there is none.
+    /// Words are deleted only where one is left, so no construct
+    /// empties.
+    fn edit(
+        &mut self,
+        edit: &Edit,
+        at: (Index, Index),
+        allowed: impl Fn(usize, bool) -> bool,
+    ) -> bool {
+        let mut slots: Vec<Slot<'_>> = self
+            .slots()
+            .into_iter()
+            .filter(|s| allowed(s.block, s.heading))
+            .filter(|s| !matches!(edit, Edit::Delete) || s.words.len() >= 2)
+            .collect();
+        if slots.is_empty() {
+            return false;
+        }
+        let slot = at.0.get_mut(&mut slots);
+        match edit {
+            Edit::Insert(word) => {
+                let position = at.1.index(slot.words.len() + 1);
+                slot.words.insert(position, word.clone());
+            }
+            Edit::Delete => {
+                let position = at.1.index(slot.words.len());
+                slot.words.remove(position);
+            }
+            Edit::Replace(word) => {
+                let position = at.1.index(slot.words.len());
+                let old = &mut slot.words[position];
+                *old = if old == word {
+                    let next = VOCAB.iter().position(|v| v == word).map_or(0, |i| i + 1);
+                    VOCAB[next % VOCAB.len()].to_string()
+                } else {
+                    word.clone()
+                };
+            }
+        }
+        true
+    }
+
+    /// Ticks or unticks one task item; false when there is none.
+    fn toggle(&mut self, at: Index) -> bool {
+        let mut boxes: Vec<&mut bool> = self
+            .blocks
+            .iter_mut()
+            .filter_map(|b| match b {
+                Block::List { items, .. } => Some(items),
+                _ => None,
+            })
+            .flatten()
+            .filter_map(|item| item.task.as_mut())
+            .collect();
+        if boxes.is_empty() {
+            return false;
+        }
+        let ticked = at.get_mut(&mut boxes);
+        **ticked = !**ticked;
+        true
+    }
+}
+
+/// How a page is written: everything here is formatting.
+#[derive(Debug, Clone)]
+struct Style {
+    front_matter: Option<u8>,
+    setext: bool,
+    atx_closed: bool,
+    /// Block quote lines after the first without `>`.
+    lazy_quote: bool,
+    numbering: usize,
+    /// Line breaks as `\` hard breaks.
+    backslash: bool,
+    /// Emphasis as HTML tags.
+    html_em: bool,
+    bullet: usize,
+    underscore: bool,
+    /// Where paragraph lines break, when they are reflowed.
+    wrap: Option<u64>,
+    /// Which lines get trailing whitespace.
+    trailing: Option<u64>,
+    padded: bool,
+    outer_pipes: bool,
+    /// ```` ``` ```` with an info string, `~~~`, or indented.
+    fence: usize,
+    align: usize,
+    dest: usize,
+    references: bool,
+    /// Where HTML comments go.
+    comments: Option<u64>,
+    upper_x: bool,
+}
+
+/// A pseudo-random choice, one time in `one_in`, for the `n`th place.
+fn pick(seed: Option<u64>, n: usize, one_in: u64) -> bool {
+    seed.is_some_and(|seed| {
+        let mixed = (seed ^ (n as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15))
+            .wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        (mixed >> 33).is_multiple_of(one_in)
+    })
+}
+
+fn destination(base: usize, variant: usize) -> String {
+    let name = ["guide", "roadmap", "team", "faq"][base % 4];
+    match variant % 4 {
+        0 => format!("{name}.md"),
+        1 => format!("../{name}.md#top"),
+        2 => format!("https://example.com/{name}?q=1"),
+        _ => format!("<{name} page.md> \"The {name}\""),
+    }
+}
+
+struct Renderer<'s> {
+    style: &'s Style,
+    out: String,
+    /// Reference definitions, written at the end.
+    definitions: Vec<String>,
+    /// Places counted for the seeded choices.
+    gaps: usize,
+}
+
+impl Renderer<'_> {
+    /// An inline's pieces: the text between the places a line may break.
+    fn atoms(&mut self, inline: &Inline) -> Vec<String> {
+        let words = &inline.words;
+        let wrapped = |open: &str, close: &str| {
+            let mut atoms = words.clone();
+            atoms[0].insert_str(0, open);
+            if let Some(last) = atoms.last_mut() {
+                last.push_str(close);
+            }
+            atoms
+        };
+        let (emph, strong) = if self.style.underscore {
+            ("_", "__")
+        } else {
+            ("*", "**")
+        };
+        match inline.kind {
+            Kind::Plain => words.clone(),
+            Kind::Emph if self.style.html_em => wrapped("<em class=\"x\">", "</em>"),
+            Kind::Emph => wrapped(emph, emph),
+            Kind::Strong => wrapped(strong, strong),
+            Kind::Strike => wrapped("~~", "~~"),
+            Kind::Code => vec![format!("`{}`", words.join(" "))],
+            Kind::Link | Kind::Image => {
+                let open = if inline.kind == Kind::Image {
+                    "!["
+                } else {
+                    "["
+                };
+                let dest = destination(inline.dest, self.style.dest);
+                let close = if self.style.references {
+                    let label = format!("r{}", self.definitions.len());
+                    self.definitions.push(format!("[{label}]: {dest}"));
+                    format!("][{label}]")
+                } else {
+                    format!("]({dest})")
+                };
+                wrapped(open, &close)
+            }
+        }
+    }
+
+    /// Inline content, reflowed at the style's breaks; continuation
+    /// lines are indented by `indent`. An inline comment never starts
+    /// a line (there it would be an HTML block).
+    fn inlines(&mut self, inlines: &[Inline], indent: &str) {
+        let mut first = true;
+        for inline in inlines {
+            let atoms = self.atoms(inline);
+            for atom in atoms {
+                if !first {
+                    self.gaps += 1;
+                    if pick(self.style.wrap, self.gaps, 3) {
+                        if self.style.backslash {
+                            self.out.push('\\');
+                        }
+                        self.out.push('\n');
+                        self.out.push_str(indent);
+                    } else {
+                        self.out.push(' ');
+                    }
+                }
+                first = false;
+                self.out.push_str(&atom);
+            }
+            self.gaps += 1;
+            if pick(self.style.comments, self.gaps, 4) {
+                self.out.push_str(" <!-- an aside -->");
+            }
+        }
+    }
+
+    fn heading(&mut self, level: u8, words: &[String]) {
+        let text = words.join(" ");
+        if self.style.setext && level <= 2 {
+            let underline = if level == 1 { "===" } else { "---" };
+            self.out.push_str(&text);
+            self.out.push('\n');
+            self.out.push_str(underline);
+        } else {
+            let marks = "#".repeat(usize::from(level));
+            self.out.push_str(&marks);
+            self.out.push(' ');
+            self.out.push_str(&text);
+            if self.style.atx_closed {
+                self.out.push(' ');
+                self.out.push_str(&marks);
+            }
+        }
+    }
+
+    fn list(&mut self, ordered: bool, items: &[Item]) {
+        for (n, item) in items.iter().enumerate() {
+            if n > 0 {
+                self.out.push('\n');
+            }
+            let marker = if ordered {
+                match self.style.numbering % 4 {
+                    0 => format!("{}.", n + 1),
+                    1 => "1.".to_string(),
+                    2 => format!("{})", n + 1),
+                    _ => format!("{}.", n + 7),
+                }
+            } else {
+                ["-", "*", "+"][self.style.bullet % 3].to_string()
+            };
+            let indent = " ".repeat(marker.len() + 1);
+            self.out.push_str(&marker);
+            self.out.push(' ');
+            match item.task {
+                Some(true) if self.style.upper_x => self.out.push_str("[X] "),
+                Some(true) => self.out.push_str("[x] "),
+                Some(false) => self.out.push_str("[ ] "),
+                None => {}
+            }
+            self.inlines(&item.inlines, &indent);
+        }
+    }
+
+    fn table(&mut self, rows: &[Vec<Vec<String>>]) {
+        let cells: Vec<Vec<String>> = rows
+            .iter()
+            .map(|row| row.iter().map(|cell| cell.join(" ")).collect())
+            .collect();
+        let columns = cells[0].len();
+        let widths: Vec<usize> = (0..columns)
+            .map(|c| {
+                cells
+                    .iter()
+                    .map(|row| row[c].chars().count())
+                    .max()
+                    .unwrap_or(0)
+                    .max(5)
+            })
+            .collect();
+        let delimiters: Vec<String> = (0..columns)
+            .map(|c| {
+                let width = if self.style.padded { widths[c] } else { 3 };
+                let (left, right) = [(false, false), (true, false), (false, true), (true, true)]
+                    [(self.style.align + c) % 4];
+                let dashes = width - usize::from(left) - usize::from(right);
+                format!(
+                    "{}{}{}",
+                    if left { ":" } else { "" },
+                    "-".repeat(dashes),
+                    if right { ":" } else { "" }
+                )
+            })
+            .collect();
+        let mut lines: Vec<Vec<String>> = cells;
+        lines.insert(1, delimiters);
+        let rendered: Vec<String> = lines
+            .iter()
+            .map(|row| {
+                let padded: Vec<String> = row
+                    .iter()
+                    .enumerate()
+                    .map(|(c, cell)| {
+                        if self.style.padded {
+                            let fill = widths[c] - cell.chars().count();
+                            format!(" {cell}{} ", " ".repeat(fill))
+                        } else {
+                            cell.clone()
+                        }
+                    })
+                    .collect();
+                let inner = padded.join("|");
+                if self.style.outer_pipes {
+                    format!("|{inner}|")
+                } else {
+                    inner
+                }
+            })
+            .collect();
+        self.out.push_str(&rendered.join("\n"));
+    }
+}
+
+impl Renderer<'_> {
+    fn code(&mut self, lines: &[Vec<String>]) {
+        let lines: Vec<String> = lines.iter().map(|line| line.join(" ")).collect();
+        let text = match self.style.fence % 3 {
+            0 => format!("```yaml title=\"x\"\n{}\n```", lines.join("\n")),
+            1 => format!("~~~~\n{}\n~~~~", lines.join("\n")),
+            _ => lines
+                .iter()
+                .map(|line| format!("    {line}"))
+                .collect::<Vec<_>>()
+                .join("\n"),
+        };
+        self.out.push_str(&text);
+    }
+}
+
+fn render(doc: &Doc, style: &Style) -> String {
+    let mut r = Renderer {
+        style,
+        out: String::new(),
+        definitions: Vec::new(),
+        gaps: 0,
+    };
+    if let Some(value) = style.front_matter {
+        let month = value % 9 + 1;
+        for piece in [
+            "---\nowner: person",
+            &value.to_string(),
+            "\nreviewed: 2026-0",
+            &month.to_string(),
+            "-01\n---\n",
+        ] {
+            r.out.push_str(piece);
+        }
+    }
+    for (n, block) in doc.blocks.iter().enumerate() {
+        if pick(style.comments, 1000 + n, 3) {
+            let comment = if n % 2 == 0 {
+                "<!-- handbook-lint-disable HB102 -->"
+            } else {
+                "<!--\nhidden words\n\nmore hidden words\n-->"
+            };
+            r.out.push_str(comment);
+            r.out.push_str("\n\n");
+        }
+        match block {
+            Block::Heading { level, words } => r.heading(*level, words),
+            Block::Para(inlines) => r.inlines(inlines, ""),
+            Block::Quote(inlines) => {
+                r.out.push_str("> ");
+                r.inlines(inlines, if style.lazy_quote { "" } else { "> " });
+            }
+            Block::List { ordered, items } => r.list(*ordered, items),
+            Block::Table(rows) => r.table(rows),
+            Block::Code(lines) => r.code(lines),
+        }
+        r.out.push_str("\n\n");
+    }
+    for definition in &r.definitions {
+        r.out.push_str(definition);
+        r.out.push('\n');
+    }
+    if style.trailing.is_none() {
+        return r.out;
+    }
+    let mut out = String::with_capacity(r.out.len() * 2);
+    for (n, line) in r.out.lines().enumerate() {
+        out.push_str(line);
+        if pick(style.trailing, n, 2) {
+            out.push_str(if n % 3 == 0 { "  " } else { " \t " });
+        }
+        out.push('\n');
+    }
+    out
+}
+
+fn word() -> impl Strategy<Value = String> {
+    prop::sample::select(VOCAB).prop_map(str::to_string)
+}
+
+fn words(most: usize) -> impl Strategy<Value = Vec<String>> {
+    prop::collection::vec(word(), 1..=most)
+}
+
+fn inlines() -> impl Strategy<Value = Vec<Inline>> {
+    let kind = prop_oneof![
+        4 => Just(Kind::Plain),
+        1 => Just(Kind::Emph),
+        1 => Just(Kind::Strong),
+        1 => Just(Kind::Strike),
+        1 => Just(Kind::Link),
+        1 => Just(Kind::Image),
+        1 => Just(Kind::Code),
+    ];
+    let inline =
+        (kind, words(3), 0..4usize).prop_map(|(kind, words, dest)| Inline { kind, words, dest });
+    prop::collection::vec(inline, 1..5)
+}
+
+fn block() -> impl Strategy<Value = Block> {
+    let item = (prop::option::of(any::<bool>()), inlines())
+        .prop_map(|(task, inlines)| Item { task, inlines });
+    let table = (2..=3usize, 1..=3usize).prop_flat_map(|(columns, rows)| {
+        prop::collection::vec(
+            prop::collection::vec(words(2), columns..=columns),
+            rows + 1..=rows + 1,
+        )
+    });
+    prop_oneof![
+        3 => (1..=3u8, words(3)).prop_map(|(level, words)| Block::Heading { level, words }),
+        3 => inlines().prop_map(Block::Para),
+        2 => (any::<bool>(), prop::collection::vec(item, 1..4))
+            .prop_map(|(ordered, items)| Block::List { ordered, items }),
+        1 => inlines().prop_map(Block::Quote),
+        1 => table.prop_map(Block::Table),
+        1 => prop::collection::vec(words(3), 1..3).prop_map(Block::Code),
+    ]
+}
+
+fn doc() -> impl Strategy<Value = Doc> {
+    prop::collection::vec(block(), 1..9).prop_map(|blocks| Doc { blocks })
+}
+
+fn style() -> impl Strategy<Value = Style> {
+    let headings = (
+        prop::option::of(0..5u8),
+        any::<bool>(),
+        any::<bool>(),
+        0..3usize,
+        any::<bool>(),
+        any::<bool>(),
+        any::<bool>(),
+        0..4usize,
+        any::<bool>(),
+        any::<bool>(),
+    );
+    let layout = (
+        prop::option::of(any::<u64>()),
+        prop::option::of(any::<u64>()),
+        any::<bool>(),
+        any::<bool>(),
+        0..3usize,
+        0..4usize,
+        0..4usize,
+        any::<bool>(),
+        prop::option::of(any::<u64>()),
+    );
+    (headings, layout).prop_map(
+        |(
+            (
+                front_matter,
+                setext,
+                atx_closed,
+                bullet,
+                underscore,
+                upper_x,
+                lazy_quote,
+                numbering,
+                backslash,
+                html_em,
+            ),
+            (wrap, trailing, padded, outer_pipes, fence, align, dest, references, comments),
+        )| Style {
+            front_matter,
+            setext,
+            atx_closed,
+            lazy_quote,
+            numbering,
+            backslash,
+            html_em,
+            bullet,
+            underscore,
+            wrap,
+            trailing,
+            padded,
+            outer_pipes,
+            fence,
+            align,
+            dest,
+            references,
+            comments,
+            upper_x,
+        },
+    )
+}
+
+fn edit() -> impl Strategy<Value = Edit> {
+    prop_oneof![
+        word().prop_map(Edit::Insert),
+        Just(Edit::Delete),
+        word().prop_map(Edit::Replace),
+    ]
+}
+
+/// A section of `doc`, chosen by `at`: its heading's block, where it
+/// ends, its level and anchor.
+fn section(doc: &Doc, at: Index) -> Option<(usize, usize, u8, String)> {
+    let headings = doc.headings();
+    if headings.is_empty() {
+        return None;
+    }
+    let (start, level, anchor) = at.get(&headings).clone();
+    Some((start, doc.section_end(start), level, anchor))
+}
+
+/// CommonMark: "The optional closing sequence of `#`s must be preceded
+/// by spaces or tabs and may be followed by spaces or tabs only."
+#[test]
+fn an_atx_closing_sequence_before_a_tab_is_not_text() {
+    let spaces = Substance::of("## Planning ##  \n\nText.\n");
+    let tab = Substance::of("## Planning ##\t\n\nText.\n");
+    assert_eq!(spaces.sections[0].anchor, "planning");
+    assert_eq!(tab.sections, spaces.sections);
+    assert_eq!(
+        Digest::of("## Planning ##\t\n"),
+        Digest::of("## Planning\n")
+    );
+}
+
+/// CommonMark: "The closing code fence ... may be followed only by
+/// spaces or tabs, which are ignored."
+#[test]
+fn a_closing_fence_before_a_tab_closes_the_block() {
+    let text = "```\nowner: alice\n```\t\n\n## Planning\n\nSee [the plan](plan.md).\n";
+    let substance = Substance::of(text);
+    assert_eq!(
+        substance.words,
+        ["owner", "alice", "Planning", "See", "the", "plan"]
+    );
+    assert_eq!(Digest::of(text), Digest::of(&text.replace("```\t", "```")));
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(96))]
+
+    /// Any two stylings of a page have the same digest, and the words
+    /// and sections the model says.
+    #[test]
+    fn formatting_never_changes_the_digest(doc in doc(), a in style(), b in style()) {
+        let one = render(&doc, &a);
+        let two = render(&doc, &b);
+        let substance = Substance::of(&one);
+        prop_assert_eq!(&substance.words, &doc.words(), "{}", one);
+        let anchors: Vec<&str> = substance.sections.iter().map(|s| s.anchor.as_str()).collect();
+        let expected: Vec<String> = doc.headings().into_iter().map(|(_, _, a)| a).collect();
+        prop_assert_eq!(anchors, expected, "{}", one);
+        prop_assert_eq!(Digest::of(&one), Digest::of(&two), "\n{}\n----\n{}", one, two);
+    }
+
+    /// Inserting, deleting or replacing one word changes the digest,
+    /// however either version is styled.
+    #[test]
+    fn one_word_changed_changes_the_digest(
+        doc in doc(),
+        edit in edit(),
+        at in (any::<Index>(), any::<Index>()),
+        a in style(),
+        b in style(),
+    ) {
+        let mut changed = doc.clone();
+        prop_assert!(changed.edit(&edit, at, |_, _| true) || matches!(edit, Edit::Delete));
+        let before = render(&doc, &a);
+        let after = render(&changed, &b);
+        prop_assert_eq!(&Substance::of(&after).words, &changed.words(), "{}", after);
+        if doc.words() != changed.words() {
+            prop_assert_ne!(Digest::of(&before).page, Digest::of(&after).page, "\n{}\n----\n{}", before, after);
+        }
+    }
+
+    /// Ticking or unticking one checkbox changes the digest.
+    #[test]
+    fn a_checkbox_ticked_changes_the_digest(doc in doc(), at in any::<Index>(), a in style(), b in style()) {
+        let mut changed = doc.clone();
+        if changed.toggle(at) {
+            let before = render(&doc, &a);
+            let after = render(&changed, &b);
+            prop_assert_ne!(Digest::of(&before).page, Digest::of(&after).page, "\n{}\n----\n{}", before, after);
+        }
+    }
+
+    /// A word changed outside a section leaves its digest alone; one
+    /// changed inside (below its heading) does not.
+    #[test]
+    fn a_section_digest_follows_its_own_words(
+        doc in doc(),
+        pick_section in any::<Index>(),
+        edit in edit(),
+        at in (any::<Index>(), any::<Index>()),
+        a in style(),
+        b in style(),
+    ) {
+        let Some((start, end, _, anchor)) = section(&doc, pick_section) else {
+            return Ok(());
+        };
+        let before = Digest::of(&render(&doc, &a));
+        prop_assert!(before.section(&anchor).is_some(), "{}", anchor);
+        let mut outside = doc.clone();
+        if outside.edit(&edit, at, |block, heading| !heading && (block < start || block >= end)) {
+            let after = Digest::of(&render(&outside, &b));
+            prop_assert_eq!(before.section(&anchor), after.section(&anchor), "{:?}", outside);
+        }
+        let mut inside = doc.clone();
+        if inside.edit(&edit, at, |block, _| block > start && block < end) {
+            let after = Digest::of(&render(&inside, &b));
+            prop_assert_ne!(before.section(&anchor), after.section(&anchor), "{:?}", inside);
+        }
+    }
+
+    /// Adding a section right after one, or deleting the one that
+    /// follows it, leaves its digest alone.
+    #[test]
+    fn the_following_section_comes_and_goes(
+        doc in doc(),
+        pick_section in any::<Index>(),
+        heading in words(3),
+        level in any::<Index>(),
+        body in inlines(),
+        a in style(),
+        b in style(),
+    ) {
+        let Some((_, end, own_level, anchor)) = section(&doc, pick_section) else {
+            return Ok(());
+        };
+        let before = Digest::of(&render(&doc, &a)).section(&anchor);
+        prop_assert!(before.is_some());
+        let mut added = doc.clone();
+        let level = 1 + level.index(usize::from(own_level)) as u8;
+        added.blocks.insert(end, Block::Para(body));
+        added.blocks.insert(end, Block::Heading { level, words: heading });
+        let text = render(&added, &b);
+        prop_assert_eq!(before, Digest::of(&text).section(&anchor), "{}", text);
+        if end < doc.blocks.len() {
+            let mut deleted = doc.clone();
+            let following = deleted.section_end(end);
+            deleted.blocks.drain(end..following);
+            let text = render(&deleted, &b);
+            prop_assert_eq!(before, Digest::of(&text).section(&anchor), "{}", text);
+        }
+    }
+}
