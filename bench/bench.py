@@ -173,7 +173,7 @@ def main():
     parser.add_argument("--runs", type=int, default=7, help="rounds")
     # The generator's version is in the path: a repository written by an
     # older generator is not reused.
-    parser.add_argument("--workdir", default=str(ROOT / "target" / "bench" / "v2"))
+    parser.add_argument("--workdir", default=str(ROOT / "target" / "bench" / "v3"))
     parser.add_argument("--json", help="also write the results here")
     parser.add_argument("--real", action="append", default=[], metavar="NAME=DIR",
                         help="also a clone of a real handbook (its branch is reset; use a scratch clone)")

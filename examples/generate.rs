@@ -8,8 +8,12 @@
 //! teams whose goals pages are updated most iterations (some stop), process
 //! pages edited now and then, a retro per iteration with action items,
 //! many ordinary pages edited by many people, pull requests merged with
-//! merge commits, a few mass moves of the whole tree, and reformatting
-//! sweeps listed in `.git-blame-ignore-revs`.
+//! merge commits, a few mass moves of the whole tree, reformatting sweeps
+//! listed in `.git-blame-ignore-revs`, a formatter sweep over the whole
+//! handbook that nobody listed (Prettier: headings, bullets, trailing
+//! whitespace; no word changes), and a reorganisation that moves every
+//! team's pages into a deeper folder and fixes their relative links in the
+//! same commit.
 //!
 //! It is fed to `git fast-import`, which writes 100,000 commits in seconds
 //! where committing one by one would take many minutes, and then repacked
@@ -166,6 +170,45 @@ impl Stream {
     fn rename(&mut self, from: &str, to: &str) {
         let _ = writeln!(self.out, "R {from} {to}");
     }
+
+    fn delete(&mut self, path: &str) {
+        let _ = writeln!(self.out, "D {path}");
+    }
+}
+
+/// What Prettier does to a page without changing a word: ATX headings
+/// become setext ones (levels 1 and 2), `-` bullets `*`, and prose lines
+/// get a trailing space. The front matter is left alone.
+fn reformat(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + text.len() / 8);
+    let mut in_front = text.starts_with("---\n");
+    for (n, line) in text.lines().enumerate() {
+        if in_front {
+            out.push_str(line);
+            out.push('\n');
+            in_front = n == 0 || line != "---";
+            continue;
+        }
+        if let Some(title) = line.strip_prefix("# ") {
+            let _ = writeln!(out, "{title}\n{}", "=".repeat(title.chars().count().max(3)));
+        } else if let Some(title) = line.strip_prefix("## ") {
+            let _ = writeln!(out, "{title}\n{}", "-".repeat(title.chars().count().max(3)));
+        } else if let Some(item) = line.strip_prefix("- ") {
+            let _ = writeln!(out, "* {item}");
+        } else if line.is_empty() {
+            out.push('\n');
+        } else {
+            let _ = writeln!(out, "{} ", line.trim_end());
+        }
+    }
+    out
+}
+
+/// A team page: prose, and a link to the team's index page from `sub`
+/// (`pages`, or deeper after the reorganisation).
+fn team_page(p: usize, sub: &str, prose: &str) -> String {
+    let up = "../".repeat(sub.split('/').count());
+    format!("# Page {p}\n\n{prose}\nSee [the team]({up}index.md).\n")
 }
 
 fn site_file(f: usize) -> String {
@@ -235,6 +278,11 @@ struct Writer<'a> {
     /// The marks of the reformatting sweeps, for the ignore-revs file.
     sweeps: Vec<usize>,
     goals_progress: Vec<String>,
+    /// Every handbook page's text, by its path under `root`: what the
+    /// formatter sweep and the reorganisation rewrite.
+    pages: std::collections::BTreeMap<String, String>,
+    /// Where a team's ordinary pages live under its directory.
+    pages_sub: String,
 }
 
 fn team_dir(root: &str, t: usize) -> String {
@@ -272,25 +320,27 @@ impl Writer<'_> {
         }
         let head = s.commit("main", 0, START, "Start the handbook", None, None);
         s.modify("handbook-lint.yaml", &config);
+        let mut pages = std::collections::BTreeMap::new();
         for t in 0..args.teams {
-            let dir = team_dir(&root, t);
-            s.modify(&format!("{dir}/goals.md"), &goals(t, "Kicked off."));
-            s.modify(
-                &format!("{dir}/index.md"),
-                &index(t, "We plan.", "We execute."),
+            let dir = format!("teams/team-{t}");
+            pages.insert(format!("{dir}/goals.md"), goals(t, "Kicked off."));
+            pages.insert(
+                format!("{dir}/index.md"),
+                index(t, "We plan.", "We execute."),
             );
             for p in 0..pages_per_team {
-                s.modify(
-                    &format!("{dir}/pages/page-{p}.md"),
-                    &format!("# Page {p}\n\n{}", prose(&mut rng, 6)),
-                );
+                let text = team_page(p, "pages", &prose(&mut rng, 6));
+                pages.insert(format!("{dir}/pages/page-{p}.md"), text);
             }
         }
         for p in 0..company_pages {
-            s.modify(
-                &format!("{root}/company/section-{}/page-{p}.md", p % 30),
-                &format!("# Company {p}\n\n{}", prose(&mut rng, 6)),
+            pages.insert(
+                format!("company/section-{}/page-{p}.md", p % 30),
+                format!("# Company {p}\n\n{}", prose(&mut rng, 6)),
             );
+        }
+        for (path, text) in &pages {
+            s.modify(&format!("{root}/{path}"), text);
         }
 
         // The rest of the site: source, data and blog posts, outside the
@@ -319,7 +369,67 @@ impl Writer<'_> {
             site_files,
             sweeps: Vec::new(),
             goals_progress: vec![String::new(); args.teams],
+            pages,
+            pages_sub: "pages".to_string(),
         }
+    }
+
+    /// Writes a handbook page (by its path under `root`) in the commit
+    /// being written, and remembers its text.
+    fn put(&mut self, path: &str, text: String) {
+        self.s.modify(&format!("{}/{path}", self.root), &text);
+        self.pages.insert(path.to_string(), text);
+    }
+
+    /// A formatter run over the whole handbook that nobody lists in the
+    /// ignore-revs file: every page rewritten, no word changed.
+    fn formatter_sweep(&mut self, time: i64) {
+        self.head = self.s.commit(
+            "main",
+            3,
+            time,
+            "Format the handbook with Prettier",
+            Some(self.head),
+            None,
+        );
+        let paths: Vec<String> = self.pages.keys().cloned().collect();
+        for path in paths {
+            let text = reformat(&self.pages[&path]);
+            self.put(&path, text);
+        }
+        self.i += 1;
+    }
+
+    /// A reorganisation: every team's pages move one folder deeper, and
+    /// their links to the team's index page are fixed in the same commit.
+    fn reorganise(&mut self, time: i64) {
+        self.head = self.s.commit(
+            "main",
+            4,
+            time,
+            "Reorganise team pages under docs/ and fix their links",
+            Some(self.head),
+            None,
+        );
+        let new_sub = format!("docs/{}", self.pages_sub);
+        let old_up = "../".repeat(self.pages_sub.split('/').count());
+        let new_up = "../".repeat(new_sub.split('/').count());
+        for t in 0..self.args.teams {
+            for p in 0..self.pages_per_team {
+                let old = format!("teams/team-{t}/{}/page-{p}.md", self.pages_sub);
+                let Some(text) = self.pages.remove(&old) else {
+                    continue;
+                };
+                self.s.delete(&format!("{}/{old}", self.root));
+                let text = text.replace(
+                    &format!("]({old_up}index.md)"),
+                    &format!("]({new_up}index.md)"),
+                );
+                self.put(&format!("teams/team-{t}/{new_sub}/page-{p}.md"), text);
+            }
+        }
+        self.pages_sub = new_sub;
+        self.i += 1;
     }
 
     /// Iteration boundary: retros and goals updates, team by team.
@@ -329,7 +439,7 @@ impl Writer<'_> {
             if self.i >= self.args.commits {
                 return;
             }
-            let dir = team_dir(&self.root, t);
+            let dir = format!("teams/team-{t}");
             let day = time + (t as i64 % 3) * 3600;
             self.head = self.s.commit(
                 "main",
@@ -343,9 +453,9 @@ impl Writer<'_> {
                 "- [x] @pm{t} carry into goals\n- [ ] @em{t} {}(due 2030-01-01)\n",
                 WORDS[self.rng.below(WORDS.len())]
             );
-            self.s.modify(
+            self.put(
                 &format!("{dir}/retros/iteration-{iteration}.md"),
-                &format!("---\niteration: {iteration}\n---\n# Retro\n\n## Action items\n\n{items}"),
+                format!("---\niteration: {iteration}\n---\n# Retro\n\n## Action items\n\n{items}"),
             );
             self.i += 1;
             // Teams 0 and 1 stopped updating their goals long ago.
@@ -359,10 +469,8 @@ impl Writer<'_> {
                     Some(self.head),
                     None,
                 );
-                self.s.modify(
-                    &format!("{dir}/goals.md"),
-                    &goals(t, &self.goals_progress[t]),
-                );
+                let text = goals(t, &self.goals_progress[t]);
+                self.put(&format!("{dir}/goals.md"), text);
                 self.i += 1;
             }
         }
@@ -409,15 +517,12 @@ impl Writer<'_> {
             None,
         );
         for t in 0..self.args.teams {
-            let dir = team_dir(&self.root, t);
-            self.s.modify(
-                &format!("{dir}/index.md"),
-                &index(
-                    t,
-                    &format!("We plan.{}", " ".repeat(self.i % 7)),
-                    "We execute.",
-                ),
+            let text = index(
+                t,
+                &format!("We plan.{}", " ".repeat(self.i % 7)),
+                "We execute.",
             );
+            self.put(&format!("teams/team-{t}/index.md"), text);
         }
         self.sweeps.push(self.head);
         self.i += 1;
@@ -440,23 +545,23 @@ impl Writer<'_> {
             return;
         }
         let t = self.rng.below(self.args.teams);
-        let path = if self.rng.chance(3) {
-            format!("{}/index.md", team_dir(&self.root, t))
+        let (page, text) = if self.rng.chance(3) {
+            let text = index(t, &prose(&mut self.rng, 2), "We execute.");
+            (format!("teams/team-{t}/index.md"), text)
         } else if self.rng.chance(40) && self.pages_per_team > 0 {
-            format!(
-                "{}/pages/page-{}.md",
-                team_dir(&self.root, t),
-                self.rng.below(self.pages_per_team)
+            let p = self.rng.below(self.pages_per_team);
+            let text = team_page(p, &self.pages_sub, &prose(&mut self.rng, 6));
+            (
+                format!("teams/team-{t}/{}/page-{p}.md", self.pages_sub),
+                text,
             )
         } else {
             let p = self.rng.below(self.company_pages.max(1));
-            format!("{}/company/section-{}/page-{p}.md", self.root, p % 30)
+            let text = format!("# Page\n\n{}", prose(&mut self.rng, 6));
+            (format!("company/section-{}/page-{p}.md", p % 30), text)
         };
-        let text = if path.ends_with("index.md") {
-            index(t, &prose(&mut self.rng, 2), "We execute.")
-        } else {
-            format!("# Page\n\n{}", prose(&mut self.rng, 6))
-        };
+        let path = format!("{}/{page}", self.root);
+        self.pages.insert(page, text.clone());
         if self.rng.chance(10) && self.i + 1 < self.args.commits {
             // A pull request: a commit on a branch, merged with a merge
             // commit a little later.
@@ -569,6 +674,8 @@ fn run(args: &Args) -> anyhow::Result<()> {
     // Thresholds, each taken once the history gets there.
     let mut moves_at = vec![args.commits * 6 / 10, args.commits * 3 / 10];
     let mut sweeps_at = vec![args.commits * 4 / 5, args.commits / 2, args.commits / 4];
+    let mut reorganise_at = Some(args.commits * 7 / 10);
+    let mut format_at = Some(args.commits * 9 / 10);
     let mut last_iteration = 0;
     while w.i < args.commits {
         let time = START + w.i as i64 * w.step;
@@ -582,6 +689,12 @@ fn run(args: &Args) -> anyhow::Result<()> {
         } else if sweeps_at.last().is_some_and(|&at| w.i >= at) {
             sweeps_at.pop();
             w.sweep(time);
+        } else if reorganise_at.is_some_and(|at| w.i >= at) {
+            reorganise_at = None;
+            w.reorganise(time);
+        } else if format_at.is_some_and(|at| w.i >= at) {
+            format_at = None;
+            w.formatter_sweep(time);
         } else {
             w.edit(time);
         }

@@ -21,9 +21,6 @@ pub(super) struct StepDiff {
     pub(super) verdicts: Vec<(usize, Result<Verdict, ReadError>)>,
     /// Queries whose page this commit moved, and from where.
     pub(super) moved: Vec<(usize, MovedFrom)>,
-    /// How many handbook pages this commit changed in substance, counted
-    /// when it changed at least the note threshold of them by bytes.
-    pub(super) many_pages: Option<usize>,
 }
 
 /// Compares one commit with its parent along the trie.
@@ -83,27 +80,14 @@ pub(super) fn diff_step(
         trees.end_comparison();
         return diff;
     }
-    let handbook = |trees: &mut trees::TreeCache, root: Option<_>| {
-        root.and_then(|root| trees::tree_at(odb, trees, root, &settings.handbook))
-    };
-    let (our_handbook, their_handbook) = (
-        handbook(trees, Some(step.tree)),
-        handbook(trees, step.parent_tree),
-    );
-    let count = |trees: &mut trees::TreeCache, limit: usize| {
-        trees::count_changed_pages(odb, trees, our_handbook, their_handbook, limit)
-    };
     if let Some(limit) = settings.max_files_per_commit {
-        diff.sweep = count(trees, limit).is_ok_and(|count| count > limit);
-    }
-    let is_ignored = settings.ignore_revs.contains(&step.commit) || diff.sweep;
-    if !is_ignored
-        && settings.note_pages > 0
-        && let (Some(ours), Some(theirs)) = (our_handbook, their_handbook)
-        && count(trees, settings.note_pages.saturating_sub(1))
-            .is_ok_and(|count| count >= settings.note_pages)
-    {
-        diff.many_pages = count_substance_changes(odb, trees, digests, ours, theirs);
+        // Pages under the handbook directory, in both versions.
+        let mut handbook = |root: Option<_>| {
+            root.and_then(|root| trees::tree_at(odb, trees, root, &settings.handbook))
+        };
+        let (ours, theirs) = (handbook(Some(step.tree)), handbook(step.parent_tree));
+        diff.sweep = trees::count_changed_pages(odb, trees, ours, theirs, limit)
+            .is_ok_and(|count| count > limit);
     }
     let moves = find_moves(odb, trees, digests, step, settings, &mut diff);
     for difference in &diff.differences {
@@ -127,28 +111,6 @@ pub(super) fn diff_step(
     trees.retire(step.tree);
     trees.end_comparison();
     diff
-}
-
-/// How many pages a commit changed the words of, between two versions of
-/// the handbook's directory. Only edits count: a page added or deleted is
-/// not what hides a stale page. `None` when a version cannot be read.
-fn count_substance_changes(
-    odb: &Odb,
-    trees: &mut trees::TreeCache,
-    digests: &mut super::compare::Digests,
-    ours: crate::git::repo::Oid,
-    theirs: crate::git::repo::Oid,
-) -> Option<usize> {
-    let changes = trees::page_changes(odb, trees, ours, theirs).ok()?;
-    let mut count = 0;
-    for change in &changes {
-        if let (Some(ours), Some(theirs)) = (change.ours, change.theirs)
-            && verdict(digests, odb, ours, theirs, None).ok()? == Verdict::Changed
-        {
-            count += 1;
-        }
-    }
-    Some(count)
 }
 
 /// Where the pages asked about that this commit added moved from: the

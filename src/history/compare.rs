@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use crate::git::repo::Oid;
 use crate::git::trees::{self, Odb, OidMap, PageChange, ReadError};
-use crate::parse::substance::{Digest, Substance, similarity};
+use crate::parse::substance::{Digest, Substance, sorted_similarity};
 
 /// Digests by blob id. Each blob is compared twice (as the newer side of
 /// one commit, then the older side of the next), so it is parsed once;
@@ -14,7 +14,7 @@ use crate::parse::substance::{Digest, Substance, similarity};
 #[derive(Default)]
 pub(super) struct Digests {
     /// From the freshness cache: the blobs at the commit it describes.
-    pub(super) known: Arc<HashMap<Oid, Digest>>,
+    pub(super) known: Arc<OidMap<Digest>>,
     made: OidMap<Arc<Digest>>,
     buffer: Vec<u8>,
     /// How many blobs were parsed, for `--verbose`.
@@ -26,7 +26,7 @@ pub(super) struct Digests {
 const DIGESTS_KEPT: usize = 8192;
 
 impl Digests {
-    pub(super) fn new(known: Arc<HashMap<Oid, Digest>>) -> Digests {
+    pub(super) fn new(known: Arc<OidMap<Digest>>) -> Digests {
         Digests {
             known,
             ..Digests::default()
@@ -176,6 +176,7 @@ pub(super) fn match_moves(
         };
     let added_words = words(digests, &added)?;
     let deleted_words = words(digests, &deleted)?;
+    let (added_words, deleted_words) = (sorted_words(&added_words), sorted_words(&deleted_words));
     let mut pairs: Vec<(f64, usize, usize)> = Vec::new();
     for (a, new) in added_words.iter().enumerate() {
         for (d, old) in deleted_words.iter().enumerate() {
@@ -185,7 +186,7 @@ pub(super) fn match_moves(
             if long > 0 && (short as f64) < threshold * long as f64 {
                 continue;
             }
-            let score = similarity(new, old);
+            let score = sorted_similarity(new, old);
             if score >= threshold {
                 pairs.push((score, a, d));
             }
@@ -276,4 +277,16 @@ fn pair_equal<'p>(
         .filter_map(|(entry, used)| (!used).then_some(entry))
         .collect();
     Ok((unmatched, deleted))
+}
+
+/// Each page's words, sorted, for [`sorted_similarity`].
+fn sorted_words(pages: &[Vec<String>]) -> Vec<Vec<&str>> {
+    pages
+        .iter()
+        .map(|words| {
+            let mut words: Vec<&str> = words.iter().map(String::as_str).collect();
+            words.sort_unstable();
+            words
+        })
+        .collect()
 }

@@ -259,7 +259,7 @@ struct Loaded {
     head: Option<Oid>,
     entries: Vec<CachedEntry>,
     status: CacheStatus,
-    known: std::sync::Arc<HashMap<Oid, Digest>>,
+    known: std::sync::Arc<crate::git::trees::OidMap<Digest>>,
     many_pages: Vec<ManyPages>,
 }
 

@@ -1,7 +1,6 @@
 //! One thread's way into the object store for the walk: its own handle,
 //! its own caches of parsed trees and of substance digests.
 
-use std::collections::HashMap;
 use std::sync::Arc;
 
 use super::compare::Digests;
@@ -25,7 +24,7 @@ pub(super) struct Reader {
 }
 
 impl Reader {
-    pub(super) fn new(store: &Store, known: Arc<HashMap<Oid, Digest>>) -> Reader {
+    pub(super) fn new(store: &Store, known: Arc<crate::git::trees::OidMap<Digest>>) -> Reader {
         Reader {
             objects: store.objects(),
             trees: TreeCache::new(TREE_CACHE_GENERATION),

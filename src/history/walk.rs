@@ -96,7 +96,7 @@ pub(super) struct Walker<'a> {
     /// Commits read ahead, when the run started reading them early.
     pub(super) prefetched: Option<Prefetch>,
     /// Substance digests the freshness cache kept, shared by every reader.
-    pub(super) known: std::sync::Arc<HashMap<Oid, Digest>>,
+    pub(super) known: std::sync::Arc<crate::git::trees::OidMap<Digest>>,
 }
 
 /// Where the walk's queries stand.
@@ -482,10 +482,10 @@ impl Walker<'_> {
         state: &mut OpenQueries,
         walked: &mut WalkState,
         moves: &mut Moves,
-    ) {
+    ) -> bool {
         let query = &self.queries[index];
         let Some(ours) = difference.ours else {
-            return;
+            return false;
         };
         let change = Change {
             commit: at.id.to_string(),
@@ -523,11 +523,11 @@ impl Walker<'_> {
                     at.id
                 );
                 state.fail(index, &reason);
-                return;
+                return false;
             }
         };
         let Some(open) = state.open[index].as_mut() else {
-            return;
+            return false;
         };
         let counts = judged != Verdict::Same;
         let created_here = judged == Verdict::Created;
@@ -585,6 +585,7 @@ impl Walker<'_> {
             }
             moves.moved(index, self.queries.len());
         }
+        counts && !created_here && !ignored && query.anchor.is_none()
     }
 
     /// Applies one batch of commits, newest first. Returns whether the walk
@@ -642,16 +643,9 @@ impl Walker<'_> {
             } else {
                 diff.sweep.then_some(Touch::Sweep)
             };
-            if let Some(pages) = diff
-                .many_pages
-                .filter(|&pages| pages >= settings.note_pages)
-            {
-                info.many_pages.push(ManyPages {
-                    commit: id.clone(),
-                    time,
-                    pages,
-                });
-            }
+            // Pages this commit dates by changing their words: many may be
+            // a sweep nobody listed.
+            let mut pages_changed = 0;
             for difference in &diff.differences {
                 for &index in &difference.queries {
                     if state.open[index].is_none() {
@@ -665,11 +659,20 @@ impl Walker<'_> {
                         time,
                         ignored_by: ignored_by.clone(),
                     };
-                    self.apply_difference(difference, index, &at, state, walked, &mut moves);
+                    if self.apply_difference(difference, index, &at, state, walked, &mut moves) {
+                        pages_changed += 1;
+                    }
                 }
             }
             for index in touched {
                 state.settle(index);
+            }
+            if settings.note_pages > 0 && pages_changed >= settings.note_pages {
+                info.many_pages.push(ManyPages {
+                    commit: id.clone(),
+                    time,
+                    pages: pages_changed,
+                });
             }
             if moves.moved_here {
                 moves.moved_here = false;

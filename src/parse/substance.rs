@@ -232,22 +232,32 @@ impl Substance {
 
 /// Word similarity of two pages: |A ∩ B| / max(|A|, |B|), the words taken
 /// as multisets. Two empty pages are the same page.
+#[cfg(test)]
 pub(crate) fn similarity(a: &[String], b: &[String]) -> f64 {
+    let mut a: Vec<&str> = a.iter().map(String::as_str).collect();
+    let mut b: Vec<&str> = b.iter().map(String::as_str).collect();
+    a.sort_unstable();
+    b.sort_unstable();
+    sorted_similarity(&a, &b)
+}
+
+/// [`similarity`] of two word lists already sorted: one merge, no hashing,
+/// so a commit that moves hundreds of pages compares them quickly.
+pub(crate) fn sorted_similarity(a: &[&str], b: &[&str]) -> f64 {
     let longest = a.len().max(b.len());
     if longest == 0 {
         return 1.0;
     }
-    let mut counts: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
-    for word in a {
-        *counts.entry(word).or_default() += 1;
-    }
-    let mut common = 0usize;
-    for word in b {
-        if let Some(count) = counts.get_mut(word.as_str())
-            && *count > 0
-        {
-            *count -= 1;
-            common += 1;
+    let (mut i, mut j, mut common) = (0, 0, 0usize);
+    while i < a.len() && j < b.len() {
+        match a[i].cmp(b[j]) {
+            std::cmp::Ordering::Less => i += 1,
+            std::cmp::Ordering::Greater => j += 1,
+            std::cmp::Ordering::Equal => {
+                common += 1;
+                i += 1;
+                j += 1;
+            }
         }
     }
     common as f64 / longest as f64
@@ -355,15 +365,33 @@ struct WordReader {
 impl WordReader {
     /// Ends the block being read: its text becomes words.
     fn flush(&mut self) {
-        for word in self
-            .block
-            .split(|c: char| !c.is_alphanumeric())
-            .filter(|w| !w.is_empty())
-        {
-            self.starts.push(self.joined.len());
-            self.joined.push_str(word);
-            self.joined.push('\0');
+        // A word is a run of letters and digits: ASCII is checked by byte,
+        // anything else by its char (most text is ASCII).
+        let block = std::mem::take(&mut self.block);
+        let bytes = block.as_bytes();
+        let mut start: Option<usize> = None;
+        let mut at = 0;
+        while at < bytes.len() {
+            let (is_word, width) = if bytes[at].is_ascii() {
+                (bytes[at].is_ascii_alphanumeric(), 1)
+            } else {
+                let c = block[at..].chars().next().unwrap_or(' ');
+                (c.is_alphanumeric(), c.len_utf8())
+            };
+            match (is_word, start) {
+                (true, None) => start = Some(at),
+                (false, Some(from)) => {
+                    self.word(&block[from..at]);
+                    start = None;
+                }
+                _ => {}
+            }
+            at += width;
         }
+        if let Some(from) = start {
+            self.word(&block[from..]);
+        }
+        self.block = block;
         self.block.clear();
         self.html = Html::Text;
     }
