@@ -3,7 +3,9 @@
 
 use std::collections::HashMap;
 
-use super::compare::{MovedFrom, Verdict, match_moves, verdict};
+use std::sync::Arc;
+
+use super::compare::{MovedFrom, MovesSeen, Verdict, match_moves, verdict};
 use super::prefetch::Step;
 use super::reader::Reader;
 use super::{Query, Settings};
@@ -34,6 +36,7 @@ pub(super) fn diff_step(
     trie: &PathTrie,
     queries: &[Query],
     settings: &Settings,
+    seen: &MovesSeen,
 ) -> StepDiff {
     let Reader {
         objects,
@@ -89,7 +92,7 @@ pub(super) fn diff_step(
         diff.sweep = trees::count_changed_pages(odb, trees, ours, theirs, limit)
             .is_ok_and(|count| count > limit);
     }
-    let moves = find_moves(odb, trees, digests, step, settings, &mut diff);
+    let moves = find_moves(odb, trees, digests, step, settings, seen, &mut diff);
     for difference in &diff.differences {
         let Some(ours) = difference.ours else {
             continue;
@@ -122,8 +125,9 @@ fn find_moves(
     digests: &mut super::compare::Digests,
     step: &Step,
     settings: &Settings,
+    seen: &MovesSeen,
     diff: &mut StepDiff,
-) -> HashMap<String, MovedFrom> {
+) -> Arc<HashMap<String, MovedFrom>> {
     let added: Vec<&str> = diff
         .differences
         .iter()
@@ -131,11 +135,24 @@ fn find_moves(
         .map(|d| d.path.as_str())
         .collect();
     let (false, Some(parent_tree)) = (added.is_empty(), step.parent_tree) else {
-        return HashMap::new();
+        return Arc::default();
     };
     let threshold = f64::from(settings.move_similarity) / 100.0;
-    let matched = trees::page_changes(odb, trees, step.tree, parent_tree)
-        .and_then(|changes| match_moves(digests, odb, &changes, threshold, &added));
+    let matched = trees::page_changes(odb, trees, step.tree, parent_tree).and_then(|changes| {
+        // The same blobs settle most commits without parsing a page.
+        let quick = match_moves(digests, odb, &changes, threshold, &added, true)?;
+        if added.iter().all(|path| quick.contains_key(*path)) {
+            return Ok(Arc::new(quick));
+        }
+        if let Some(seen) = seen.get(step.commit) {
+            return Ok(seen);
+        }
+        let found = Arc::new(match_moves(
+            digests, odb, &changes, threshold, &added, false,
+        )?);
+        seen.insert(step.commit, Arc::clone(&found));
+        Ok(found)
+    });
     match matched {
         Ok(found) => found,
         Err(error) => {
@@ -150,7 +167,7 @@ fn find_moves(
                     step.commit
                 ),
             });
-            HashMap::new()
+            Arc::default()
         }
     }
 }

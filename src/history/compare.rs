@@ -117,6 +117,25 @@ pub(crate) struct MovedFrom {
     pub similarity: u8,
 }
 
+/// Every commit's complete matching, once computed: a commit is compared
+/// again when a move earlier in its batch sends queries to other paths, and
+/// a reorganisation's matching parses hundreds of pages. Shared by the
+/// walk's threads.
+#[derive(Default)]
+pub(super) struct MovesSeen(std::sync::Mutex<HashMap<Oid, Arc<HashMap<String, MovedFrom>>>>);
+
+impl MovesSeen {
+    pub(super) fn get(&self, commit: Oid) -> Option<Arc<HashMap<String, MovedFrom>>> {
+        self.0.lock().ok()?.get(&commit).cloned()
+    }
+
+    pub(super) fn insert(&self, commit: Oid, found: Arc<HashMap<String, MovedFrom>>) {
+        if let Ok(mut seen) = self.0.lock() {
+            seen.insert(commit, found);
+        }
+    }
+}
+
 /// What the first two stages pair pages by.
 #[derive(PartialEq, Eq, Hash)]
 enum Key {
@@ -133,13 +152,18 @@ const SIMILARITY_PAIRS: usize = 250_000;
 /// blob, then the same words, then word similarity of at least `threshold`
 /// (0–1), best pair first, ties by path order, each page used once. A copy
 /// (the old path still there) is not in `changes` as a deletion, so it is
-/// never a move. Returns the matches of the added paths in `wanted`.
+/// never a move. Returns where every added page moved from, if anywhere;
+/// with `blobs_only`, the first stage alone (no page is parsed), which
+/// settles a commit that moves pages unchanged. `wanted` are the added
+/// pages asked about: the only ones compared by similarity when a commit
+/// adds and deletes too many for every pair.
 pub(super) fn match_moves(
     digests: &mut Digests,
     odb: &Odb,
     changes: &[PageChange],
     threshold: f64,
     wanted: &[&str],
+    blobs_only: bool,
 ) -> Result<HashMap<String, MovedFrom>, ReadError> {
     let mut added: Vec<(&str, Oid)> = changes
         .iter()
@@ -152,16 +176,20 @@ pub(super) fn match_moves(
         .filter_map(|c| Some((c.path.as_str(), c.theirs?)))
         .collect();
     let mut found: HashMap<String, MovedFrom> = HashMap::new();
-    let open = |found: &HashMap<String, MovedFrom>| wanted.iter().any(|w| !found.contains_key(*w));
     // The same blob, then the same words: every pair scores 100%, so
     // best-first is path order.
-    for stage in [Stage::Blob, Stage::Words] {
-        if !open(&found) || deleted.is_empty() {
-            break;
+    let stages: &[Stage] = if blobs_only {
+        &[Stage::Blob]
+    } else {
+        &[Stage::Blob, Stage::Words]
+    };
+    for &stage in stages {
+        if deleted.is_empty() || added.is_empty() {
+            return Ok(found);
         }
         (added, deleted) = pair_equal(digests, odb, stage, added, deleted, &mut found)?;
     }
-    if !open(&found) || deleted.is_empty() || added.is_empty() {
+    if blobs_only || deleted.is_empty() || added.is_empty() {
         return Ok(found);
     }
     if added.len().saturating_mul(deleted.len()) > SIMILARITY_PAIRS {

@@ -402,6 +402,7 @@ pub(crate) fn resolve(
         cached_head: cached_head.filter(|&id| id != head),
         cached: &cached_entries,
         prefetched: prefetch,
+        moves_seen: compare::MovesSeen::default(),
         known,
     };
     let answers = walk.run(head, answers, cache_met, &mut info, progress);

@@ -95,6 +95,8 @@ pub(super) struct Walker<'a> {
     pub(super) cached: &'a HashMap<(String, Option<String>), CachedEntry>,
     /// Commits read ahead, when the run started reading them early.
     pub(super) prefetched: Option<Prefetch>,
+    /// Each commit's matching of added to deleted pages, once computed.
+    pub(super) moves_seen: super::compare::MovesSeen,
     /// Substance digests the freshness cache kept, shared by every reader.
     pub(super) known: std::sync::Arc<crate::git::trees::OidMap<Digest>>,
 }
@@ -158,12 +160,13 @@ impl Walker<'_> {
     pub(super) fn diff_batch(&mut self, steps: &[Step], trie: &PathTrie) -> Vec<StepDiff> {
         let settings = self.settings;
         let queries = self.queries;
+        let seen = &self.moves_seen;
         let threads = rayon::current_num_threads();
         if steps.len() < PARALLEL_BATCH || threads < 2 {
             let main = &mut self.main;
             return steps
                 .iter()
-                .map(|step| diff_step(main, step, trie, queries, settings))
+                .map(|step| diff_step(main, step, trie, queries, settings, seen))
                 .collect();
         }
         while self.workers.len() < threads {
@@ -185,7 +188,7 @@ impl Walker<'_> {
                     taken.unwrap_or_else(|| Reader::new(self.store, self.known.clone()));
                 let diffs = part
                     .iter()
-                    .map(|step| diff_step(&mut reader, step, trie, queries, settings))
+                    .map(|step| diff_step(&mut reader, step, trie, queries, settings, seen))
                     .collect();
                 if let Ok(mut readers) = idle.lock() {
                     readers.push(reader);
