@@ -126,7 +126,15 @@ pub(crate) fn run(options: &Options) -> anyhow::Result<Outcome> {
     let (answers, info, queries) = finish_history(history, options, &mut inputs.findings)?;
     let gaps = build::attach_history(&mut pages, &mut teams, &queries, &answers, has_commits);
     report_history_gaps(gaps, options.allow_shallow, &mut inputs.findings);
-    history_notes(&info, &pages, &config, options.now, &mut inputs.notes);
+    let pages_at = |commit: &str| repo.pages_at(commit, &config.handbook);
+    history_notes(
+        &info,
+        &pages,
+        &config,
+        options.now,
+        pages_at,
+        &mut inputs.notes,
+    );
     timings.mark("history");
 
     build::retros(&mut teams, &pages, &ruleset, today, options.evaluate);
@@ -345,6 +353,9 @@ fn list_pages(
 /// seem: commits that changed the words of many pages without being
 /// ignored (sweeps, maybe), an import that dates many pages, and a `--now`
 /// before the calendar starts.
+/// An import brings in at least this many pages (and most of the handbook).
+const IMPORT_PAGES: usize = 10;
+
 /// Commits named in notes for changing many pages; older ones are counted.
 const MANY_PAGES_SHOWN: usize = 5;
 
@@ -353,6 +364,7 @@ fn history_notes(
     pages: &[crate::model::Page],
     config: &Config,
     now: UnixTime,
+    pages_at: impl Fn(&str) -> Option<usize>,
     notes: &mut Vec<String>,
 ) {
     let today = day_of(now);
@@ -392,14 +404,18 @@ fn history_notes(
             by_root.get_or_insert((change, 0)).1 += 1;
         }
     }
+    // An import: the first commit brought in most of today's pages, so the
+    // pages it still dates are as old as the import, not as their words.
     if let Some((root, count)) = by_root
-        && count >= many_pages_threshold(pages.len())
+        && let Some(imported) = pages_at(&root.commit)
+        && imported * 2 >= pages.len()
+        && imported >= IMPORT_PAGES
     {
         notes.push(format!(
-            "{count} of {} pages are dated by commit {} of {}, the first commit on the mainline, which created them: their history starts there (an import?), so they are as old as it",
-            pages.len(),
+            "commit {} of {}, the first commit on the mainline, created {imported} pages (an import?): history starts there, and {count} {} still dated by it",
             short(&root.commit),
-            day_of(root.time)
+            day_of(root.time),
+            if count == 1 { "page is" } else { "pages are" }
         ));
     }
 }

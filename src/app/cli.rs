@@ -322,9 +322,10 @@ fn report_walk(global: &GlobalArgs, outcome: &Outcome) {
     if global.verbose {
         eprintln!("pages: {}", outcome.pages_status);
         eprintln!(
-            "history: {} commits walked in {} ms, {} versions of pages parsed, cache {}",
+            "history: {} commits walked in {} ms, {} trees read, {} versions of pages parsed, cache {}",
             outcome.history.commits_walked,
             outcome.history.elapsed.as_millis(),
+            outcome.history.trees_read,
             outcome.history.parsed,
             outcome.history.cache.describe()
         );
@@ -364,8 +365,9 @@ fn check(global: &GlobalArgs, args: &CheckArgs) -> anyhow::Result<ExitCode> {
             );
         }
     }
-    print_notes(&outcome);
     print(&report::render(&outcome, args.format, style(global.color)))?;
+    // After the report, where a reader's eye ends up.
+    print_notes(&outcome);
     let code = exit_code(&outcome, args.fail_on);
     Ok(ExitCode::from(if args.exit_zero && code == EXIT_FINDINGS {
         EXIT_CLEAN

@@ -50,6 +50,8 @@ pub(crate) struct TrailEntry {
     pub counted: bool,
     pub moved_from: Option<String>,
     pub similarity: Option<u8>,
+    /// A link or image now points elsewhere.
+    pub link_targets_changed: bool,
     pub removed: Vec<String>,
     pub added: Vec<String>,
     pub more_removed: usize,
@@ -102,6 +104,7 @@ fn entry(repo: &Repo, touched: &Touched, anchor: Option<&str>) -> TrailEntry {
         Touch::Changed => ("changed", true, None, None),
         Touch::Created => ("created", true, None, None),
     };
+    let link_targets_changed = touched.theirs.is_some() && ours.links != theirs.links;
     let (ours, theirs) = (words_of(&ours, anchor), words_of(&theirs, anchor));
     // The words are shown for what counted, and for what was passed over
     // though its words changed (an ignored commit).
@@ -117,6 +120,7 @@ fn entry(repo: &Repo, touched: &Touched, anchor: Option<&str>) -> TrailEntry {
         counted,
         moved_from,
         similarity,
+        link_targets_changed,
         removed: diff.removed,
         added: diff.added,
         more_removed: diff.more_removed,
@@ -238,10 +242,17 @@ fn reason_text(entry: &TrailEntry, section: bool) -> String {
         "moved" => {
             let from = entry.moved_from.as_deref().unwrap_or("?");
             let similar = entry.similarity.unwrap_or(0);
+            let links = if entry.link_targets_changed {
+                ", its links fixed"
+            } else {
+                ""
+            };
             if entry.counted {
                 format!("moved from {from} ({similar}% similar) and {words} changed: counts")
             } else {
-                format!("moved from {from} ({similar}% similar), {words} unchanged: not a change")
+                format!(
+                    "moved from {from} ({similar}% similar){links}, {words} unchanged: not a change"
+                )
             }
         }
         "ignore-revs" => "ignored: listed in the ignore-revs file".to_string(),

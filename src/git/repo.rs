@@ -238,4 +238,27 @@ impl Repo {
         let blob = self.inner.find_blob(id).ok()?;
         (blob.size() <= limit).then(|| String::from_utf8_lossy(blob.content()).into_owned())
     }
+
+    /// How many Markdown files commit `id` holds under `dir` (the whole
+    /// tree for `""`): what an import commit brought in.
+    pub(crate) fn pages_at(&self, id: &str, dir: &str) -> Option<usize> {
+        let commit = self.inner.find_commit(git2::Oid::from_str(id).ok()?).ok()?;
+        let root = commit.tree().ok()?;
+        let tree = if dir.is_empty() {
+            root
+        } else {
+            let entry = root.get_path(Path::new(dir)).ok()?;
+            self.inner.find_tree(entry.id()).ok()?
+        };
+        let mut count = 0;
+        let walked = tree.walk(git2::TreeWalkMode::PreOrder, |_, entry| {
+            let is_page = entry.kind() == Some(git2::ObjectType::Blob)
+                && entry
+                    .name()
+                    .is_ok_and(|name| crate::base::paths::is_markdown(Path::new(name)));
+            count += usize::from(is_page);
+            git2::TreeWalkResult::Ok
+        });
+        walked.ok().map(|()| count)
+    }
 }

@@ -123,6 +123,8 @@ pub(crate) struct TreeCache {
     buffer: Vec<u8>,
     /// Trees to drop when the comparison under way is done.
     retiring: Vec<Oid>,
+    /// Trees read from the object store (not found here), for `--verbose`.
+    pub(crate) reads: usize,
 }
 
 impl TreeCache {
@@ -133,6 +135,7 @@ impl TreeCache {
             generation,
             buffer: Vec::new(),
             retiring: Vec::new(),
+            reads: 0,
         }
     }
 
@@ -153,9 +156,11 @@ impl TreeCache {
         if let Some(listing) = self.newer.get(&id) {
             return Ok(Arc::clone(listing));
         }
-        let listing = match self.older.remove(&id) {
-            Some(listing) => listing,
-            None => Arc::new(read(odb, id, &mut self.buffer)?),
+        let listing = if let Some(listing) = self.older.remove(&id) {
+            listing
+        } else {
+            self.reads += 1;
+            Arc::new(read(odb, id, &mut self.buffer)?)
         };
         if self.newer.len() >= self.generation {
             self.older = std::mem::take(&mut self.newer);

@@ -230,8 +230,10 @@ pub(crate) struct HistoryInfo {
     pub cache: CacheStatus,
     /// Wall time of the walk, for `--verbose` and the benchmark.
     pub elapsed: std::time::Duration,
-    /// Versions of pages parsed for their substance, for `--verbose`.
+    /// Versions of pages parsed for their substance, and trees read, for
+    /// `--verbose`.
     pub parsed: usize,
+    pub trees_read: usize,
     /// Commits that changed the words of many pages without being ignored.
     pub many_pages: Vec<ManyPages>,
 }
@@ -418,7 +420,7 @@ pub(crate) fn resolve(
             }
         }
     }
-    info.parsed = walk.parsed();
+    (info.parsed, info.trees_read) = walk.objects_read();
     info.elapsed = started.elapsed();
     if let Some(dir) = &cache_dir {
         let entries: Vec<CachedEntry> = queries

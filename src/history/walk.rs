@@ -200,9 +200,14 @@ impl Walker<'_> {
         parts.into_iter().flatten().collect()
     }
 
-    /// How many versions of pages every reader parsed.
-    pub(super) fn parsed(&self) -> usize {
-        self.main.digests.parsed + self.workers.iter().map(|w| w.digests.parsed).sum::<usize>()
+    /// How many versions of pages every reader parsed, and how many trees
+    /// they read.
+    pub(super) fn objects_read(&self) -> (usize, usize) {
+        let readers = || std::iter::once(&self.main).chain(&self.workers);
+        (
+            readers().map(|r| r.digests.parsed).sum(),
+            readers().map(|r| r.trees.reads).sum(),
+        )
     }
 
     /// The digests made (or known) of the pages' versions at `head`, for
@@ -586,7 +591,7 @@ impl Walker<'_> {
             if open.changes.is_empty() {
                 open.moved_from = Some(from.path);
             }
-            moves.moved(index, self.queries.len());
+            moves.moved(index);
         }
         counts && !created_here && !ignored && query.anchor.is_none()
     }
@@ -677,17 +682,16 @@ impl Walker<'_> {
                     pages: pages_changed,
                 });
             }
-            if moves.moved_here {
-                moves.moved_here = false;
+            if !moves.moved_here.is_empty() {
                 let mut moved_trie = PathTrie::default();
-                for &index in &moves.queries {
+                for &index in &moves.moved_here {
                     if let Some(open) = &state.open[index] {
                         moved_trie.insert(&open.path, index);
                     }
                 }
                 let rest = &steps[position + 1..];
-                moves.supplement = self.diff_batch(rest, &moved_trie);
-                moves.supplement_from = position + 1;
+                let diffs = self.diff_batch(rest, &moved_trie);
+                moves.supplement(position + 1, diffs, queries.len());
             }
             if let Some(reason) = &step.broken {
                 for index in 0..state.open.len() {

@@ -17,7 +17,8 @@ pub(super) fn escape_property(text: &str) -> String {
     escape_data(text).replace(':', "%3A").replace(',', "%2C")
 }
 
-/// `::error file=…,line=…::message` lines, one per finding.
+/// `::error file=…,line=…::message` lines, one per finding, then a
+/// `::notice` line per note.
 pub(crate) fn github(outcome: &Outcome) -> String {
     let mut out = String::new();
     for finding in &outcome.findings {
@@ -42,6 +43,9 @@ pub(crate) fn github(outcome: &Outcome) -> String {
             properties.join(","),
             escape_data(&full_message(finding))
         );
+    }
+    for note in &outcome.notes {
+        let _ = writeln!(out, "::notice title=handbook-lint::{}", escape_data(note));
     }
     out
 }

@@ -52,6 +52,14 @@ pub(crate) fn sarif(outcome: &Outcome) -> Value {
             })
         })
         .collect();
+    // The run's notes (a sweep nobody listed, an import, no config…) as
+    // the invocation's notifications: code scanning shows them beside the
+    // results.
+    let notes: Vec<Value> = outcome
+        .notes
+        .iter()
+        .map(|note| json!({ "level": "note", "message": { "text": note } }))
+        .collect();
     json!({
         "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
         "version": "2.1.0",
@@ -61,6 +69,10 @@ pub(crate) fn sarif(outcome: &Outcome) -> Value {
                 "version": env!("CARGO_PKG_VERSION"),
                 "rules": rules,
             }},
+            "invocations": [{
+                "executionSuccessful": true,
+                "toolExecutionNotifications": notes,
+            }],
             "results": results,
         }],
     })
