@@ -32,6 +32,17 @@ pub(crate) struct WhyReport<'a> {
     pub history: Option<String>,
     /// The findings on the page: the verdict.
     pub findings: Vec<VerdictFinding>,
+    /// For a whole page: the sections of it a team's slot names, each with
+    /// a freshness of its own (`why PATH#anchor` explains those).
+    pub sections: Vec<SectionRef>,
+}
+
+/// A section of the page that a team's slot names.
+#[derive(Debug, Serialize)]
+pub(crate) struct SectionRef {
+    pub anchor: String,
+    pub kind: String,
+    pub team: Option<String>,
 }
 
 #[derive(Debug, Serialize)]
@@ -181,6 +192,20 @@ pub(crate) fn explain(
     };
     let repo = Repo::discover(&options.repo)?;
     let rows = report::pages_report(model, &outcome).pages;
+    let sections: Vec<SectionRef> = if anchor.is_none() {
+        rows.iter()
+            .filter(|r| r.path == path)
+            .filter_map(|r| {
+                Some(SectionRef {
+                    anchor: r.section?.to_string(),
+                    kind: r.kind.to_string(),
+                    team: r.team.map(str::to_string),
+                })
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
     // A section no team configures has no row of its own: the page's says
     // the rest.
     let exact = rows
@@ -202,6 +227,7 @@ pub(crate) fn explain(
             .collect(),
         history: history_gap(&resolved),
         page: row,
+        sections,
         findings: outcome
             .findings
             .iter()
@@ -327,6 +353,18 @@ fn text(report: &WhyReport) -> String {
         let updated = row.updated.as_deref().unwrap_or("unknown");
         let source = row.source.unwrap_or("unknown");
         let _ = writeln!(out, "freshness: {updated} (from {source})");
+    }
+    for section in &report.sections {
+        let team = section
+            .team
+            .as_deref()
+            .map(|t| format!(" of team {t}"))
+            .unwrap_or_default();
+        let _ = writeln!(
+            out,
+            "note: the section #{} ({}{team}) has a freshness of its own: `handbook-lint why {}#{}`",
+            section.anchor, section.kind, report.path, section.anchor
+        );
     }
     if report.findings.is_empty() {
         let _ = writeln!(out, "verdict: no finding");
