@@ -396,3 +396,29 @@ fn retro_date_comes_from_the_commit_that_added_it() {
     let (out, _) = f.check_short("2026-03-04");
     assert!(out.contains("open for 29 days"), "{out}");
 }
+
+/// A version too large to be a page (over 2 MiB) is not parsed: its bytes
+/// stand for its words, so the walk stays bounded, and the history around
+/// it is still judged by words.
+#[test]
+fn an_oversized_version_in_history_is_compared_by_bytes() {
+    let f = Fixture::new();
+    f.commit(
+        "2026-01-05T09:00:00Z",
+        "huge",
+        &[write("hb/a.md", &"word ".repeat(500_000))],
+    );
+    let shrink = f.commit(
+        "2026-02-01T09:00:00Z",
+        "shrink",
+        &[write("hb/a.md", "# A\n\nshort\n")],
+    );
+    f.commit(
+        "2026-03-01T09:00:00Z",
+        "whitespace",
+        &[write("hb/a.md", "# A\n\nshort   \n")],
+    );
+    let row = f.page(NOW, "hb/a.md", None);
+    assert_eq!(row["commit"], shrink.as_str(), "{row:#}");
+    assert_eq!(row["passed_over"], 1, "{row:#}");
+}

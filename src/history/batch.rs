@@ -2,7 +2,6 @@
 //! substance, were added (and where from they moved), or could not be read.
 
 use std::collections::HashMap;
-
 use std::sync::Arc;
 
 use super::compare::{MovedFrom, MovesSeen, Verdict, match_moves, verdict};

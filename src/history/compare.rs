@@ -4,6 +4,7 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
+use crate::discover::MAX_PAGE_BYTES;
 use crate::git::repo::Oid;
 use crate::git::trees::{self, Odb, OidMap, PageChange, ReadError};
 use crate::parse::substance::{Digest, Substance, sorted_similarity};
@@ -42,7 +43,13 @@ impl Digests {
         } else {
             let content = trees::read_blob(odb, blob, &mut self.buffer)?;
             self.parsed += 1;
-            Digest::of(&String::from_utf8_lossy(content))
+            // A version larger than a page may be is not parsed (as in the
+            // working tree): its bytes stand for its words.
+            if content.len() as u64 > MAX_PAGE_BYTES {
+                Digest::of_bytes(content)
+            } else {
+                Digest::of(&String::from_utf8_lossy(content))
+            }
         });
         if self.made.len() >= DIGESTS_KEPT {
             self.made.clear();
@@ -59,6 +66,10 @@ impl Digests {
     fn text(&mut self, odb: &Odb, blob: Oid) -> Result<String, ReadError> {
         let content = trees::read_blob(odb, blob, &mut self.buffer)?;
         self.parsed += 1;
+        // Too large to be a page: no words to compare.
+        if content.len() as u64 > MAX_PAGE_BYTES {
+            return Ok(String::new());
+        }
         Ok(String::from_utf8_lossy(content).into_owned())
     }
 

@@ -72,6 +72,16 @@ impl Digest {
         }
     }
 
+    /// The digest of a blob too large to be read as a page: its bytes (any
+    /// change to them is a change), no sections.
+    pub(crate) fn of_bytes(bytes: &[u8]) -> Digest {
+        Digest {
+            page: xxh3_64(bytes),
+            words: 0,
+            sections: Vec::new(),
+        }
+    }
+
     /// The hash of the section with `anchor`, if the page has it.
     pub(crate) fn section(&self, anchor: &str) -> Option<u64> {
         self.sections
