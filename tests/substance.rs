@@ -775,3 +775,55 @@ fn an_ignored_sweep_is_passed_over_but_a_page_it_created_dates_from_it() {
         assert_eq!(found.passed_over, passed, "{path}");
     }
 }
+
+/// On a clone of a real handbook (`HANDBOOK_LINT_REAL_REPO=DIR`, with its
+/// config in place), a sample of pages agrees with the oracle, moves and
+/// passed-over commits included. Ignored by default: CI has no real
+/// repository. `HANDBOOK_LINT_REAL_SAMPLE` sets how many pages (default 12),
+/// spread evenly over the listing.
+#[test]
+#[ignore = "needs HANDBOOK_LINT_REAL_REPO: a clone of a real handbook"]
+fn a_real_handbook_agrees_with_the_oracle() {
+    let Some(dir) = std::env::var_os("HANDBOOK_LINT_REAL_REPO") else {
+        return;
+    };
+    let dir = std::path::PathBuf::from(dir);
+    let sample: usize = std::env::var("HANDBOOK_LINT_REAL_SAMPLE")
+        .ok()
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(12);
+    let out = run_in(
+        &dir,
+        &["pages", "--format", "json", "--no-cache", "--now", NOW],
+    );
+    let report: Value = serde_json::from_str(&out.stdout).expect("pages JSON");
+    let rows: Vec<&Value> = report["pages"]
+        .as_array()
+        .expect("rows")
+        .iter()
+        .filter(|row| row["section"].is_null() && row["history"] == "git")
+        .collect();
+    let step = (rows.len() / sample.max(1)).max(1);
+    let mut report_lines = String::new();
+    for row in rows.iter().step_by(step).take(sample) {
+        let path = row["path"].as_str().expect("path");
+        let answer = oracle::last_change(&dir, path, None, &HashSet::new())
+            .unwrap_or_else(|| panic!("the oracle knows no change of {path}"));
+        let _ = writeln!(
+            report_lines,
+            "{path}: {} ({} passed over, moved from {:?})",
+            &answer.commit[..7],
+            answer.passed_over,
+            answer.moved_from
+        );
+        assert_eq!(row["commit"], answer.commit.as_str(), "{path}: {row:#}");
+        assert_eq!(row["git_updated_unix"], answer.time, "{path}: {row:#}");
+        assert_eq!(
+            row["moved_from"].as_str(),
+            answer.moved_from.as_deref(),
+            "{path}"
+        );
+        assert_eq!(row["passed_over"], answer.passed_over, "{path}");
+    }
+    eprintln!("{report_lines}");
+}
