@@ -40,3 +40,31 @@ pub fn index(planning: &str, execution: &str) -> String {
 pub fn retro(date: &str, items: &str) -> String {
     format!("---\nowner: bob\ndate: {date}\n---\n# Retro {date}\n\n## Action items\n\n{items}\n")
 }
+
+/// Where the worked examples of the substance contract are kept: a copy of
+/// `../shared/substance-vectors.json` (an independent implementation's
+/// answers), read by the crate's parser tests and by the oracle's.
+pub fn substance_vectors_path() -> std::path::PathBuf {
+    std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/substance-vectors.json")
+}
+
+/// One worked example: a Markdown page, its words, and its sections' words
+/// by anchor.
+#[derive(Debug, serde::Deserialize)]
+pub struct SubstanceCase {
+    pub name: String,
+    pub markdown: String,
+    pub words: Vec<String>,
+    pub sections: std::collections::BTreeMap<String, Vec<String>>,
+}
+
+/// The worked examples, read from [`substance_vectors_path`].
+pub fn substance_cases() -> Vec<SubstanceCase> {
+    #[derive(serde::Deserialize)]
+    struct Vectors {
+        cases: Vec<SubstanceCase>,
+    }
+    let text = std::fs::read_to_string(substance_vectors_path()).expect("the substance vectors");
+    let vectors: Vectors = serde_json::from_str(&text).expect("the substance vectors are JSON");
+    vectors.cases
+}

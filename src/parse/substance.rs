@@ -528,61 +528,37 @@ pub(crate) fn word_diff(old: &[String], new: &[String], limit: usize) -> WordDif
 mod tests {
     use super::*;
 
-    /// The worked examples in `../shared/substance-vectors.json`, computed
-    /// by an independent implementation, when the shared directory is
-    /// beside the checkout (it is in CI). The same examples are also kept
-    /// in `tests/data/substance-vectors.json` so the test never skips.
-    fn vectors() -> serde_json::Value {
-        let text = include_str!("../../tests/data/substance-vectors.json");
-        serde_json::from_str(text).expect("the vectors are JSON")
-    }
-
-    fn strings(value: &serde_json::Value) -> Vec<String> {
-        value
-            .as_array()
-            .expect("a list of words")
-            .iter()
-            .map(|w| w.as_str().expect("a word").to_string())
-            .collect()
-    }
-
     #[test]
     fn every_worked_example_gives_its_words_and_sections() {
-        let vectors = vectors();
-        let cases = vectors["cases"].as_array().expect("cases");
+        let cases = crate::testing::substance_cases();
         assert!(cases.len() >= 20, "{} cases", cases.len());
         for case in cases {
-            let name = case["name"].as_str().unwrap_or_default();
-            let markdown = case["markdown"].as_str().expect("markdown");
-            let substance = Substance::of(markdown);
-            assert_eq!(
-                substance.words,
-                strings(&case["words"]),
-                "words of {name:?}"
-            );
-            let sections = case["sections"].as_object().expect("sections");
-            let anchors: Vec<&str> = substance
-                .sections
-                .iter()
-                .map(|s| s.anchor.as_str())
-                .collect();
-            if !sections.is_empty() {
-                let mut expected: Vec<&str> = sections.keys().map(String::as_str).collect();
-                let mut found = anchors.clone();
-                expected.sort_unstable();
+            let name = &case.name;
+            let substance = Substance::of(&case.markdown);
+            assert_eq!(substance.words, case.words, "words of {name:?}");
+            if !case.sections.is_empty() {
+                let mut found: Vec<&str> = substance
+                    .sections
+                    .iter()
+                    .map(|s| s.anchor.as_str())
+                    .collect();
                 found.sort_unstable();
+                let expected: Vec<&str> = case.sections.keys().map(String::as_str).collect();
                 assert_eq!(found, expected, "anchors of {name:?}");
             }
-            for (anchor, words) in sections {
+            for (anchor, words) in &case.sections {
                 assert_eq!(
-                    substance.section(anchor).map(<[String]>::to_vec),
-                    Some(strings(words)),
+                    substance.section(anchor),
+                    Some(words.as_slice()),
                     "section {anchor} of {name:?}"
                 );
             }
         }
     }
 
+    /// The copy in `tests/data/` is the shared file, when the shared
+    /// directory is beside the checkout (it is in CI); the copy keeps the
+    /// tests from depending on it.
     #[test]
     fn the_copy_of_the_vectors_matches_the_shared_file_when_present() {
         let shared = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -590,11 +566,14 @@ mod tests {
         let Ok(text) = std::fs::read_to_string(&shared) else {
             return;
         };
-        let shared: serde_json::Value =
-            serde_json::from_str(&text).expect("the shared vectors are JSON");
+        let json = |text: &str| -> serde_json::Value {
+            serde_json::from_str(text).expect("the vectors are JSON")
+        };
+        let copy = std::fs::read_to_string(crate::testing::substance_vectors_path())
+            .expect("tests/data/substance-vectors.json");
         assert_eq!(
-            shared,
-            vectors(),
+            json(&text),
+            json(&copy),
             "tests/data/substance-vectors.json is out of date"
         );
     }
