@@ -1,6 +1,7 @@
 //! Whether a commit changed a page's (or a section's) substance, and where
 //! a page it added moved from (DESIGN.md, "Substance, precisely").
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::sync::Arc;
 
@@ -40,16 +41,11 @@ impl Digests {
         }
         let digest = Arc::new(if let Some(digest) = self.known.get(&blob) {
             digest.clone()
+        } else if let Some(text) = self.page_text(odb, blob)? {
+            Digest::of(&text)
         } else {
-            let content = trees::read_blob(odb, blob, &mut self.buffer)?;
-            self.parsed += 1;
-            // A version larger than a page may be is not parsed (as in the
-            // working tree): its bytes stand for its words.
-            if content.len() as u64 > MAX_PAGE_BYTES {
-                Digest::of_bytes(content)
-            } else {
-                Digest::of(&String::from_utf8_lossy(content))
-            }
+            // Too large to be a page: its bytes stand for its words.
+            Digest::of_bytes(&self.buffer)
         });
         if self.made.len() >= DIGESTS_KEPT {
             self.made.clear();
@@ -58,19 +54,21 @@ impl Digests {
         Ok(digest)
     }
 
-    /// The whole substance (the words themselves), for word similarity.
+    /// The whole substance (the words themselves), for word similarity;
+    /// none for a version too large to be a page.
     pub(super) fn substance(&mut self, odb: &Odb, blob: Oid) -> Result<Substance, ReadError> {
-        Ok(Substance::of(&self.text(odb, blob)?))
+        Ok(self
+            .page_text(odb, blob)?
+            .map(|text| Substance::of(&text))
+            .unwrap_or_default())
     }
 
-    fn text(&mut self, odb: &Odb, blob: Oid) -> Result<String, ReadError> {
+    /// A version's text, read into the buffer; `None` when it is larger
+    /// than a page may be (as in the working tree, it is not parsed).
+    fn page_text(&mut self, odb: &Odb, blob: Oid) -> Result<Option<Cow<'_, str>>, ReadError> {
         let content = trees::read_blob(odb, blob, &mut self.buffer)?;
         self.parsed += 1;
-        // Too large to be a page: no words to compare.
-        if content.len() as u64 > MAX_PAGE_BYTES {
-            return Ok(String::new());
-        }
-        Ok(String::from_utf8_lossy(content).into_owned())
+        Ok((content.len() as u64 <= MAX_PAGE_BYTES).then(|| String::from_utf8_lossy(content)))
     }
 
     /// Every digest made or known, for the freshness cache.
