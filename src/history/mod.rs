@@ -405,6 +405,7 @@ pub(crate) fn resolve(
         cached: &cached_entries,
         prefetched: prefetch,
         moves_seen: compare::MovesSeen::default(),
+        head_blobs: Vec::new(),
         known,
     };
     let answers = walk.run(head, answers, cache_met, &mut info, progress);

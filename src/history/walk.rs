@@ -97,6 +97,9 @@ pub(super) struct Walker<'a> {
     pub(super) prefetched: Option<Prefetch>,
     /// Each commit's matching of added to deleted pages, once computed.
     pub(super) moves_seen: super::compare::MovesSeen,
+    /// Each query's blob in HEAD's tree, as found when the walk started
+    /// (none for a query the cache vouched for, or not in HEAD).
+    pub(super) head_blobs: Vec<Option<Oid>>,
     /// Substance digests the freshness cache kept, shared by every reader.
     pub(super) known: std::sync::Arc<crate::git::trees::OidMap<Digest>>,
 }
@@ -219,14 +222,22 @@ impl Walker<'_> {
         };
         let mut digests = Vec::new();
         let mut seen = std::collections::HashSet::new();
-        for query in self.queries.iter().filter(|q| q.anchor.is_none()) {
-            let main = &mut self.main;
-            let Some(blob) = trees::blob_at(
-                main.objects.odb(),
-                &mut main.trees,
-                commit.tree,
-                &query.path,
-            ) else {
+        for (index, query) in self.queries.iter().enumerate() {
+            if query.anchor.is_some() {
+                continue;
+            }
+            // Found when the walk started; looked up only for the queries
+            // the cache vouched for then.
+            let blob = self.head_blobs.get(index).copied().flatten().or_else(|| {
+                let main = &mut self.main;
+                trees::blob_at(
+                    main.objects.odb(),
+                    &mut main.trees,
+                    commit.tree,
+                    &query.path,
+                )
+            });
+            let Some(blob) = blob else {
                 continue;
             };
             if !seen.insert(blob) {
@@ -289,6 +300,7 @@ impl Walker<'_> {
             }
         }
         let mut found = Vec::with_capacity(queries.len());
+        self.head_blobs = vec![None; queries.len()];
         for (index, query) in queries.iter().enumerate() {
             if same_as_cached[index] {
                 found.push(true);
@@ -296,6 +308,7 @@ impl Walker<'_> {
             }
             let main = &mut self.main;
             let entry = trees::blob_at(main.objects.odb(), &mut main.trees, head_tree, &query.path);
+            self.head_blobs[index] = entry;
             found.push(match (entry, &query.anchor) {
                 (None, _) => false,
                 (Some(_), None) => true,
