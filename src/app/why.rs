@@ -3,7 +3,9 @@
 //! the commit that counted, with the words it removed and added; then the
 //! verdict that leads to.
 
+use std::collections::HashMap;
 use std::fmt::Write as _;
+use std::rc::Rc;
 
 use anyhow::bail;
 use serde::Serialize;
@@ -77,11 +79,26 @@ pub(crate) struct VerdictFinding {
     pub message: String,
 }
 
-/// One version's substance; empty when it cannot be read.
-fn substance(repo: &Repo, blob: Option<Oid>) -> Substance {
-    blob.and_then(|blob| repo.blob_text(blob, MAX_PAGE_BYTES as usize))
-        .map(|text| Substance::of(&text))
-        .unwrap_or_default()
+/// The versions of the page the trail compares, each read and parsed once:
+/// a commit's older version is the next commit's newer one.
+struct Versions<'r> {
+    repo: &'r Repo,
+    parsed: HashMap<Oid, Rc<Substance>>,
+}
+
+impl Versions<'_> {
+    /// One version's substance; empty when it cannot be read.
+    fn get(&mut self, blob: Option<Oid>) -> Rc<Substance> {
+        let Some(blob) = blob else {
+            return Rc::default();
+        };
+        let repo = self.repo;
+        let parsed = self.parsed.entry(blob).or_insert_with(|| {
+            let text = repo.blob_text(blob, MAX_PAGE_BYTES as usize);
+            Rc::new(text.map(|text| Substance::of(&text)).unwrap_or_default())
+        });
+        Rc::clone(parsed)
+    }
 }
 
 /// The words that decide: the page's, or the section's.
@@ -95,9 +112,10 @@ fn words_of(substance: &Substance, anchor: Option<&str>) -> Vec<String> {
     }
 }
 
-fn entry(repo: &Repo, touched: &Touched, anchor: Option<&str>) -> TrailEntry {
-    let ours = substance(repo, Some(touched.ours));
-    let theirs = substance(repo, touched.theirs);
+fn entry(versions: &mut Versions, touched: &Touched, anchor: Option<&str>) -> TrailEntry {
+    let ours = versions.get(Some(touched.ours));
+    let theirs = versions.get(touched.theirs);
+    let repo = versions.repo;
     let (reason, counted, moved_from, similarity) = match &touched.touch {
         // A section whose words stayed while the page's changed.
         Touch::Same if anchor.is_some() && ours.words != theirs.words => {
@@ -191,6 +209,10 @@ pub(crate) fn explain(
         bail!("the config cannot be read: run `handbook-lint check` to see why");
     };
     let repo = Repo::discover(&options.repo)?;
+    let mut versions = Versions {
+        repo: &repo,
+        parsed: HashMap::new(),
+    };
     let rows = report::pages_report(model, &outcome).pages;
     let sections: Vec<SectionRef> = if anchor.is_none() {
         rows.iter()
@@ -223,7 +245,7 @@ pub(crate) fn explain(
         trail: resolved
             .trail
             .iter()
-            .map(|t| entry(&repo, t, anchor))
+            .map(|t| entry(&mut versions, t, anchor))
             .collect(),
         history: history_gap(&resolved),
         page: row,
