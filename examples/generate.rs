@@ -374,6 +374,13 @@ impl Writer<'_> {
         }
     }
 
+    /// Starts a commit on the mainline, on top of its newest one.
+    fn on_mainline(&mut self, who: usize, time: i64, message: &str) {
+        self.head = self
+            .s
+            .commit("main", who, time, message, Some(self.head), None);
+    }
+
     /// Writes a handbook page (by its path under `root`) in the commit
     /// being written, and remembers its text.
     fn put(&mut self, path: &str, text: String) {
@@ -384,14 +391,7 @@ impl Writer<'_> {
     /// A formatter run over the whole handbook that nobody lists in the
     /// ignore-revs file: every page rewritten, no word changed.
     fn formatter_sweep(&mut self, time: i64) {
-        self.head = self.s.commit(
-            "main",
-            3,
-            time,
-            "Format the handbook with Prettier",
-            Some(self.head),
-            None,
-        );
+        self.on_mainline(3, time, "Format the handbook with Prettier");
         let paths: Vec<String> = self.pages.keys().cloned().collect();
         for path in paths {
             let text = reformat(&self.pages[&path]);
@@ -403,13 +403,10 @@ impl Writer<'_> {
     /// A reorganisation: every team's pages move one folder deeper, and
     /// their links to the team's index page are fixed in the same commit.
     fn reorganise(&mut self, time: i64) {
-        self.head = self.s.commit(
-            "main",
+        self.on_mainline(
             4,
             time,
             "Reorganise team pages under docs/ and fix their links",
-            Some(self.head),
-            None,
         );
         let new_sub = format!("docs/{}", self.pages_sub);
         let old_up = "../".repeat(self.pages_sub.split('/').count());
@@ -441,13 +438,10 @@ impl Writer<'_> {
             }
             let dir = format!("teams/team-{t}");
             let day = time + (t as i64 % 3) * 3600;
-            self.head = self.s.commit(
-                "main",
+            self.on_mainline(
                 1000 + t,
                 day,
                 &format!("Team {t}: retro for iteration {iteration}"),
-                Some(self.head),
-                None,
             );
             let items = format!(
                 "- [x] @pm{t} carry into goals\n- [ ] @em{t} {}(due 2030-01-01)\n",
@@ -461,14 +455,7 @@ impl Writer<'_> {
             // Teams 0 and 1 stopped updating their goals long ago.
             if t > 1 && self.rng.chance(85) && self.i < self.args.commits {
                 let _ = writeln!(self.goals_progress[t], "- Iteration {iteration}: progress.");
-                self.head = self.s.commit(
-                    "main",
-                    2000 + t,
-                    day + 3600,
-                    &format!("Team {t}: goals progress"),
-                    Some(self.head),
-                    None,
-                );
+                self.on_mainline(2000 + t, day + 3600, &format!("Team {t}: goals progress"));
                 let text = goals(t, &self.goals_progress[t]);
                 self.put(&format!("{dir}/goals.md"), text);
                 self.i += 1;
@@ -480,14 +467,7 @@ impl Writer<'_> {
     fn mass_move(&mut self, time: i64) {
         // A mass move: the whole handbook tree moves, unchanged.
         let new_root = format!("{}-v{}", self.root, self.i);
-        self.head = self.s.commit(
-            "main",
-            1,
-            time,
-            "Reorganise the handbook",
-            Some(self.head),
-            None,
-        );
+        self.on_mainline(1, time, "Reorganise the handbook");
         self.s.rename(&self.root, &new_root);
         let moved = self
             .config
@@ -508,14 +488,7 @@ impl Writer<'_> {
     /// A reformatting sweep: every team's process page, rewrapped.
     fn sweep(&mut self, time: i64) {
         // A reformatting sweep: every team's process page, rewrapped.
-        self.head = self.s.commit(
-            "main",
-            2,
-            time,
-            "Reformat: normalise whitespace",
-            Some(self.head),
-            None,
-        );
+        self.on_mainline(2, time, "Reformat: normalise whitespace");
         for t in 0..self.args.teams {
             let text = index(
                 t,
@@ -534,9 +507,7 @@ impl Writer<'_> {
         let who = self.rng.below(300);
         if self.rng.chance(self.args.site_share) {
             let f = self.rng.below(self.site_files);
-            self.head = self
-                .s
-                .commit("main", who, time, "Update the site", Some(self.head), None);
+            self.on_mainline(who, time, "Update the site");
             self.s.modify(
                 &site_file(f),
                 &format!("// site file {f}\n{}", prose(&mut self.rng, 4)),
@@ -580,9 +551,7 @@ impl Writer<'_> {
             self.s.modify(&path, &text);
             self.i += 2;
         } else {
-            self.head = self
-                .s
-                .commit("main", who, time, "Edit a page", Some(self.head), None);
+            self.on_mainline(who, time, "Edit a page");
             self.s.modify(&path, &text);
             self.i += 1;
         }
