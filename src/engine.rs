@@ -19,6 +19,7 @@ use crate::base::calendar::LOOKBACK_ITERATIONS;
 use crate::base::codes;
 use crate::base::finding::{Finding, Severity, Sources};
 use crate::base::framed;
+use crate::base::fsread::{self, Confinement, NotRead};
 use crate::base::paths::{is_under, relative};
 use crate::base::time::{UnixTime, day_of};
 use crate::config::codeowners::{self, CodeOwners};
@@ -140,7 +141,11 @@ pub(crate) fn run(options: &Options) -> anyhow::Result<Outcome> {
     build::retros(&mut teams, &pages, &ruleset, today, options.evaluate);
     // Only the rules read CODEOWNERS.
     let codeowners = if options.evaluate {
-        read_codeowners(repo.root(), &mut inputs.sources, &mut inputs.findings)
+        read_codeowners(
+            repo.confinement(),
+            &mut inputs.sources,
+            &mut inputs.findings,
+        )
     } else {
         None
     };
@@ -221,7 +226,11 @@ struct Start {
 
 /// Stage 1: the repository and its caches; history starts being read.
 fn open(options: &Options) -> anyhow::Result<Start> {
-    let repo = Repo::discover(&options.repo)?;
+    let repo = if options.staged {
+        Repo::for_hook(&options.repo)?
+    } else {
+        Repo::discover(&options.repo)?
+    };
     let cache_dir = (!options.no_cache).then(|| framed::directory(repo.git_dir()));
     let head = repo.head();
     let freshness = cache_dir.as_deref().map(cache::load);
@@ -241,6 +250,52 @@ fn open(options: &Options) -> anyhow::Result<Start> {
     })
 }
 
+/// The config's text, as found.
+enum ConfigText {
+    Read {
+        display: String,
+        text: Arc<str>,
+    },
+    /// No config in the repository (and none named).
+    Absent,
+    /// The repository's config cannot be read: why.
+    Unreadable(Finding),
+}
+
+/// Reads the config `--config` names (the person running the tool chose
+/// it: not being able to read it is an error, exit 2) or the repository's
+/// own (untrusted: confined and bounded, and a problem is a finding).
+fn config_text(options: &Options, repo: &Repo) -> anyhow::Result<ConfigText> {
+    if let Some(path) = &options.config {
+        let subject = format!("the config `{}`", path.display());
+        let text = fsread::read_chosen(path, &subject, fsread::MAX_CONFIG_BYTES)
+            .and_then(|bytes| discover::named_text(bytes, &subject))
+            .map_err(|error| anyhow!("{}", error.into_message()))?;
+        let display = std::path::absolute(path)
+            .ok()
+            .and_then(|path| relative(repo.root(), &path))
+            .unwrap_or_else(|| path.display().to_string());
+        return Ok(ConfigText::Read { display, text });
+    }
+    let subject = format!("the config `{CONFIG_FILE}`");
+    let read = discover::read_named(
+        repo.confinement(),
+        CONFIG_FILE,
+        &subject,
+        fsread::MAX_CONFIG_BYTES,
+    );
+    Ok(match read {
+        Ok(text) => ConfigText::Read {
+            display: CONFIG_FILE.to_string(),
+            text,
+        },
+        Err(NotRead::Missing(_)) => ConfigText::Absent,
+        Err(error) => ConfigText::Unreadable(
+            Finding::new(&codes::FILE_UNREADABLE, error.into_message()).at(CONFIG_FILE, None),
+        ),
+    })
+}
+
 /// Stage 2: the config and the ruleset it names. `None` when the run cannot
 /// go on (the findings say why).
 fn load_config(
@@ -248,40 +303,28 @@ fn load_config(
     start: &Start,
     inputs: &mut Inputs,
 ) -> anyhow::Result<Option<(Config, Ruleset)>> {
-    let root = start.repo.root();
     let cache_dir = start.cache_dir.as_deref();
-    let config_file = match &options.config {
-        Some(path) => Some(if path.is_absolute() {
-            path.clone()
-        } else {
-            std::env::current_dir().unwrap_or_default().join(path)
-        }),
-        None => Some(root.join(CONFIG_FILE)).filter(|p| p.is_file()),
+    let read = match config_text(options, &start.repo)? {
+        ConfigText::Read { display, text } => Some((display, text)),
+        ConfigText::Absent => None,
+        ConfigText::Unreadable(finding) => {
+            inputs.findings.push(finding);
+            return Ok(None);
+        }
     };
-    let Some(path) = config_file else {
+    let Some((display, text)) = read else {
         inputs.notes.push(format!(
             "no {CONFIG_FILE} found: using the built-in ruleset and finding teams by convention (directories with a goals.md or a retros/ folder); the README's \"Configuration\" section shows one to start from"
         ));
         let ruleset = load_ruleset(
             ruleset::BUILTIN_NAME,
-            root,
+            start.repo.confinement(),
             cache_dir,
             &mut inputs.sources,
             &mut inputs.findings,
             None,
         );
         return Ok(ruleset.map(|ruleset| (Config::default_config(), ruleset)));
-    };
-    let display = relative(root, &path).unwrap_or_else(|| path.display().to_string());
-    let text = match discover::read_page(root, &path, &display) {
-        Ok(text) => text,
-        Err(_) if options.config.is_some() && !path.exists() => {
-            return Err(anyhow!("config file `{}` does not exist", path.display()));
-        }
-        Err(error) => {
-            inputs.findings.push(error.finding(&display));
-            return Ok(None);
-        }
     };
     inputs.sources.insert(display.clone(), text.clone());
     // The YAML is read once: the ruleset it names decides what the rest of
@@ -299,7 +342,7 @@ fn load_config(
         .to_string();
     let Some(ruleset) = load_ruleset(
         &name,
-        root,
+        start.repo.confinement(),
         cache_dir,
         &mut inputs.sources,
         &mut inputs.findings,
@@ -314,7 +357,34 @@ fn load_config(
     let kinds: Vec<String> = ruleset.pages.keys().cloned().collect();
     let checked = config::check(&display, &text, parsed, Some(&kinds));
     inputs.findings.extend(checked.findings);
-    Ok(checked.config.map(|config| (config, ruleset)))
+    Ok(checked.config.map(|mut config| {
+        confine_handbook(&mut config, start.repo.confinement(), &mut inputs.findings);
+        (config, ruleset)
+    }))
+}
+
+/// The `handbook:` directory, followed through symbolic links, must exist
+/// and lie in the working tree outside `.git`; when it does not, it is a
+/// finding at the setting and the whole working tree is the handbook, as
+/// without it.
+fn confine_handbook(config: &mut Config, confinement: &Confinement, findings: &mut Vec<Finding>) {
+    if config.handbook.is_empty() {
+        return;
+    }
+    let subject = format!("the handbook directory `{}`", config.handbook);
+    if let Err(NotRead::Refused(message) | NotRead::Missing(message)) =
+        confinement.resolve(&config.handbook, &subject)
+    {
+        let mut finding = Finding::new(&codes::CONFIG_INVALID, message);
+        if let (Some(path), Some(text)) = (&config.path, &config.text) {
+            finding = finding.at(
+                path.clone(),
+                setting_span(text, "handbook", &config.handbook),
+            );
+        }
+        findings.push(finding);
+        config.handbook = String::new();
+    }
 }
 
 /// How the pages are walked in the working tree.
@@ -325,6 +395,7 @@ fn page_walk<'a>(repo: &'a Repo, config: &'a Config, parallel: bool) -> pagecach
         ignore: &config.ignore,
         ignore_patterns: &config.ignore_patterns,
         git_common_dir: repo.common_dir(),
+        confinement: repo.confinement(),
         parallel,
     }
 }
@@ -746,36 +817,38 @@ fn load_ignore_revs(
     sources: &mut Sources,
     findings: &mut Vec<Finding>,
 ) -> HashSet<Oid> {
-    let root = repo.root();
     let configured = config
         .ignore_revs_file
         .clone()
         .or_else(|| repo.config_string("blame.ignoreRevsFile"));
     let explicit = configured.is_some();
     let name = configured.unwrap_or_else(|| ".git-blame-ignore-revs".to_string());
-    let path = root.join(&name);
-    if !path.is_file() {
-        if explicit {
-            let mut finding = Finding::new(
-                &crate::base::codes::CONFIG_INVALID,
-                format!("the ignore-revs file `{name}` does not exist"),
-            );
+    let subject = format!("the ignore-revs file `{name}`");
+    let text = match discover::read_named(
+        repo.confinement(),
+        &name,
+        &subject,
+        fsread::MAX_IGNORE_REVS_BYTES,
+    ) {
+        Ok(text) => text,
+        Err(NotRead::Missing(_)) if !explicit => return HashSet::new(),
+        Err(NotRead::Unreadable(message)) => {
+            findings.push(Finding::new(&codes::FILE_UNREADABLE, message).at(name, None));
+            return HashSet::new();
+        }
+        Err(error) => {
+            let mut finding = Finding::new(&codes::CONFIG_INVALID, error.into_message());
             if let (Some(config_path), Some(text)) = (&config.path, &config.text) {
-                let span = text.find(&name).map(|i| i..i + name.len());
-                finding = finding.at(config_path.clone(), span);
+                finding = finding.at(
+                    config_path.clone(),
+                    setting_span(text, "ignore-revs-file", &name),
+                );
             }
             findings.push(finding);
-        }
-        return HashSet::new();
-    }
-    let display = relative(root, &path).unwrap_or(name);
-    let text = match discover::read_page(root, &path, &display) {
-        Ok(text) => text,
-        Err(error) => {
-            findings.push(error.finding(&display));
             return HashSet::new();
         }
     };
+    let display = config::normalize_path(&name);
     sources.insert(display.clone(), text.clone());
     let mut revs = HashSet::new();
     let mut offset = 0;
@@ -806,41 +879,50 @@ fn load_ignore_revs(
 /// the repository. Problems become HB001 findings on the ruleset file.
 fn load_ruleset(
     name: &str,
-    root: &Path,
+    confinement: &Confinement,
     cache_dir: Option<&Path>,
     sources: &mut Sources,
     findings: &mut Vec<Finding>,
     config_path: Option<&str>,
 ) -> Option<Ruleset> {
     let name = name.trim();
+    // A finding on the config's `ruleset:` value (or on no file, without one).
+    let at_setting = |finding: Finding, sources: &Sources| match config_path {
+        Some(path) => {
+            let span = sources
+                .get(path)
+                .and_then(|text| setting_span(text, "ruleset", name));
+            finding.at(path, span)
+        }
+        None => finding,
+    };
     let (display, text): (String, Arc<str>) = if name == ruleset::BUILTIN_NAME {
         (
             ruleset::BUILTIN_PATH.to_string(),
             Arc::from(ruleset::BUILTIN_TEXT),
         )
     } else if name.starts_with("builtin:") {
-        let mut finding = Finding::new(
-            &crate::base::codes::CONFIG_INVALID,
+        let finding = Finding::new(
+            &codes::CONFIG_INVALID,
             format!("unknown built-in ruleset `{name}`"),
         )
         .help(format!(
             "the built-in ruleset is `{}`",
             ruleset::BUILTIN_NAME
         ));
-        if let Some(path) = config_path {
-            let span = sources
-                .get(path)
-                .and_then(|text| text.find(name).map(|i| i..i + name.len()));
-            finding = finding.at(path, span);
-        }
-        findings.push(finding);
+        findings.push(at_setting(finding, sources));
         return None;
     } else {
-        let path = root.join(name);
-        match discover::read_page(root, &path, name) {
+        let subject = format!("the ruleset `{name}`");
+        match discover::read_named(confinement, name, &subject, fsread::MAX_RULESET_BYTES) {
             Ok(text) => (config::normalize_path(name), text),
+            Err(NotRead::Unreadable(message)) => {
+                findings.push(Finding::new(&codes::FILE_UNREADABLE, message).at(name, None));
+                return None;
+            }
             Err(error) => {
-                findings.push(error.finding(name));
+                let finding = Finding::new(&codes::CONFIG_INVALID, error.into_message());
+                findings.push(at_setting(finding, sources));
                 return None;
             }
         }
@@ -866,24 +948,49 @@ fn load_ruleset(
 
 /// The repository's CODEOWNERS file, from the first place git hosts look.
 fn read_codeowners(
-    root: &Path,
+    confinement: &Confinement,
     sources: &mut Sources,
     findings: &mut Vec<Finding>,
 ) -> Option<CodeOwners> {
-    codeowners::LOCATIONS.iter().find_map(|location| {
-        let path = root.join(location);
-        path.is_file()
-            .then(|| match discover::read_page(root, &path, location) {
-                Ok(text) => {
-                    sources.insert((*location).to_string(), text.clone());
-                    Some(codeowners::parse(root, location, &text, findings))
-                }
-                Err(error) => {
-                    findings.push(error.finding(location));
-                    None
-                }
-            })?
-    })
+    for location in codeowners::LOCATIONS {
+        let subject = format!("`{location}`");
+        match discover::read_named(
+            confinement,
+            location,
+            &subject,
+            fsread::MAX_CODEOWNERS_BYTES,
+        ) {
+            Ok(text) => {
+                sources.insert((*location).to_string(), text.clone());
+                return Some(codeowners::parse(
+                    confinement.root(),
+                    location,
+                    &text,
+                    findings,
+                ));
+            }
+            Err(NotRead::Missing(_)) => {}
+            Err(error) => {
+                findings.push(
+                    Finding::new(&codes::FILE_UNREADABLE, error.into_message())
+                        .at(location.to_string(), None),
+                );
+                return None;
+            }
+        }
+    }
+    None
+}
+
+/// Where a setting's value is written in the config's text: after the
+/// first `key:`, else anywhere; `None` when it is not there as written.
+fn setting_span(text: &str, key: &str, value: &str) -> Option<std::ops::Range<usize>> {
+    let from = text.find(&format!("{key}:")).unwrap_or(0);
+    text[from..]
+        .find(value)
+        .or_else(|| text.find(value).map(|at| at.wrapping_sub(from)))
+        .map(|at| from.wrapping_add(at)..from.wrapping_add(at) + value.len())
+        .filter(|span| !value.is_empty() && span.end <= text.len())
 }
 
 /// Keeps the findings that concern `paths` (repository-relative): findings

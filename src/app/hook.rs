@@ -18,9 +18,11 @@ const MARKER: &str = "# installed by `handbook-lint install-hook`";
 
 fn script(binary: &Path, chained: bool) -> String {
     let binary = binary.display().to_string().replace('\'', "'\\''");
+    // As git itself does, a previous hook that is not executable (or a
+    // symbolic link to nothing) is not run.
     let previous = if chained {
         format!(
-            "# The hook that was here before runs first; `handbook-lint install-hook --uninstall` restores it.\n\"$(dirname \"$0\")/{PREVIOUS}\" \"$@\" || exit $?\n"
+            "# The hook that was here before runs first, when git would run it (it is executable);\n# `handbook-lint install-hook --uninstall` restores it.\nprevious=\"$(dirname \"$0\")/{PREVIOUS}\"\nif [ -x \"$previous\" ]; then \"$previous\" \"$@\" || exit $?; fi\n"
         )
     } else {
         String::new()
@@ -31,7 +33,29 @@ fn script(binary: &Path, chained: bool) -> String {
 }
 
 fn is_ours(path: &Path) -> bool {
-    std::fs::read_to_string(path).is_ok_and(|text| text.contains(MARKER))
+    // Bounded and non-blocking: a hook path can be anything, a FIFO too.
+    crate::base::fsread::read_chosen(path, "the hook", 1024 * 1024)
+        .is_ok_and(|bytes| String::from_utf8_lossy(&bytes).contains(MARKER))
+}
+
+/// Whether something is at `path`, a symbolic link to nothing included.
+fn occupied(path: &Path) -> bool {
+    std::fs::symlink_metadata(path).is_ok()
+}
+
+/// Whether git would run the hook at `path`: an executable file (through
+/// any symbolic link).
+fn runnable(path: &Path) -> bool {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt as _;
+        std::fs::metadata(path)
+            .is_ok_and(|meta| meta.is_file() && meta.permissions().mode() & 0o111 != 0)
+    }
+    #[cfg(not(unix))]
+    {
+        path.is_file()
+    }
 }
 
 fn write_atomically(dir: &Path, name: &str, text: &str) -> anyhow::Result<()> {
@@ -55,7 +79,13 @@ fn write_atomically(dir: &Path, name: &str, text: &str) -> anyhow::Result<()> {
 #[derive(Debug, PartialEq, Eq)]
 pub(crate) enum Installed {
     Fresh(PathBuf),
-    Chained { hook: PathBuf, previous: PathBuf },
+    Chained {
+        hook: PathBuf,
+        previous: PathBuf,
+        /// Git would not run the previous hook (not executable, or a
+        /// symbolic link to nothing): kept, and not run either.
+        runnable: bool,
+    },
     AlreadyThere(PathBuf),
     Removed(PathBuf),
     Restored(PathBuf),
@@ -63,7 +93,7 @@ pub(crate) enum Installed {
 
 pub(crate) fn install(repo: &Repo, binary: &Path) -> anyhow::Result<Installed> {
     let dir = repo.hooks_dir();
-    if dir.exists() && !dir.is_dir() {
+    if occupied(&dir) && !dir.is_dir() {
         bail!("the hooks path `{}` is not a directory", dir.display());
     }
     std::fs::create_dir_all(&dir)
@@ -79,14 +109,17 @@ pub(crate) fn install(repo: &Repo, binary: &Path) -> anyhow::Result<Installed> {
         return Ok(Installed::AlreadyThere(hook));
     }
     let previous = dir.join(PREVIOUS);
-    if hook.exists() {
-        if previous.exists() {
+    if occupied(&hook) {
+        if occupied(&previous) {
             bail!(
                 "`{}` exists and so does `{}`: handbook-lint will not guess which hook to keep; nothing was changed",
                 hook.display(),
                 previous.display()
             );
         }
+        let runnable = runnable(&hook);
+        // A rename moves a symbolic link itself, dangling or not: what the
+        // person put there is kept exactly.
         std::fs::rename(&hook, &previous).with_context(|| {
             format!("cannot keep the existing hook as `{}`", previous.display())
         })?;
@@ -95,7 +128,11 @@ pub(crate) fn install(repo: &Repo, binary: &Path) -> anyhow::Result<Installed> {
             let _ = std::fs::rename(&previous, &hook);
             return Err(error);
         }
-        return Ok(Installed::Chained { hook, previous });
+        return Ok(Installed::Chained {
+            hook,
+            previous,
+            runnable,
+        });
     }
     write_atomically(&dir, HOOK, &script(binary, false))?;
     Ok(Installed::Fresh(hook))
@@ -104,7 +141,7 @@ pub(crate) fn install(repo: &Repo, binary: &Path) -> anyhow::Result<Installed> {
 pub(crate) fn uninstall(repo: &Repo) -> anyhow::Result<Installed> {
     let dir = repo.hooks_dir();
     let hook = dir.join(HOOK);
-    if !hook.exists() {
+    if !occupied(&hook) {
         bail!("there is no pre-commit hook in `{}`", dir.display());
     }
     if !is_ours(&hook) {
@@ -114,7 +151,7 @@ pub(crate) fn uninstall(repo: &Repo) -> anyhow::Result<Installed> {
         );
     }
     let previous = dir.join(PREVIOUS);
-    if previous.exists() {
+    if occupied(&previous) {
         std::fs::rename(&previous, &hook)
             .with_context(|| format!("cannot restore `{}`", previous.display()))?;
         return Ok(Installed::Restored(hook));
@@ -129,9 +166,23 @@ impl std::fmt::Display for Installed {
             Installed::Fresh(hook) => {
                 write!(f, "installed the pre-commit hook at {}", hook.display())
             }
-            Installed::Chained { hook, previous } => write!(
+            Installed::Chained {
+                hook,
+                previous,
+                runnable: true,
+            } => write!(
                 f,
                 "installed the pre-commit hook at {}; the hook that was there is kept as {} and runs first",
+                hook.display(),
+                previous.display()
+            ),
+            Installed::Chained {
+                hook,
+                previous,
+                runnable: false,
+            } => write!(
+                f,
+                "installed the pre-commit hook at {}; the hook that was there is kept as {}, and is not run: git did not run it either, as it is not an executable file (make it one to have it run first)",
                 hook.display(),
                 previous.display()
             ),

@@ -8,6 +8,7 @@ use std::path::Path;
 use anyhow::{Context, anyhow, bail};
 use serde::{Deserialize, Serialize};
 
+use crate::base::fsread;
 use crate::model::outcome::Outcome;
 use crate::report::fingerprint;
 
@@ -24,9 +25,27 @@ pub(crate) fn keep_changed(outcome: &mut Outcome, changed: &BTreeSet<String>) {
             return;
         }
     }
-    outcome
-        .findings
-        .retain(|f| f.path().is_some_and(|path| changed.contains(path)));
+    outcome.findings.retain(|finding| {
+        finding.path().is_some_and(|path| changed.contains(path))
+            || finding
+                .about
+                .as_deref()
+                .is_some_and(|page| names_changed(page, changed))
+    });
+}
+
+/// Whether a page location (a path, or a glob like `{dir}/retros/*.md`)
+/// names a changed path: deleting or renaming a required page, or its
+/// section, is what its "missing" finding is about.
+fn names_changed(location: &str, changed: &BTreeSet<String>) -> bool {
+    if changed.contains(location) {
+        return true;
+    }
+    location.contains(['*', '?', '['])
+        && globset::Glob::new(location).is_ok_and(|glob| {
+            let matcher = glob.compile_matcher();
+            changed.iter().any(|path| matcher.is_match(path))
+        })
 }
 
 const BASELINE_FORMAT: u32 = 1;
@@ -69,6 +88,7 @@ pub(crate) fn write_baseline(path: &Path, outcome: &Outcome) -> anyhow::Result<u
     };
     let mut text = serde_json::to_string_pretty(&baseline)?;
     text.push('\n');
+    refuse_to_replace(path)?;
     let dir = path
         .parent()
         .filter(|p| !p.as_os_str().is_empty())
@@ -82,12 +102,33 @@ pub(crate) fn write_baseline(path: &Path, outcome: &Outcome) -> anyhow::Result<u
     Ok(baseline.findings.len())
 }
 
+/// The baseline is written by renaming a new file over the path: only a
+/// regular file (or nothing) may be there. A symbolic link or a device
+/// would be replaced, not written through, so the tool refuses.
+fn refuse_to_replace(path: &Path) -> anyhow::Result<()> {
+    match std::fs::symlink_metadata(path) {
+        Ok(meta) if meta.file_type().is_symlink() => bail!(
+            "`{}` is a symbolic link; --write-baseline writes only a regular file or a new path, and wrote nothing",
+            path.display()
+        ),
+        Ok(meta) if !meta.file_type().is_file() => bail!(
+            "`{}` is not a regular file; --write-baseline writes only a regular file or a new path, and wrote nothing",
+            path.display()
+        ),
+        _ => Ok(()),
+    }
+}
+
 /// Drops the findings recorded in the baseline (each recorded finding
 /// forgives one current finding with the same code and fingerprint).
 /// Returns how many were dropped.
 pub(crate) fn apply_baseline(path: &Path, outcome: &mut Outcome) -> anyhow::Result<usize> {
-    let text = std::fs::read_to_string(path)
-        .with_context(|| format!("cannot read the baseline `{}`", path.display()))?;
+    let subject = format!("the baseline `{}`", path.display());
+    let bytes = fsread::read_chosen(path, &subject, fsread::MAX_BASELINE_BYTES)
+        .map_err(|error| anyhow!("{}", error.into_message()))?;
+    let text = String::from_utf8(bytes).map_err(|_| {
+        anyhow!("{subject} is not UTF-8 text; write a new one with --write-baseline")
+    })?;
     let baseline: Baseline = serde_json::from_str(&text).map_err(|error| {
         anyhow!(
             "the baseline `{}` is not a handbook-lint baseline (line {}, column {}: {error}); write a new one with --write-baseline",

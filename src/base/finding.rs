@@ -55,6 +55,10 @@ pub(crate) struct Finding {
     pub why: Option<String>,
     /// The team the finding concerns, for filtering and machine output.
     pub team: Option<String>,
+    /// The page a finding is about when it is reported elsewhere: where a
+    /// missing page was expected (a path or a glob). A commit that deletes
+    /// or renames that page is what the finding is about.
+    pub about: Option<String>,
 }
 
 impl Finding {
@@ -68,6 +72,7 @@ impl Finding {
             help: None,
             why: None,
             team: None,
+            about: None,
         }
     }
 
@@ -101,6 +106,12 @@ impl Finding {
     #[must_use]
     pub(crate) fn team(mut self, team: impl Into<String>) -> Self {
         self.team = Some(team.into());
+        self
+    }
+
+    #[must_use]
+    pub(crate) fn about(mut self, page: impl Into<String>) -> Self {
+        self.about = Some(page.into());
         self
     }
 

@@ -14,6 +14,7 @@ use std::sync::Arc;
 use globset::GlobSet;
 
 use crate::base::finding::Finding;
+use crate::base::fsread::{self, Confinement, NotRead};
 pub(crate) use crate::base::paths::{is_markdown, is_under, relative};
 use crate::discover::stamp::FileStamp;
 use crate::git::repo::{Repo, StagedBlob};
@@ -45,54 +46,45 @@ impl Unreadable {
     }
 }
 
-/// Reads one page, or explains why it cannot be one.
-pub(crate) fn read_page(root: &Path, path: &Path, display: &str) -> Result<Arc<str>, Unreadable> {
-    let is_symlink = std::fs::symlink_metadata(path)
-        .map_err(|e| Unreadable(format!("cannot read `{display}`: {e}")))?
-        .file_type()
-        .is_symlink();
-    read_file(root, path, display, is_symlink).map(|(text, _)| text)
+/// Reads a file the repository names (the config, its ruleset, the
+/// ignore-revs file, CODEOWNERS) as text: confined to the working tree
+/// outside `.git`, a regular file, at most `cap` bytes.
+pub(crate) fn read_named(
+    confinement: &Confinement,
+    name: &str,
+    subject: &str,
+    cap: u64,
+) -> Result<Arc<str>, NotRead> {
+    named_text(confinement.read(name, subject, cap)?, name)
 }
 
-/// Reads a file the walk found; `is_symlink` comes from the walk, so a
-/// plain file costs an open, one stat and a read. Returns the text and, for
-/// a plain file, the stamp of what was read (taken before reading, so a
-/// write during the read shows as a change next time).
+/// The text of a file read by name, or why it is not text.
+pub(crate) fn named_text(bytes: Vec<u8>, name: &str) -> Result<Arc<str>, NotRead> {
+    page_text(bytes, name).map_err(|Unreadable(message)| NotRead::Unreadable(message))
+}
+
+/// Reads a page the walk found; `is_symlink` comes from the walk, so a
+/// plain file costs an open, one stat and a read. A symbolic link is
+/// followed only to a file inside the working tree and outside `.git`.
+/// Returns the text and, for a plain file, the stamp of what was read
+/// (taken before reading, so a write during the read shows as a change
+/// next time).
 pub(crate) fn read_file(
-    root: &Path,
+    confinement: &Confinement,
     path: &Path,
     display: &str,
     is_symlink: bool,
 ) -> Result<(Arc<str>, Option<FileStamp>), Unreadable> {
-    use std::io::Read as _;
-    let unreadable = Unreadable;
-    if is_symlink {
-        let target = std::fs::canonicalize(path)
-            .map_err(|e| unreadable(format!("`{display}` is a broken symlink: {e}")))?;
-        let canonical_root = std::fs::canonicalize(root).unwrap_or_else(|_| root.to_path_buf());
-        if !target.starts_with(&canonical_root) {
-            return Err(unreadable(format!(
-                "`{display}` is a symlink leading outside the repository (to {}); it is not read",
-                target.display()
-            )));
-        }
-    }
-    let mut file = std::fs::File::open(path)
-        .map_err(|e| unreadable(format!("cannot read `{display}`: {e}")))?;
-    let meta = file
-        .metadata()
-        .map_err(|e| unreadable(format!("cannot read `{display}`: {e}")))?;
+    let subject = format!("`{display}`");
+    let not_read = |error: NotRead| Unreadable(error.into_message());
+    let target = if is_symlink {
+        confinement.confine(path, &subject).map_err(not_read)?
+    } else {
+        path.to_path_buf()
+    };
+    let (bytes, meta) = fsread::read_capped(&target, &subject, MAX_PAGE_BYTES).map_err(not_read)?;
     // A symbolic link's target may change without the link changing.
     let stamp = (!is_symlink).then(|| FileStamp::of(&meta));
-    let size = meta.len();
-    if size > MAX_PAGE_BYTES {
-        return Err(unreadable(format!(
-            "`{display}` is {size} bytes, over the {MAX_PAGE_BYTES}-byte limit for a page; it is not read"
-        )));
-    }
-    let mut bytes = Vec::with_capacity(usize::try_from(size).unwrap_or(0));
-    file.read_to_end(&mut bytes)
-        .map_err(|e| unreadable(format!("cannot read `{display}`: {e}")))?;
     page_text(bytes, display).map(|text| (text, stamp))
 }
 

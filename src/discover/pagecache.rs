@@ -25,6 +25,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::base::finding::Finding;
 use crate::base::framed;
+use crate::base::fsread::Confinement;
 use crate::discover::stamp::{self, FileStamp};
 use crate::discover::{self, Listed, SourceFile, Unreadable};
 use crate::parse::{self, Document, ParseProblem};
@@ -65,6 +66,8 @@ pub(crate) struct PageWalk<'a> {
     pub ignore_patterns: &'a [String],
     /// Where `info/exclude` lives (the common git directory).
     pub git_common_dir: &'a Path,
+    /// Where a page's symbolic link may lead.
+    pub confinement: &'a Confinement,
     /// Read and parse pages on every core when there are many. Off while
     /// history is read beside the pages: two cores, two jobs.
     pub parallel: bool,
@@ -710,7 +713,8 @@ fn read_uncached(
 ) -> Vec<Option<ReadPage>> {
     let read_one = |file: &Listed| -> ReadPage {
         let path = walk.root.join(&file.display);
-        let (text, stamp) = discover::read_file(walk.root, &path, &file.display, file.is_symlink)?;
+        let (text, stamp) =
+            discover::read_file(walk.confinement, &path, &file.display, file.is_symlink)?;
         let (doc, problems) = parse::parse(&text);
         let page = LoadedPage {
             file: SourceFile {

@@ -6,6 +6,8 @@ use std::path::{Path, PathBuf};
 
 use anyhow::anyhow;
 
+use crate::base::fsread::Confinement;
+
 /// An object id, as the history walk and the caches name commits.
 pub(crate) use gix::ObjectId as Oid;
 
@@ -13,6 +15,10 @@ pub(crate) use gix::ObjectId as Oid;
 pub(crate) struct Repo {
     inner: git2::Repository,
     root: PathBuf,
+    confinement: Confinement,
+    /// The index a hook was handed (`GIT_INDEX_FILE`), when not the
+    /// repository's own.
+    index_file: Option<PathBuf>,
 }
 
 /// The files of HEAD's tree (none before the first commit).
@@ -39,18 +45,60 @@ pub(crate) enum StagedBlob {
     Failed(String),
 }
 
+fn not_a_repository(dir: &Path, error: &git2::Error) -> anyhow::Error {
+    anyhow!(
+        "`{}` is not inside a git repository ({}); handbook-lint learns page freshness from git history",
+        dir.display(),
+        error.message()
+    )
+}
+
 impl Repo {
     /// Opens the repository containing `dir`; a bare repository or a
     /// directory outside any repository is an error the user must fix
     /// before anything can be checked.
     pub(crate) fn discover(dir: &Path) -> anyhow::Result<Repo> {
-        let inner = git2::Repository::discover(dir).map_err(|error| {
-            anyhow!(
-                "`{}` is not inside a git repository ({}); handbook-lint learns page freshness from git history",
-                dir.display(),
-                error.message()
-            )
-        })?;
+        let inner =
+            git2::Repository::discover(dir).map_err(|error| not_a_repository(dir, &error))?;
+        Repo::with_work_tree(inner, None)
+    }
+
+    /// Opens the repository a git hook runs for, as git describes it to
+    /// hooks: `GIT_DIR` and `GIT_WORK_TREE` when set, and `GIT_INDEX_FILE`,
+    /// the index being committed. `git commit -a` and `git commit PATH`
+    /// stage into a temporary index and name it there; reading the
+    /// repository's own index would check something else than the commit.
+    /// Relative paths are relative to the current directory, as for git.
+    pub(crate) fn for_hook(dir: &Path) -> anyhow::Result<Repo> {
+        let env_path = |name: &str| {
+            std::env::var_os(name)
+                .filter(|value| !value.is_empty())
+                .map(PathBuf::from)
+                .map(|path| std::path::absolute(&path).unwrap_or(path))
+        };
+        let inner = match env_path("GIT_DIR") {
+            Some(git_dir) => git2::Repository::open(&git_dir)
+                .map_err(|error| not_a_repository(&git_dir, &error))?,
+            None => {
+                git2::Repository::discover(dir).map_err(|error| not_a_repository(dir, &error))?
+            }
+        };
+        if let Some(work_tree) = env_path("GIT_WORK_TREE") {
+            inner.set_workdir(&work_tree, false).map_err(|error| {
+                anyhow!(
+                    "GIT_WORK_TREE `{}` cannot be used: {}",
+                    work_tree.display(),
+                    error.message()
+                )
+            })?;
+        }
+        Repo::with_work_tree(inner, env_path("GIT_INDEX_FILE"))
+    }
+
+    fn with_work_tree(
+        inner: git2::Repository,
+        index_file: Option<PathBuf>,
+    ) -> anyhow::Result<Repo> {
         let root = inner
             .workdir()
             .ok_or_else(|| {
@@ -60,7 +108,21 @@ impl Repo {
                 )
             })?
             .to_path_buf();
-        Ok(Repo { inner, root })
+        let confinement = Confinement::new(&root, &[inner.path(), inner.commondir()]);
+        Ok(Repo {
+            inner,
+            root,
+            confinement,
+            index_file,
+        })
+    }
+
+    /// The index the next commit is made from.
+    fn index(&self) -> Result<git2::Index, git2::Error> {
+        match &self.index_file {
+            Some(path) => git2::Index::open(path),
+            None => self.inner.index(),
+        }
     }
 
     /// The working tree's root.
@@ -77,6 +139,12 @@ impl Repo {
     /// The git directory shared by every worktree.
     pub(crate) fn common_dir(&self) -> &Path {
         self.inner.commondir()
+    }
+
+    /// Where files the repository names may be read: its working tree,
+    /// less its git directories.
+    pub(crate) fn confinement(&self) -> &Confinement {
+        &self.confinement
     }
 
     pub(crate) fn is_shallow(&self) -> bool {
@@ -110,21 +178,19 @@ impl Repo {
         }
     }
 
-    /// Paths the commit being made adds or changes: the index against HEAD.
+    /// Paths the commit being made adds, changes or deletes: the index
+    /// against HEAD.
     pub(crate) fn staged_paths(&self) -> anyhow::Result<BTreeSet<String>> {
         let repo = &self.inner;
         let head_tree = repo.head().ok().and_then(|h| h.peel_to_tree().ok());
-        let index = repo.index()?;
+        let index = self.index()?;
         let diff = repo.diff_tree_to_index(head_tree.as_ref(), Some(&index), None)?;
+        // Deleted paths too: deleting (or renaming away) a team's required
+        // page is a change to it, and its "missing" finding is this commit's.
         Ok(diff
             .deltas()
-            .filter(|d| d.status() != git2::Delta::Deleted)
-            .filter_map(|d| {
-                d.new_file()
-                    .path()
-                    .and_then(Path::to_str)
-                    .map(str::to_string)
-            })
+            .flat_map(|d| [d.old_file().path(), d.new_file().path()])
+            .filter_map(|path| path.and_then(Path::to_str).map(str::to_string))
             .collect())
     }
 
@@ -137,7 +203,7 @@ impl Repo {
         wanted: impl Fn(&str) -> bool,
         max_bytes: u64,
     ) -> anyhow::Result<Vec<(String, StagedBlob)>> {
-        let index = self.inner.index()?;
+        let index = self.index()?;
         if index.has_conflicts() {
             let mut paths: Vec<String> = index
                 .conflicts()?
@@ -220,7 +286,9 @@ impl Repo {
             Some(path) => repo
                 .workdir()
                 .map_or_else(|| repo.path().join(&path), |w| w.join(&path)),
-            None => repo.path().join("hooks"),
+            // Hooks are shared by every worktree: git runs those in the
+            // common directory, never `.git/worktrees/NAME/hooks`.
+            None => repo.commondir().join("hooks"),
         }
     }
 

@@ -120,7 +120,11 @@ pub(crate) fn report_missing(
                 .label(format!("no {what}"))
                 .help(help)
                 .why(model.ruleset.page_quote(kind))
-                .team(team.name.clone()),
+                .team(team.name.clone())
+                .about(match page {
+                    Some(page) => model.pages[*page].path.clone(),
+                    None => location.pattern.clone(),
+                }),
         );
     }
 }

@@ -1,0 +1,429 @@
+//! Hostile input: everything in the checked repository comes from whoever
+//! opened the pull request. Nothing it names outside the working tree, or
+//! inside `.git/`, is read or printed; no input hangs the run or exhausts
+//! its memory; the hook sees exactly what is being committed.
+//!
+//! Bounds are fixed work limits, not timings: every run of the binary here
+//! is made under a data-segment limit (`ulimit -d`), so reading a device or
+//! a 1 GB file into memory would abort it, and under `timeout` as a guard
+//! against a hang (a FIFO opened for reading blocks for ever).
+
+mod common;
+
+use std::path::Path;
+use std::process::Command;
+
+use assert_cmd::cargo::cargo_bin;
+use common::*;
+
+const NOW: &str = "2026-03-05T12:00:00Z";
+/// What `actions/checkout` keeps in `.git/config`: the token of the run.
+const SECRET: &str = "AUTHORIZATION: basic c2VjcmV0LXRva2VuLTEyMzQ1";
+const SECRET_CONFIG: &str = "[http \"https://github.com/\"]\n\textraheader = AUTHORIZATION: basic c2VjcmV0LXRva2VuLTEyMzQ1\n";
+/// A file outside the repository, beside it.
+const OUTSIDE_SECRET: &str = "outside-secret-6789";
+/// The memory bound every run here is held to, in KiB: far above what a
+/// run on these handbooks needs, far below a device or a 1 GB file read
+/// into memory.
+const DATA_LIMIT_KIB: u64 = 512 * 1024;
+
+/// Runs the binary on `dir` under the data limit and the hang guard, with
+/// `env` added.
+fn run_bounded(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Output {
+    let mut command = Command::new("sh");
+    command
+        .arg("-c")
+        .arg(format!(
+            "ulimit -d {DATA_LIMIT_KIB} && exec timeout 120 \"$0\" \"$@\""
+        ))
+        .arg(cargo_bin("handbook-lint"))
+        .arg("--repo")
+        .arg(dir)
+        .args(["--color", "never"])
+        .args(args)
+        .env_remove("HANDBOOK_LINT_NOW")
+        .env("NO_COLOR", "1")
+        .envs(env.iter().copied());
+    let output = command.output().expect("run handbook-lint");
+    let out = Output {
+        stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
+        code: output.status.code().unwrap_or(-1),
+    };
+    assert_ne!(out.code, 124, "the run hung: {args:?}\n{}", out.stderr);
+    assert!(
+        (0..=2).contains(&out.code),
+        "the run crashed (exit {}) on {args:?}: {}",
+        out.code,
+        out.stderr
+    );
+    out
+}
+
+/// A one-team handbook whose `.git/config` holds a token, with a secret
+/// file beside the repository; returns the fixture and that file's path.
+fn with_secrets() -> (Fixture, tempfile::TempDir) {
+    let f = one_team("", &[]);
+    let config = f.path().join(".git/config");
+    let mut text = std::fs::read_to_string(&config).expect("git config");
+    text.push_str(SECRET_CONFIG);
+    std::fs::write(&config, text).expect("write git config");
+    let outside = tempfile::tempdir().expect("outside dir");
+    std::fs::write(
+        outside.path().join("secret.md"),
+        format!("# {OUTSIDE_SECRET}\n"),
+    )
+    .expect("outside secret");
+    (f, outside)
+}
+
+fn write_file(f: &Fixture, path: &str, text: &str) {
+    let full = f.path().join(path);
+    std::fs::create_dir_all(full.parent().expect("parent")).expect("mkdir");
+    std::fs::write(full, text).expect("write");
+}
+
+#[cfg(unix)]
+fn symlink(f: &Fixture, link: &str, target: &Path) {
+    let full = f.path().join(link);
+    std::fs::create_dir_all(full.parent().expect("parent")).expect("mkdir");
+    let _ = std::fs::remove_file(&full);
+    std::os::unix::fs::symlink(target, full).expect("symlink");
+}
+
+/// `../<outside dir name>/secret.md`, relative to the repository root.
+fn relative_outside(f: &Fixture, outside: &Path) -> String {
+    let mut up = String::new();
+    for _ in f.path().components().skip(1) {
+        up.push_str("../");
+    }
+    format!(
+        "{up}{}",
+        outside
+            .join("secret.md")
+            .display()
+            .to_string()
+            .trim_start_matches('/')
+    )
+}
+
+/// Every output the tool has for a handbook: `check` in every format,
+/// `pages` both ways, `why` on the goals page.
+fn every_output(f: &Fixture) -> Vec<(String, Output)> {
+    let mut runs: Vec<Vec<&str>> = [
+        "human", "short", "json", "sarif", "github", "gitlab", "junit",
+    ]
+    .iter()
+    .map(|format| vec!["check", "--format", format, "--now", NOW])
+    .collect();
+    runs.push(vec!["pages", "--format", "json", "--now", NOW]);
+    runs.push(vec!["pages", "--format", "text", "--now", NOW]);
+    runs.push(vec!["why", "hb/search/goals.md", "--now", NOW]);
+    runs.push(vec![
+        "why",
+        "hb/search/goals.md",
+        "--format",
+        "json",
+        "--now",
+        NOW,
+    ]);
+    runs.into_iter()
+        .map(|args| (args.join(" "), run_bounded(f.path(), &args, &[])))
+        .collect()
+}
+
+/// Asserts no output holds either secret or any line of `.git/config`,
+/// and that some output says the named file was refused (so the hostile
+/// setting was looked at, not missed).
+fn assert_nothing_leaks(f: &Fixture, setup: &str, refusal: &str) {
+    let outputs = every_output(f);
+    for (args, out) in &outputs {
+        for shown in [&out.stdout, &out.stderr] {
+            for secret in [
+                SECRET,
+                OUTSIDE_SECRET,
+                "c2VjcmV0",
+                "repositoryformatversion",
+            ] {
+                assert!(
+                    !shown.contains(secret),
+                    "{setup}: `{args}` printed `{secret}`:\n{shown}"
+                );
+            }
+        }
+    }
+    let said = outputs.iter().any(|(_, out)| {
+        refusal
+            .split('|')
+            .any(|refusal| out.stdout.contains(refusal) || out.stderr.contains(refusal))
+    });
+    assert!(
+        said,
+        "{setup}: no output says `{refusal}`: {}",
+        outputs[1].1.stdout
+    );
+}
+
+#[test]
+fn settings_naming_the_git_directory_or_outside_files_read_nothing() {
+    let (f, outside) = with_secrets();
+    let outside_abs = outside.path().join("secret.md").display().to_string();
+    let outside_rel = relative_outside(&f, outside.path());
+    let cases = [
+        (
+            "freshness: { ignore-revs-file: .git/config }\n",
+            "leads into the git directory",
+        ),
+        (
+            "freshness: { ignore-revs-file: hb/../.git/config }\n",
+            "leads into the git directory",
+        ),
+        (
+            &format!("freshness: {{ ignore-revs-file: '{outside_rel}' }}\n"),
+            "outside the repository",
+        ),
+        (
+            &format!("freshness: {{ ignore-revs-file: '{outside_abs}' }}\n"),
+            "absolute path|does not exist",
+        ),
+        ("ruleset: .git/config\n", "leads into the git directory"),
+        (
+            &format!("ruleset: '{outside_rel}'\n"),
+            "outside the repository",
+        ),
+        (&format!("ruleset: '{outside_abs}'\n"), "absolute path"),
+        ("handbook: .git\n", "git directory"),
+        (
+            &format!("handbook: '{}'\n", outside.path().display()),
+            "absolute path|the handbook directory",
+        ),
+    ];
+    for (tail, refusal) in cases {
+        write_file(&f, "handbook-lint.yaml", &format!("{CONFIG}{tail}"));
+        assert_nothing_leaks(&f, tail, refusal);
+    }
+}
+
+#[cfg(unix)]
+#[test]
+fn symbolic_links_into_the_git_directory_or_outside_read_nothing() {
+    let (f, outside) = with_secrets();
+    let git_config = f.path().join(".git/config");
+    let secret = outside.path().join("secret.md");
+    let relative_git_config = Path::new("../../.git/config");
+    let cases: Vec<(&str, &Path, &str)> = vec![
+        (
+            "hb/search/leak.md",
+            &git_config,
+            "leads into the git directory",
+        ),
+        (
+            "hb/search/relative.md",
+            relative_git_config,
+            "leads into the git directory",
+        ),
+        ("hb/search/outside.md", &secret, "outside the repository"),
+        (
+            ".github/CODEOWNERS",
+            &git_config,
+            "leads into the git directory",
+        ),
+        (
+            ".git-blame-ignore-revs",
+            &git_config,
+            "leads into the git directory",
+        ),
+    ];
+    for (link, target, refusal) in cases {
+        symlink(&f, link, target);
+        assert_nothing_leaks(&f, link, refusal);
+        std::fs::remove_file(f.path().join(link)).expect("unlink");
+    }
+    // The ruleset and the config itself, through a link inside the tree.
+    symlink(&f, "rules.yaml", &git_config);
+    write_file(
+        &f,
+        "handbook-lint.yaml",
+        &format!("{CONFIG}ruleset: rules.yaml\n"),
+    );
+    assert_nothing_leaks(&f, "ruleset link", "leads into the git directory");
+    std::fs::remove_file(f.path().join("handbook-lint.yaml")).expect("rm config");
+    symlink(&f, "handbook-lint.yaml", &git_config);
+    assert_nothing_leaks(&f, "config link", "leads into the git directory");
+    // A handbook directory that is a link out of the repository.
+    symlink(&f, "docs", outside.path());
+    std::fs::remove_file(f.path().join("handbook-lint.yaml")).expect("unlink config");
+    write_file(
+        &f,
+        "handbook-lint.yaml",
+        &format!("{CONFIG}handbook: docs\n"),
+    );
+    assert_nothing_leaks(&f, "handbook link", "outside the repository");
+}
+
+/// A sparse file of `size` bytes: no disk used, but reading it all would
+/// hold `size` bytes.
+fn sparse(path: &Path, size: u64) {
+    std::fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
+    let file = std::fs::File::create(path).expect("create");
+    file.set_len(size).expect("set_len");
+}
+
+#[cfg(unix)]
+fn fifo(path: &Path) {
+    std::fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
+    let made = Command::new("mkfifo").arg(path).status().expect("mkfifo");
+    assert!(made.success(), "mkfifo {}", path.display());
+}
+
+const GIGABYTE: u64 = 1 << 30;
+
+#[cfg(unix)]
+#[test]
+fn devices_fifos_and_huge_files_on_the_command_line_are_an_error() {
+    let f = one_team("", &[]);
+    let dir = tempfile::tempdir().expect("dir");
+    let huge = dir.path().join("huge.yaml");
+    sparse(&huge, GIGABYTE);
+    let pipe = dir.path().join("pipe");
+    fifo(&pipe);
+    for (flag, path, says) in [
+        ("--config", "/dev/zero", "is a device, not a regular file"),
+        (
+            "--config",
+            huge.to_str().expect("utf-8"),
+            "over the 1048576-byte limit",
+        ),
+        (
+            "--config",
+            pipe.to_str().expect("utf-8"),
+            "is a FIFO, not a regular file",
+        ),
+        ("--baseline", "/dev/zero", "is a device, not a regular file"),
+        (
+            "--baseline",
+            pipe.to_str().expect("utf-8"),
+            "is a FIFO, not a regular file",
+        ),
+    ] {
+        let (before, after): (&[&str], &[&str]) = if flag == "--config" {
+            (&[flag, path], &["check", "--now", NOW])
+        } else {
+            (&[], &["check", "--now", NOW, flag, path])
+        };
+        let args: Vec<&str> = before.iter().chain(after).copied().collect();
+        let out = run_bounded(f.path(), &args, &[]);
+        assert_eq!(out.code, 2, "{args:?}: {}", out.stderr);
+        assert!(out.stderr.contains(says), "{args:?}: {}", out.stderr);
+    }
+}
+
+#[cfg(unix)]
+#[test]
+fn devices_fifos_and_huge_files_in_the_repository_are_findings() {
+    let f = one_team("", &[]);
+    let root = f.path();
+    // A page, directly, by symbolic link, as a FIFO and as a device.
+    sparse(&root.join("hb/search/huge.md"), GIGABYTE);
+    fifo(&root.join("hb/pipe-target"));
+    symlink(&f, "hb/search/pipe.md", &root.join("hb/pipe-target"));
+    symlink(&f, "hb/search/zero.md", Path::new("/dev/zero"));
+    let out = run_bounded(root, &["check", "--format", "short", "--now", NOW], &[]);
+    for says in [
+        "hb/search/huge.md:1:1: HB005 [error] `hb/search/huge.md` is 1073741824 bytes, over the 2097152-byte limit",
+        "hb/search/pipe.md:1:1: HB005 [error] `hb/search/pipe.md` is a FIFO, not a regular file",
+        "hb/search/zero.md:1:1: HB005 [error] `hb/search/zero.md` leads outside the repository",
+    ] {
+        assert!(out.stdout.contains(says), "{says}\n{}", out.stdout);
+    }
+    assert_eq!(out.code, 1, "{}", out.stderr);
+    // The ruleset, CODEOWNERS and the ignore-revs file as FIFOs and huge files.
+    fifo(&root.join("rules.yaml"));
+    sparse(&root.join("CODEOWNERS"), GIGABYTE);
+    fifo(&root.join("revs"));
+    write_file(
+        &f,
+        "handbook-lint.yaml",
+        &format!("{CONFIG}ruleset: rules.yaml\nfreshness: {{ ignore-revs-file: revs }}\n"),
+    );
+    let out = run_bounded(root, &["check", "--format", "short", "--now", NOW], &[]);
+    assert!(
+        out.stdout
+            .contains("rules.yaml:1:1: HB005 [error] the ruleset `rules.yaml` is a FIFO"),
+        "{}",
+        out.stdout
+    );
+    assert_eq!(out.code, 2, "no ruleset, no run: {}", out.stderr);
+    write_file(
+        &f,
+        "handbook-lint.yaml",
+        &format!("{CONFIG}freshness: {{ ignore-revs-file: revs }}\n"),
+    );
+    let out = run_bounded(root, &["check", "--format", "short", "--now", NOW], &[]);
+    for says in [
+        "CODEOWNERS:1:1: HB005 [error] `CODEOWNERS` is 1073741824 bytes, over the 3000000-byte limit",
+        "revs:1:1: HB005 [error] the ignore-revs file `revs` is a FIFO",
+    ] {
+        assert!(out.stdout.contains(says), "{says}\n{}", out.stdout);
+    }
+    // The config itself as a FIFO: a finding, and no run.
+    std::fs::remove_file(root.join("handbook-lint.yaml")).expect("rm");
+    fifo(&root.join("handbook-lint.yaml"));
+    let out = run_bounded(root, &["check", "--format", "short", "--now", NOW], &[]);
+    assert!(
+        out.stdout
+            .contains("HB005 [error] the config `handbook-lint.yaml` is a FIFO"),
+        "{}",
+        out.stdout
+    );
+    assert_eq!(out.code, 2);
+}
+
+#[cfg(unix)]
+#[test]
+fn a_fifo_swapped_in_under_a_warm_page_cache_is_not_read() {
+    let f = one_team("    since: 2026-03-05\n", &[]);
+    let first = run_bounded(f.path(), &["check", "--format", "short", "--now", NOW], &[]);
+    assert_eq!(first.code, 0, "{}", first.stdout);
+    let goals = f.path().join("hb/search/goals.md");
+    std::fs::remove_file(&goals).expect("rm goals");
+    fifo(&goals);
+    let out = run_bounded(f.path(), &["check", "--format", "short", "--now", NOW], &[]);
+    assert!(
+        out.stdout
+            .contains("hb/search/goals.md:1:1: HB005 [error] `hb/search/goals.md` is a FIFO"),
+        "{}",
+        out.stdout
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn write_baseline_never_replaces_a_link_or_a_device() {
+    let f = one_team("", &[]);
+    let dir = tempfile::tempdir().expect("dir");
+    let target = dir.path().join("kept.json");
+    std::fs::write(&target, "what a person wrote").expect("write");
+    let link = dir.path().join("link.json");
+    std::os::unix::fs::symlink(&target, &link).expect("symlink");
+    for path in [link.to_str().expect("utf-8"), "/dev/null"] {
+        let out = run_bounded(
+            f.path(),
+            &["check", "--now", NOW, "--write-baseline", path],
+            &[],
+        );
+        assert_eq!(out.code, 2, "{path}: {}", out.stderr);
+        assert!(out.stderr.contains("wrote nothing"), "{}", out.stderr);
+    }
+    assert!(
+        std::fs::symlink_metadata(&link)
+            .expect("link")
+            .file_type()
+            .is_symlink()
+    );
+    assert_eq!(
+        std::fs::read_to_string(&target).expect("kept"),
+        "what a person wrote"
+    );
+    assert!(Path::new("/dev/null").exists());
+}
