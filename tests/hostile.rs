@@ -427,3 +427,177 @@ fn write_baseline_never_replaces_a_link_or_a_device() {
     );
     assert!(Path::new("/dev/null").exists());
 }
+
+/// A clean one-team handbook with a committed retro, and the hook installed.
+fn hooked() -> Fixture {
+    let f = one_team(
+        "    since: 2026-03-05\n",
+        &[write(
+            "hb/search/retros/2026-03-05.md",
+            &retro("2026-03-05", "- [ ] @bob owns this"),
+        )],
+    );
+    let out = f.run(&["install-hook"]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    f
+}
+
+/// `git` with the hook in force at the fixed time: whether it succeeded, and
+/// everything it (and the hook) printed.
+fn git_with_hook(dir: &Path, args: &[&str]) -> (bool, String) {
+    let out = git_output(dir, args, &[("HANDBOOK_LINT_NOW", NOW)]);
+    let shown = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    (out.status.success(), shown)
+}
+
+const RETRO: &str = "hb/search/retros/2026-03-05.md";
+const UNOWNED: &str = "hb/search/retros/2026-03-05.md:9:1: HB302";
+
+#[test]
+fn commit_all_and_commit_path_are_blocked_as_add_then_commit_is() {
+    for how in ["add", "-a", "path"] {
+        let f = hooked();
+        std::fs::write(
+            f.path().join(RETRO),
+            retro("2026-03-05", "- [ ] nobody owns this"),
+        )
+        .expect("edit the retro");
+        let args: Vec<&str> = match how {
+            "add" => {
+                git(f.path(), &["add", RETRO]);
+                vec!["commit", "--quiet", "-m", "retro"]
+            }
+            "-a" => vec!["commit", "--quiet", "-a", "-m", "retro"],
+            _ => vec!["commit", "--quiet", "-m", "retro", "--", RETRO],
+        };
+        let (committed, shown) = git_with_hook(f.path(), &args);
+        assert!(!committed, "`git {args:?}` was not blocked:\n{shown}");
+        assert!(shown.contains(UNOWNED), "{how}: {shown}");
+        // And the fixed item passes the same way.
+        std::fs::write(
+            f.path().join(RETRO),
+            retro("2026-03-05", "- [ ] @bob owns this now"),
+        )
+        .expect("fix the retro");
+        if how == "add" {
+            git(f.path(), &["add", RETRO]);
+        }
+        let (committed, shown) = git_with_hook(f.path(), &args);
+        assert!(committed, "{how}: the fixed commit was blocked:\n{shown}");
+    }
+}
+
+#[test]
+fn a_linked_worktree_gets_the_hook_git_runs() {
+    let f = one_team("    since: 2026-03-05\n", &[]);
+    let linked = tempfile::tempdir().expect("worktree dir");
+    let tree = linked.path().join("wt");
+    git(
+        f.path(),
+        &[
+            "worktree",
+            "add",
+            "--quiet",
+            tree.to_str().expect("utf-8"),
+            "-b",
+            "wt",
+        ],
+    );
+    let out = run_in(&tree, &["install-hook"]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(
+        f.path().join(".git/hooks/pre-commit").is_file(),
+        "{}",
+        out.stdout
+    );
+    assert!(!f.path().join(".git/worktrees/wt/hooks/pre-commit").exists());
+    let page = tree.join("hb/search/retros/2026-03-05.md");
+    std::fs::create_dir_all(page.parent().expect("parent")).expect("mkdir");
+    std::fs::write(&page, retro("2026-03-05", "- [ ] nobody owns this")).expect("write");
+    git(&tree, &["add", RETRO]);
+    let (committed, shown) = git_with_hook(&tree, &["commit", "--quiet", "-m", "retro"]);
+    assert!(
+        !committed,
+        "the worktree's commit was not blocked:\n{shown}"
+    );
+    assert!(shown.contains(UNOWNED), "{shown}");
+    // `commit -a` in the worktree reads the worktree's temporary index.
+    std::fs::write(&page, retro("2026-03-05", "- [ ] @bob owns this")).expect("fix");
+    git(&tree, &["add", RETRO]);
+    let (committed, shown) = git_with_hook(&tree, &["commit", "--quiet", "-m", "retro"]);
+    assert!(committed, "{shown}");
+    std::fs::write(&page, retro("2026-03-05", "- [ ] nobody again")).expect("break");
+    let (committed, shown) = git_with_hook(&tree, &["commit", "--quiet", "-a", "-m", "again"]);
+    assert!(!committed && shown.contains(UNOWNED), "{shown}");
+}
+
+#[test]
+fn deleting_or_renaming_a_required_page_is_blocked() {
+    let f = hooked();
+    git(f.path(), &["rm", "--quiet", "hb/search/goals.md"]);
+    let (committed, shown) = git_with_hook(f.path(), &["commit", "--quiet", "-m", "drop goals"]);
+    assert!(!committed, "{shown}");
+    assert!(shown.contains("HB101"), "{shown}");
+    git(f.path(), &["reset", "--quiet", "--hard"]);
+    git(
+        f.path(),
+        &["mv", "hb/search/index.md", "hb/search/process.md"],
+    );
+    let (committed, shown) = git_with_hook(f.path(), &["commit", "--quiet", "-m", "rename"]);
+    assert!(!committed, "{shown}");
+    assert!(
+        shown.contains("HB201") && shown.contains("HB203"),
+        "{shown}"
+    );
+    // Deleting a page no rule needs passes.
+    git(f.path(), &["reset", "--quiet", "--hard"]);
+    git(f.path(), &["rm", "--quiet", RETRO]);
+    let (committed, shown) = git_with_hook(f.path(), &["commit", "--quiet", "-m", "drop retro"]);
+    assert!(committed, "{shown}");
+}
+
+#[cfg(unix)]
+#[test]
+fn a_previous_hook_git_would_not_run_is_kept_and_not_run() {
+    use std::os::unix::fs::PermissionsExt as _;
+    let f = one_team("    since: 2026-03-05\n", &[]);
+    let hooks = f.path().join(".git/hooks");
+    std::fs::create_dir_all(&hooks).expect("hooks");
+    // Not executable: git ignores it, and so must the chained hook.
+    let theirs = "#!/bin/sh\necho theirs-ran\nexit 1\n";
+    std::fs::write(hooks.join("pre-commit"), theirs).expect("write");
+    std::fs::set_permissions(
+        hooks.join("pre-commit"),
+        std::fs::Permissions::from_mode(0o644),
+    )
+    .expect("chmod");
+    let out = f.run(&["install-hook"]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(out.stdout.contains("is not run"), "{}", out.stdout);
+    let kept = hooks.join("pre-commit.handbook-lint-previous");
+    assert_eq!(std::fs::read_to_string(&kept).expect("kept"), theirs);
+    stage(&f, "notes.md", "# Notes\n");
+    let (committed, shown) = git_with_hook(f.path(), &["commit", "--quiet", "-m", "notes"]);
+    assert!(committed && !shown.contains("theirs-ran"), "{shown}");
+    let out = f.run(&["install-hook", "--uninstall"]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert_eq!(
+        std::fs::read_to_string(hooks.join("pre-commit")).expect("restored"),
+        theirs
+    );
+
+    // A symbolic link to nothing is kept as the link it is.
+    std::fs::remove_file(hooks.join("pre-commit")).expect("rm");
+    std::os::unix::fs::symlink("/nonexistent/hook", hooks.join("pre-commit")).expect("link");
+    let out = f.run(&["install-hook"]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let link = std::fs::read_link(&kept).expect("the dangling link is kept");
+    assert_eq!(link, Path::new("/nonexistent/hook"));
+    stage(&f, "more.md", "# More\n");
+    let (committed, shown) = git_with_hook(f.path(), &["commit", "--quiet", "-m", "more"]);
+    assert!(committed, "{shown}");
+}
