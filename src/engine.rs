@@ -104,6 +104,7 @@ pub(crate) fn run(options: &Options) -> anyhow::Result<Outcome> {
     let pages_status = loaded.status;
     inputs.findings.extend(loaded.findings);
     let config = teams_by_convention(config, &loaded.pages, &mut inputs.notes);
+    note_submodules(&config, repo.root(), &mut inputs.notes);
     let mut pages = build::pages(
         loaded.pages,
         options.now,
@@ -361,6 +362,19 @@ fn load_config(
         confine_handbook(&mut config, start.repo.confinement(), &mut inputs.findings);
         (config, ruleset)
     }))
+}
+
+/// A team whose directory is inside a submodule (or any nested
+/// repository) has no pages here: their history is that repository's.
+fn note_submodules(config: &Config, root: &Path, notes: &mut Vec<String>) {
+    for team in &config.teams {
+        if let Some(submodule) = discover::enclosing_repository(root, &team.dir) {
+            notes.push(format!(
+                "team `{}`'s directory `{}` is inside `{submodule}`, another git repository (a submodule): its pages are out of scope, as their history is not this repository's; check them in that repository",
+                team.name, team.dir
+            ));
+        }
+    }
 }
 
 /// The `handbook:` directory, followed through symbolic links, must exist

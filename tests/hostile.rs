@@ -601,3 +601,85 @@ fn a_previous_hook_git_would_not_run_is_kept_and_not_run() {
     let (committed, shown) = git_with_hook(f.path(), &["commit", "--quiet", "-m", "more"]);
     assert!(committed, "{shown}");
 }
+
+#[test]
+fn a_review_stamp_in_the_future_is_a_finding_and_does_not_count() {
+    let f = one_team("", &[]);
+    let page = goals("Kicked off.").replace("owner: alice", "owner: alice\nreviewed: 2999-01-01");
+    write_file(&f, "hb/search/goals.md", &page);
+    let out = run_bounded(f.path(), &["check", "--format", "short", "--now", NOW], &[]);
+    assert!(
+        out.stdout.contains("hb/search/goals.md:3:11: HB002 [error] `reviewed: 2999-01-01` is after today (2026-03-05)"),
+        "{}",
+        out.stdout
+    );
+    // The page is dated by git, not by the stamp: stale as before.
+    assert!(out.stdout.contains("HB102"), "{}", out.stdout);
+    // A stamp of today counts.
+    let page = goals("Kicked off.").replace("owner: alice", "owner: alice\nreviewed: 2026-03-05");
+    write_file(&f, "hb/search/goals.md", &page);
+    let out = run_bounded(f.path(), &["check", "--format", "short", "--now", NOW], &[]);
+    assert!(
+        !out.stdout.contains("HB102") && !out.stdout.contains("after today"),
+        "{}",
+        out.stdout
+    );
+}
+
+#[test]
+fn now_outside_1970_to_9999_is_an_error() {
+    let f = one_team("", &[]);
+    for now in [
+        "10000-01-01",
+        "@253402300800",
+        "@-1",
+        "1969-12-31",
+        "@9223372036854775807",
+    ] {
+        let out = run_bounded(f.path(), &["check", "--now", now], &[]);
+        assert_eq!(out.code, 2, "{now}: {}", out.stdout);
+        assert!(
+            out.stderr.contains("outside the years 1970 to 9999")
+                || out.stderr.contains("is not a time"),
+            "{now}: {}",
+            out.stderr
+        );
+    }
+    for now in ["9999-12-31", "@253402300799", "1970-01-01"] {
+        let out = run_bounded(f.path(), &["check", "--format", "short", "--now", now], &[]);
+        assert!(out.code == 0 || out.code == 1, "{now}: {}", out.stderr);
+    }
+}
+
+#[test]
+fn pages_inside_a_submodule_are_out_of_scope_with_a_note() {
+    let f = one_team(
+        "  vendor:\n    dir: hb/vendor\n    pm: alice\n    em: bob\n",
+        &[],
+    );
+    let nested = f.path().join("hb/vendor");
+    std::fs::create_dir_all(&nested).expect("mkdir");
+    git(&nested, &["init", "--quiet"]);
+    std::fs::write(nested.join("goals.md"), goals("Kicked off.")).expect("write");
+    let pages = f.pages(NOW);
+    let listed = pages["pages"].as_array().expect("rows");
+    assert!(
+        listed
+            .iter()
+            .all(|row| !row["path"].as_str().unwrap_or("").starts_with("hb/vendor/")),
+        "{pages:#}"
+    );
+    let out = run_bounded(f.path(), &["check", "--format", "short", "--now", NOW], &[]);
+    assert!(
+        out.stdout.contains("team `vendor` has no goals page"),
+        "{}",
+        out.stdout
+    );
+    assert!(
+        out.stderr.contains(
+            "team `vendor`'s directory `hb/vendor` is inside `hb/vendor`, another git repository"
+        ),
+        "{}",
+        out.stderr
+    );
+}

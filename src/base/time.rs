@@ -24,7 +24,12 @@ pub(crate) enum TimeError {
     Unit { text: String, unit: String },
     #[error("`{0}` is too long")]
     TooLong(String),
+    #[error("`{0}` is outside the years 1970 to 9999 the tool reckons with")]
+    OutOfRange(String),
 }
+
+/// The last second of 9999-12-31, UTC: the latest `--now`.
+const LATEST_NOW: UnixTime = 253_402_300_799;
 
 /// Seconds since the Unix epoch, UTC. Git stores commit times this way.
 pub(crate) type UnixTime = i64;
@@ -34,6 +39,18 @@ pub(crate) type UnixTime = i64;
 /// prints with `%ct`.
 pub(crate) fn parse_now(text: &str) -> Result<UnixTime, TimeError> {
     let text = text.trim();
+    // Before 1970 nothing in git exists; past 9999 no date prints as
+    // YYYY-MM-DD, and far past it day arithmetic overflows.
+    parse_any_now(text).and_then(|now| {
+        if (0..=LATEST_NOW).contains(&now) {
+            Ok(now)
+        } else {
+            Err(TimeError::OutOfRange(text.to_string()))
+        }
+    })
+}
+
+fn parse_any_now(text: &str) -> Result<UnixTime, TimeError> {
     if let Some(seconds) = text.strip_prefix('@') {
         return seconds
             .parse::<i64>()

@@ -205,6 +205,14 @@ fn walk(
         .require_git(false)
         .follow_links(false)
         .max_depth(depth)
+        // A directory holding `.git` is another repository (a submodule, a
+        // nested clone): its pages have their own history, which this
+        // repository's does not have, so they are out of scope.
+        .filter_entry(|entry| {
+            entry.depth() == 0
+                || !entry.file_type().is_some_and(|t| t.is_dir())
+                || std::fs::symlink_metadata(entry.path().join(".git")).is_err()
+        })
         .build();
     let mut listing = WalkedFiles::default();
     for entry in walker {
@@ -240,6 +248,22 @@ fn walk(
     listing.dirs.sort_by(|a, b| a.0.cmp(&b.0));
     listing.errors.sort();
     listing
+}
+
+/// The nearest directory at or above the repository-relative `dir` that is
+/// another repository (holds `.git`), below the root: a submodule.
+pub(crate) fn enclosing_repository(root: &Path, dir: &str) -> Option<String> {
+    let mut path = String::new();
+    for part in dir.split('/').filter(|part| !part.is_empty()) {
+        if !path.is_empty() {
+            path.push('/');
+        }
+        path.push_str(part);
+        if std::fs::symlink_metadata(root.join(&path).join(".git")).is_ok() {
+            return Some(path);
+        }
+    }
+    None
 }
 
 /// The finding for a part of the handbook the walk could not enter.

@@ -18,8 +18,8 @@ use crate::history::{Answer, Query, Resolved};
 use crate::model::{
     Freshness, Page, Retro, RetroDateSource, SectionSlot, Slot, TeamModel, action_items, retro_date,
 };
-use crate::parse::ParseProblem;
 use crate::parse::substance::Digest;
+use crate::parse::{Located, ParseProblem};
 
 /// The pages as read, each with the freshness it has before history says
 /// anything; parse problems become HB002 findings. With `keep_sources`,
@@ -41,6 +41,11 @@ pub(crate) fn pages(
         for problem in problems {
             findings.push(parse_problem_finding(&file.path, problem));
         }
+        let reviewed = doc
+            .front
+            .reviewed
+            .as_ref()
+            .and_then(|stamp| review_stamp(&file.path, stamp, now, findings));
         if keep_sources {
             // What a finding's snippet is cut from.
             sources.insert(file.path.clone(), file.text.clone());
@@ -54,7 +59,7 @@ pub(crate) fn pages(
                 passed_over: 0,
                 moved_from: None,
                 staged: false,
-                reviewed: doc.front.reviewed.as_ref().map(|r| r.value),
+                reviewed,
                 now,
             },
             doc,
@@ -64,6 +69,34 @@ pub(crate) fn pages(
         });
     }
     pages
+}
+
+/// A page's `reviewed:` date, unless it is after today: a review stamp in
+/// the future would keep the page fresh for ever without a word changing,
+/// so it is a finding and does not count.
+fn review_stamp(
+    path: &str,
+    stamp: &Located<NaiveDate>,
+    now: UnixTime,
+    findings: &mut Vec<Finding>,
+) -> Option<NaiveDate> {
+    let today = crate::base::time::day_of(now);
+    if stamp.value <= today {
+        return Some(stamp.value);
+    }
+    findings.push(
+        Finding::new(
+            &crate::base::codes::FRONT_MATTER_INVALID,
+            format!(
+                "`reviewed: {}` is after today ({today}): a review is recorded on the day it happens; this stamp does not count",
+                stamp.value
+            ),
+        )
+        .at(path, Some(stamp.span.clone()))
+        .label("in the future")
+        .help(format!("write the date of the review, `reviewed: {today}` if it was today")),
+    );
+    None
 }
 
 fn parse_problem_finding(path: &str, problem: ParseProblem) -> Finding {
