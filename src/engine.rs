@@ -519,6 +519,7 @@ fn history_settings(repo: &Repo, config: &Config, pages: usize, inputs: &mut Inp
         max_files_per_commit: config.max_files_per_commit,
         handbook: config.handbook.clone(),
         move_similarity: config.move_similarity,
+        ancestry: repo.ancestry_key(),
         note_pages: if pages == 0 {
             0
         } else {

@@ -683,3 +683,110 @@ fn pages_inside_a_submodule_are_out_of_scope_with_a_note() {
         out.stderr
     );
 }
+
+/// Every output of a check and of `pages`, run warm (twice, so the second
+/// is certainly from the cache) and with `--no-cache`: they must be equal.
+fn assert_warm_equals_uncached(dir: &Path, case: &str) {
+    let runs: [&[&str]; 2] = [
+        &["check", "--format", "json", "--allow-shallow", "--now", NOW],
+        &["pages", "--format", "json", "--allow-shallow", "--now", NOW],
+    ];
+    for args in runs {
+        run_bounded(dir, args, &[]);
+        let warm = run_bounded(dir, args, &[]);
+        let mut uncached_args = args.to_vec();
+        uncached_args.push("--no-cache");
+        let uncached = run_bounded(dir, &uncached_args, &[]);
+        assert_eq!(warm.stdout, uncached.stdout, "{case}: {args:?}");
+        assert_eq!(warm.code, uncached.code, "{case}: {args:?}");
+    }
+}
+
+/// A handbook whose goals page changed in three commits, a month apart.
+fn three_goals_commits() -> Fixture {
+    let f = one_team("", &[]);
+    f.commit(
+        "2026-02-02T09:00:00Z",
+        "progress",
+        &[write("hb/search/goals.md", &goals("Iteration 3: indexed."))],
+    );
+    f.commit(
+        "2026-03-02T09:00:00Z",
+        "unrelated",
+        &[write("notes.md", "# Notes\n")],
+    );
+    f
+}
+
+#[test]
+fn the_cache_answers_as_no_cache_after_unshallow_and_graft() {
+    let origin = three_goals_commits();
+    let clones = tempfile::tempdir().expect("clones");
+    let clone = clones.path().join("shallow");
+    let url = format!("file://{}", origin.path().display());
+    git(
+        clones.path(),
+        &[
+            "clone",
+            "--quiet",
+            "--depth",
+            "1",
+            &url,
+            clone.to_str().expect("utf-8"),
+        ],
+    );
+    assert_warm_equals_uncached(&clone, "shallow");
+    let shallow = run_bounded(
+        &clone,
+        &["pages", "--format", "json", "--allow-shallow", "--now", NOW],
+        &[],
+    );
+    git(&clone, &["fetch", "--quiet", "--unshallow"]);
+    assert_warm_equals_uncached(&clone, "unshallowed");
+    let deep = run_bounded(&clone, &["pages", "--format", "json", "--now", NOW], &[]);
+    assert_ne!(
+        shallow.stdout, deep.stdout,
+        "unshallowing changes the answers"
+    );
+
+    // A graft cutting out the commit that changed the goals page.
+    let f = three_goals_commits();
+    assert_warm_equals_uncached(f.path(), "before the graft");
+    let before = f.page(NOW, "hb/search/goals.md", None);
+    let head = git(f.path(), &["rev-parse", "HEAD"]);
+    let first = git(f.path(), &["rev-parse", "HEAD~2"]);
+    git(f.path(), &["replace", "--graft", head.trim(), first.trim()]);
+    assert_warm_equals_uncached(f.path(), "grafted");
+    let after = f.page(NOW, "hb/search/goals.md", None);
+    assert_ne!(
+        before["updated"], after["updated"],
+        "the graft changes the answer"
+    );
+    // And the answer is git's.
+    let git_says = git(
+        f.path(),
+        &["log", "-1", "--format=%ct", "--", "hb/search/goals.md"],
+    );
+    assert_eq!(
+        after["git_updated_unix"].as_i64(),
+        git_says.trim().parse().ok(),
+        "{after:#}"
+    );
+}
+
+#[test]
+fn a_walk_error_seen_cold_is_seen_warm() {
+    let f = three_goals_commits();
+    // The first commit's tree is lost (a broken or partial clone).
+    let tree = git(f.path(), &["rev-parse", "HEAD~2^{tree}"]);
+    let tree = tree.trim();
+    let object = f
+        .path()
+        .join(".git/objects")
+        .join(&tree[..2])
+        .join(&tree[2..]);
+    std::fs::remove_file(&object).expect("remove the tree object");
+    let cold = run_bounded(f.path(), &["check", "--format", "short", "--now", NOW], &[]);
+    assert!(cold.stdout.contains("HB004"), "{}", cold.stdout);
+    assert_warm_equals_uncached(f.path(), "missing tree");
+}

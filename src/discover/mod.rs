@@ -234,9 +234,10 @@ fn walk(
             if let Ok(meta) = entry.metadata() {
                 listing.dirs.push((display, FileStamp::of(&meta)));
             }
-        } else if (file_type.is_file() || file_type.is_symlink())
-            && wanted(&display, handbook, ignore)
-        {
+        } else if wanted(&display, handbook, ignore) {
+            // Not only regular files and links: a FIFO or a device named like
+            // a page is reported as what it is (HB005), not taken for a
+            // missing page.
             listing.files.push(Listed {
                 display,
                 is_symlink: entry.path_is_symlink(),

@@ -147,6 +147,44 @@ impl Repo {
         &self.confinement
     }
 
+    /// A key to everything besides the commits that decides a commit's
+    /// parents: the shallow boundary (`shallow`), grafts (`info/grafts`)
+    /// and replace refs (`refs/replace/*`), as the walk honours them.
+    pub(crate) fn ancestry_key(&self) -> String {
+        let common = self.common_dir();
+        let file_key = |name: &str| {
+            // Bounded like every read; a file too large to key is keyed by
+            // its size alone, which still changes when it is rewritten.
+            match crate::base::fsread::read_capped(&common.join(name), name, 64 * 1024 * 1024) {
+                Ok((bytes, _)) => format!("{:016x}", xxhash_rust::xxh3::xxh3_64(&bytes)),
+                Err(crate::base::fsread::NotRead::Missing(_)) => "none".to_string(),
+                Err(error) => format!("unreadable:{}", error.into_message().len()),
+            }
+        };
+        let mut replaced: Vec<String> = self
+            .inner
+            .references_glob("refs/replace/*")
+            .map(|refs| {
+                refs.flatten()
+                    .map(|r| {
+                        format!(
+                            "{}={}",
+                            r.name().unwrap_or(""),
+                            r.target().map(|id| id.to_string()).unwrap_or_default()
+                        )
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
+        replaced.sort();
+        format!(
+            "shallow={},grafts={},replace={:016x}",
+            file_key("shallow"),
+            file_key("info/grafts"),
+            xxhash_rust::xxh3::xxh3_64(replaced.join(" ").as_bytes())
+        )
+    }
+
     pub(crate) fn is_shallow(&self) -> bool {
         self.inner.is_shallow()
     }

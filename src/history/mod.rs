@@ -201,6 +201,11 @@ pub(crate) struct Settings {
     /// A commit that changes the words of this many handbook pages is
     /// named in a note (it may be a sweep); 0 counts nothing.
     pub note_pages: usize,
+    /// What decides which commits are a commit's parents besides the
+    /// commits themselves: the shallow boundary, grafts and replace refs
+    /// (`git fetch --unshallow` or `git replace --graft` change the history
+    /// below an unchanged HEAD).
+    pub ancestry: String,
 }
 
 impl Settings {
@@ -210,8 +215,9 @@ impl Settings {
         let mut revs: Vec<String> = self.ignore_revs.iter().map(Oid::to_string).collect();
         revs.sort();
         format!(
-            "v{};substance:1;max-files:{:?};handbook:{};moves:{};notes:{};ignore:{}",
+            "v{};substance:1;ancestry:{};max-files:{:?};handbook:{};moves:{};notes:{};ignore:{}",
             env!("CARGO_PKG_VERSION"),
+            self.ancestry,
             self.max_files_per_commit,
             self.handbook,
             self.move_similarity,
