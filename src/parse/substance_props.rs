@@ -1,4 +1,5 @@
-//! Property tests of substance: formatting never changes a page's digest,
+//! Property tests of parsing and substance: any page parses without a panic
+//! and with its spans inside it; formatting never changes a page's digest,
 //! a changed word always does, and sections only change from within.
 
 #![cfg(test)]
@@ -827,5 +828,82 @@ proptest! {
             let text = render(&deleted, &b);
             prop_assert_eq!(before, Digest::of(&text).section(&anchor), "{}", text);
         }
+    }
+}
+
+/// Pieces hostile pages are made of: front matter fences and keys,
+/// headings, tasks with due dates, HTML, control characters, odd Unicode.
+const PIECES: &[&str] = &[
+    "---\n",
+    "owner: ",
+    "reviewed: ",
+    "2026-13-45",
+    "2999-01-01",
+    "@alice",
+    "# ",
+    "## ",
+    "{#a}",
+    "- [ ] ",
+    "- [x] ",
+    "(due ",
+    ")",
+    "**",
+    "`",
+    "```\n",
+    "<!-- ",
+    " -->",
+    "<div>",
+    "[",
+    "](",
+    "x",
+    "\n",
+    "\r\n",
+    "\t",
+    "\u{1b}[31m",
+    "\u{0}",
+    "\u{feff}",
+    "é",
+    "👍",
+    "\u{202e}",
+    ": ",
+    "&amp;",
+    "|a|b|\n|-|-|\n",
+    "> ",
+    "1. ",
+    "*",
+    "\\",
+    "{",
+    "[^1]",
+    "***\n",
+    "key: [a, b\n",
+];
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 128, ..ProptestConfig::default() })]
+
+    /// Whatever a page holds, parsing it gives a document and problems,
+    /// never a panic, and every span it reports lies in the text on char
+    /// boundaries (a finding is drawn from it).
+    #[test]
+    fn any_page_parses_with_spans_inside_it(
+        pieces in proptest::collection::vec(proptest::sample::select(PIECES), 0..60),
+        noise in ".{0,40}",
+    ) {
+        let mut text: String = pieces.concat();
+        text.push_str(&noise);
+        let (doc, problems) = crate::parse::parse(&text);
+        let spans = doc
+            .headings
+            .iter()
+            .map(|h| h.span.clone())
+            .chain(doc.tasks.iter().map(|t| t.span.clone()))
+            .chain(doc.labels.iter().map(|l| l.span.clone()))
+            .chain(problems.iter().map(|p| p.span.clone()));
+        for span in spans {
+            prop_assert!(span.start <= span.end && span.end <= text.len(), "{span:?} in {text:?}");
+            prop_assert!(text.is_char_boundary(span.start) && text.is_char_boundary(span.end));
+        }
+        let _ = Digest::of(&text);
+        let _ = Substance::of(&text);
     }
 }
