@@ -72,7 +72,7 @@ pub(crate) fn read_commit(
     let bad = |error: &dyn std::fmt::Display| ReadError(format!("commit {id}: {error}"));
     let mut commit = odb
         .find_commit_iter(&id, buffer)
-        .map_err(|e| ReadError(e.to_string()))?;
+        .map_err(|e| ReadError::from_gix(&e))?;
     let tree = commit.tree_id().map_err(|e| bad(&e))?;
     // A copy of the iterator: the committer comes after the parents.
     let first_parent = commit.parent_ids().next();

@@ -30,8 +30,17 @@ impl ReadError {
 }
 
 impl ReadError {
-    fn from_gix(error: &impl std::fmt::Display) -> ReadError {
-        ReadError(error.to_string())
+    /// gix's words, made the tool's where a user meets them: a missing
+    /// object is the common case (a shallow or partial clone).
+    pub(crate) fn from_gix(error: &impl std::fmt::Display) -> ReadError {
+        let text = error.to_string();
+        let missing = text
+            .strip_prefix("An object with id ")
+            .and_then(|rest| rest.strip_suffix(" could not be found"));
+        match missing {
+            Some(id) => ReadError(format!("object {id} is not in the repository")),
+            None => ReadError(text),
+        }
     }
 }
 
