@@ -790,3 +790,36 @@ fn a_walk_error_seen_cold_is_seen_warm() {
     assert!(cold.stdout.contains("HB004"), "{}", cold.stdout);
     assert_warm_equals_uncached(f.path(), "missing tree");
 }
+
+#[cfg(unix)]
+#[test]
+fn ignore_files_that_are_fifos_or_links_are_not_read() {
+    let (f, _outside) = with_secrets();
+    let git_config = f.path().join(".git/config");
+    fifo(&f.path().join("hb/.gitignore"));
+    let out = run_bounded(f.path(), &["check", "--format", "short", "--now", NOW], &[]);
+    assert!(
+        out.stdout.contains(
+            "`hb/.gitignore` is not a regular file; it is not read, and `hb/` is not walked"
+        ),
+        "{}",
+        out.stdout
+    );
+    std::fs::remove_file(f.path().join("hb/.gitignore")).expect("rm");
+    symlink(&f, "hb/search/.gitignore", &git_config);
+    assert_nothing_leaks(
+        &f,
+        "ignore link",
+        "`hb/search/.gitignore` is a symbolic link",
+    );
+    std::fs::remove_file(f.path().join("hb/search/.gitignore")).expect("rm");
+    symlink(&f, ".gitignore", &git_config);
+    let out = run_bounded(f.path(), &["check", "--format", "short", "--now", NOW], &[]);
+    assert!(
+        out.stdout.contains(
+            "`.gitignore` is a symbolic link; it is not read, and the handbook is not walked"
+        ),
+        "{}",
+        out.stdout
+    );
+}

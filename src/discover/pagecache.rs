@@ -582,6 +582,15 @@ pub(crate) fn list(walk: &PageWalk, cache_dir: Option<&Path>) -> Listing {
         dirs,
         context,
     } = files;
+    // A walk that could not enter part of the handbook left that part out
+    // of the listing, and out of what the next run checks for changes: the
+    // snapshot is written under a key no run asks for, so the next one
+    // walks again and sees the same problem (or its repair).
+    let key = if findings.is_empty() {
+        key
+    } else {
+        format!("{key}\u{1f}incomplete")
+    };
     Listing {
         key,
         taken,
