@@ -851,13 +851,15 @@ fn load_ruleset(
         Ok(ruleset) => Some(ruleset),
         Err(errors) => {
             for error in errors {
-                findings.push(
-                    Finding::new(
-                        &crate::base::codes::CONFIG_INVALID,
-                        format!("ruleset: {}", error.message),
-                    )
-                    .at(display.clone(), Some(error.span)),
-                );
+                let mut finding = Finding::new(
+                    &crate::base::codes::CONFIG_INVALID,
+                    format!("ruleset: {}", error.message),
+                )
+                .at(display.clone(), Some(error.span));
+                if let Some(help) = error.help {
+                    finding = finding.help(help);
+                }
+                findings.push(finding);
             }
             None
         }

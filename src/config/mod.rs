@@ -25,7 +25,7 @@ use crate::base::codes;
 use crate::base::finding::{Finding, Severity};
 use crate::base::time::{parse_date, parse_days};
 use crate::config::ruleset::{BUILTIN_NAME, Ruleset};
-use crate::config::yaml::{SpannedMap, did_you_mean, span_of, unknown_field_hint};
+use crate::config::yaml::{SpannedMap, did_you_mean, span_of};
 
 pub(crate) const CONFIG_FILE: &str = "handbook-lint.yaml";
 
@@ -341,8 +341,8 @@ pub(crate) fn parse(path: &str, text: &Arc<str>) -> Result<Parsed, Box<Finding>>
         Err(error) => {
             let mut finding = Finding::new(&codes::CONFIG_INVALID, error.message.clone())
                 .at(path, Some(error.span));
-            if let Some(hint) = unknown_field_hint(&error.message) {
-                finding = finding.help(hint);
+            if let Some(help) = error.help {
+                finding = finding.help(help);
             }
             Err(Box::new(finding))
         }

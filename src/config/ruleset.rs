@@ -191,6 +191,7 @@ impl Ruleset {
             errors.push(YamlError {
                 message,
                 span: at(needle),
+                help: None,
             });
         };
         let role_known = |role: &str| raw.roles.contains_key(role);
