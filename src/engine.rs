@@ -308,11 +308,11 @@ fn load_config(
         // Still report what is wrong with the config itself.
         inputs
             .findings
-            .extend(config::check(&display, &text, parsed, None).findings);
+            .extend(config::check(&display, &text, &parsed, None).findings);
         return Ok(None);
     };
     let kinds: Vec<String> = ruleset.pages.keys().cloned().collect();
-    let checked = config::check(&display, &text, parsed, Some(&kinds));
+    let checked = config::check(&display, &text, &parsed, Some(&kinds));
     inputs.findings.extend(checked.findings);
     Ok(checked.config.map(|config| (config, ruleset)))
 }
