@@ -148,6 +148,10 @@ pub(crate) struct Config {
     pub move_similarity: u8,
     /// Teams were discovered by convention rather than configured.
     pub conventional: bool,
+    /// Where the settings that name files were written (the byte span of
+    /// the value), so a finding about the file can point at the setting:
+    /// `ruleset`, `handbook` and `freshness.ignore-revs-file`, when set.
+    pub setting_spans: HashMap<&'static str, std::ops::Range<usize>>,
 }
 
 impl Config {
@@ -171,6 +175,7 @@ impl Config {
             max_files_per_commit: None,
             move_similarity: DEFAULT_MOVE_SIMILARITY,
             conventional: true,
+            setting_spans: HashMap::new(),
         }
     }
 
@@ -262,8 +267,8 @@ pub(crate) struct Parsed(Node);
 
 impl Parsed {
     /// The ruleset the config names: the first `ruleset:` at the top, when
-    /// it is text (anything else is reported by [`check`], and the built-in
-    /// ruleset is used).
+    /// it is text naming a file inside the repository (anything else is
+    /// reported by [`check`], and the built-in ruleset is used).
     pub(crate) fn ruleset(&self) -> Option<&str> {
         let Value::Map(entries) = &self.0.value else {
             return None;
@@ -272,7 +277,7 @@ impl Parsed {
             .iter()
             .find(|(key, _)| matches!(&key.value, Value::Scalar(k) if k == "ruleset"))?;
         match &value.value {
-            Value::Scalar(name) => Some(name),
+            Value::Scalar(name) if validate::ruleset_usable(name) => Some(name),
             _ => None,
         }
     }

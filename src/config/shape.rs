@@ -50,6 +50,31 @@ pub(crate) fn child(path: &str, key: &str) -> String {
     }
 }
 
+/// Why a path the config names cannot be used: the tool only reads files
+/// inside the repository's working tree, and the config comes from whoever
+/// opened the pull request. (Symbolic links are checked where the file is
+/// opened; this is the check of the text.)
+pub(crate) fn outside_repository(value: &str) -> Option<&'static str> {
+    let value = value.trim();
+    let bytes = value.as_bytes();
+    let drive = bytes.len() >= 3
+        && bytes[0].is_ascii_alphabetic()
+        && bytes[1] == b':'
+        && matches!(bytes[2], b'/' | b'\\');
+    if value.starts_with(['/', '\\']) || drive {
+        return Some("is an absolute path");
+    }
+    let parts = || value.split(['/', '\\']);
+    if parts().any(|part| part == "..") {
+        return Some("leads outside it");
+    }
+    // `.GIT` is the same directory on a case-insensitive file system.
+    if parts().any(|part| part.eq_ignore_ascii_case(".git")) {
+        return Some("is inside the git directory");
+    }
+    None
+}
+
 impl Validator<'_> {
     /// A mapping's entries with text keys, each key once: the first of a
     /// repeated key is used and the later ones are reported. Nothing (`key:`)

@@ -12,7 +12,7 @@ use crate::base::calendar::Calendar;
 use crate::base::codes;
 use crate::base::finding::{Finding, Severity, token_at};
 use crate::base::time::{parse_date, parse_days};
-use crate::config::shape::{Entry, Text, child, setting};
+use crate::config::shape::{Entry, Text, child, outside_repository, setting};
 use crate::config::tree::Node;
 use crate::config::yaml::did_you_mean;
 use crate::config::{
@@ -35,6 +35,15 @@ pub(crate) const TOP_KEYS: &[&str] = &[
     "overrides",
 ];
 
+/// How a `ruleset:` names one of the rulesets compiled into the binary.
+const BUILTIN_PREFIX: &str = "builtin:";
+
+/// Whether the config's `ruleset:` text can be loaded: a built-in one, or a
+/// path inside the repository (the others are reported by the validator).
+pub(crate) fn ruleset_usable(name: &str) -> bool {
+    name.trim().starts_with(BUILTIN_PREFIX) || outside_repository(name).is_none()
+}
+
 pub(crate) struct Validator<'a> {
     pub path: &'a str,
     pub text: &'a str,
@@ -50,11 +59,17 @@ impl Validator<'_> {
         let top = self.settings(tree, "", TOP_KEYS);
         let get = |key: &str| setting(&top, key);
         let mut config = Config::default_config();
-        if let Some(ruleset) = get("ruleset").and_then(|node| self.text(node, "ruleset")) {
-            config.ruleset = ruleset.value.trim().to_string();
+        if let Some(ruleset) = get("ruleset") {
+            let name = self.repository_path(ruleset, "ruleset", "a file", &mut config);
+            if let Some(name) = name {
+                config.ruleset = name.value.trim().to_string();
+            }
         }
-        if let Some(handbook) = get("handbook").and_then(|node| self.text(node, "handbook")) {
-            config.handbook = normalize_path(&handbook.value);
+        if let Some(handbook) = get("handbook") {
+            let dir = self.repository_path(handbook, "handbook", "a directory", &mut config);
+            if let Some(dir) = dir {
+                config.handbook = normalize_path(&dir.value);
+            }
         }
         if let Some(iterations) = get("iterations") {
             config.calendar = self.calendar(iterations);
@@ -89,6 +104,34 @@ impl Validator<'_> {
             self.freshness(freshness, &mut config);
         }
         config
+    }
+
+    /// A setting that names a file or directory of the repository: text
+    /// that stays inside it (a built-in ruleset names none). Its span is
+    /// kept in `config.setting_spans`; a path leading elsewhere is reported
+    /// and the setting left unset.
+    fn repository_path(
+        &mut self,
+        node: &Node,
+        key: &'static str,
+        what: &str,
+        config: &mut Config,
+    ) -> Option<Text> {
+        let text = self.text(node, key)?;
+        let builtin = key == "ruleset" && text.value.trim().starts_with(BUILTIN_PREFIX);
+        if !builtin && let Some(problem) = outside_repository(&text.value) {
+            self.invalid(
+                text.span,
+                format!(
+                    "`{key}` must name {what} inside the repository: `{}` {problem}",
+                    text.value.trim()
+                ),
+                Some("write a path relative to the repository's root".to_string()),
+            );
+            return None;
+        }
+        config.setting_spans.insert(key, text.span.clone());
+        Some(text)
     }
 
     pub(crate) fn invalid(&mut self, span: Range<usize>, message: String, help: Option<String>) {
@@ -341,9 +384,9 @@ impl Validator<'_> {
             "move-similarity",
         ];
         let fields = self.settings(node, "freshness", KEYS);
-        if let Some(file) = setting(&fields, "ignore-revs-file")
-            .and_then(|node| self.text(node, "freshness.ignore-revs-file"))
-        {
+        if let Some(file) = setting(&fields, "ignore-revs-file").and_then(|node| {
+            self.repository_path(node, "freshness.ignore-revs-file", "a file", config)
+        }) {
             config.ignore_revs_file = Some(normalize_path(&file.value));
         }
         if let Some((limit, span)) = setting(&fields, "max-files-per-commit")
@@ -618,5 +661,72 @@ handbook: elsewhere
         let text = Arc::from("ruleset: rules.yaml\nruleset: other.yaml\n");
         let parsed = parse(CONFIG_FILE, &text).unwrap_or_else(|f| panic!("{f:?}"));
         assert_eq!(parsed.ruleset(), Some("rules.yaml"));
+    }
+
+    #[test]
+    fn paths_must_stay_inside_the_repository() {
+        let text = "\
+ruleset: ../rules.yaml
+handbook: /etc
+freshness: { ignore-revs-file: hb/../.GIT/info/revs }
+";
+        let checked = load(text);
+        let messages: Vec<(&str, String)> = found(text, &checked);
+        assert_eq!(
+            messages,
+            [
+                (
+                    "../rules.yaml",
+                    "`ruleset` must name a file inside the repository: `../rules.yaml` leads outside it"
+                ),
+                (
+                    "/etc",
+                    "`handbook` must name a directory inside the repository: `/etc` is an absolute path"
+                ),
+                (
+                    "hb/../.GIT/info/revs",
+                    "`freshness.ignore-revs-file` must name a file inside the repository: `hb/../.GIT/info/revs` leads outside it"
+                ),
+            ]
+            .map(|(at, message)| (at, message.to_string()))
+        );
+        let config = checked.config.expect("the rest is used");
+        assert_eq!(config.ruleset, crate::config::ruleset::BUILTIN_NAME);
+        assert_eq!(config.handbook, "");
+        assert_eq!(config.ignore_revs_file, None);
+        assert!(config.setting_spans.is_empty());
+        let text = Arc::from("ruleset: ../rules.yaml\n");
+        let parsed = parse(CONFIG_FILE, &text).unwrap_or_else(|f| panic!("{f:?}"));
+        assert_eq!(parsed.ruleset(), None);
+        let text = "freshness:\n  ignore-revs-file: .git/info/revs\n";
+        assert_eq!(
+            found(text, &load(text))[0].1,
+            "`freshness.ignore-revs-file` must name a file inside the repository: `.git/info/revs` is inside the git directory"
+        );
+    }
+
+    #[test]
+    fn settings_that_name_files_keep_where_they_were_written() {
+        let text = "ruleset: rules/ours.yaml\nhandbook: content\nfreshness:\n  ignore-revs-file: .git-blame-ignore-revs\n";
+        let checked = load(text);
+        assert!(checked.findings.is_empty(), "{:?}", checked.findings);
+        let config = checked.config.expect("valid");
+        let mut spans: Vec<(&str, &str)> = config
+            .setting_spans
+            .iter()
+            .map(|(key, span)| (*key, &text[span.clone()]))
+            .collect();
+        spans.sort_unstable();
+        assert_eq!(
+            spans,
+            [
+                ("freshness.ignore-revs-file", ".git-blame-ignore-revs"),
+                ("handbook", "content"),
+                ("ruleset", "rules/ours.yaml"),
+            ]
+        );
+        let builtin = load("ruleset: builtin:pm-em-partnership\n");
+        let config = builtin.config.expect("valid");
+        assert!(config.setting_spans.contains_key("ruleset"));
     }
 }
