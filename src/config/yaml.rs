@@ -151,7 +151,7 @@ fn too_large(breach: &serde_saphyr::budget::BudgetBreach) -> String {
 }
 
 /// `250000` as `250,000`.
-fn thousands(n: usize) -> String {
+pub(crate) fn thousands(n: usize) -> String {
     let digits = n.to_string();
     let mut out = String::with_capacity(digits.len() + digits.len() / 3);
     for (i, c) in digits.chars().enumerate() {
