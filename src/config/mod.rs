@@ -9,6 +9,8 @@
 pub(crate) mod codeowners;
 pub(crate) mod convention;
 pub(crate) mod locate;
+#[cfg(test)]
+mod props;
 pub(crate) mod ruleset;
 pub(crate) mod shape;
 pub(crate) mod tree;
