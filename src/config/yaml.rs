@@ -167,8 +167,8 @@ pub(crate) fn thousands(n: usize) -> String {
 /// `a sequence`, `mapping start`) in words a config's author knows.
 fn expected_words(expected: &str) -> String {
     let words = match expected {
-        "i8" | "i16" | "i32" | "i64" | "i128" | "isize" | "u8" | "u16" | "u32" | "u64" | "u128"
-        | "usize" | "an integer" => "a whole number",
+        "i8" | "i16" | "i32" | "i64" | "i128" | "isize" | "an integer" => "a whole number",
+        "u8" | "u16" | "u32" | "u64" | "u128" | "usize" => "a whole number, 0 or more",
         "f32" | "f64" | "a float" => "a number",
         "bool" | "a boolean" => "`true` or `false`",
         "char" | "a character" => "a single character",
@@ -432,5 +432,19 @@ mod tests {
         }
         let message = message_of::<serde::de::IgnoredAny>(&text);
         assert!(message.starts_with("the YAML is too large"), "{message}");
+    }
+
+    #[derive(Debug, Deserialize)]
+    struct Count {
+        #[allow(dead_code)]
+        n: u32,
+    }
+
+    #[test]
+    fn a_count_says_it_cannot_be_negative() {
+        assert_eq!(
+            message_of::<Count>("n: -1\n"),
+            "expected a whole number, 0 or more"
+        );
     }
 }
