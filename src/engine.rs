@@ -352,11 +352,11 @@ fn load_config(
         // Still report what is wrong with the config itself.
         inputs
             .findings
-            .extend(config::check(&display, &text, parsed, None).findings);
+            .extend(config::check(&display, &text, &parsed, None).findings);
         return Ok(None);
     };
     let kinds: Vec<String> = ruleset.pages.keys().cloned().collect();
-    let checked = config::check(&display, &text, parsed, Some(&kinds));
+    let checked = config::check(&display, &text, &parsed, Some(&kinds));
     inputs.findings.extend(checked.findings);
     Ok(checked.config.map(|mut config| {
         confine_handbook(&mut config, start.repo.confinement(), &mut inputs.findings);
@@ -948,13 +948,15 @@ fn load_ruleset(
         Ok(ruleset) => Some(ruleset),
         Err(errors) => {
             for error in errors {
-                findings.push(
-                    Finding::new(
-                        &crate::base::codes::CONFIG_INVALID,
-                        format!("ruleset: {}", error.message),
-                    )
-                    .at(display.clone(), Some(error.span)),
-                );
+                let mut finding = Finding::new(
+                    &crate::base::codes::CONFIG_INVALID,
+                    format!("ruleset: {}", error.message),
+                )
+                .at(display.clone(), Some(error.span));
+                if let Some(help) = error.help {
+                    finding = finding.help(help);
+                }
+                findings.push(finding);
             }
             None
         }

@@ -95,18 +95,40 @@ pub(crate) struct Pattern {
     compiled: OnceLock<Regex>,
 }
 
+/// The most a ruleset's pattern may take compiled, in bytes (documented in
+/// the README). The ruleset may come from a pull request: this bounds what
+/// compiling it costs, and a heading pattern needs a few kilobytes.
+pub(crate) const PATTERN_SIZE_LIMIT: usize = 1 << 20;
+
 impl Pattern {
-    /// Checks a pattern's syntax (cheaper than compiling it: a run compiles
-    /// only the patterns it uses).
-    fn check(source: &str) -> Result<Pattern, Box<regex_syntax::Error>> {
+    /// Checks a pattern: its syntax (for the parser's own message), then
+    /// that it compiles within [`PATTERN_SIZE_LIMIT`]. The compiled regex is
+    /// kept; a ruleset read back from the cache compiles its patterns when
+    /// first used.
+    fn check(source: &str) -> Result<Pattern, String> {
         regex_syntax::Parser::new()
             .parse(source)
-            .map_err(Box::new)?;
+            .map_err(|error| error.to_string())?;
+        let compiled = compile(source).map_err(|error| match error {
+            regex::Error::CompiledTooBig(limit) => {
+                format!(
+                    "this pattern is too large to compile (over {} bytes compiled)",
+                    yaml::thousands(limit)
+                )
+            }
+            other => other.to_string(),
+        })?;
         Ok(Pattern {
             source: source.to_string(),
-            compiled: OnceLock::new(),
+            compiled: OnceLock::from(compiled),
         })
     }
+}
+
+fn compile(source: &str) -> Result<Regex, regex::Error> {
+    regex::RegexBuilder::new(source)
+        .size_limit(PATTERN_SIZE_LIMIT)
+        .build()
 }
 
 impl std::ops::Deref for Pattern {
@@ -114,9 +136,11 @@ impl std::ops::Deref for Pattern {
 
     fn deref(&self) -> &Regex {
         self.compiled.get_or_init(|| {
-            // The syntax was checked; a pattern too big to compile matches
-            // nothing rather than stopping the run.
-            Regex::new(&self.source)
+            // Every pattern compiled within the limit when its ruleset was
+            // checked (a cached ruleset is kept per tool version, so with
+            // the same regex crate); should one not, it matches nothing
+            // rather than stopping the run.
+            compile(&self.source)
                 .unwrap_or_else(|_| Regex::new("[^\\s\\S]").unwrap_or_else(|_| unreachable!()))
         })
     }
@@ -191,6 +215,7 @@ impl Ruleset {
             errors.push(YamlError {
                 message,
                 span: at(needle),
+                help: None,
             });
         };
         let role_known = |role: &str| raw.roles.contains_key(role);
@@ -401,4 +426,33 @@ fn action_items_heading(raw: &RawRuleset, error: &mut impl FnMut(String, &str)) 
         );
     }
     heading
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_pattern_too_large_to_compile_is_an_error_at_it() {
+        let huge = "(?i)a{1000}{1000}";
+        let text = BUILTIN_TEXT.replace("\"(?i)milestones?\"", &format!("\"{huge}\""));
+        let errors = Ruleset::parse(&text).err().unwrap_or_default();
+        let messages: Vec<(&str, &str)> = errors
+            .iter()
+            .map(|e| (&text[e.span.clone()], e.message.as_str()))
+            .collect();
+        assert_eq!(
+            messages,
+            [(
+                huge,
+                "page kind `goals`: content pattern for `milestones`: this pattern is too large to compile (over 1,048,576 bytes compiled)"
+            )]
+        );
+    }
+
+    #[test]
+    fn the_built_in_patterns_compile_within_the_limit() {
+        let ruleset = Ruleset::parse(BUILTIN_TEXT).unwrap_or_else(|e| panic!("{e:?}"));
+        assert!(ruleset.action_items.heading.is_match("Action items"));
+    }
 }

@@ -111,7 +111,7 @@ impl HandbookBuilder {
         let ruleset = Ruleset::parse(BUILTIN_TEXT).unwrap_or_else(|e| panic!("{e:?}"));
         let parsed = config::parse(CONFIG_FILE, &config_text).unwrap_or_else(|f| panic!("{f:?}"));
         let kinds: Vec<String> = ruleset.pages.keys().cloned().collect();
-        let checked = config::check(CONFIG_FILE, &config_text, parsed, Some(&kinds));
+        let checked = config::check(CONFIG_FILE, &config_text, &parsed, Some(&kinds));
         input_findings.extend(checked.findings);
         let config = checked.config.expect("the config parses");
 

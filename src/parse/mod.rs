@@ -450,4 +450,18 @@ mod tests {
         let (_, problems) = parse("---\nreviewed: last week\n---\n");
         assert!(problems[0].message.contains("reviewed"));
     }
+
+    /// Front matter is written by every contributor: its messages are the
+    /// tool's, naming no Rust type or library option.
+    #[test]
+    fn front_matter_messages_name_no_library_type() {
+        let (_, problems) = parse("---\niteration: three\n---\n");
+        assert_eq!(problems[0].message, "front matter: expected a whole number");
+        assert_eq!(problems[0].span, 15..20);
+        let (_, problems) = parse("---\nowner: alice\nowner: bob\n---\n");
+        assert_eq!(
+            problems[0].message,
+            "front matter: the key `owner` is written twice in the same mapping"
+        );
+    }
 }

@@ -1,0 +1,732 @@
+//! The config's tree checked into a [`Config`]: each setting read by
+//! shape (`config::shape`), then by meaning. Every mistake is an HB001 (or
+//! HB003) finding at the exact YAML key or value, that entry is left out,
+//! and everything else is used.
+
+use std::collections::{BTreeMap, HashMap};
+use std::ops::Range;
+
+use globset::{Glob, GlobSet, GlobSetBuilder};
+
+use crate::base::calendar::Calendar;
+use crate::base::codes;
+use crate::base::finding::{Finding, Severity, token_at};
+use crate::base::time::{parse_date, parse_days};
+use crate::config::shape::{Entry, Text, child, outside_repository, setting};
+use crate::config::tree::Node;
+use crate::config::yaml::did_you_mean;
+use crate::config::{
+    Config, DEFAULT_ITERATION_DAYS, DEFAULT_MOVE_SIMILARITY, Override, PageLocation, Person, Team,
+    default_calendar, normalize_path,
+};
+
+/// The settings a config may hold at its top level.
+pub(crate) const TOP_KEYS: &[&str] = &[
+    "ruleset",
+    "handbook",
+    "iterations",
+    "people",
+    "teams",
+    "pages",
+    "severity",
+    "max-age",
+    "ignore",
+    "freshness",
+    "overrides",
+];
+
+/// How a `ruleset:` names one of the rulesets compiled into the binary.
+const BUILTIN_PREFIX: &str = "builtin:";
+
+/// Whether the config's `ruleset:` text can be loaded: a built-in one, or a
+/// path inside the repository (the others are reported by the validator).
+pub(crate) fn ruleset_usable(name: &str) -> bool {
+    name.trim().starts_with(BUILTIN_PREFIX) || outside_repository(name).is_none()
+}
+
+pub(crate) struct Validator<'a> {
+    pub path: &'a str,
+    pub text: &'a str,
+    pub findings: &'a mut Vec<Finding>,
+    /// The ruleset's page kinds; empty when the ruleset could not be read
+    /// (then every kind is taken as known).
+    pub known_kinds: Vec<String>,
+}
+
+impl Validator<'_> {
+    /// The whole config: `tree` read setting by setting onto the defaults.
+    pub(crate) fn config(&mut self, tree: &Node) -> Config {
+        let top = self.settings(tree, "", TOP_KEYS);
+        let get = |key: &str| setting(&top, key);
+        let mut config = Config::default_config();
+        if let Some(ruleset) = get("ruleset") {
+            let name = self.repository_path(ruleset, "ruleset", "a file", &mut config);
+            if let Some(name) = name {
+                config.ruleset = name.value.trim().to_string();
+            }
+        }
+        if let Some(handbook) = get("handbook") {
+            let dir = self.repository_path(handbook, "handbook", "a directory", &mut config);
+            if let Some(dir) = dir {
+                config.handbook = normalize_path(&dir.value);
+            }
+        }
+        if let Some(iterations) = get("iterations") {
+            config.calendar = self.calendar(iterations);
+        }
+        if let Some(people) = get("people") {
+            config.people = self.people(people);
+        }
+        if let Some(pages) = get("pages") {
+            config.pages = self.page_locations(pages, "pages");
+        }
+        let teams = get("teams").map(|teams| self.entries(teams, "teams"));
+        config.conventional = teams.as_ref().is_none_or(Vec::is_empty);
+        for entry in teams.iter().flatten() {
+            if let Some(team) = self.team(entry, &config) {
+                config.teams.push(team);
+            }
+        }
+        if let Some(severity) = get("severity") {
+            config.severity = self.severity_map(severity, "severity");
+        }
+        if let Some(overrides) = get("overrides") {
+            config.overrides = self.overrides(overrides);
+        }
+        if let Some(max_age) = get("max-age") {
+            config.max_age = self.max_age(max_age);
+        }
+        if let Some(ignore) = get("ignore") {
+            let patterns = self.texts(ignore, "ignore");
+            config.ignore = self.globs(&patterns, &mut config.ignore_patterns);
+        }
+        if let Some(freshness) = get("freshness") {
+            self.freshness(freshness, &mut config);
+        }
+        config
+    }
+
+    /// A setting that names a file or directory of the repository: text
+    /// that stays inside it (a built-in ruleset names none). Its span is
+    /// kept in `config.setting_spans`; a path leading elsewhere is reported
+    /// and the setting left unset.
+    fn repository_path(
+        &mut self,
+        node: &Node,
+        key: &'static str,
+        what: &str,
+        config: &mut Config,
+    ) -> Option<Text> {
+        let text = self.text(node, key)?;
+        let builtin = key == "ruleset" && text.value.trim().starts_with(BUILTIN_PREFIX);
+        if !builtin && let Some(problem) = outside_repository(&text.value) {
+            self.invalid(
+                text.span,
+                format!(
+                    "`{key}` must name {what} inside the repository: `{}` {problem}",
+                    text.value.trim()
+                ),
+                Some("write a path relative to the repository's root".to_string()),
+            );
+            return None;
+        }
+        config.setting_spans.insert(key, text.span.clone());
+        Some(text)
+    }
+
+    pub(crate) fn invalid(&mut self, span: Range<usize>, message: String, help: Option<String>) {
+        let mut finding = Finding::new(&codes::CONFIG_INVALID, message).at(self.path, Some(span));
+        if let Some(help) = help {
+            finding = finding.help(help);
+        }
+        self.findings.push(finding);
+    }
+
+    /// `people:`: each person and their handles, which must start with `@`.
+    fn people(&mut self, node: &Node) -> Vec<Person> {
+        let mut people = Vec::new();
+        for entry in self.entries(node, "people") {
+            let path = child("people", &entry.key.value);
+            let fields = self.settings(entry.value, &path, &["name", "handles"]);
+            // A display name, for the config's readers: the tool names
+            // people by their key, so it is checked and not used.
+            if let Some(name) = setting(&fields, "name") {
+                self.text(name, &child(&path, "name"));
+            }
+            let mut handles = Vec::new();
+            let written = setting(&fields, "handles")
+                .map(|node| self.texts(node, &child(&path, "handles")))
+                .unwrap_or_default();
+            for handle in written {
+                if handle.value.starts_with('@') && handle.value.len() > 1 {
+                    handles.push(handle.value);
+                } else {
+                    self.invalid(
+                        handle.span,
+                        format!("handle `{}` must start with `@`", handle.value),
+                        Some(format!(
+                            "write it as `@{}`",
+                            handle.value.trim_start_matches('@')
+                        )),
+                    );
+                }
+            }
+            people.push(Person {
+                id: entry.key.value,
+                handles,
+            });
+        }
+        people
+    }
+
+    /// Whether `key` is a page kind of the ruleset; reported when not.
+    fn kind_known(&mut self, key: &Text) -> bool {
+        let known = &self.known_kinds;
+        if known.is_empty() || known.contains(&key.value) {
+            return true;
+        }
+        let hint = did_you_mean(&key.value, known.iter().map(String::as_str)).map_or_else(
+            || format!("page kinds of this ruleset: {}", known.join(", ")),
+            |s| format!("did you mean `{s}`?"),
+        );
+        self.invalid(
+            key.span.clone(),
+            format!("unknown page kind `{}`", key.value),
+            Some(hint),
+        );
+        false
+    }
+
+    /// `pages:` (for every team, or one team's own): page kinds to
+    /// locations.
+    fn page_locations(&mut self, node: &Node, path: &str) -> BTreeMap<String, PageLocation> {
+        let mut pages = BTreeMap::new();
+        for entry in self.entries(node, path) {
+            if self.kind_known(&entry.key)
+                && let Some(value) = self.text(entry.value, &child(path, &entry.key.value))
+                && let Some(location) = self.page_location(&value)
+            {
+                pages.insert(entry.key.value, location);
+            }
+        }
+        pages
+    }
+
+    /// One entry of `teams:`; `None` (reported) without a `dir`. Its PM and
+    /// EM must be among `config`'s people.
+    fn team(&mut self, entry: &Entry<'_>, config: &Config) -> Option<Team> {
+        let name = &entry.key.value;
+        let path = child("teams", name);
+        let reported = self.findings.len();
+        let fields = self.settings(entry.value, &path, &["dir", "pm", "em", "since", "pages"]);
+        let field = |key: &str| setting(&fields, key);
+        let dir = field("dir").and_then(|node| self.text(node, &child(&path, "dir")));
+        // One finding a mistake: a misspelt `dri:`, a `dir` that is not
+        // text or a team that is not a mapping was reported already.
+        if dir.is_none() && self.findings.len() == reported {
+            self.invalid(
+                entry.key.span.clone(),
+                format!("team `{name}` has no `dir`"),
+                Some("add `dir:` with the directory holding the team's pages".to_string()),
+            );
+        }
+        let mut roles = BTreeMap::new();
+        let mut named_roles = Vec::new();
+        for role in ["pm", "em"] {
+            let Some(value) = field(role).and_then(|node| self.text(node, &child(&path, role)))
+            else {
+                continue;
+            };
+            let id = value.value.trim();
+            if id.is_empty() {
+                continue;
+            }
+            named_roles.push(role.to_string());
+            if config.person(id).is_some() {
+                roles.insert(role.to_string(), id.to_string());
+            } else if let Some(person) = config.resolve_person(id) {
+                roles.insert(role.to_string(), person.id.clone());
+            } else {
+                self.unknown_person(name, role, id, value.span.clone(), config);
+            }
+        }
+        let since = field("since")
+            .and_then(|node| self.text(node, &child(&path, "since")))
+            .and_then(|since| match parse_date(&since.value) {
+                Ok(date) => Some(date),
+                Err(message) => {
+                    self.invalid(since.span, message.to_string(), None);
+                    None
+                }
+            });
+        let pages = field("pages")
+            .map(|node| self.page_locations(node, &child(&path, "pages")))
+            .unwrap_or_default();
+        // The rest was checked (so every mistake is reported); a team
+        // without a directory has no pages to check.
+        Some(Team {
+            name: name.clone(),
+            dir: normalize_path(&dir?.value),
+            roles,
+            named_roles,
+            since,
+            pages,
+            // The key's line up to any comment: where missing pages and
+            // vacant roles point.
+            span: Some(token_at(self.text, entry.key.span.start)),
+        })
+    }
+
+    /// HB003: a team's role names someone who is not in `people`.
+    fn unknown_person(
+        &mut self,
+        team: &str,
+        role: &str,
+        id: &str,
+        span: Range<usize>,
+        config: &Config,
+    ) {
+        let hint = did_you_mean(id, config.people.iter().map(|p| p.id.as_str())).map_or_else(
+            || "add them under `people:`".to_string(),
+            |s| format!("did you mean `{s}`?"),
+        );
+        self.findings.push(
+            Finding::new(
+                &codes::UNKNOWN_PERSON,
+                format!(
+                    "team `{team}` names `{id}` as its {}, who is not in `people`",
+                    role.to_uppercase()
+                ),
+            )
+            .at(self.path, Some(span))
+            .label("not in people")
+            .help(hint)
+            .team(team.to_string()),
+        );
+    }
+
+    /// `overrides:`: each a mapping of `paths` (required) and `severity`.
+    fn overrides(&mut self, node: &Node) -> Vec<Override> {
+        let mut overrides = Vec::new();
+        for item in self.items(node, "overrides") {
+            let reported = self.findings.len();
+            let fields = self.settings(item, "overrides", &["paths", "severity"]);
+            let Some(paths) = setting(&fields, "paths") else {
+                // As for a team's `dir`: one finding a mistake.
+                if self.findings.len() == reported {
+                    self.invalid(
+                        item.span.clone(),
+                        "an override has no `paths`".to_string(),
+                        Some("add `paths:` with the globs it applies to".to_string()),
+                    );
+                }
+                continue;
+            };
+            let paths = self.texts(paths, "overrides.paths");
+            let severity = setting(&fields, "severity")
+                .map(|node| self.severity_map(node, "overrides.severity"))
+                .unwrap_or_default();
+            overrides.push(Override {
+                paths: self.globs(&paths, &mut Vec::new()),
+                severity,
+            });
+        }
+        overrides
+    }
+
+    /// Globs (`ignore:`, an override's `paths:`); the valid ones' patterns
+    /// are added to `patterns`.
+    fn globs(&mut self, written: &[Text], patterns: &mut Vec<String>) -> GlobSet {
+        let mut globs = GlobSetBuilder::new();
+        for pattern in written {
+            match Glob::new(pattern.value.trim()) {
+                Ok(glob) => {
+                    globs.add(glob);
+                    patterns.push(pattern.value.trim().to_string());
+                }
+                Err(error) => self.invalid(pattern.span.clone(), error.kind().to_string(), None),
+            }
+        }
+        globs.build().unwrap_or_else(|_| GlobSet::empty())
+    }
+
+    /// `max-age:`: page kinds to at least one day.
+    fn max_age(&mut self, node: &Node) -> HashMap<String, u32> {
+        let mut max_age = HashMap::new();
+        for entry in self.entries(node, "max-age") {
+            if !self.kind_known(&entry.key) {
+                continue;
+            }
+            let Some(age) = self.text(entry.value, &child("max-age", &entry.key.value)) else {
+                continue;
+            };
+            match parse_days(&age.value) {
+                Ok(0) => self.invalid(
+                    age.span,
+                    "max-age must be at least one day".to_string(),
+                    None,
+                ),
+                Ok(days) => {
+                    max_age.insert(entry.key.value, days);
+                }
+                Err(message) => self.invalid(age.span, message.to_string(), None),
+            }
+        }
+        max_age
+    }
+
+    /// `freshness:`: the ignore-revs file, the sweep limit and the move
+    /// similarity.
+    fn freshness(&mut self, node: &Node, config: &mut Config) {
+        const KEYS: &[&str] = &[
+            "ignore-revs-file",
+            "max-files-per-commit",
+            "move-similarity",
+        ];
+        let fields = self.settings(node, "freshness", KEYS);
+        if let Some(file) = setting(&fields, "ignore-revs-file").and_then(|node| {
+            self.repository_path(node, "freshness.ignore-revs-file", "a file", config)
+        }) {
+            config.ignore_revs_file = Some(normalize_path(&file.value));
+        }
+        if let Some((limit, span)) = setting(&fields, "max-files-per-commit")
+            .and_then(|node| self.whole_number(node, "freshness.max-files-per-commit"))
+        {
+            match usize::try_from(limit) {
+                Ok(0) | Err(_) => self.invalid(
+                    span,
+                    "max-files-per-commit must be at least 1".to_string(),
+                    Some(
+                        "a commit changing more pages than this is a sweep, not an update"
+                            .to_string(),
+                    ),
+                ),
+                Ok(limit) => config.max_files_per_commit = Some(limit),
+            }
+        }
+        if let Some((percent, span)) = setting(&fields, "move-similarity")
+            .and_then(|node| self.whole_number(node, "freshness.move-similarity"))
+        {
+            match u8::try_from(percent) {
+                Ok(percent @ 0..=100) => config.move_similarity = percent,
+                _ => self.invalid(
+                    span,
+                    "move-similarity must be a percentage from 0 to 100".to_string(),
+                    Some(format!(
+                        "a page added in a commit moved from a deleted one when this share of their words is the same (default {DEFAULT_MOVE_SIMILARITY})"
+                    )),
+                ),
+            }
+        }
+    }
+
+    /// `{HB303: warning}`: rule codes (or names) to severities; unknown codes
+    /// and severities are reported and left out.
+    fn severity_map(&mut self, node: &Node, path: &str) -> HashMap<String, Severity> {
+        let mut map = HashMap::new();
+        for entry in self.entries(node, path) {
+            let code = &entry.key;
+            let Some(canonical) = codes::canonical(&code.value) else {
+                let hint = did_you_mean(&code.value, codes::ALL.iter().map(|(code, _)| *code))
+                    .map_or_else(
+                        || "`handbook-lint rules` lists the codes".to_string(),
+                        |s| format!("did you mean `{s}`?"),
+                    );
+                self.invalid(
+                    code.span.clone(),
+                    format!("unknown rule code `{}`", code.value),
+                    Some(hint),
+                );
+                continue;
+            };
+            let Some(severity) = self.text(entry.value, &child(path, &code.value)) else {
+                continue;
+            };
+            match Severity::parse(severity.value.trim()) {
+                Some(level) => {
+                    map.insert(canonical.to_string(), level);
+                }
+                None => self.invalid(
+                    severity.span,
+                    format!("unknown severity `{}`", severity.value),
+                    Some("use `error` or `warning`".to_string()),
+                ),
+            }
+        }
+        map
+    }
+
+    /// `iterations:`: the calendar, each part checked on its own.
+    fn calendar(&mut self, node: &Node) -> Calendar {
+        let fields = self.settings(node, "iterations", &["length", "start", "grace"]);
+        let mut part = |key: &str| {
+            setting(&fields, key).and_then(|node| self.text(node, &child("iterations", key)))
+        };
+        let (length, start, grace) = (part("length"), part("start"), part("grace"));
+        let mut calendar = default_calendar();
+        if let Some(length) = length {
+            match parse_days(&length.value) {
+                Ok(0) => self.invalid(
+                    length.span,
+                    "iteration length must be at least one day".to_string(),
+                    Some(format!("the default is {DEFAULT_ITERATION_DAYS}d")),
+                ),
+                Ok(days) => calendar.length_days = days,
+                Err(message) => self.invalid(length.span, message.to_string(), None),
+            }
+        }
+        if let Some(start) = start {
+            match parse_date(&start.value) {
+                Ok(date) => calendar.start = date,
+                Err(message) => self.invalid(start.span, message.to_string(), None),
+            }
+        }
+        if let Some(grace) = grace {
+            match parse_days(&grace.value) {
+                Ok(days) if days >= calendar.length_days => self.invalid(
+                    grace.span,
+                    format!(
+                        "grace ({days}d) must be shorter than the iteration ({}d)",
+                        calendar.length_days
+                    ),
+                    None,
+                ),
+                Ok(days) => calendar.grace_days = days,
+                Err(message) => self.invalid(grace.span, message.to_string(), None),
+            }
+        }
+        calendar
+    }
+
+    fn page_location(&mut self, value: &Text) -> Option<PageLocation> {
+        let location = PageLocation::parse(value.value.trim());
+        if location.pattern.is_empty() {
+            self.invalid(
+                value.span.clone(),
+                "page location is empty".to_string(),
+                None,
+            );
+            return None;
+        }
+        if location.is_glob() && location.anchor.is_some() {
+            self.invalid(
+                value.span.clone(),
+                "a page pattern with wildcards cannot name a section".to_string(),
+                None,
+            );
+            return None;
+        }
+        if location.is_glob()
+            && let Err(error) = Glob::new(&location.pattern)
+        {
+            self.invalid(value.span.clone(), error.kind().to_string(), None);
+            return None;
+        }
+        Some(location)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+
+    use crate::config::{CONFIG_FILE, Checked, check, parse};
+
+    fn load(text: &str) -> Checked {
+        let text = Arc::from(text);
+        let parsed = parse(CONFIG_FILE, &text).unwrap_or_else(|f| panic!("{f:?}"));
+        check(CONFIG_FILE, &text, &parsed, Some(&["goals".to_string()]))
+    }
+
+    /// Each finding as (the text it points at, its message).
+    fn found<'t>(text: &'t str, checked: &Checked) -> Vec<(&'t str, String)> {
+        checked
+            .findings
+            .iter()
+            .map(|f| {
+                let span = f.location.as_ref().and_then(|l| l.span.clone());
+                (span.map_or("", |s| &text[s]), f.message.clone())
+            })
+            .collect()
+    }
+
+    #[test]
+    fn wrong_types_are_reported_at_every_level() {
+        let text = "\
+people: [alice]
+teams:
+  search: { dir: { a: 1 }, pm: [x] }
+iterations: [14d]
+ignore: content/**
+overrides:
+  - paths: { a: b }
+severity: { HB102: [warning] }
+max-age: { goals: { days: 3 } }
+freshness: { move-similarity: -5, max-files-per-commit: 99999999999999999999999 }
+";
+        let checked = load(text);
+        assert_eq!(
+            found(text, &checked),
+            [
+                (
+                    "[14d]",
+                    "`iterations` must be a mapping (`key: value`), not a list"
+                ),
+                (
+                    "[alice]",
+                    "`people` must be a mapping (`key: value`), not a list"
+                ),
+                ("{ a: 1 }", "`teams.search.dir` must be text, not a mapping"),
+                ("[x]", "`teams.search.pm` must be text, not a list"),
+                ("[warning]", "`severity.HB102` must be text, not a list"),
+                (
+                    "{ a: b }",
+                    "`overrides.paths` must be a list, not a mapping"
+                ),
+                ("{ days: 3 }", "`max-age.goals` must be text, not a mapping"),
+                ("content/**", "`ignore` must be a list, not text"),
+                (
+                    "99999999999999999999999",
+                    "`freshness.max-files-per-commit` is too large: `99999999999999999999999`"
+                ),
+                (
+                    "-5",
+                    "`freshness.move-similarity` must not be negative: `-5`"
+                ),
+            ]
+            .map(|(at, message)| (at, message.to_string()))
+        );
+        let config = checked.config.expect("the rest is used");
+        assert_eq!(config.overrides.len(), 1);
+        assert!(config.teams.is_empty());
+    }
+
+    #[test]
+    fn duplicate_keys_keep_the_first_and_name_its_line() {
+        let text = "\
+handbook: content
+iterations:
+  length: 7d
+  length: 21d
+handbook: elsewhere
+";
+        let checked = load(text);
+        assert_eq!(
+            found(text, &checked),
+            [
+                (
+                    "handbook",
+                    "`handbook` is set twice in the config: this one is ignored, the one on line 1 is used"
+                ),
+                (
+                    "length",
+                    "`length` is set twice in `iterations`: this one is ignored, the one on line 3 is used"
+                ),
+            ]
+            .map(|(at, message)| (at, message.to_string()))
+        );
+        let Some(config) = checked.config else {
+            panic!("the config is used")
+        };
+        assert_eq!(config.handbook, "content");
+        assert_eq!(config.calendar.length_days, 7);
+    }
+
+    #[test]
+    fn a_team_without_a_dir_is_left_out_with_one_finding() {
+        let text =
+            "teams:\n  a: { since: 2026-01-05 }\n  b: { dri: b }\n  c: { dir: c }\n[key]: 1\n";
+        let checked = load(text);
+        let messages: Vec<String> = found(text, &checked).into_iter().map(|(_, m)| m).collect();
+        assert_eq!(
+            messages,
+            [
+                "a key in the config is a list: keys must be text",
+                "team `a` has no `dir`",
+                "unknown key `dri` in `teams.b`",
+            ]
+        );
+        let teams: Vec<String> = checked
+            .config
+            .map(|c| c.teams.into_iter().map(|t| t.name).collect())
+            .unwrap_or_default();
+        assert_eq!(teams, ["c"]);
+    }
+
+    #[test]
+    fn the_ruleset_read_first_is_the_one_checked() {
+        let text = Arc::from("ruleset: [a]\n");
+        let parsed = parse(CONFIG_FILE, &text).unwrap_or_else(|f| panic!("{f:?}"));
+        assert_eq!(parsed.ruleset(), None);
+        let text = Arc::from("ruleset: rules.yaml\nruleset: other.yaml\n");
+        let parsed = parse(CONFIG_FILE, &text).unwrap_or_else(|f| panic!("{f:?}"));
+        assert_eq!(parsed.ruleset(), Some("rules.yaml"));
+    }
+
+    #[test]
+    fn paths_must_stay_inside_the_repository() {
+        let text = "\
+ruleset: ../rules.yaml
+handbook: /etc
+freshness: { ignore-revs-file: hb/../.GIT/info/revs }
+";
+        let checked = load(text);
+        let messages: Vec<(&str, String)> = found(text, &checked);
+        assert_eq!(
+            messages,
+            [
+                (
+                    "../rules.yaml",
+                    "`ruleset` must name a file inside the repository: `../rules.yaml` leads outside it"
+                ),
+                (
+                    "/etc",
+                    "`handbook` must name a directory inside the repository: `/etc` is an absolute path"
+                ),
+                (
+                    "hb/../.GIT/info/revs",
+                    "`freshness.ignore-revs-file` must name a file inside the repository: `hb/../.GIT/info/revs` leads outside it"
+                ),
+            ]
+            .map(|(at, message)| (at, message.to_string()))
+        );
+        let config = checked.config.expect("the rest is used");
+        assert_eq!(config.ruleset, crate::config::ruleset::BUILTIN_NAME);
+        assert_eq!(config.handbook, "");
+        assert_eq!(config.ignore_revs_file, None);
+        assert!(config.setting_spans.is_empty());
+        let text = Arc::from("ruleset: ../rules.yaml\n");
+        let parsed = parse(CONFIG_FILE, &text).unwrap_or_else(|f| panic!("{f:?}"));
+        assert_eq!(parsed.ruleset(), None);
+        let text = "freshness:\n  ignore-revs-file: .git/info/revs\n";
+        assert_eq!(
+            found(text, &load(text))[0].1,
+            "`freshness.ignore-revs-file` must name a file inside the repository: `.git/info/revs` is inside the git directory"
+        );
+    }
+
+    #[test]
+    fn settings_that_name_files_keep_where_they_were_written() {
+        let text = "ruleset: rules/ours.yaml\nhandbook: content\nfreshness:\n  ignore-revs-file: .git-blame-ignore-revs\n";
+        let checked = load(text);
+        assert!(checked.findings.is_empty(), "{:?}", checked.findings);
+        let config = checked.config.expect("valid");
+        let mut spans: Vec<(&str, &str)> = config
+            .setting_spans
+            .iter()
+            .map(|(key, span)| (*key, &text[span.clone()]))
+            .collect();
+        spans.sort_unstable();
+        assert_eq!(
+            spans,
+            [
+                ("freshness.ignore-revs-file", ".git-blame-ignore-revs"),
+                ("handbook", "content"),
+                ("ruleset", "rules/ours.yaml"),
+            ]
+        );
+        let builtin = load("ruleset: builtin:pm-em-partnership\n");
+        let config = builtin.config.expect("valid");
+        assert!(config.setting_spans.contains_key("ruleset"));
+    }
+}
