@@ -337,17 +337,18 @@ fn load_config(
             return Ok(None);
         }
     };
-    let name = parsed
-        .ruleset()
-        .unwrap_or(ruleset::BUILTIN_NAME)
-        .to_string();
+    let (name, span) = parsed
+        .ruleset_at()
+        .map_or((ruleset::BUILTIN_NAME.to_string(), None), |(name, span)| {
+            (name.to_string(), Some(span))
+        });
     let Some(ruleset) = load_ruleset(
         &name,
         start.repo.confinement(),
         cache_dir,
         &mut inputs.sources,
         &mut inputs.findings,
-        Some(&display),
+        Some((&display, span.as_ref())),
     ) else {
         // Still report what is wrong with the config itself.
         inputs
@@ -390,11 +391,8 @@ fn confine_handbook(config: &mut Config, confinement: &Confinement, findings: &m
         confinement.resolve(&config.handbook, &subject)
     {
         let mut finding = Finding::new(&codes::CONFIG_INVALID, message);
-        if let (Some(path), Some(text)) = (&config.path, &config.text) {
-            finding = finding.at(
-                path.clone(),
-                setting_span(text, "handbook", &config.handbook),
-            );
+        if let Some(path) = &config.path {
+            finding = finding.at(path.clone(), config.setting_spans.get("handbook").cloned());
         }
         findings.push(finding);
         config.handbook = String::new();
@@ -838,7 +836,11 @@ fn load_ignore_revs(
         .or_else(|| repo.config_string("blame.ignoreRevsFile"));
     let explicit = configured.is_some();
     let name = configured.unwrap_or_else(|| ".git-blame-ignore-revs".to_string());
-    let subject = format!("the ignore-revs file `{name}`");
+    let subject = if config.ignore_revs_file.is_none() && explicit {
+        format!("the ignore-revs file `{name}` (git's `blame.ignoreRevsFile`)")
+    } else {
+        format!("the ignore-revs file `{name}`")
+    };
     let text = match discover::read_named(
         repo.confinement(),
         &name,
@@ -853,10 +855,15 @@ fn load_ignore_revs(
         }
         Err(error) => {
             let mut finding = Finding::new(&codes::CONFIG_INVALID, error.into_message());
-            if let (Some(config_path), Some(text)) = (&config.path, &config.text) {
+            // Named by the config, the finding is at the setting; named by
+            // git's `blame.ignoreRevsFile`, the message says so itself.
+            if let (Some(config_path), Some(_)) = (&config.path, &config.ignore_revs_file) {
                 finding = finding.at(
                     config_path.clone(),
-                    setting_span(text, "ignore-revs-file", &name),
+                    config
+                        .setting_spans
+                        .get("freshness.ignore-revs-file")
+                        .cloned(),
                 );
             }
             findings.push(finding);
@@ -898,17 +905,12 @@ fn load_ruleset(
     cache_dir: Option<&Path>,
     sources: &mut Sources,
     findings: &mut Vec<Finding>,
-    config_path: Option<&str>,
+    setting: Option<(&str, Option<&std::ops::Range<usize>>)>,
 ) -> Option<Ruleset> {
     let name = name.trim();
     // A finding on the config's `ruleset:` value (or on no file, without one).
-    let at_setting = |finding: Finding, sources: &Sources| match config_path {
-        Some(path) => {
-            let span = sources
-                .get(path)
-                .and_then(|text| setting_span(text, "ruleset", name));
-            finding.at(path, span)
-        }
+    let at_setting = |finding: Finding| match &setting {
+        Some((path, span)) => finding.at(*path, span.cloned()),
         None => finding,
     };
     let (display, text): (String, Arc<str>) = if name == ruleset::BUILTIN_NAME {
@@ -925,7 +927,7 @@ fn load_ruleset(
             "the built-in ruleset is `{}`",
             ruleset::BUILTIN_NAME
         ));
-        findings.push(at_setting(finding, sources));
+        findings.push(at_setting(finding));
         return None;
     } else {
         let subject = format!("the ruleset `{name}`");
@@ -937,7 +939,7 @@ fn load_ruleset(
             }
             Err(error) => {
                 let finding = Finding::new(&codes::CONFIG_INVALID, error.into_message());
-                findings.push(at_setting(finding, sources));
+                findings.push(at_setting(finding));
                 return None;
             }
         }
@@ -997,17 +999,6 @@ fn read_codeowners(
         }
     }
     None
-}
-
-/// Where a setting's value is written in the config's text: after the
-/// first `key:`, else anywhere; `None` when it is not there as written.
-fn setting_span(text: &str, key: &str, value: &str) -> Option<std::ops::Range<usize>> {
-    let from = text.find(&format!("{key}:")).unwrap_or(0);
-    text[from..]
-        .find(value)
-        .or_else(|| text.find(value).map(|at| at.wrapping_sub(from)))
-        .map(|at| from.wrapping_add(at)..from.wrapping_add(at) + value.len())
-        .filter(|span| !value.is_empty() && span.end <= text.len())
 }
 
 /// Keeps the findings that concern `paths` (repository-relative): findings

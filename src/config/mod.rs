@@ -268,10 +268,11 @@ pub(crate) struct Checked {
 pub(crate) struct Parsed(Node);
 
 impl Parsed {
-    /// The ruleset the config names: the first `ruleset:` at the top, when
+    /// The ruleset the config names, with where its value is written (for
+    /// a finding about the file it names): the first `ruleset:` at the top, when
     /// it is text naming a file inside the repository (anything else is
     /// reported by [`check`], and the built-in ruleset is used).
-    pub(crate) fn ruleset(&self) -> Option<&str> {
+    pub(crate) fn ruleset_at(&self) -> Option<(&str, std::ops::Range<usize>)> {
         let Value::Map(entries) = &self.0.value else {
             return None;
         };
@@ -279,7 +280,9 @@ impl Parsed {
             .iter()
             .find(|(key, _)| matches!(&key.value, Value::Scalar(k) if k == "ruleset"))?;
         match &value.value {
-            Value::Scalar(name) if validate::ruleset_usable(name) => Some(name),
+            Value::Scalar(name) if validate::ruleset_usable(name) => {
+                Some((name, value.span.clone()))
+            }
             _ => None,
         }
     }

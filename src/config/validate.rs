@@ -657,10 +657,13 @@ handbook: elsewhere
     fn the_ruleset_read_first_is_the_one_checked() {
         let text = Arc::from("ruleset: [a]\n");
         let parsed = parse(CONFIG_FILE, &text).unwrap_or_else(|f| panic!("{f:?}"));
-        assert_eq!(parsed.ruleset(), None);
+        assert_eq!(parsed.ruleset_at().map(|(name, _)| name), None);
         let text = Arc::from("ruleset: rules.yaml\nruleset: other.yaml\n");
         let parsed = parse(CONFIG_FILE, &text).unwrap_or_else(|f| panic!("{f:?}"));
-        assert_eq!(parsed.ruleset(), Some("rules.yaml"));
+        assert_eq!(
+            parsed.ruleset_at().map(|(name, _)| name),
+            Some("rules.yaml")
+        );
     }
 
     #[test]
@@ -697,7 +700,7 @@ freshness: { ignore-revs-file: hb/../.GIT/info/revs }
         assert!(config.setting_spans.is_empty());
         let text = Arc::from("ruleset: ../rules.yaml\n");
         let parsed = parse(CONFIG_FILE, &text).unwrap_or_else(|f| panic!("{f:?}"));
-        assert_eq!(parsed.ruleset(), None);
+        assert_eq!(parsed.ruleset_at().map(|(name, _)| name), None);
         let text = "freshness:\n  ignore-revs-file: .git/info/revs\n";
         assert_eq!(
             found(text, &load(text))[0].1,
