@@ -190,7 +190,7 @@ impl Inputs {
     /// The outcome of a run that could not build a model: its findings
     /// only (exit code 2).
     fn fatal(mut self) -> Outcome {
-        self.findings.sort_by_key(Finding::sort_key);
+        self.findings.sort_by(Finding::report_order);
         Outcome {
             timings: Timings::default(),
             staged: None,
@@ -702,7 +702,7 @@ fn evaluate(model: &Handbook, run_rules: bool, findings: &mut Vec<Finding>) {
                 .config
                 .severity_for(finding.rule.code, finding.path(), finding.severity);
     }
-    findings.sort_by_key(Finding::sort_key);
+    findings.sort_by(Finding::report_order);
 }
 
 /// The history walk's answers and the queries they answer.

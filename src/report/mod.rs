@@ -3,6 +3,7 @@
 //! `gitlab` and `junit` for CI. One file per format.
 
 mod ci;
+mod escape;
 mod github;
 mod gitlab;
 mod human;

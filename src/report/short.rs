@@ -2,7 +2,6 @@
 
 use std::fmt::Write as _;
 
-use crate::base::finding::line_column;
 use crate::model::outcome::Outcome;
 
 pub(super) fn short(outcome: &Outcome) -> String {
@@ -10,10 +9,11 @@ pub(super) fn short(outcome: &Outcome) -> String {
     for finding in &outcome.findings {
         let position = match &finding.location {
             Some(location) => {
-                let (line, column) = match (&location.span, outcome.sources.get(&location.path)) {
-                    (Some(span), Some(text)) => line_column(text, span.start),
-                    _ => (1, 1),
-                };
+                let (line, column) = location
+                    .span
+                    .as_ref()
+                    .and_then(|span| outcome.sources.line_column(&location.path, span.start))
+                    .unwrap_or((1, 1));
                 format!("{}:{line}:{column}", location.path)
             }
             None => "-".to_string(),

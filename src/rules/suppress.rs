@@ -17,7 +17,7 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
-use crate::base::finding::{Finding, line_column};
+use crate::base::finding::{Finding, LineIndex};
 use crate::rules::{self, registry};
 
 static DIRECTIVE: LazyLock<Regex> = LazyLock::new(|| {
@@ -50,7 +50,12 @@ impl Directive {
 }
 
 /// The directives of one page, and HB006 findings for unknown codes.
-fn directives(path: &str, text: &str, findings: &mut Vec<Finding>) -> Vec<Directive> {
+fn directives(
+    path: &str,
+    text: &str,
+    lines: &LineIndex,
+    findings: &mut Vec<Finding>,
+) -> Vec<Directive> {
     let mut found = Vec::new();
     for captures in DIRECTIVE.captures_iter(text) {
         let Some(whole) = captures.get(0) else {
@@ -85,7 +90,7 @@ fn directives(path: &str, text: &str, findings: &mut Vec<Finding>) -> Vec<Direct
         found.push(Directive {
             kind,
             codes,
-            line: line_column(text, whole.start()).0,
+            line: lines.line(whole.start()),
             span: whole.range(),
             used: false,
         });
@@ -129,28 +134,26 @@ fn covers(directives: &mut [Directive], code: &str, line: Option<usize>) -> bool
 /// Drops suppressed findings; adds HB006 for unknown codes and HB007 for
 /// suppressions that suppressed nothing.
 pub(crate) fn apply(findings: &mut Vec<Finding>, pages: &[(String, std::sync::Arc<str>)]) {
-    let mut by_path: HashMap<&str, (Vec<Directive>, &str)> = HashMap::new();
+    let mut by_path: HashMap<&str, (Vec<Directive>, LineIndex)> = HashMap::new();
     let mut extra = Vec::new();
     for (path, text) in pages {
         if !text.contains("handbook-lint-") {
             continue;
         }
-        let found = directives(path, text, &mut extra);
+        let lines = LineIndex::new(text);
+        let found = directives(path, text, &lines, &mut extra);
         if !found.is_empty() {
-            by_path.insert(path.as_str(), (found, text));
+            by_path.insert(path.as_str(), (found, lines));
         }
     }
     findings.retain(|finding| {
         let Some(location) = &finding.location else {
             return true;
         };
-        let Some((directives, text)) = by_path.get_mut(location.path.as_str()) else {
+        let Some((directives, lines)) = by_path.get_mut(location.path.as_str()) else {
             return true;
         };
-        let line = location
-            .span
-            .as_ref()
-            .map(|span| line_column(text, span.start).0);
+        let line = location.span.as_ref().map(|span| lines.line(span.start));
         !covers(directives, finding.rule.code, line)
     });
     for (path, (directives, _)) in &by_path {
