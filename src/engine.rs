@@ -602,8 +602,10 @@ fn teams_by_convention(
     config.teams = conventional_teams(&paths, &config.handbook);
     config.conventional = true;
     if config.teams.is_empty() {
+        // One line, as every note: reporters show a line break inside a
+        // note as the escape it would be in a file name.
         notes.push(format!(
-            "no teams found: add a `teams:` entry to {CONFIG_FILE}, e.g.\n  teams:\n    search: {{ dir: handbook/search, pm: alice, em: bob }}"
+            "no teams found: add a `teams:` entry to {CONFIG_FILE}, e.g. `teams: {{ search: {{ dir: handbook/search, pm: alice, em: bob }} }}`"
         ));
     }
     config

@@ -55,3 +55,157 @@ fn one_hundred_thousand_action_items_are_reported_in_linear_time() {
         "{last}"
     );
 }
+
+/// A page name with a newline that would forge a finding in `short` and a
+/// workflow command in `github`.
+const FORGED: &str = "hb/search/retros/2026-01-16-a\nforged.md:1:1: HB101 [error] forged\n::error file=forged::forged.md";
+
+/// A handbook whose pages, names, config and history carry control
+/// characters: an OSC sequence that retitles the terminal, colour codes, a
+/// screen wipe, a bell, DEL and a C1 CSI.
+fn hostile() -> Fixture {
+    let retro_text = "---\nowner: \"\\e[31mmallory\"\ndate: 2026-01-16\n---\n# Retro \u{1b}]0;pwned\u{7}\n\n## Action items\n\n- [ ] \u{1b}]0;pwned\u{7} fix (due 2020-01-01)\n- [ ] @bob \u{1b}[2J wipe\tthe \u{7f}screen\u{9b}31m\n- [ ] @zed\u{1b}[31m owns nothing\n";
+    let team = "  \"ev\\e]0;t\\ail\":\n    dir: hb/evil\n    pm: alice\n    em: bob\n";
+    let f = one_team(team, &[]);
+    f.commit(
+        "2026-01-16T10:00:00Z",
+        "\u{1b}]0;pwned\u{7} add the retro",
+        &[
+            write(FORGED, retro_text),
+            write("CODEOWNERS", "/hb/search/ @\u{1b}[31mx @bob\n/hb/ nobody\n"),
+        ],
+    );
+    f
+}
+
+/// Control characters that must not reach a reader raw: all but the line
+/// breaks a format writes itself.
+fn raw_controls(text: &str) -> Vec<char> {
+    text.chars()
+        .filter(|&c| c.is_control() && c != '\n')
+        .collect()
+}
+
+fn run_format(f: &Fixture, format: &str) -> Output {
+    let out = f.run(&["check", "--format", format, "--now", NOW]);
+    assert_eq!(out.code, 1, "{format}: {}", out.stderr);
+    assert_eq!(
+        raw_controls(&out.stdout),
+        Vec::<char>::new(),
+        "{format}:\n{}",
+        out.stdout
+    );
+    assert_eq!(
+        raw_controls(&out.stderr),
+        Vec::<char>::new(),
+        "{format}:\n{}",
+        out.stderr
+    );
+    out
+}
+
+/// Every format, with NO_COLOR: no raw control character in the report
+/// or the notes, and one line per finding where a format promises it.
+#[test]
+fn control_characters_from_the_repository_reach_no_report_raw() {
+    let f = hostile();
+    let json = run_format(&f, "json");
+    let report: serde_json::Value = serde_json::from_str(&json.stdout).expect("json");
+    let findings = report["findings"].as_array().cloned().unwrap_or_default();
+    // JSON keeps every string exact: the name with its newlines, the
+    // message with its escape sequence.
+    assert!(findings.iter().any(|f| f["path"] == FORGED), "{report:#}");
+    assert!(
+        findings.iter().any(|f| f["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("\u{1b}]0;pwned\u{7}"))),
+        "{report:#}"
+    );
+    for format in ["human", "sarif", "gitlab"] {
+        run_format(&f, format);
+    }
+    let short = run_format(&f, "short");
+    assert_eq!(
+        short.stdout.lines().count(),
+        findings.len(),
+        "{}",
+        short.stdout
+    );
+    assert!(
+        short.stdout.contains("2026-01-16-a\\nforged.md"),
+        "{}",
+        short.stdout
+    );
+    let github = run_format(&f, "github");
+    let annotations = github
+        .stdout
+        .lines()
+        .filter(|l| l.starts_with("::error ") || l.starts_with("::warning "))
+        .count();
+    assert_eq!(annotations, findings.len(), "{}", github.stdout);
+    assert!(
+        github.stdout.lines().all(|l| l.starts_with("::")),
+        "{}",
+        github.stdout
+    );
+    // The file property escapes what GitHub reads as its own syntax.
+    assert!(
+        github
+            .stdout
+            .contains("file=hb/search/retros/2026-01-16-a\\nforged.md%3A1%3A1%3A HB101"),
+        "{}",
+        github.stdout
+    );
+    let junit = run_format(&f, "junit");
+    let document = roxmltree::Document::parse(&junit.stdout).expect("well-formed XML");
+    assert_eq!(
+        document
+            .descendants()
+            .filter(|n| n.has_tag_name("testcase"))
+            .count(),
+        findings.len()
+    );
+}
+
+/// `pages` and `why`, as text and JSON, show the same names safely.
+#[test]
+fn pages_and_why_show_control_characters_escaped() {
+    let f = hostile();
+    // `why` takes a path as the shell gives it: relative to where it runs.
+    let page = f.path().join(FORGED).to_string_lossy().into_owned();
+    for args in [
+        &["pages", "--format", "text"][..],
+        &["pages", "--format", "json"],
+        &["why", &page, "--format", "json"],
+        &["why", &page, "--format", "text"],
+    ] {
+        let out = f.run(&[args, &["--now", NOW]].concat());
+        assert_eq!(out.code, 0, "{args:?}: {}", out.stderr);
+        assert_eq!(
+            raw_controls(&out.stdout),
+            Vec::<char>::new(),
+            "{args:?}:\n{}",
+            out.stdout
+        );
+        assert_eq!(
+            raw_controls(&out.stderr),
+            Vec::<char>::new(),
+            "{args:?}:\n{}",
+            out.stderr
+        );
+    }
+    let pages = f.run(&["pages", "--format", "text", "--now", NOW]);
+    assert!(
+        pages.stdout.lines().any(|l| l.ends_with(
+            "2026-01-16-a\\nforged.md:1:1: HB101 [error] forged\\n::error file=forged::forged.md"
+        )),
+        "{}",
+        pages.stdout
+    );
+    let why = f.run(&["why", &page, "--now", NOW]);
+    assert!(
+        why.stdout.contains("\\u{1b}]0;pwned\\u{7} add the retro"),
+        "{}",
+        why.stdout
+    );
+}

@@ -1,6 +1,7 @@
 //! What the CI formats share: fingerprints stable across runs and unrelated
 //! edits, positions, levels, full messages.
 
+use std::borrow::Cow;
 use std::fmt::Write as _;
 
 use crate::base::finding::{Finding, Severity};
@@ -78,13 +79,21 @@ pub(super) fn level(severity: Severity) -> &'static str {
     }
 }
 
-pub(super) fn full_message(finding: &Finding) -> String {
-    let mut text = finding.message.clone();
+/// A string as it is: for [`full_message`] in the JSON formats.
+pub(super) fn exact(text: &str) -> Cow<'_, str> {
+    Cow::Borrowed(text)
+}
+
+/// The message, help and `why:`, one to a line. For a text format,
+/// `shown` makes each part's hidden characters visible, so the line breaks
+/// left are the ones put here; SARIF keeps them exact.
+pub(super) fn full_message(finding: &Finding, shown: fn(&str) -> Cow<'_, str>) -> String {
+    let mut text = shown(&finding.message).into_owned();
     if let Some(help) = &finding.help {
-        let _ = write!(text, "\nhelp: {help}");
+        let _ = write!(text, "\nhelp: {}", shown(help));
     }
     if let Some(why) = &finding.why {
-        let _ = write!(text, "\nwhy: {why}");
+        let _ = write!(text, "\nwhy: {}", shown(why));
     }
     text
 }

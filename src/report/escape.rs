@@ -4,10 +4,17 @@
 //! `--format short` or a GitHub workflow command; an escape sequence in a
 //! page would recolour or retitle the reader's terminal, `NO_COLOR` or not.
 //!
-//! So the text formats show such characters escaped ([`visible`]).
+//! So every text format shows such characters escaped ([`visible`]), and
+//! the JSON formats keep every string exact but write those characters as
+//! `\uXXXX` escapes ([`json_text`]): serde_json escapes C0 itself, not DEL
+//! or C1, which some terminals still obey when the JSON is printed.
 
 use std::borrow::Cow;
 use std::fmt::{self, Write as _};
+use std::io;
+
+use serde::Serialize;
+use serde_json::ser::{Formatter, PrettyFormatter};
 
 /// Characters no report shows raw: C0 (tab and newline too: a report's own
 /// line breaks are its own), DEL, C1, and the bidirectional overrides and
@@ -57,6 +64,87 @@ impl fmt::Display for Visible<'_> {
     }
 }
 
+/// Pretty JSON, as `serde_json::to_string_pretty` writes it, with a
+/// newline after it, except that DEL, C1 and the other [`is_hidden`]
+/// characters serde_json leaves raw are written as `\uXXXX`: the same
+/// strings to a JSON reader, nothing a terminal obeys.
+pub(crate) fn json_text<T: Serialize + ?Sized>(value: &T) -> serde_json::Result<String> {
+    let mut bytes = Vec::new();
+    let mut serializer =
+        serde_json::Serializer::with_formatter(&mut bytes, Escaping(PrettyFormatter::new()));
+    value.serialize(&mut serializer)?;
+    bytes.push(b'\n');
+    // serde_json writes UTF-8 and the escapes are ASCII.
+    String::from_utf8(bytes).map_err(|e| serde_json::Error::io(io::Error::other(e)))
+}
+
+/// A pretty formatter that also escapes the hidden characters serde_json
+/// passes through.
+struct Escaping<'a>(PrettyFormatter<'a>);
+
+impl Formatter for Escaping<'_> {
+    fn write_string_fragment<W: ?Sized + io::Write>(
+        &mut self,
+        writer: &mut W,
+        fragment: &str,
+    ) -> io::Result<()> {
+        let mut start = 0;
+        for (index, c) in fragment.char_indices() {
+            if is_hidden(c) {
+                writer.write_all(&fragment.as_bytes()[start..index])?;
+                // Every hidden character is in the BMP: one `\uXXXX`.
+                write!(writer, "\\u{:04x}", u32::from(c))?;
+                start = index + c.len_utf8();
+            }
+        }
+        writer.write_all(&fragment.as_bytes()[start..])
+    }
+
+    fn begin_array<W: ?Sized + io::Write>(&mut self, writer: &mut W) -> io::Result<()> {
+        self.0.begin_array(writer)
+    }
+
+    fn end_array<W: ?Sized + io::Write>(&mut self, writer: &mut W) -> io::Result<()> {
+        self.0.end_array(writer)
+    }
+
+    fn begin_array_value<W: ?Sized + io::Write>(
+        &mut self,
+        writer: &mut W,
+        first: bool,
+    ) -> io::Result<()> {
+        self.0.begin_array_value(writer, first)
+    }
+
+    fn end_array_value<W: ?Sized + io::Write>(&mut self, writer: &mut W) -> io::Result<()> {
+        self.0.end_array_value(writer)
+    }
+
+    fn begin_object<W: ?Sized + io::Write>(&mut self, writer: &mut W) -> io::Result<()> {
+        self.0.begin_object(writer)
+    }
+
+    fn end_object<W: ?Sized + io::Write>(&mut self, writer: &mut W) -> io::Result<()> {
+        self.0.end_object(writer)
+    }
+
+    fn begin_object_key<W: ?Sized + io::Write>(
+        &mut self,
+        writer: &mut W,
+        first: bool,
+    ) -> io::Result<()> {
+        self.0.begin_object_key(writer, first)
+    }
+
+    fn begin_object_value<W: ?Sized + io::Write>(&mut self, writer: &mut W) -> io::Result<()> {
+        self.0.begin_object_value(writer)
+    }
+
+    fn end_object_value<W: ?Sized + io::Write>(&mut self, writer: &mut W) -> io::Result<()> {
+        self.0.end_object_value(writer)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -68,6 +156,27 @@ mod tests {
         assert_eq!(
             visible("a\nb\tc\rd\u{1b}]0;x\u{7}\u{7f}\u{9b}\u{202e}"),
             "a\\nb\\tc\\rd\\u{1b}]0;x\\u{7}\\u{7f}\\u{9b}\\u{202e}"
+        );
+    }
+
+    #[test]
+    fn json_keeps_strings_exact_and_escapes_what_serde_json_leaves_raw() {
+        let value = serde_json::json!({ "s": "a\u{1b}[31m\u{7f}\u{9b}\u{202e}é\n" });
+        let text = json_text(&value).unwrap_or_default();
+        assert!(!text.chars().any(|c| is_hidden(c) && c != '\n'), "{text}");
+        assert_eq!(
+            text,
+            "{\n  \"s\": \"a\\u001b[31m\\u007f\\u009b\\u202eé\\n\"\n}\n"
+        );
+        let back: serde_json::Value = serde_json::from_str(&text).unwrap_or_default();
+        assert_eq!(back, value);
+        let plain = serde_json::json!({ "a": [1, { "b": null }], "c": "d" });
+        assert_eq!(
+            json_text(&plain).unwrap_or_default(),
+            format!(
+                "{}\n",
+                serde_json::to_string_pretty(&plain).unwrap_or_default()
+            )
         );
     }
 }

@@ -2,6 +2,7 @@
 
 use std::fmt::Write as _;
 
+use super::escape::Visible;
 use crate::model::outcome::Outcome;
 
 pub(super) fn short(outcome: &Outcome) -> String {
@@ -14,7 +15,7 @@ pub(super) fn short(outcome: &Outcome) -> String {
                     .as_ref()
                     .and_then(|span| outcome.sources.line_column(&location.path, span.start))
                     .unwrap_or((1, 1));
-                format!("{}:{line}:{column}", location.path)
+                format!("{}:{line}:{column}", Visible(&location.path))
             }
             None => "-".to_string(),
         };
@@ -23,7 +24,7 @@ pub(super) fn short(outcome: &Outcome) -> String {
             "{position}: {} [{}] {}",
             finding.rule.code,
             finding.severity.as_str(),
-            finding.message
+            Visible(&finding.message)
         );
     }
     out
