@@ -209,3 +209,47 @@ fn pages_and_why_show_control_characters_escaped() {
         why.stdout
     );
 }
+
+/// Regression: one 70 KB suppression comment naming 10,000 unknown codes
+/// made a 3 GB report, a finding per code with the comment under each.
+/// Codes are taken once each, three unknown ones are reported and the rest
+/// counted in one finding.
+#[test]
+fn a_suppression_naming_ten_thousand_unknown_codes_makes_a_small_report() {
+    let mut codes = String::new();
+    for i in 0..10_000 {
+        let _ = write!(codes, "HB{i:05} ");
+    }
+    // Repeats are one code, known codes one rule.
+    codes.push_str("HB00000 HB00001 HB102 goals-stale HB102");
+    let page = format!(
+        "{}<!-- handbook-lint-disable-file {codes} -->\n",
+        goals("Kicked off.")
+    );
+    assert!(page.len() > 60_000);
+    let f = one_team("", &[write("hb/search/goals.md", &page)]);
+    for format in [
+        "human", "short", "json", "sarif", "github", "gitlab", "junit",
+    ] {
+        let out = f.run(&["check", "--format", format, "--now", NOW]);
+        assert_eq!(out.code, 1, "{format}: {}", out.stderr);
+        // SARIF carries every rule's doc, 55 KB; a finding per code would
+        // be a megabyte even in `short`.
+        assert!(
+            out.stdout.len() + out.stderr.len() < 100_000,
+            "{format}: {} bytes",
+            out.stdout.len()
+        );
+    }
+    let (short, _) = f.check_short(NOW);
+    let invalid: Vec<&str> = short.lines().filter(|l| l.contains(" HB006 ")).collect();
+    assert_eq!(invalid.len(), 4, "{short}");
+    assert!(invalid[0].ends_with("suppression names `HB00000`, which is not a rule"));
+    assert!(
+        invalid[3].ends_with("suppression names 9997 more codes that are not rules"),
+        "{short}"
+    );
+    // Past the report: the goals page's staleness is still suppressed, by
+    // the known code named twice.
+    assert!(!short.contains(" HB102 "), "{short}");
+}

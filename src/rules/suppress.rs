@@ -11,7 +11,7 @@
 //! commas; none means every rule. An unknown code is HB006; a comment that
 //! suppresses nothing is HB007.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::ops::Range;
 use std::sync::LazyLock;
 
@@ -24,6 +24,10 @@ static DIRECTIVE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"<!--\s*handbook-lint-(disable-next-line|disable-file|disable|enable)\b([^>]*?)-->")
         .unwrap_or_else(|e| unreachable!("{e}"))
 });
+
+/// A code or name in a directive: separated by whitespace or commas.
+static WORD: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"[^\s,]+").unwrap_or_else(|e| unreachable!("{e}")));
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Kind {
@@ -67,26 +71,10 @@ fn directives(
             Some("enable") => Kind::Enable,
             _ => Kind::Disable,
         };
-        let mut codes = Vec::new();
-        for word in captures
-            .get(2)
-            .map_or("", |m| m.as_str())
-            .split([' ', ',', '\t', '\n'])
-            .filter(|w| !w.is_empty())
-        {
-            match registry::by_code(word) {
-                Some(meta) => codes.push(meta.code),
-                None => findings.push(
-                    Finding::new(
-                        &rules::input::SUPPRESSION_INVALID,
-                        format!("suppression names `{word}`, which is not a rule"),
-                    )
-                    .at(path, Some(whole.range()))
-                    .label("unknown rule")
-                    .help("`handbook-lint rules` lists the codes"),
-                ),
-            }
-        }
+        let codes = match captures.get(2) {
+            Some(args) => codes_of(path, &args, findings),
+            None => Vec::new(),
+        };
         found.push(Directive {
             kind,
             codes,
@@ -96,6 +84,70 @@ fn directives(
         });
     }
     found
+}
+
+/// Unknown codes reported one by one per comment; the rest are counted in
+/// one more finding. A comment can name 10,000 codes, and a finding for
+/// each, with the comment shown under each, made a 3 GB report.
+const UNKNOWN_SHOWN: usize = 3;
+
+/// The rules a comment's arguments name, each once; HB006 for the first
+/// few unknown ones and one HB006 counting the rest.
+fn codes_of(path: &str, args: &regex::Match, findings: &mut Vec<Finding>) -> Vec<&'static str> {
+    let mut codes = Vec::new();
+    let mut unknown: HashSet<&str> = HashSet::new();
+    let mut rest: Option<(usize, Range<usize>)> = None;
+    for word in WORD.find_iter(args.as_str()) {
+        let span = args.start() + word.start()..args.start() + word.end();
+        if let Some(meta) = registry::by_code(word.as_str()) {
+            if !codes.contains(&meta.code) {
+                codes.push(meta.code);
+            }
+        } else if !unknown.insert(word.as_str()) {
+            // Named before: reported or counted then.
+        } else if unknown.len() <= UNKNOWN_SHOWN {
+            findings.push(
+                Finding::new(
+                    &rules::input::SUPPRESSION_INVALID,
+                    format!(
+                        "suppression names `{}`, which is not a rule",
+                        cut(word.as_str())
+                    ),
+                )
+                .at(path, Some(span))
+                .label("unknown rule")
+                .help("`handbook-lint rules` lists the codes"),
+            );
+        } else {
+            rest.get_or_insert((0, span)).0 += 1;
+        }
+    }
+    if let Some((count, span)) = rest {
+        findings.push(
+            Finding::new(
+                &rules::input::SUPPRESSION_INVALID,
+                format!(
+                    "suppression names {count} more code{} that {} not rules",
+                    if count == 1 { "" } else { "s" },
+                    if count == 1 { "is" } else { "are" }
+                ),
+            )
+            .at(path, Some(span))
+            .label(format!("and {count} more unknown"))
+            .help("`handbook-lint rules` lists the codes"),
+        );
+    }
+    codes
+}
+
+/// A word as a message quotes it: a code is short, so a long word is cut.
+fn cut(word: &str) -> String {
+    const MAX: usize = 40;
+    if word.chars().count() <= MAX {
+        return word.to_string();
+    }
+    let kept: String = word.chars().take(MAX - 1).collect();
+    format!("{kept}…")
 }
 
 /// Whether a finding of `code` on `line` (1-based; `None` when the finding
