@@ -878,7 +878,7 @@ fn read_codeowners(
             .then(|| match discover::read_page(root, &path, location) {
                 Ok(text) => {
                     sources.insert((*location).to_string(), text.clone());
-                    Some(codeowners::parse(root, location, &text, findings))
+                    Some(codeowners::parse(location, &text, findings))
                 }
                 Err(error) => {
                     findings.push(error.finding(location));
