@@ -253,3 +253,21 @@ fn a_suppression_naming_ten_thousand_unknown_codes_makes_a_small_report() {
     // the known code named twice.
     assert!(!short.contains(" HB102 "), "{short}");
 }
+
+/// Regression: `(due 2026-13-45)` was silently read as no due date.
+#[test]
+fn an_invalid_due_date_is_a_finding_at_the_item() {
+    let f = one_team(
+        "",
+        &[write(
+            "hb/search/retros/2026-05-20.md",
+            &retro("2026-05-20", "- [ ] @bob fix (due 2026-13-45)"),
+        )],
+    );
+    let (short, _) = f.check_short(NOW);
+    assert!(
+        short.lines().any(|l| l
+            == "hb/search/retros/2026-05-20.md:9:21: HB303 [error] `2026-13-45` is not a date; write the due date as YYYY-MM-DD"),
+        "{short}"
+    );
+}
