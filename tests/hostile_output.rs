@@ -271,3 +271,30 @@ fn an_invalid_due_date_is_a_finding_at_the_item() {
         "{short}"
     );
 }
+
+/// Thousands of suppression comments and thousands of findings on one
+/// page: each finding finds its comment through an index, not by reading
+/// every comment of the page.
+#[test]
+fn twenty_thousand_suppressions_on_one_page_are_applied_in_linear_time() {
+    const ITEMS: usize = 20_000;
+    let mut items = String::new();
+    for i in 0..ITEMS {
+        let _ = writeln!(
+            items,
+            "<!-- handbook-lint-disable-next-line HB302 -->\n- [ ] x{i}"
+        );
+    }
+    let f = one_team(
+        "",
+        &[write(
+            "hb/search/retros/2026-01-16.md",
+            &retro("2026-01-16", &items),
+        )],
+    );
+    let (out, _) = f.check_short(NOW);
+    let count = |code: &str| out.lines().filter(|l| l.contains(code)).count();
+    assert_eq!(count(" HB302 "), 0, "each is suppressed");
+    assert_eq!(count(" HB007 "), 0, "each suppression is used");
+    assert_eq!(count(" HB303 "), ITEMS);
+}

@@ -150,43 +150,84 @@ fn cut(word: &str) -> String {
     format!("{kept}…")
 }
 
-/// Whether a finding of `code` on `line` (1-based; `None` when the finding
-/// has no position) is covered, marking the directive that covers it.
-fn covers(directives: &mut [Directive], code: &str, line: Option<usize>) -> bool {
-    // Disable/enable regions: the last directive at or before the line that
-    // names the code decides.
-    let mut region: Option<usize> = None;
-    if let Some(line) = line {
-        for (index, directive) in directives.iter().enumerate() {
-            if directive.line > line {
-                break;
+/// A page's directives, indexed so that each finding is checked in time
+/// independent of how many there are: a page can hold thousands of
+/// comments and thousands of findings.
+struct PageDirectives {
+    list: Vec<Directive>,
+    lines: LineIndex,
+    /// `disable-next-line` directives by the line they cover.
+    next_line: HashMap<usize, Vec<usize>>,
+    /// Per rule code, built when a finding of that code first asks.
+    by_code: HashMap<&'static str, CodeDirectives>,
+}
+
+/// The directives that name one code.
+struct CodeDirectives {
+    /// The first `disable-file`.
+    file: Option<usize>,
+    /// `disable` and `enable`, in the page's order.
+    regions: Vec<usize>,
+}
+
+impl PageDirectives {
+    fn new(list: Vec<Directive>, lines: LineIndex) -> PageDirectives {
+        let mut next_line: HashMap<usize, Vec<usize>> = HashMap::new();
+        for (index, directive) in list.iter().enumerate() {
+            if directive.kind == Kind::NextLine {
+                next_line.entry(directive.line + 1).or_default().push(index);
             }
-            if matches!(directive.kind, Kind::Disable | Kind::Enable) && directive.names(code) {
-                region = (directive.kind == Kind::Disable).then_some(index);
-            }
+        }
+        PageDirectives {
+            list,
+            lines,
+            next_line,
+            by_code: HashMap::new(),
         }
     }
-    let hit = directives.iter().position(|d| {
-        d.names(code)
-            && match d.kind {
-                Kind::File => true,
-                Kind::NextLine => line == Some(d.line + 1),
-                _ => false,
+
+    /// Whether a finding of `code` on `line` (1-based; `None` when the
+    /// finding has no position) is covered, marking the directive that
+    /// covers it: the first `disable-file` or `disable-next-line` naming the
+    /// code, else the last `disable`/`enable` at or before the line naming
+    /// it, if that is a `disable`.
+    fn covers(&mut self, code: &'static str, line: Option<usize>) -> bool {
+        let list = &self.list;
+        let named = self.by_code.entry(code).or_insert_with(|| CodeDirectives {
+            file: list
+                .iter()
+                .position(|d| d.kind == Kind::File && d.names(code)),
+            regions: (0..list.len())
+                .filter(|&i| matches!(list[i].kind, Kind::Disable | Kind::Enable))
+                .filter(|&i| list[i].names(code))
+                .collect(),
+        });
+        let next = line
+            .and_then(|line| self.next_line.get(&line))
+            .and_then(|found| found.iter().copied().find(|&i| list[i].names(code)));
+        let hit = match (named.file, next) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        };
+        let region = line.and_then(|line| {
+            let before = named.regions.partition_point(|&i| list[i].line <= line);
+            let last = *named.regions.get(before.checked_sub(1)?)?;
+            (list[last].kind == Kind::Disable).then_some(last)
+        });
+        match hit.or(region) {
+            Some(index) => {
+                self.list[index].used = true;
+                true
             }
-    });
-    match hit.or(region) {
-        Some(index) => {
-            directives[index].used = true;
-            true
+            None => false,
         }
-        None => false,
     }
 }
 
 /// Drops suppressed findings; adds HB006 for unknown codes and HB007 for
 /// suppressions that suppressed nothing.
 pub(crate) fn apply(findings: &mut Vec<Finding>, pages: &[(String, std::sync::Arc<str>)]) {
-    let mut by_path: HashMap<&str, (Vec<Directive>, LineIndex)> = HashMap::new();
+    let mut by_path: HashMap<&str, PageDirectives> = HashMap::new();
     let mut extra = Vec::new();
     for (path, text) in pages {
         if !text.contains("handbook-lint-") {
@@ -195,21 +236,25 @@ pub(crate) fn apply(findings: &mut Vec<Finding>, pages: &[(String, std::sync::Ar
         let lines = LineIndex::new(text);
         let found = directives(path, text, &lines, &mut extra);
         if !found.is_empty() {
-            by_path.insert(path.as_str(), (found, lines));
+            by_path.insert(path.as_str(), PageDirectives::new(found, lines));
         }
     }
     findings.retain(|finding| {
         let Some(location) = &finding.location else {
             return true;
         };
-        let Some((directives, lines)) = by_path.get_mut(location.path.as_str()) else {
+        let Some(page) = by_path.get_mut(location.path.as_str()) else {
             return true;
         };
-        let line = location.span.as_ref().map(|span| lines.line(span.start));
-        !covers(directives, finding.rule.code, line)
+        let line = location
+            .span
+            .as_ref()
+            .map(|span| page.lines.line(span.start));
+        !page.covers(finding.rule.code, line)
     });
-    for (path, (directives, _)) in &by_path {
-        for directive in directives
+    for (path, page) in &by_path {
+        for directive in page
+            .list
             .iter()
             .filter(|d| !d.used && d.kind != Kind::Enable)
         {
