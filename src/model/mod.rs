@@ -361,15 +361,27 @@ static FILE_DATE: LazyLock<Regex> = LazyLock::new(|| {
 /// The action items of a page: task-list items under a heading matching
 /// the ruleset's pattern, up to the next heading of the same or higher level.
 pub(crate) fn action_items(page_text: &str, doc: &Document, heading: &Regex) -> Vec<ActionItem> {
-    let sections: Vec<Range<usize>> = doc
+    // The sections in the page's order, each with the farthest end of it
+    // and those before it: a task is in one when the last section starting
+    // at or before it reaches past it. A binary search per task, not a
+    // scan of every section: a page can have thousands of each.
+    let mut reach = 0;
+    let sections: Vec<(usize, usize)> = doc
         .headings
         .iter()
         .filter(|h| heading.is_match(&h.text))
-        .map(|h| h.section.clone())
+        .map(|h| {
+            reach = reach.max(h.section.end);
+            (h.section.start, reach)
+        })
         .collect();
+    let in_a_section = |offset: usize| {
+        let before = sections.partition_point(|&(start, _)| start <= offset);
+        before > 0 && sections[before - 1].1 > offset
+    };
     doc.tasks
         .iter()
-        .filter(|task| sections.iter().any(|s| s.contains(&task.span.start)))
+        .filter(|task| in_a_section(task.span.start))
         .map(|task| {
             let line = &page_text[task.span.clone()];
             let owner = HANDLE
@@ -456,6 +468,39 @@ mod tests {
         );
         assert_eq!(items[0].due, NaiveDate::from_ymd_opt(2026, 4, 1));
         assert_eq!(items[1].owner, None, "an e-mail address is not a handle");
+    }
+
+    #[test]
+    fn action_items_are_the_tasks_inside_any_action_items_section() {
+        let text = "## Action items\n\n- [ ] a\n\n### Sub\n\n- [ ] b\n\n## Notes\n\n- [ ] c\n\n# Action items\n\n- [ ] d\n  - [ ] e\n";
+        let (doc, _) = parse(text);
+        let heading = Regex::new("(?i)^action items?$").unwrap_or_else(|e| unreachable!("{e}"));
+        let mut texts: Vec<String> = action_items(text, &doc, &heading)
+            .into_iter()
+            .map(|i| i.text)
+            .collect();
+        texts.sort();
+        assert_eq!(texts, ["a", "b", "d", "e"]);
+    }
+
+    /// Thousands of action-item sections and tens of thousands of items:
+    /// each item finds its section by a binary search.
+    #[test]
+    fn many_sections_and_items_are_read_in_n_log_n() {
+        use std::fmt::Write as _;
+        let mut text = String::new();
+        for section in 0..5_000 {
+            let _ = write!(text, "## Action items\n\n");
+            for item in 0..10 {
+                let _ = writeln!(text, "- [ ] s{section}i{item}");
+            }
+            let _ = write!(text, "\n## Notes\n\n- [ ] not an item\n\n");
+        }
+        let (doc, _) = parse(&text);
+        let heading = Regex::new("(?i)^action items?$").unwrap_or_else(|e| unreachable!("{e}"));
+        let items = action_items(&text, &doc, &heading);
+        assert_eq!(items.len(), 50_000);
+        assert!(items.iter().all(|i| i.text.starts_with('s')));
     }
 
     #[test]
