@@ -5,11 +5,13 @@
 
 use std::collections::HashMap;
 use std::fmt::Write as _;
+use std::ops::Range;
 use std::rc::Rc;
 
 use anyhow::bail;
 use serde::Serialize;
 
+use crate::base::finding::Finding;
 use crate::base::time::day_of;
 use crate::discover::MAX_PAGE_BYTES;
 use crate::engine::{self, Options};
@@ -170,6 +172,30 @@ fn history_gap(resolved: &Resolved) -> Option<String> {
     }
 }
 
+/// The findings on the page or, for a section, those pointing into it.
+fn verdict(
+    findings: &[Finding],
+    path: &str,
+    section: Option<&Range<usize>>,
+) -> Vec<VerdictFinding> {
+    findings
+        .iter()
+        .filter(|f| f.location.as_ref().is_some_and(|l| l.path == path))
+        .filter(
+            |f| match (section, f.location.as_ref().and_then(|l| l.span.as_ref())) {
+                (Some(section), Some(span)) => section.contains(&span.start),
+                _ => true,
+            },
+        )
+        .map(|f| VerdictFinding {
+            code: f.rule.code,
+            name: f.rule.name,
+            severity: f.severity.as_str(),
+            message: f.message.clone(),
+        })
+        .collect()
+}
+
 /// Runs the check and the page's own walk, and renders the trail.
 pub(crate) fn explain(
     options: &Options,
@@ -251,24 +277,7 @@ pub(crate) fn explain(
         history: history_gap(&resolved),
         page: row,
         sections,
-        findings: outcome
-            .findings
-            .iter()
-            .filter(|f| f.location.as_ref().is_some_and(|l| l.path == path))
-            // For a section, the findings on it: those pointing into it.
-            .filter(
-                |f| match (&section, f.location.as_ref().and_then(|l| l.span.as_ref())) {
-                    (Some(section), Some(span)) => section.contains(&span.start),
-                    _ => true,
-                },
-            )
-            .map(|f| VerdictFinding {
-                code: f.rule.code,
-                name: f.rule.name,
-                severity: f.severity.as_str(),
-                message: f.message.clone(),
-            })
-            .collect(),
+        findings: verdict(&outcome.findings, path, section.as_ref()),
     };
     if json {
         return Ok(report::json_text(&report)?);
