@@ -196,7 +196,7 @@ impl Inputs {
     /// The outcome of a run that could not build a model: its findings
     /// only (exit code 2).
     fn fatal(mut self) -> Outcome {
-        self.findings.sort_by_key(Finding::sort_key);
+        self.findings.sort_by(Finding::report_order);
         Outcome {
             timings: Timings::default(),
             staged: None,
@@ -686,8 +686,10 @@ fn teams_by_convention(
     config.teams = conventional_teams(&paths, &config.handbook);
     config.conventional = true;
     if config.teams.is_empty() {
+        // One line, as every note: reporters show a line break inside a
+        // note as the escape it would be in a file name.
         notes.push(format!(
-            "no teams found: add a `teams:` entry to {CONFIG_FILE}, e.g.\n  teams:\n    search: {{ dir: handbook/search, pm: alice, em: bob }}"
+            "no teams found: add a `teams:` entry to {CONFIG_FILE}, e.g. `teams: {{ search: {{ dir: handbook/search, pm: alice, em: bob }} }}`"
         ));
     }
     config
@@ -786,7 +788,7 @@ fn evaluate(model: &Handbook, run_rules: bool, findings: &mut Vec<Finding>) {
                 .config
                 .severity_for(finding.rule.code, finding.path(), finding.severity);
     }
-    findings.sort_by_key(Finding::sort_key);
+    findings.sort_by(Finding::report_order);
 }
 
 /// The history walk's answers and the queries they answer.
@@ -981,12 +983,7 @@ fn read_codeowners(
         ) {
             Ok(text) => {
                 sources.insert((*location).to_string(), text.clone());
-                return Some(codeowners::parse(
-                    confinement.root(),
-                    location,
-                    &text,
-                    findings,
-                ));
+                return Some(codeowners::parse(location, &text, findings));
             }
             Err(NotRead::Missing(_)) => {}
             Err(error) => {

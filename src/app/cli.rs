@@ -209,9 +209,11 @@ pub(crate) fn exit_code(outcome: &Outcome, fail_on: FailOn) -> u8 {
     }
 }
 
+/// The run's notes, after the report. They name commits, paths and
+/// summaries from the repository: their hidden characters are shown.
 fn print_notes(outcome: &Outcome) {
     for note in &outcome.notes {
-        eprintln!("note: {note}");
+        eprintln!("note: {}", report::Visible(note));
     }
 }
 
@@ -394,11 +396,7 @@ fn pages(global: &GlobalArgs, format: PagesFormat) -> anyhow::Result<ExitCode> {
     };
     let report = report::pages_report(model, &outcome);
     let text = match format {
-        PagesFormat::Json => {
-            let mut text = serde_json::to_string_pretty(&report)?;
-            text.push('\n');
-            text
-        }
+        PagesFormat::Json => report::json_text(&report)?,
         PagesFormat::Text => pages_text(&report),
     };
     print(&text)?;
@@ -419,16 +417,17 @@ fn why(global: &GlobalArgs, target: &str, format: ListFormat) -> anyhow::Result<
     Ok(ExitCode::from(EXIT_CLEAN))
 }
 
+/// One line per page. Paths, sections, kinds and teams come from the
+/// repository: each line is made whole, then its hidden characters shown,
+/// so a newline in a file name cannot start a line of its own.
 fn pages_text(report: &report::PagesReport) -> String {
-    use std::fmt::Write as _;
     let mut out = String::new();
     for row in &report.pages {
         let path = match row.section {
             Some(section) => format!("{}#{section}", row.path),
             None => row.path.to_string(),
         };
-        let _ = writeln!(
-            out,
+        let line = format!(
             "{:<24} {:<20} {:<12} {:<8} {}",
             row.updated.as_deref().unwrap_or("unknown"),
             row.kind,
@@ -436,6 +435,8 @@ fn pages_text(report: &report::PagesReport) -> String {
             row.source.unwrap_or("-"),
             path
         );
+        out.push_str(&report::visible(&line));
+        out.push('\n');
     }
     out
 }

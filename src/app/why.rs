@@ -5,11 +5,13 @@
 
 use std::collections::HashMap;
 use std::fmt::Write as _;
+use std::ops::Range;
 use std::rc::Rc;
 
 use anyhow::bail;
 use serde::Serialize;
 
+use crate::base::finding::Finding;
 use crate::base::time::day_of;
 use crate::discover::MAX_PAGE_BYTES;
 use crate::engine::{self, Options};
@@ -170,6 +172,30 @@ fn history_gap(resolved: &Resolved) -> Option<String> {
     }
 }
 
+/// The findings on the page or, for a section, those pointing into it.
+fn verdict(
+    findings: &[Finding],
+    path: &str,
+    section: Option<&Range<usize>>,
+) -> Vec<VerdictFinding> {
+    findings
+        .iter()
+        .filter(|f| f.location.as_ref().is_some_and(|l| l.path == path))
+        .filter(
+            |f| match (section, f.location.as_ref().and_then(|l| l.span.as_ref())) {
+                (Some(section), Some(span)) => section.contains(&span.start),
+                _ => true,
+            },
+        )
+        .map(|f| VerdictFinding {
+            code: f.rule.code,
+            name: f.rule.name,
+            severity: f.severity.as_str(),
+            message: f.message.clone(),
+        })
+        .collect()
+}
+
 /// Runs the check and the page's own walk, and renders the trail.
 pub(crate) fn explain(
     options: &Options,
@@ -193,12 +219,13 @@ pub(crate) fn explain(
             .iter()
             .map(|h| h.anchor.as_str())
             .collect();
+        // The anchors are the page's: shown, not obeyed, by a terminal.
         bail!(
             "`{path}` has no heading with the anchor `{anchor}`; its anchors: {}",
             if anchors.is_empty() {
                 "none".to_string()
             } else {
-                anchors.join(", ")
+                report::visible(&anchors.join(", ")).into_owned()
             }
         );
     }
@@ -250,29 +277,10 @@ pub(crate) fn explain(
         history: history_gap(&resolved),
         page: row,
         sections,
-        findings: outcome
-            .findings
-            .iter()
-            .filter(|f| f.location.as_ref().is_some_and(|l| l.path == path))
-            // For a section, the findings on it: those pointing into it.
-            .filter(
-                |f| match (&section, f.location.as_ref().and_then(|l| l.span.as_ref())) {
-                    (Some(section), Some(span)) => section.contains(&span.start),
-                    _ => true,
-                },
-            )
-            .map(|f| VerdictFinding {
-                code: f.rule.code,
-                name: f.rule.name,
-                severity: f.severity.as_str(),
-                message: f.message.clone(),
-            })
-            .collect(),
+        findings: verdict(&outcome.findings, path, section.as_ref()),
     };
     if json {
-        let mut text = serde_json::to_string_pretty(&report)?;
-        text.push('\n');
-        return Ok(text);
+        return Ok(report::json_text(&report)?);
     }
     Ok(text(&report))
 }
@@ -318,63 +326,76 @@ fn words_line(sign: char, words: &[String], more: usize) -> String {
     line
 }
 
+/// Appends one line of the text report with its hidden characters shown:
+/// paths, anchors, commit summaries and messages come from the repository,
+/// and a newline among them must not start a line of its own.
+fn line(out: &mut String, args: std::fmt::Arguments) {
+    out.push_str(&report::visible(&args.to_string()));
+    out.push('\n');
+}
+
 fn text(report: &WhyReport) -> String {
     let mut out = String::new();
     let target = match &report.section {
         Some(anchor) => format!("{}#{anchor}", report.path),
         None => report.path.clone(),
     };
-    let _ = writeln!(out, "{target}");
+    line(&mut out, format_args!("{target}"));
     if let Some(row) = &report.page {
         let team = row
             .team
             .map(|t| format!(" of team {t}"))
             .unwrap_or_default();
-        let _ = writeln!(out, "  {}{team}", row.kind);
+        line(&mut out, format_args!("  {}{team}", row.kind));
     }
-    let _ = writeln!(out);
+    out.push('\n');
     for entry in &report.trail {
         let summary = entry.summary.as_deref().unwrap_or("");
-        let _ = writeln!(
-            out,
-            "  {}  {}  {summary}",
-            entry.date,
-            entry.commit.get(..7).unwrap_or(&entry.commit)
+        line(
+            &mut out,
+            format_args!(
+                "  {}  {}  {summary}",
+                entry.date,
+                entry.commit.get(..7).unwrap_or(&entry.commit)
+            ),
         );
-        let _ = writeln!(
-            out,
-            "      {}",
-            reason_text(entry, report.section.is_some())
+        line(
+            &mut out,
+            format_args!("      {}", reason_text(entry, report.section.is_some())),
         );
         if entry.path != report.path && entry.reason != "moved" {
-            let _ = writeln!(out, "      (then at {})", entry.path);
+            line(&mut out, format_args!("      (then at {})", entry.path));
         }
         let changed_words = entry.counted || matches!(entry.reason, "ignore-revs" | "sweep");
         if changed_words && (!entry.removed.is_empty() || !entry.added.is_empty()) {
             if !entry.removed.is_empty() {
-                let _ = writeln!(
-                    out,
-                    "      {}",
-                    words_line('-', &entry.removed, entry.more_removed)
+                line(
+                    &mut out,
+                    format_args!(
+                        "      {}",
+                        words_line('-', &entry.removed, entry.more_removed)
+                    ),
                 );
             }
             if !entry.added.is_empty() {
-                let _ = writeln!(
-                    out,
-                    "      {}",
-                    words_line('+', &entry.added, entry.more_added)
+                line(
+                    &mut out,
+                    format_args!("      {}", words_line('+', &entry.added, entry.more_added)),
                 );
             }
         }
     }
     if let Some(gap) = &report.history {
-        let _ = writeln!(out, "  {gap}");
+        line(&mut out, format_args!("  {gap}"));
     }
-    let _ = writeln!(out);
+    out.push('\n');
     if let Some(row) = &report.page {
         let updated = row.updated.as_deref().unwrap_or("unknown");
         let source = row.source.unwrap_or("unknown");
-        let _ = writeln!(out, "freshness: {updated} (from {source})");
+        line(
+            &mut out,
+            format_args!("freshness: {updated} (from {source})"),
+        );
     }
     for section in &report.sections {
         let team = section
@@ -382,20 +403,24 @@ fn text(report: &WhyReport) -> String {
             .as_deref()
             .map(|t| format!(" of team {t}"))
             .unwrap_or_default();
-        let _ = writeln!(
-            out,
-            "note: the section #{} ({}{team}) has a freshness of its own: `handbook-lint why {}#{}`",
-            section.anchor, section.kind, report.path, section.anchor
+        line(
+            &mut out,
+            format_args!(
+                "note: the section #{} ({}{team}) has a freshness of its own: `handbook-lint why {}#{}`",
+                section.anchor, section.kind, report.path, section.anchor
+            ),
         );
     }
     if report.findings.is_empty() {
-        let _ = writeln!(out, "verdict: no finding");
+        line(&mut out, format_args!("verdict: no finding"));
     } else {
         for finding in &report.findings {
-            let _ = writeln!(
-                out,
-                "verdict: {}[{}] {}: {}",
-                finding.severity, finding.code, finding.name, finding.message
+            line(
+                &mut out,
+                format_args!(
+                    "verdict: {}[{}] {}: {}",
+                    finding.severity, finding.code, finding.name, finding.message
+                ),
             );
         }
     }

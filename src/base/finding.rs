@@ -5,7 +5,7 @@
 //! page never shifts a highlight.
 
 use std::ops::Range;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use crate::base::rule::RuleMeta;
 
@@ -119,16 +119,23 @@ impl Finding {
         self.location.as_ref().map(|l| l.path.as_str())
     }
 
-    /// Sorting key: by file, then position, then code, so output is stable.
-    pub(crate) fn sort_key(&self) -> (String, usize, &'static str, String) {
+    /// Report order: by file, then position, then code, then message, so
+    /// output is stable. Compares in place: sorting 100,000 findings by a
+    /// key of owned strings would copy each path and message at every
+    /// comparison.
+    pub(crate) fn report_order(&self, other: &Finding) -> std::cmp::Ordering {
+        self.order_key().cmp(&other.order_key())
+    }
+
+    fn order_key(&self) -> (&str, usize, &'static str, &str) {
         let (path, offset) = match &self.location {
             Some(loc) => (
-                loc.path.clone(),
+                loc.path.as_str(),
                 loc.span.as_ref().map_or(0, |span| span.start),
             ),
-            None => (String::new(), 0),
+            None => ("", 0),
         };
-        (path, offset, self.rule.code, self.message.clone())
+        (path, offset, self.rule.code, self.message.as_str())
     }
 }
 
@@ -136,20 +143,100 @@ impl Finding {
 /// path, so reporters can show source snippets without reading the disk.
 #[derive(Debug, Default, Clone)]
 pub(crate) struct Sources {
-    files: std::collections::BTreeMap<String, Arc<str>>,
+    files: std::collections::BTreeMap<String, Source>,
+}
+
+/// A file's text and, once a reporter asks for a line, its line index.
+#[derive(Debug, Clone)]
+struct Source {
+    text: Arc<str>,
+    lines: OnceLock<Arc<LineIndex>>,
 }
 
 impl Sources {
     pub(crate) fn insert(&mut self, path: impl Into<String>, text: Arc<str>) {
-        self.files.insert(path.into(), text);
+        self.files.insert(
+            path.into(),
+            Source {
+                text,
+                lines: OnceLock::new(),
+            },
+        );
     }
 
-    pub(crate) fn get(&self, path: &str) -> Option<&Arc<str>> {
-        self.files.get(path)
+    /// The file's text with its line index, built on first use: a page
+    /// with 100,000 findings is indexed once, not scanned once per finding.
+    pub(crate) fn indexed(&self, path: &str) -> Option<(&str, &LineIndex)> {
+        let source = self.files.get(path)?;
+        let lines = source
+            .lines
+            .get_or_init(|| Arc::new(LineIndex::new(&source.text)));
+        Some((&source.text, lines))
+    }
+
+    /// 1-based line and character column of `offset` in the file at `path`.
+    pub(crate) fn line_column(&self, path: &str, offset: usize) -> Option<(usize, usize)> {
+        let (text, lines) = self.indexed(path)?;
+        Some(lines.line_column(text, offset))
     }
 }
 
-/// 1-based line and 1-based column in characters of a byte offset.
+/// Where each line of a text starts, so a byte offset's line is a binary
+/// search rather than a scan from the top of the file.
+#[derive(Debug, Clone)]
+pub(crate) struct LineIndex {
+    /// Byte offset of each line's first byte; the first is 0.
+    starts: Vec<usize>,
+}
+
+impl LineIndex {
+    pub(crate) fn new(text: &str) -> LineIndex {
+        let mut starts = vec![0];
+        starts.extend(
+            text.bytes()
+                .enumerate()
+                .filter(|&(_, byte)| byte == b'\n')
+                .map(|(index, _)| index + 1),
+        );
+        LineIndex { starts }
+    }
+
+    /// How many lines the text has (one more than its line breaks).
+    pub(crate) fn count(&self) -> usize {
+        self.starts.len()
+    }
+
+    /// The 1-based line holding `offset`.
+    pub(crate) fn line(&self, offset: usize) -> usize {
+        self.starts.partition_point(|&start| start <= offset).max(1)
+    }
+
+    /// The byte range of 1-based `line` without its line break; empty past
+    /// the last line.
+    pub(crate) fn line_range(&self, text: &str, line: usize) -> Range<usize> {
+        let Some(&start) = self.starts.get(line.saturating_sub(1)) else {
+            return text.len()..text.len();
+        };
+        let end = self
+            .starts
+            .get(line)
+            .map_or(text.len(), |&next| next.saturating_sub(1));
+        start.min(text.len())..end.max(start).min(text.len())
+    }
+
+    /// As [`line_column`], in time proportional to the line's length.
+    pub(crate) fn line_column(&self, text: &str, offset: usize) -> (usize, usize) {
+        let offset = floor_char_boundary(text, offset.min(text.len()));
+        let line = self.line(offset);
+        let line_start = self.starts[line - 1];
+        let column = text[line_start..offset].chars().count() + 1;
+        (line, column)
+    }
+}
+
+/// 1-based line and 1-based column in characters of a byte offset, by a
+/// scan: what [`LineIndex`] must agree with.
+#[cfg(test)]
 pub(crate) fn line_column(text: &str, offset: usize) -> (usize, usize) {
     let offset = floor_char_boundary(text, offset.min(text.len()));
     let before = &text[..offset];
@@ -215,6 +302,23 @@ mod tests {
         assert_eq!(line_column(text, offset), (2, 8));
         assert_eq!(offset_of(text, 2, 8), offset);
         assert_eq!(offset_of(text, 1, 4), text.find('x').unwrap_or(0));
+    }
+
+    #[test]
+    fn the_line_index_agrees_with_a_scan() {
+        let text = "ab\né\n\nlast";
+        let index = LineIndex::new(text);
+        for offset in 0..=text.len() + 2 {
+            assert_eq!(
+                index.line_column(text, offset),
+                line_column(text, offset),
+                "{offset}"
+            );
+        }
+        assert_eq!(&text[index.line_range(text, 2)], "é");
+        assert_eq!(&text[index.line_range(text, 3)], "");
+        assert_eq!(&text[index.line_range(text, 4)], "last");
+        assert_eq!(index.line_range(text, 5), text.len()..text.len());
     }
 
     #[test]

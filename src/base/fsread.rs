@@ -74,7 +74,8 @@ impl Confinement {
     }
 
     /// The working tree as given.
-    pub(crate) fn root(&self) -> &Path {
+    #[cfg(test)]
+    fn root(&self) -> &Path {
         &self.root
     }
 

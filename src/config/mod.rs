@@ -316,6 +316,7 @@ pub(crate) fn check(
     let mut validator = Validator {
         path,
         text,
+        lines: crate::base::finding::LineIndex::new(text),
         findings: &mut findings,
         known_kinds: ruleset_kinds.map(<[String]>::to_vec).unwrap_or_default(),
     };

@@ -6,7 +6,6 @@
 use std::collections::HashMap;
 use std::ops::Range;
 
-use crate::base::finding::line_column;
 use crate::config::tree::{Node, Value};
 use crate::config::validate::Validator;
 use crate::config::yaml::key_hint;
@@ -122,7 +121,7 @@ impl Validator<'_> {
                 );
                 continue;
             }
-            first_line.insert(name, line_column(self.text, key.span.start).0);
+            first_line.insert(name, self.lines.line(key.span.start));
             entries.push(Entry {
                 key: Text {
                     value: name.clone(),

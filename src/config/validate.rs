@@ -47,6 +47,9 @@ pub(crate) fn ruleset_usable(name: &str) -> bool {
 pub(crate) struct Validator<'a> {
     pub path: &'a str,
     pub text: &'a str,
+    /// Where the text's lines start: a duplicate key names the line of the
+    /// first one without a scan from the top.
+    pub lines: crate::base::finding::LineIndex,
     pub findings: &'a mut Vec<Finding>,
     /// The ruleset's page kinds; empty when the ruleset could not be read
     /// (then every kind is taken as known).

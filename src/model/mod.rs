@@ -222,6 +222,10 @@ pub(crate) struct ActionItem {
     /// The first `@handle` in the item.
     pub owner: Option<Located<String>>,
     pub due: Option<NaiveDate>,
+    /// A due date written, but not as a date (`(due 2026-13-45)`): the text
+    /// after `due`, and where it is (on the item's first line when it is
+    /// there, else the item's line).
+    pub due_invalid: Option<Located<String>>,
 }
 
 #[derive(Debug, Clone)]
@@ -343,8 +347,11 @@ static HANDLE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?:^|[\s(\[,])(@[A-Za-z0-9][A-Za-z0-9_.\-]*[A-Za-z0-9_]|@[A-Za-z0-9])")
         .unwrap_or_else(|e| unreachable!("{e}"))
 });
+/// `due` and what looks like a date after it: digits, then separated
+/// parts (`2026-12-01`, but also `2026-13-45`, `2026/12/01`, `1.12.2026`),
+/// so a date the tool cannot read is reported, not taken for no date.
 static DUE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)\bdue:?\s*([0-9]{4}-[0-9]{2}-[0-9]{2})")
+    Regex::new(r"(?i)\bdue:?\s*([0-9]+(?:[-/.][0-9A-Za-z]+)+)")
         .unwrap_or_else(|e| unreachable!("{e}"))
 });
 static FILE_DATE: LazyLock<Regex> = LazyLock::new(|| {
@@ -354,15 +361,27 @@ static FILE_DATE: LazyLock<Regex> = LazyLock::new(|| {
 /// The action items of a page: task-list items under a heading matching
 /// the ruleset's pattern, up to the next heading of the same or higher level.
 pub(crate) fn action_items(page_text: &str, doc: &Document, heading: &Regex) -> Vec<ActionItem> {
-    let sections: Vec<Range<usize>> = doc
+    // The sections in the page's order, each with the farthest end of it
+    // and those before it: a task is in one when the last section starting
+    // at or before it reaches past it. A binary search per task, not a
+    // scan of every section: a page can have thousands of each.
+    let mut reach = 0;
+    let sections: Vec<(usize, usize)> = doc
         .headings
         .iter()
         .filter(|h| heading.is_match(&h.text))
-        .map(|h| h.section.clone())
+        .map(|h| {
+            reach = reach.max(h.section.end);
+            (h.section.start, reach)
+        })
         .collect();
+    let in_a_section = |offset: usize| {
+        let before = sections.partition_point(|&(start, _)| start <= offset);
+        before > 0 && sections[before - 1].1 > offset
+    };
     doc.tasks
         .iter()
-        .filter(|task| sections.iter().any(|s| s.contains(&task.span.start)))
+        .filter(|task| in_a_section(task.span.start))
         .map(|task| {
             let line = &page_text[task.span.clone()];
             let owner = HANDLE
@@ -372,19 +391,39 @@ pub(crate) fn action_items(page_text: &str, doc: &Document, heading: &Regex) -> 
                     value: m.as_str().to_string(),
                     span: task.span.start + m.start()..task.span.start + m.end(),
                 });
-            let due = DUE
+            let written = DUE
                 .captures(&task.text)
                 .and_then(|c| c.get(1))
-                .and_then(|m| NaiveDate::parse_from_str(m.as_str(), "%Y-%m-%d").ok());
+                .map(|m| m.as_str());
+            let due = written.and_then(due_date);
+            let due_invalid = written.filter(|_| due.is_none()).map(|text| Located {
+                value: text.to_string(),
+                span: line.find(text).map_or(task.span.clone(), |at| {
+                    task.span.start + at..task.span.start + at + text.len()
+                }),
+            });
             ActionItem {
                 checked: task.checked,
                 text: task.text.clone(),
                 span: task.span.clone(),
                 owner,
                 due,
+                due_invalid,
             }
         })
         .collect()
+}
+
+/// A due date as the docs ask for it: `YYYY-MM-DD`, and a real day.
+fn due_date(text: &str) -> Option<NaiveDate> {
+    let shape = text.len() == 10
+        && text.bytes().enumerate().all(|(i, b)| match i {
+            4 | 7 => b == b'-',
+            _ => b.is_ascii_digit(),
+        });
+    shape
+        .then(|| NaiveDate::parse_from_str(text, "%Y-%m-%d").ok())
+        .flatten()
 }
 
 /// A date in a retro's file name (`2026-03-14-retro.md`).
@@ -429,6 +468,69 @@ mod tests {
         );
         assert_eq!(items[0].due, NaiveDate::from_ymd_opt(2026, 4, 1));
         assert_eq!(items[1].owner, None, "an e-mail address is not a handle");
+    }
+
+    #[test]
+    fn action_items_are_the_tasks_inside_any_action_items_section() {
+        let text = "## Action items\n\n- [ ] a\n\n### Sub\n\n- [ ] b\n\n## Notes\n\n- [ ] c\n\n# Action items\n\n- [ ] d\n  - [ ] e\n";
+        let (doc, _) = parse(text);
+        let heading = Regex::new("(?i)^action items?$").unwrap_or_else(|e| unreachable!("{e}"));
+        let mut texts: Vec<String> = action_items(text, &doc, &heading)
+            .into_iter()
+            .map(|i| i.text)
+            .collect();
+        texts.sort();
+        assert_eq!(texts, ["a", "b", "d", "e"]);
+    }
+
+    /// Thousands of action-item sections and tens of thousands of items:
+    /// each item finds its section by a binary search.
+    #[test]
+    fn many_sections_and_items_are_read_in_n_log_n() {
+        use std::fmt::Write as _;
+        let mut text = String::new();
+        for section in 0..5_000 {
+            let _ = write!(text, "## Action items\n\n");
+            for item in 0..10 {
+                let _ = writeln!(text, "- [ ] s{section}i{item}");
+            }
+            let _ = write!(text, "\n## Notes\n\n- [ ] not an item\n\n");
+        }
+        let (doc, _) = parse(&text);
+        let heading = Regex::new("(?i)^action items?$").unwrap_or_else(|e| unreachable!("{e}"));
+        let items = action_items(&text, &doc, &heading);
+        assert_eq!(items.len(), 50_000);
+        assert!(items.iter().all(|i| i.text.starts_with('s')));
+    }
+
+    #[test]
+    fn a_due_date_that_is_not_a_date_is_kept_as_written() {
+        let text = "# Retro\n\n## Action items\n\n- [ ] @bob fix (due 2026-13-45)\n- [ ] a due: 2026/04/01\n- [ ] b due 2 weeks after (due 2026-04-01)\n- [ ] c, due to the outage\n- [ ] d (due 2026-4-1)\n";
+        let (doc, _) = parse(text);
+        let heading = Regex::new("(?i)^action items?$").unwrap_or_else(|e| unreachable!("{e}"));
+        let items = action_items(text, &doc, &heading);
+        let invalid: Vec<Option<&str>> = items
+            .iter()
+            .map(|i| i.due_invalid.as_ref().map(|d| d.value.as_str()))
+            .collect();
+        assert_eq!(
+            invalid,
+            [
+                Some("2026-13-45"),
+                Some("2026/04/01"),
+                None,
+                None,
+                Some("2026-4-1")
+            ]
+        );
+        let first = items[0].due_invalid.as_ref().map(|d| &text[d.span.clone()]);
+        assert_eq!(first, Some("2026-13-45"));
+        assert_eq!(items[2].due, NaiveDate::from_ymd_opt(2026, 4, 1));
+        assert!(
+            items
+                .iter()
+                .all(|i| i.due.is_none() || i.due_invalid.is_none())
+        );
     }
 
     #[test]

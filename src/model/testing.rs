@@ -176,7 +176,7 @@ impl HandbookBuilder {
         let codeowners = self.codeowners.map(|text| {
             let path = ".github/CODEOWNERS";
             sources.insert(path, Arc::from(text.as_str()));
-            codeowners::parse(std::path::Path::new("."), path, &text, &mut input_findings)
+            codeowners::parse(path, &text, &mut input_findings)
         });
         Built {
             model: Handbook {

@@ -1,9 +1,10 @@
 //! What the CI formats share: fingerprints stable across runs and unrelated
 //! edits, positions, levels, full messages.
 
+use std::borrow::Cow;
 use std::fmt::Write as _;
 
-use crate::base::finding::{Finding, Severity, line_column};
+use crate::base::finding::{Finding, Severity};
 use crate::model::outcome::Outcome;
 
 /// 64-bit FNV-1a as 16 hex digits.
@@ -23,13 +24,10 @@ pub(crate) fn fingerprint(finding: &Finding, outcome: &Outcome) -> String {
             let text = location
                 .span
                 .as_ref()
-                .zip(outcome.sources.get(&location.path))
-                .map(|(span, text)| {
-                    let start = text[..span.start.min(text.len())]
-                        .rfind('\n')
-                        .map_or(0, |i| i + 1);
-                    let end = text[start..].find('\n').map_or(text.len(), |i| start + i);
-                    text[start..end].trim().to_string()
+                .and_then(|span| {
+                    let (text, lines) = outcome.sources.indexed(&location.path)?;
+                    let line = lines.line_range(text, lines.line(span.start));
+                    Some(text[line].trim().to_string())
                 })
                 .unwrap_or_default();
             (location.path.as_str(), text)
@@ -53,9 +51,9 @@ pub(super) struct Position {
 pub(super) fn position(finding: &Finding, outcome: &Outcome) -> Option<Position> {
     let location = finding.location.as_ref()?;
     let span = location.span.as_ref()?;
-    let text = outcome.sources.get(&location.path)?;
-    let (line, column) = line_column(text, span.start);
-    let (end_line, end_column) = line_column(text, span.end.max(span.start));
+    let (text, lines) = outcome.sources.indexed(&location.path)?;
+    let (line, column) = lines.line_column(text, span.start);
+    let (end_line, end_column) = lines.line_column(text, span.end.max(span.start));
     Some(Position {
         line,
         column,
@@ -81,13 +79,21 @@ pub(super) fn level(severity: Severity) -> &'static str {
     }
 }
 
-pub(super) fn full_message(finding: &Finding) -> String {
-    let mut text = finding.message.clone();
+/// A string as it is: for [`full_message`] in the JSON formats.
+pub(super) fn exact(text: &str) -> Cow<'_, str> {
+    Cow::Borrowed(text)
+}
+
+/// The message, help and `why:`, one to a line. For a text format,
+/// `shown` makes each part's hidden characters visible, so the line breaks
+/// left are the ones put here; SARIF keeps them exact.
+pub(super) fn full_message(finding: &Finding, shown: fn(&str) -> Cow<'_, str>) -> String {
+    let mut text = shown(&finding.message).into_owned();
     if let Some(help) = &finding.help {
-        let _ = write!(text, "\nhelp: {help}");
+        let _ = write!(text, "\nhelp: {}", shown(help));
     }
     if let Some(why) = &finding.why {
-        let _ = write!(text, "\nwhy: {why}");
+        let _ = write!(text, "\nwhy: {}", shown(why));
     }
     text
 }

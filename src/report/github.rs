@@ -3,10 +3,13 @@
 use std::fmt::Write as _;
 
 use super::ci::{full_message, level, position};
+use super::escape::visible;
 use crate::model::outcome::Outcome;
 
 /// GitHub's workflow-command escaping: data escapes `%`, CR and LF;
-/// properties also `:` and `,`.
+/// properties also `:` and `,`. Hidden characters are made visible first
+/// ([`visible`]), so what is left of CR and LF is the message's own line
+/// breaks (between message, help and `why:`), which GitHub shows.
 pub(super) fn escape_data(text: &str) -> String {
     text.replace('%', "%25")
         .replace('\r', "%0D")
@@ -24,7 +27,7 @@ pub(crate) fn github(outcome: &Outcome) -> String {
     for finding in &outcome.findings {
         let mut properties = Vec::new();
         if let Some(path) = finding.path() {
-            properties.push(format!("file={}", escape_property(path)));
+            properties.push(format!("file={}", escape_property(&visible(path))));
         }
         if let Some(p) = position(finding, outcome) {
             properties.push(format!("line={}", p.line));
@@ -41,11 +44,15 @@ pub(crate) fn github(outcome: &Outcome) -> String {
             "::{} {}::{}",
             level(finding.severity),
             properties.join(","),
-            escape_data(&full_message(finding))
+            escape_data(&full_message(finding, visible))
         );
     }
     for note in &outcome.notes {
-        let _ = writeln!(out, "::notice title=handbook-lint::{}", escape_data(note));
+        let _ = writeln!(
+            out,
+            "::notice title=handbook-lint::{}",
+            escape_data(&visible(note))
+        );
     }
     out
 }

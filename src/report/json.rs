@@ -4,7 +4,7 @@
 use serde_json::{Value, json};
 
 use super::counts;
-use crate::base::finding::{Finding, Sources, line_column};
+use crate::base::finding::{Finding, Sources};
 use crate::base::time::rfc3339;
 use crate::model::outcome::Outcome;
 
@@ -12,11 +12,13 @@ use crate::model::outcome::Outcome;
 pub(crate) fn finding_json(finding: &Finding, sources: &Sources) -> Value {
     let (path, start, end) = match &finding.location {
         Some(location) => {
-            let positions = location
-                .span
-                .as_ref()
-                .zip(sources.get(&location.path))
-                .map(|(span, text)| (line_column(text, span.start), line_column(text, span.end)));
+            let positions = location.span.as_ref().and_then(|span| {
+                let (text, lines) = sources.indexed(&location.path)?;
+                Some((
+                    lines.line_column(text, span.start),
+                    lines.line_column(text, span.end),
+                ))
+            });
             (
                 Some(location.path.clone()),
                 positions.map(|p| p.0),

@@ -3,9 +3,13 @@
 use std::fmt::Write as _;
 
 use super::ci::{full_message, position};
+use super::escape::visible;
 use crate::base::finding::Severity;
 use crate::model::outcome::Outcome;
 
+/// Text for an XML attribute or element. Every string is passed through
+/// [`visible`] first; what this drops is only what XML 1.0 cannot hold at
+/// all, should anything reach it raw.
 pub(super) fn xml(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
@@ -15,8 +19,9 @@ pub(super) fn xml(text: &str) -> String {
             '>' => out.push_str("&gt;"),
             '"' => out.push_str("&quot;"),
             '\'' => out.push_str("&apos;"),
-            // XML 1.0 allows no other control characters.
-            c if c.is_control() && !matches!(c, '\n' | '\t' | '\r') => {}
+            // XML 1.0 allows no other control characters, nor these two.
+            c if (c.is_control() && !matches!(c, '\n' | '\t' | '\r'))
+                || matches!(c, '\u{fffe}' | '\u{ffff}') => {}
             c => out.push(c),
         }
     }
@@ -45,7 +50,7 @@ pub(crate) fn junit(outcome: &Outcome) -> String {
         out.push_str("    <testcase classname=\"handbook-lint\" name=\"handbook\"/>\n");
     }
     for finding in &outcome.findings {
-        let path = finding.path().unwrap_or("handbook");
+        let path = visible(finding.path().unwrap_or("handbook"));
         let line = position(finding, outcome).map_or(0, |p| p.line);
         let name = format!(
             "{} {} ({path}:{line})",
@@ -59,23 +64,23 @@ pub(crate) fn junit(outcome: &Outcome) -> String {
         let _ = writeln!(
             out,
             "    <testcase classname=\"{}\" name=\"{}\" file=\"{}\" line=\"{line}\">",
-            xml(path),
+            xml(&path),
             xml(&name),
-            xml(path)
+            xml(&path)
         );
         if kind == "failure" {
             let _ = writeln!(
                 out,
                 "      <failure type=\"{}\" message=\"{}\">{}</failure>",
                 finding.rule.code,
-                xml(&finding.message),
-                xml(&full_message(finding))
+                xml(&visible(&finding.message)),
+                xml(&full_message(finding, visible))
             );
         } else {
             let _ = writeln!(
                 out,
                 "      <system-out>{}</system-out>",
-                xml(&full_message(finding))
+                xml(&full_message(finding, visible))
             );
         }
         out.push_str("    </testcase>\n");

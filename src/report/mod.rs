@@ -3,6 +3,7 @@
 //! `gitlab` and `junit` for CI. One file per format.
 
 mod ci;
+mod escape;
 mod github;
 mod gitlab;
 mod human;
@@ -22,6 +23,7 @@ use crate::base::finding::{Finding, Severity};
 use crate::model::outcome::Outcome;
 
 pub(crate) use self::ci::fingerprint;
+pub(crate) use self::escape::{Visible, json_text, visible};
 #[cfg(test)]
 pub(crate) use self::human::graphical;
 pub(crate) use self::pages::{PageRow, PagesReport, pages_report};
@@ -66,9 +68,7 @@ pub(crate) fn render(outcome: &Outcome, format: Format, style: Style) -> String 
 }
 
 pub(super) fn pretty(value: &Value) -> String {
-    let mut text = serde_json::to_string_pretty(value).unwrap_or_default();
-    text.push('\n');
-    text
+    json_text(value).unwrap_or_default()
 }
 
 pub(super) fn counts(findings: &[Finding]) -> (usize, usize) {

@@ -2,7 +2,7 @@
 
 use serde_json::{Value, json};
 
-use super::ci::{fallback_path, fingerprint, full_message, level, position};
+use super::ci::{exact, fallback_path, fingerprint, full_message, level, position};
 use crate::model::outcome::Outcome;
 use crate::rules::registry::RULES;
 
@@ -46,7 +46,7 @@ pub(crate) fn sarif(outcome: &Outcome) -> Value {
                 "ruleId": finding.rule.code,
                 "ruleIndex": index,
                 "level": level(finding.severity),
-                "message": { "text": full_message(finding) },
+                "message": { "text": full_message(finding, exact) },
                 "locations": [{ "physicalLocation": physical }],
                 "partialFingerprints": { "handbookLint/v1": fingerprint(finding, outcome) },
             })

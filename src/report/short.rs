@@ -2,7 +2,7 @@
 
 use std::fmt::Write as _;
 
-use crate::base::finding::line_column;
+use super::escape::Visible;
 use crate::model::outcome::Outcome;
 
 pub(super) fn short(outcome: &Outcome) -> String {
@@ -10,11 +10,12 @@ pub(super) fn short(outcome: &Outcome) -> String {
     for finding in &outcome.findings {
         let position = match &finding.location {
             Some(location) => {
-                let (line, column) = match (&location.span, outcome.sources.get(&location.path)) {
-                    (Some(span), Some(text)) => line_column(text, span.start),
-                    _ => (1, 1),
-                };
-                format!("{}:{line}:{column}", location.path)
+                let (line, column) = location
+                    .span
+                    .as_ref()
+                    .and_then(|span| outcome.sources.line_column(&location.path, span.start))
+                    .unwrap_or((1, 1));
+                format!("{}:{line}:{column}", Visible(&location.path))
             }
             None => "-".to_string(),
         };
@@ -23,7 +24,7 @@ pub(super) fn short(outcome: &Outcome) -> String {
             "{position}: {} [{}] {}",
             finding.rule.code,
             finding.severity.as_str(),
-            finding.message
+            Visible(&finding.message)
         );
     }
     out

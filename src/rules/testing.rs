@@ -14,7 +14,7 @@ pub(crate) fn findings(rule: &Rule, built: &Built) -> Vec<Finding> {
     let check = rule.check.expect("the rule has a check");
     let mut findings = Vec::new();
     check(&built.model, &mut findings);
-    findings.sort_by_key(Finding::sort_key);
+    findings.sort_by(Finding::report_order);
     findings
 }
 

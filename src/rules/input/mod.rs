@@ -42,7 +42,7 @@ mod tests {
         }
         suppress::apply(&mut findings, &page_texts(&built.model.pages));
         findings.retain(|f| f.rule.code == code);
-        findings.sort_by_key(Finding::sort_key);
+        findings.sort_by(Finding::report_order);
         findings
     }
 

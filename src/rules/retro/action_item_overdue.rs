@@ -10,7 +10,10 @@ crate::rules::declare_rule! {
     /// with a due date (`(due 2026-12-01)` or `due: 2026-12-01`) is overdue
     /// once its due date plus the grace days has passed; one without a due
     /// date is overdue when it has been open longer than the ruleset's limit
-    /// after the retro (two iterations in the built-in ruleset).
+    /// after the retro (two iterations in the built-in ruleset). An open
+    /// item whose due date is not a date (`(due 2026-13-45)`,
+    /// `due: 2026/12/01`) is reported at that date: the item's deadline
+    /// cannot be known.
     ///
     /// ## Why it matters
     /// PM expectation for Productivity: “Update handbook owned pages (goals or
@@ -37,6 +40,23 @@ pub(super) fn check(model: &Handbook, findings: &mut Vec<Finding>) {
         for retro in team.retros_in_scope() {
             let page = &model.pages[retro.page];
             for item in retro.items.iter().filter(|i| !i.checked) {
+                if let Some(written) = &item.due_invalid {
+                    findings.push(
+                        Finding::new(
+                            &ACTION_ITEM_OVERDUE,
+                            format!(
+                                "`{}` is not a date; write the due date as YYYY-MM-DD",
+                                written.value
+                            ),
+                        )
+                        .at(page.path.clone(), Some(written.span.clone()))
+                        .label("not a date")
+                        .help("write the due date as `(due YYYY-MM-DD)`, e.g. `(due 2026-12-01)`")
+                        .why(Some(model.ruleset.action_items_quote()))
+                        .team(team.name.clone()),
+                    );
+                    continue;
+                }
                 let (message, label) = if let Some(due) = item.due {
                     let deadline = add_days(due, grace);
                     if model.today <= deadline {
@@ -106,6 +126,17 @@ mod tests {
             "{}",
             found[0].message
         );
+    }
+
+    /// Regression: `(due 2026-13-45)` was read as no due date at all.
+    #[test]
+    fn fails_at_a_due_date_that_is_not_a_date() {
+        let items =
+            "- [ ] @bob automate the export (due 2026-13-45)\n- [x] @bob done (due 2026-02-30)";
+        let built = healthy()
+            .page(&retro_path(4), &retro(retro_day(4), items))
+            .build();
+        insta::assert_snapshot!(report(&ACTION_ITEM_OVERDUE, &built));
     }
 
     #[test]
