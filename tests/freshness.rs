@@ -248,14 +248,8 @@ fn a_missing_tree_is_named_and_the_rest_is_answered() {
         "edit b",
         &[write("y/b.md", "# B\n\nmore\n")],
     );
-    let tree = git(f.path(), &["rev-parse", &format!("{first}:x")]);
-    let tree = tree.trim();
-    let object = f
-        .path()
-        .join(".git/objects")
-        .join(&tree[..2])
-        .join(&tree[2..]);
-    std::fs::remove_file(&object).expect("the fixture's objects are loose");
+    let tree = remove_loose_object(f.path(), &format!("{first}:x"));
+    let tree = tree.as_str();
     let out = f.run(&["pages", "--format", "json", "--now", NOW, "--no-cache"]);
     assert_eq!(out.code, 0, "{}", out.stderr);
     let pages: serde_json::Value = serde_json::from_str(&out.stdout).expect("json");

@@ -769,14 +769,7 @@ fn the_cache_answers_as_no_cache_after_unshallow_and_graft() {
 fn a_walk_error_seen_cold_is_seen_warm() {
     let f = three_goals_commits();
     // The first commit's tree is lost (a broken or partial clone).
-    let tree = git(f.path(), &["rev-parse", "HEAD~2^{tree}"]);
-    let tree = tree.trim();
-    let object = f
-        .path()
-        .join(".git/objects")
-        .join(&tree[..2])
-        .join(&tree[2..]);
-    std::fs::remove_file(&object).expect("remove the tree object");
+    let _ = remove_loose_object(f.path(), "HEAD~2^{tree}");
     let cold = run_bounded(f.path(), &["check", "--format", "short", "--now", NOW], &[]);
     assert!(cold.stdout.contains("HB004"), "{}", cold.stdout);
     assert_warm_equals_uncached(f.path(), "missing tree");

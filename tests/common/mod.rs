@@ -185,6 +185,15 @@ pub(crate) fn git_output(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> std
         .expect("run git")
 }
 
+/// Deletes the loose object `revision` names (`HEAD~2^{tree}`): a broken or
+/// partial clone. The fixtures' objects are loose. Returns its id.
+pub(crate) fn remove_loose_object(dir: &Path, revision: &str) -> String {
+    let id = git(dir, &["rev-parse", revision]).trim().to_string();
+    let object = dir.join(".git/objects").join(&id[..2]).join(&id[2..]);
+    std::fs::remove_file(&object).expect("the fixture's objects are loose");
+    id
+}
+
 /// Runs the `git` CLI in `dir`, asserts it succeeded, returns its output.
 pub(crate) fn git(dir: &Path, args: &[&str]) -> String {
     let output = git_output(dir, args, &[]);
