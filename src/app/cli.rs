@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use anyhow::{Context, anyhow, bail};
-use clap::{Parser, Subcommand, ValueEnum};
+use clap::{CommandFactory, Parser, Subcommand, ValueEnum};
 
 use crate::base::finding::Severity;
 use crate::base::time::{parse_now, system_now};
@@ -157,6 +157,19 @@ pub(crate) enum Command {
         #[arg(long, value_enum, default_value_t = Format::Human)]
         format: Format,
     },
+    /// Print the JSON Schema of handbook-lint.yaml, for editors (completion, hover, checking as you type).
+    Schema,
+    /// Print a completion script for SHELL (bash, zsh, fish, powershell, elvish).
+    Completions {
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the man page (roff), or write one page per command into DIR.
+    Man {
+        /// Write handbook-lint.1 and a page per command (handbook-lint-check.1, …) into DIR.
+        #[arg(long, value_name = "DIR")]
+        dir: Option<PathBuf>,
+    },
 }
 
 fn style(choice: ColorChoice) -> Style {
@@ -304,7 +317,65 @@ pub fn run(
                 EXIT_FAILURE
             }))
         }
+        Some(Command::Schema) => {
+            print(&crate::config::schema::schema_text())?;
+            Ok(ExitCode::from(EXIT_CLEAN))
+        }
+        Some(Command::Completions { shell }) => {
+            print(&completions(shell))?;
+            Ok(ExitCode::from(EXIT_CLEAN))
+        }
+        Some(Command::Man { dir }) => {
+            print(&man(dir.as_deref())?)?;
+            Ok(ExitCode::from(EXIT_CLEAN))
+        }
     }
+}
+
+/// The completion script for `shell`, from the command line's definition.
+fn completions(shell: clap_complete::Shell) -> String {
+    let mut script = Vec::new();
+    clap_complete::generate(shell, &mut Cli::command(), "handbook-lint", &mut script);
+    let script = String::from_utf8_lossy(&script).into_owned();
+    if shell == clap_complete::Shell::Bash {
+        // clap_complete spells a subcommand's state with the binary's hyphen
+        // escaped one way where it sets it (`handbook__lint__subcmd__check`)
+        // and another where it matches it (`handbook__subcmd__lint__subcmd__
+        // check`), so nothing after a subcommand completes (clap-rs/clap
+        // issue 6421). The matching side is respelt as the setting side.
+        return script.replace(
+            "handbook__subcmd__lint__subcmd__",
+            "handbook__lint__subcmd__",
+        );
+    }
+    script
+}
+
+/// The man page, or (with `dir`) one page per command written into `dir`
+/// and the list of the files written.
+fn man(dir: Option<&Path>) -> anyhow::Result<String> {
+    // `help` is a command of the command line, not a page of the manual.
+    let mut command = Cli::command().disable_help_subcommand(true);
+    let Some(dir) = dir else {
+        let mut page = Vec::new();
+        clap_mangen::Man::new(command)
+            .render(&mut page)
+            .context("cannot render the man page")?;
+        return Ok(String::from_utf8_lossy(&page).into_owned());
+    };
+    std::fs::create_dir_all(dir)
+        .with_context(|| format!("cannot create the directory {}", dir.display()))?;
+    // As clap_mangen's `generate_to`, which does not say what it wrote.
+    command.build();
+    let mut written = String::new();
+    for page in std::iter::once(command.clone()).chain(command.get_subcommands().cloned()) {
+        let path = clap_mangen::Man::new(page)
+            .generate_to(dir)
+            .with_context(|| format!("cannot write a man page into {}", dir.display()))?;
+        written.push_str(&path.display().to_string());
+        written.push('\n');
+    }
+    Ok(written)
 }
 
 fn options(global: &GlobalArgs, human: bool, staged: bool) -> anyhow::Result<Options> {

@@ -12,6 +12,7 @@ pub(crate) mod locate;
 #[cfg(test)]
 mod props;
 pub(crate) mod ruleset;
+pub(crate) mod schema;
 pub(crate) mod shape;
 pub(crate) mod tree;
 pub(crate) mod validate;
