@@ -9,8 +9,8 @@
 //! data and constants the validator itself uses, and the contract tests at
 //! the bottom hold every level's keys to the validator's key lists.
 //!
-//! Draft-07: the draft every JSON Schema editor integration reads
-//! (yaml-language-server's newer-draft support is partial).
+//! Draft-07: the draft every editor integration reads (yaml-language-server
+//! 1.25 reads 2020-12 as well; older versions and other editors may not).
 //!
 //! The schema accepts what the validator accepts, with two documented
 //! narrowings an editor user is better off with: text settings are strings
