@@ -8,6 +8,11 @@ pub use crate::base::time::rfc3339;
 pub use crate::config::ruleset::BUILTIN_TEXT;
 pub use crate::git::repo_builder::{Edit, Person, ROBOT, RepoBuilder, delete, mv, write};
 
+/// The config's JSON Schema, as `handbook-lint schema` prints it.
+pub fn config_schema() -> String {
+    crate::config::schema::schema_text()
+}
+
 /// A config for one team `search` in `hb/search` (PM alice, EM bob) with
 /// two-week iterations from 2026-01-05 and three days of grace.
 pub const CONFIG: &str = "iterations: { length: 14d, start: 2026-01-05, grace: 3d }

@@ -32,8 +32,11 @@ fn run(args: &[&str]) -> String {
     String::from_utf8(output.stdout).expect("UTF-8 output")
 }
 
+/// The schema, made in this process (so a test does not depend on which
+/// build last wrote the binary); `the_schema_command_prints_it` holds the
+/// binary to it.
 fn schema_text() -> String {
-    run(&["schema"])
+    handbook_lint::testing::config_schema()
 }
 
 fn validator() -> jsonschema::Validator {
@@ -53,10 +56,24 @@ fn mistakes(validator: &jsonschema::Validator, yaml: &str) -> Vec<String> {
     match yaml_to_json(yaml) {
         Ok(instance) => validator
             .iter_errors(&instance)
-            .map(|error| format!("{}: {error}", error.instance_path()))
+            .map(|error| {
+                let at = error.instance_path().to_string();
+                format!("{}: {error}", if at.is_empty() { "/" } else { &at })
+            })
             .collect(),
         Err(error) => vec![format!("not YAML: {error}")],
     }
+}
+
+#[test]
+fn the_schema_command_prints_it() {
+    let printed = run(&["schema"]);
+    assert!(
+        printed == schema_text(),
+        "`handbook-lint schema` printed:\n{printed}"
+    );
+    let parsed: Value = serde_json::from_str(&printed).expect("one JSON document");
+    assert!(parsed.is_object());
 }
 
 #[test]
@@ -227,7 +244,7 @@ fn a_misspelt_key_or_a_wrong_type_does_not_fit() {
             "/freshness/move-similarity",
         ),
         ("severity: { HB303: fatal }\n", "/severity/HB303"),
-        ("severty: { HB303: warning }\n", ""),
+        ("severty: { HB303: warning }\n", "/"),
     ];
     for (yaml, at) in wrong {
         let found = mistakes(&validator, yaml);
