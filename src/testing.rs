@@ -13,6 +13,26 @@ pub fn config_schema() -> String {
     crate::config::schema::schema_text()
 }
 
+/// What the tool reports about a config's text (HB001's messages, with the
+/// built-in ruleset's page kinds), as `check` would.
+pub fn config_mistakes(text: &str) -> Vec<String> {
+    use crate::config::{CONFIG_FILE, check, parse, ruleset::Ruleset};
+    let text: std::sync::Arc<str> = std::sync::Arc::from(text);
+    let parsed = match parse(CONFIG_FILE, &text) {
+        Ok(parsed) => parsed,
+        Err(finding) => return vec![finding.message],
+    };
+    let kinds: Vec<String> = Ruleset::parse(BUILTIN_TEXT)
+        .map(|ruleset| ruleset.pages.into_keys().collect())
+        .unwrap_or_default();
+    check(CONFIG_FILE, &text, &parsed, Some(&kinds))
+        .findings
+        .into_iter()
+        .filter(|finding| finding.rule.code == crate::base::codes::CONFIG_INVALID.code)
+        .map(|finding| finding.message)
+        .collect()
+}
+
 /// A config for one team `search` in `hb/search` (PM alice, EM bob) with
 /// two-week iterations from 2026-01-05 and three days of grace.
 pub const CONFIG: &str = "iterations: { length: 14d, start: 2026-01-05, grace: 3d }

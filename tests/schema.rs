@@ -1,7 +1,7 @@
 //! The config's JSON Schema as users get it: `handbook-lint schema` prints
 //! the committed `schema/handbook-lint.schema.json` (what editors fetch),
 //! and that schema takes every config the README shows and the one the demo
-//! writes, and refuses a misspelt key and a wrong type. The crate's own
+//! writes (as the tool does), and refuses a misspelt key and a wrong type. The crate's own
 //! tests (`config::schema`) hold its keys to the validator's.
 //!
 //! `UPDATE_SCHEMA=1 cargo test --test schema` rewrites the committed file.
@@ -185,6 +185,13 @@ fn every_config_in_the_readme_fits_the_schema() {
             block.line,
             block.text
         );
+        // And the tool reads it without a mistake.
+        let reported = handbook_lint::testing::config_mistakes(&block.text);
+        assert!(
+            reported.is_empty(),
+            "README.md line {}: handbook-lint reports {reported:#?}",
+            block.line
+        );
     }
 }
 
@@ -226,6 +233,8 @@ fn the_demo_config_fits_the_schema() {
     });
     let found = mistakes(&validator(), &config);
     assert!(found.is_empty(), "the demo's config: {found:#?}\n{config}");
+    let reported = handbook_lint::testing::config_mistakes(&config);
+    assert!(reported.is_empty(), "handbook-lint reports {reported:#?}");
 }
 
 #[test]
