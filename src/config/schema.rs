@@ -12,12 +12,13 @@
 //! Draft-07: the draft every editor integration reads (yaml-language-server
 //! 1.25 reads 2020-12 as well; older versions and other editors may not).
 //!
-//! The schema accepts what the validator accepts, with two documented
-//! narrowings an editor user is better off with: text settings are strings
-//! (the validator also reads `dir: 2024` as text), and rule codes are written
-//! as the README writes them (`HB102`, `goals-stale`; the tool also forgives
-//! their letter case). A key with no value (`handbook:`) is allowed
-//! wherever the validator takes it as unset.
+//! The schema accepts what the validator accepts, with narrowings an editor
+//! user is better off with: text settings are strings (the validator also
+//! reads `dir: 2024` as text), rule codes are written as the README writes
+//! them (`HB102`, `goals-stale`; the tool also forgives their letter case),
+//! and an override's `paths` is a list (the validator takes `paths:` with
+//! no value as no paths). A key with no value (`handbook:`) is allowed
+//! wherever else the validator takes it as unset.
 
 use std::borrow::Cow;
 use std::collections::BTreeMap;
@@ -217,8 +218,7 @@ struct TeamEntry {
 #[allow(dead_code)]
 struct OverrideEntry {
     /// Globs of the repository paths this override applies to.
-    #[schemars(required)]
-    paths: Option<Vec<String>>,
+    paths: Vec<String>,
     /// Severities by rule code or name, for findings in those paths.
     severity: Option<Severities>,
 }
