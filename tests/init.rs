@@ -428,3 +428,32 @@ fn hostile_data_files_and_names_are_not_trusted() {
         .collect();
     assert!(mistakes.is_empty(), "{mistakes:?}\n{text}");
 }
+
+/// A team without a goals page is not given one: its Strategy section is
+/// named in a comment, the global location stands, and `check` reports
+/// the missing page.
+#[test]
+fn a_strategy_section_is_a_hint_not_a_goals_page() {
+    let f = Fixture::new();
+    f.commit(
+        "2026-01-05T09:00:00Z",
+        "Import",
+        &[write(
+            "hb/teams/ops/index.md",
+            "# Ops\n\n## Strategy\n\nKeep it up.\n\n## Planning\n\nMondays.\n\n## Processes\n\nOn call.\n",
+        )],
+    );
+    let out = f.run(&["init", "--now", NOW]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let (text, config) = config_of(&f);
+    assert!(config["teams"]["ops"].get("pages").is_none(), "{text}");
+    assert!(
+        text.contains("    # goals: no goals page found; if {dir}/index.md#strategy holds the team's goals, write `pages: { goals: \"{dir}/index.md#strategy\" }`\n"),
+        "{text}"
+    );
+    let (check, _) = f.check_json(NOW);
+    assert!(
+        codes(&check).iter().any(|(code, _)| code == "HB101"),
+        "{check:#}"
+    );
+}

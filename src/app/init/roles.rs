@@ -575,10 +575,19 @@ fn decide_role(
     if let Some((person, from)) = from_pages(scan, team, role) {
         return Ok((vec![person], from));
     }
-    why_not.push(if role == "pm" {
-        "neither its goals page's owner nor CODEOWNERS tells".to_string()
+    let files = role_files(team, role);
+    let pages = if role == "pm" {
+        "goals page"
     } else {
-        "neither its process pages' owner nor CODEOWNERS tells".to_string()
+        "process pages"
+    };
+    why_not.push(if files.is_empty() {
+        format!("no {pages} found to read an owner from")
+    } else {
+        format!(
+            "neither the front matter nor CODEOWNERS names one owner of {}",
+            files.join(" and ")
+        )
     });
     Err(why_not.join("; "))
 }

@@ -74,6 +74,9 @@ pub(crate) struct TeamFound {
     pub retro_dir: Option<String>,
     /// Found only by its team page's headings.
     pub weak: bool,
+    /// Without a goals page, where one may be (a Strategy heading, a
+    /// strategy.md): said in a comment, not written as the location.
+    pub goals_hint: Option<String>,
 }
 
 impl TeamFound {
@@ -215,32 +218,16 @@ fn team_at(
         &team_headings,
     );
     let weak = goals_pages.is_empty() && retros.is_none() && named_by.is_none();
-    // Headings alone are a weak sign: a page about one process has a
-    // "Process" heading. They make a team only with both a planning and an
-    // execution section, or among siblings in a `teams/` directory.
-    let in_teams_dir = TEAMS_DIRS.contains(
-        &split(dir)
-            .0
-            .rsplit('/')
-            .next()
-            .unwrap_or("")
-            .to_ascii_lowercase()
-            .as_str(),
-    );
     if let Some(file) = named_by {
         because.push(format!("{file} names it"));
     }
     if because.is_empty() {
         return None;
     }
-    let mut pages = BTreeMap::new();
     // Where the process sections are looked for: the team page, then pages
     // about how the team works.
     let mut process_sources: Vec<&Page> = team_page.into_iter().collect();
     process_sources.extend(process_pages.iter().copied());
-    if let Some(found) = goals_location(&goals_pages, team_page) {
-        pages.insert("goals", found);
-    }
     let planning = section(&process_sources, &PLANNING_HEADING, None);
     let execution =
         section(&process_sources, &EXECUTION_HEADING, planning.as_ref()).or_else(|| {
@@ -249,24 +236,30 @@ fn team_at(
                 heading: None,
             })
         });
-    if weak && !in_teams_dir && (planning.is_none() || execution.is_none()) {
+    // Headings alone are a weak sign: a page about one process has a
+    // "Process" heading. They make a team only with both a planning and an
+    // execution section, or among siblings in a `teams/` directory.
+    if weak && !in_teams_dir(dir) && (planning.is_none() || execution.is_none()) {
         return None;
     }
-    if let Some(found) = planning {
-        pages.insert("iteration-planning", found);
-    }
-    if let Some(found) = execution {
-        pages.insert("iteration-execution", found);
-    }
-    if let Some(folder) = retros {
-        pages.insert(
-            "retrospectives",
-            Found {
-                pattern: format!("{{dir}}/{folder}/*.md"),
-                heading: None,
-            },
-        );
-    }
+    let goals = goals_location(&goals_pages, team_page);
+    let goals_hint = goals
+        .is_none()
+        .then(|| goals_hint(here, team_page))
+        .flatten();
+    let retro_pattern = retros.map(|folder| Found {
+        pattern: format!("{{dir}}/{folder}/*.md"),
+        heading: None,
+    });
+    let pages = [
+        ("goals", goals),
+        ("iteration-planning", planning),
+        ("iteration-execution", execution),
+        ("retrospectives", retro_pattern),
+    ]
+    .into_iter()
+    .filter_map(|(kind, found)| found.map(|found| (kind, found)))
+    .collect();
     Some(TeamFound {
         name: name.to_string(),
         dir: dir.to_string(),
@@ -274,7 +267,14 @@ fn team_at(
         pages,
         retro_dir: retros.map(|folder| format!("{dir}/{folder}")),
         weak,
+        goals_hint,
     })
+}
+
+/// Whether a directory's parent is a `teams/` folder (or the like).
+fn in_teams_dir(dir: &str) -> bool {
+    let parent = split(dir).0.rsplit('/').next().unwrap_or("");
+    TEAMS_DIRS.contains(&parent.to_ascii_lowercase().as_str())
 }
 
 /// What makes a directory a team, in words for its comment.
@@ -306,6 +306,28 @@ fn reasons(
         ));
     }
     because
+}
+
+static STRATEGY_HEADING: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?i)^(?:(?:team|our|product)\s+)?(?:strategy|mission|vision|north star|priorities)\b",
+    )
+    .expect("valid regex")
+});
+
+/// Where a team without a goals page may keep its goals: a
+/// `strategy.md`, else a Strategy, Mission or Vision heading on its team
+/// page. Only a hint: such a page may hold no goals.
+fn goals_hint(here: &[&Page], team_page: Option<&Page>) -> Option<String> {
+    if let Some(page) = here.iter().find(|p| stem(split(&p.path).1) == "strategy") {
+        return Some(format!("{{dir}}/{}", split(&page.path).1));
+    }
+    section(
+        &team_page.into_iter().collect::<Vec<_>>(),
+        &STRATEGY_HEADING,
+        None,
+    )
+    .map(|found| found.pattern)
 }
 
 /// The goals page: a goals file (not the roadmap, which is a kind of its

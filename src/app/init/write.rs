@@ -231,6 +231,14 @@ fn write_team_pages(out: &mut String, plan: &Plan, team: &crate::app::init::team
             }
         }
     }
+    if let Some(hint) = &team.goals_hint {
+        let _ = writeln!(
+            out,
+            "    # goals: no goals page found; if {} holds the team's goals, write `pages: {{ goals: \"{}\" }}`",
+            comment(hint),
+            comment(hint)
+        );
+    }
     if !missing.is_empty() {
         let _ = writeln!(
             out,
