@@ -149,6 +149,12 @@ pub(crate) enum Command {
         #[arg(long)]
         uninstall: bool,
     },
+    /// Read the repository and write a commented handbook-lint.yaml (teams, roles, calendar), then check with it.
+    Init {
+        /// Print the config on standard output instead of writing it.
+        #[arg(long)]
+        print: bool,
+    },
     /// Build a sample handbook repository with backdated history, lint it and show the report.
     Demo {
         /// Keep the sample repository in DIR (must not exist or be empty).
@@ -198,7 +204,7 @@ fn resolve_now(global: &GlobalArgs) -> anyhow::Result<i64> {
     }
 }
 
-fn print(text: &str) -> anyhow::Result<()> {
+pub(crate) fn print(text: &str) -> anyhow::Result<()> {
     let mut out = std::io::stdout().lock();
     match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
         // A closed pipe (`| head`) is not a failure of the check.
@@ -305,6 +311,7 @@ pub fn run(
             print(&format!("{done}\n"))?;
             Ok(ExitCode::from(EXIT_CLEAN))
         }
+        Some(Command::Init { print }) => crate::app::init::command(global, print),
         Some(Command::Demo { keep, format }) => {
             let ran = crate::app::demo::run(keep.as_deref(), format, style(global.color))?;
             print(&ran.report)?;
