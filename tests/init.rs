@@ -187,6 +187,17 @@ fn init_writes_a_config_that_check_reads_without_a_mistake() {
         );
     }
     assert_eq!(config["handbook"], "content", "{text}");
+    // An editor reading the modeline's schema marks nothing in it either.
+    let schema: Value =
+        serde_json::from_str(&handbook_lint::testing::config_schema()).expect("schema JSON");
+    let validator = jsonschema::draft7::new(&schema).expect("the schema compiles");
+    let options = serde_saphyr::options! { strict_booleans: true };
+    let instance: Value = serde_saphyr::from_str_with_options(&text, options).expect("YAML");
+    let misfits: Vec<String> = validator
+        .iter_errors(&instance)
+        .map(|error| format!("{}: {error}", error.instance_path()))
+        .collect();
+    assert!(misfits.is_empty(), "{misfits:#?}\n{text}");
 }
 
 #[test]
