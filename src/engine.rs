@@ -116,6 +116,7 @@ pub(crate) fn run(options: &Options) -> anyhow::Result<Outcome> {
 
     let today = day_of(options.now);
     let mut teams = build::teams(&config, &ruleset, &mut pages, today);
+    model_notes(&config, &ruleset, &teams, today, &mut inputs.notes);
     if let Some(staged) = &staged {
         let head_files = repo.head_files();
         build::mark_staged(staged, |path| head_files.read(path), &mut pages, &mut teams);
@@ -159,7 +160,11 @@ pub(crate) fn run(options: &Options) -> anyhow::Result<Outcome> {
         pages,
         teams,
     };
-    evaluate(&model, options.evaluate, &mut inputs.findings);
+    evaluate(
+        &model,
+        options.evaluate && !inputs.handbook_missing,
+        &mut inputs.findings,
+    );
     timings.mark("rules");
     Ok(Outcome {
         timings,
@@ -181,6 +186,9 @@ struct Inputs {
     findings: Vec<Finding>,
     sources: Sources,
     notes: Vec<String>,
+    /// `handbook:` names a directory that does not exist: its one finding
+    /// says so, and no rule runs (every page would be "does not exist").
+    handbook_missing: bool,
 }
 
 impl Inputs {
@@ -190,6 +198,7 @@ impl Inputs {
             findings: Vec::new(),
             sources: Sources::default(),
             notes: Vec::new(),
+            handbook_missing: false,
         }
     }
 
@@ -360,9 +369,59 @@ fn load_config(
     let checked = config::check(&display, &text, &parsed, Some(&kinds));
     inputs.findings.extend(checked.findings);
     Ok(checked.config.map(|mut config| {
-        confine_handbook(&mut config, start.repo.confinement(), &mut inputs.findings);
+        inputs.handbook_missing =
+            confine_handbook(&mut config, start.repo.confinement(), &mut inputs.findings);
         (config, ruleset)
     }))
+}
+
+/// Notes for what the rules pass over in silence: a team whose `since:` is
+/// still ahead, and an optional page kind the config placed where no team
+/// has it (a pattern that matches nothing, most likely). Optional kinds left
+/// at the ruleset's default are optional: no team having one says nothing.
+fn model_notes(
+    config: &Config,
+    ruleset: &Ruleset,
+    teams: &[crate::model::TeamModel],
+    today: chrono::NaiveDate,
+    notes: &mut Vec<String>,
+) {
+    for team in &config.teams {
+        if let Some(since) = team.since.filter(|since| *since > today) {
+            notes.push(format!(
+                "nothing is required of team `{}` until {since} (its `since:`)",
+                team.name
+            ));
+        }
+    }
+    if teams.is_empty() {
+        return;
+    }
+    for (kind, page_kind) in &ruleset.pages {
+        if page_kind.required {
+            continue;
+        }
+        let configured = config.pages.get(kind).map(ToString::to_string).or_else(|| {
+            config
+                .teams
+                .iter()
+                .find_map(|t| t.pages.get(kind).map(ToString::to_string))
+        });
+        let Some(configured) = configured else {
+            continue;
+        };
+        let found = teams.iter().any(|team| {
+            team.slots
+                .get(kind)
+                .is_some_and(|slot| slot.page().is_some())
+                || (kind == ruleset::RETROSPECTIVES && !team.retros.is_empty())
+        });
+        if !found {
+            notes.push(format!(
+                "no team has a `{kind}` page (`{configured}` matches nothing in any team's directory), so the checks that read it are skipped; check the pattern in `pages.{kind}`"
+            ));
+        }
+    }
 }
 
 /// A team whose directory is inside a submodule (or any nested
@@ -382,21 +441,34 @@ fn note_submodules(config: &Config, root: &Path, notes: &mut Vec<String>) {
 /// and lie in the working tree outside `.git`; when it does not, it is a
 /// finding at the setting and the whole working tree is the handbook, as
 /// without it.
-fn confine_handbook(config: &mut Config, confinement: &Confinement, findings: &mut Vec<Finding>) {
+/// Returns whether the directory is missing: then nothing can be checked,
+/// and the one finding says so rather than one "does not exist" per page.
+fn confine_handbook(
+    config: &mut Config,
+    confinement: &Confinement,
+    findings: &mut Vec<Finding>,
+) -> bool {
     if config.handbook.is_empty() {
-        return;
+        return false;
     }
     let subject = format!("the handbook directory `{}`", config.handbook);
-    if let Err(NotRead::Refused(message) | NotRead::Missing(message)) =
-        confinement.resolve(&config.handbook, &subject)
-    {
-        let mut finding = Finding::new(&codes::CONFIG_INVALID, message);
-        if let Some(path) = &config.path {
-            finding = finding.at(path.clone(), config.setting_spans.get("handbook").cloned());
-        }
-        findings.push(finding);
-        config.handbook = String::new();
+    let (message, missing) = match confinement.resolve(&config.handbook, &subject) {
+        Ok(_) | Err(NotRead::Unreadable(_)) => return false,
+        Err(NotRead::Refused(message)) => (message, false),
+        Err(NotRead::Missing(message)) => (message, true),
+    };
+    let mut finding = Finding::new(&codes::CONFIG_INVALID, message);
+    if missing {
+        finding = finding
+            .label("no such directory")
+            .help("set `handbook:` to the directory that holds the pages, relative to the repository root, or remove it to use the root; no page was checked");
     }
+    if let Some(path) = &config.path {
+        finding = finding.at(path.clone(), config.setting_spans.get("handbook").cloned());
+    }
+    findings.push(finding);
+    config.handbook = String::new();
+    missing
 }
 
 /// How the pages are walked in the working tree.

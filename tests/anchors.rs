@@ -86,3 +86,27 @@ fn a_missing_anchor_lists_the_anchors_and_the_nearest() {
     let help = finding["help"].as_str().unwrap_or_default();
     assert!(help.starts_with("did you mean `#planning`?"), "{help}");
 }
+
+/// With the page itself missing, the help says to create it with the
+/// heading, not to add a heading to a file that is not there.
+#[test]
+fn a_missing_page_with_an_anchor_is_to_be_created_with_its_heading() {
+    let f = Fixture::new();
+    f.commit(
+        "2026-01-05T09:00:00Z",
+        "start",
+        &[
+            write("handbook-lint.yaml", CONFIG),
+            write("hb/search/goals.md", &goals("Kicked off.")),
+        ],
+    );
+    let (report, _) = f.check_json(NOW);
+    let finding = report["findings"]
+        .as_array()
+        .and_then(|all| all.iter().find(|f| f["code"] == "HB201"))
+        .unwrap_or_else(|| panic!("HB201 in {report:#}"));
+    assert_eq!(
+        finding["help"],
+        "create `hb/search/index.md` with a heading whose anchor is `planning`, or point `pages.iteration-planning` in handbook-lint.yaml at where the iteration-planning process page lives"
+    );
+}

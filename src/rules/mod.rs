@@ -114,8 +114,12 @@ pub(crate) fn report_missing(
                 "did you mean `#{nearest}`? Otherwise add a heading whose anchor is `{anchor}` to `{}`, or point `pages.{kind}` in handbook-lint.yaml at where the {what} lives",
                 location.pattern
             ),
-            (Some(anchor), None) => format!(
+            (Some(anchor), None) if page.is_some() => format!(
                 "add a heading whose anchor is `{anchor}` to `{}`, or point `pages.{kind}` in handbook-lint.yaml at where the {what} lives",
+                location.pattern
+            ),
+            (Some(anchor), None) => format!(
+                "create `{}` with a heading whose anchor is `{anchor}`, or point `pages.{kind}` in handbook-lint.yaml at where the {what} lives",
                 location.pattern
             ),
             (None, _) => format!(
