@@ -117,6 +117,7 @@ pub(crate) fn run(options: &Options) -> anyhow::Result<Outcome> {
     let today = day_of(options.now);
     let mut teams = build::teams(&config, &ruleset, &mut pages, today);
     model_notes(&config, &ruleset, &teams, today, &mut inputs.notes);
+    build::retro_date_problems(&teams, &pages, &mut inputs.findings);
     if let Some(staged) = &staged {
         let head_files = repo.head_files();
         build::mark_staged(staged, |path| head_files.read(path), &mut pages, &mut teams);
@@ -853,6 +854,7 @@ fn evaluate(model: &Handbook, run_rules: bool, findings: &mut Vec<Finding>) {
             }
         }
         suppress::apply(findings, &build::page_texts(&model.pages));
+        name_shared_findings(findings);
     }
     for finding in findings.iter_mut() {
         finding.severity =
@@ -861,6 +863,74 @@ fn evaluate(model: &Handbook, run_rules: bool, findings: &mut Vec<Finding>) {
                 .severity_for(finding.rule.code, finding.path(), finding.severity);
     }
     findings.sort_by(Finding::report_order);
+}
+
+/// A page several teams share (one goals page for two teams) gets each
+/// team's findings: the same words at the same place, told once per team,
+/// with nothing saying which. Each copy names the teams: all of them when
+/// the copies say the same (then [`drop_repeats`] reports it once, after
+/// scoping has kept the copies of the teams in scope), its own when they
+/// differ (the teams' calendars differ).
+fn name_shared_findings(findings: &mut [Finding]) {
+    let mut teams_at: HashMap<Place, Vec<String>> = HashMap::new();
+    for finding in findings.iter() {
+        if let Some(team) = &finding.team {
+            let teams = teams_at.entry(place(finding)).or_default();
+            if !teams.contains(team) {
+                teams.push(team.clone());
+            }
+        }
+    }
+    teams_at.retain(|_, teams| teams.len() > 1);
+    let mut messages_at: HashMap<Place, HashSet<String>> = HashMap::new();
+    for finding in findings.iter() {
+        let at = place(finding);
+        if teams_at.contains_key(&at) {
+            messages_at
+                .entry(at)
+                .or_default()
+                .insert(finding.message.clone());
+        }
+    }
+    for finding in findings.iter_mut() {
+        let at = place(finding);
+        let Some(teams) = teams_at.get_mut(&at) else {
+            continue;
+        };
+        teams.sort();
+        if messages_at.get(&at).is_some_and(|m| m.len() == 1) {
+            let named: Vec<String> = teams.iter().map(|t| format!("`{t}`")).collect();
+            finding.message = format!("{} (teams {})", finding.message, named.join(", "));
+        } else if let Some(team) = &finding.team {
+            finding.message = format!("{} (team `{team}`)", finding.message);
+        }
+    }
+}
+
+/// A finding's rule and place: where copies of one finding meet.
+type Place = (
+    &'static str,
+    Option<(String, Option<std::ops::Range<usize>>)>,
+);
+
+fn place(finding: &Finding) -> Place {
+    (
+        finding.rule.code,
+        finding
+            .location
+            .as_ref()
+            .map(|l| (l.path.clone(), l.span.clone())),
+    )
+}
+
+/// Reports once what several teams' rules said alike about one place (see
+/// [`name_shared_findings`]); run after scoping, which keeps or drops each
+/// team's copy by its team.
+pub(crate) fn drop_repeats(outcome: &mut Outcome) {
+    let mut reported: HashSet<(Place, String)> = HashSet::new();
+    outcome
+        .findings
+        .retain(|finding| reported.insert((place(finding), finding.message.clone())));
 }
 
 /// The history walk's answers and the queries they answer.
@@ -1072,7 +1142,8 @@ fn read_codeowners(
 
 /// Keeps the findings that concern `paths` (repository-relative): findings
 /// in files under them, and team findings for teams whose directory is
-/// under them. Findings on the config and ruleset are always kept.
+/// under them or holds one of them. Other findings on the config and the
+/// ruleset are always kept; another team's are not.
 pub(crate) fn filter_to_paths(outcome: &mut Outcome, paths: &[String]) {
     if paths.is_empty() {
         return;
@@ -1100,9 +1171,16 @@ pub(crate) fn filter_to_paths(outcome: &mut Outcome, paths: &[String]) {
     outcome.findings.retain(|finding| {
         if let Some(team) = &finding.team
             && let Some(dir) = team_dirs.get(team)
-            && under(dir)
         {
-            return true;
+            if under(dir) {
+                return true;
+            }
+            // A team finding pointing into the config (a missing page, a
+            // vacant role) is that team's: in scope when a path is in the
+            // team's directory, out of scope for another team.
+            if finding.path() == Some(config_path.as_str()) {
+                return paths.iter().any(|p| is_under(p, dir));
+            }
         }
         match finding.path() {
             None => true,

@@ -351,6 +351,8 @@ fn check(global: &GlobalArgs, args: &CheckArgs) -> anyhow::Result<ExitCode> {
         let changed = repo.changed_since(base)?;
         crate::app::scope::keep_changed(&mut outcome, &changed);
     }
+    // What several teams' rules said alike about a shared page, once.
+    engine::drop_repeats(&mut outcome);
     if let Some(file) = &args.write_baseline {
         let count = crate::app::scope::write_baseline(file, &outcome)?;
         eprintln!(

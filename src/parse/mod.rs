@@ -30,6 +30,10 @@ pub(crate) struct FrontMatter {
     pub reviewed: Option<Located<NaiveDate>>,
     /// The day a retrospective was held.
     pub date: Option<Located<NaiveDate>>,
+    /// A `date:` that is not a date. Only retrospectives read `date:`; other
+    /// pages (a blog post, release notes) may write it any way they like,
+    /// so this is reported only once the model knows the page is a retro.
+    pub date_problem: Option<ParseProblem>,
     /// The iteration a retrospective is for, 1-based.
     pub iteration: Option<Located<i64>>,
     /// The whole block including its `---` fences.
@@ -163,24 +167,40 @@ fn parse_front_matter(text: &str, problems: &mut Vec<ParseProblem>) -> FrontMatt
         value: owner.value.trim().to_string(),
         span: locate(owner),
     });
-    let mut date_field = |name: &str, value: Option<&Spanned<String>>| {
-        let value = value?;
-        match parse_date(&value.value) {
+    front.reviewed = raw
+        .reviewed
+        .as_ref()
+        .and_then(|value| match parse_date(&value.value) {
             Ok(date) => Some(Located {
                 value: date,
                 span: locate(value),
             }),
             Err(message) => {
                 problems.push(ParseProblem {
-                    message: format!("front matter `{name}`: {message}"),
+                    message: format!("front matter `reviewed`: {message}"),
                     span: locate(value),
                 });
                 None
             }
-        }
-    };
-    front.reviewed = date_field("reviewed", raw.reviewed.as_ref());
-    front.date = date_field("date", raw.date.as_ref());
+        });
+    let mut date_problem = None;
+    front.date = raw
+        .date
+        .as_ref()
+        .and_then(|value| match parse_date(&value.value) {
+            Ok(date) => Some(Located {
+                value: date,
+                span: locate(value),
+            }),
+            Err(message) => {
+                date_problem = Some(ParseProblem {
+                    message: format!("front matter `date`: {message}"),
+                    span: locate(value),
+                });
+                None
+            }
+        });
+    front.date_problem = date_problem;
     front.iteration = raw.iteration.as_ref().and_then(|iteration| {
         let span = shift(span_of(yaml_text, iteration), base);
         if iteration.value < 1 {
@@ -487,6 +507,21 @@ mod tests {
         assert!(problems[0].message.contains("never closed"));
         let (_, problems) = parse("---\nreviewed: last week\n---\n");
         assert!(problems[0].message.contains("reviewed"));
+    }
+
+    /// Only retrospectives read `date:`: a bad one is kept aside for the
+    /// model, not reported for every page that has one.
+    #[test]
+    fn a_bad_date_is_kept_aside_for_retrospectives() {
+        let (doc, problems) = parse("---\nowner: bob\ndate: mid-January\n---\n# Post\n");
+        assert!(problems.is_empty(), "{problems:?}");
+        assert!(doc.front.date.is_none());
+        assert_eq!(doc.front.owner.map(|o| o.value), Some("bob".to_string()));
+        let problem = doc.front.date_problem.expect("the date problem");
+        assert!(
+            problem.message.starts_with("front matter `date`:"),
+            "{problem:?}"
+        );
     }
 
     /// Front matter is written by every contributor: its messages are the

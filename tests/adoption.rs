@@ -1,0 +1,118 @@
+//! Small things a new user met on a real handbook (issue 11, "Adoption"),
+//! each pinned by the behaviour that fixed it.
+
+mod common;
+
+use common::*;
+use serde_json::Value;
+
+const NOW: &str = "2026-02-20";
+
+fn findings(report: &Value) -> Vec<(String, String)> {
+    report["findings"]
+        .as_array()
+        .map(|all| {
+            all.iter()
+                .map(|f| {
+                    (
+                        f["code"].as_str().unwrap_or_default().to_string(),
+                        f["path"].as_str().unwrap_or_default().to_string(),
+                    )
+                })
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// `date:` is a retrospective's field: a release post may write its date
+/// any way it likes, a retro's must be a date.
+#[test]
+fn date_in_front_matter_is_checked_only_on_retrospectives() {
+    let f = one_team(
+        "",
+        &[
+            write(
+                "hb/search/retros/r1.md",
+                "---\nowner: bob\ndate: mid-January\n---\n# Retro\n",
+            ),
+            write(
+                "hb/blog/release-1.md",
+                "---\ndate: January 5th, 2026\n---\n# Release 1\n",
+            ),
+        ],
+    );
+    let (report, _) = f.check_json(NOW);
+    let hb002: Vec<_> = findings(&report)
+        .into_iter()
+        .filter(|(code, _)| code == "HB002")
+        .collect();
+    assert_eq!(
+        hb002,
+        [("HB002".to_string(), "hb/search/retros/r1.md".to_string())],
+        "{report:#}"
+    );
+}
+
+/// Two teams, one goals page: search (hb/search) and ads (hb/ads).
+fn shared_goals() -> Fixture {
+    let config = format!(
+        "{CONFIG}    pages: {{ goals: hb/shared/goals.md }}\n  ads:\n    dir: hb/ads\n    pm: alice\n    em: bob\n    pages: {{ goals: hb/shared/goals.md }}\n"
+    );
+    let f = Fixture::new();
+    f.commit(
+        "2026-01-05T09:00:00Z",
+        "start",
+        &[
+            write("handbook-lint.yaml", &config),
+            write(
+                "hb/shared/goals.md",
+                "---\nowner: alice\n---\n# Goals\n\nBe fast.\n",
+            ),
+            write("hb/search/index.md", &index("Mondays.", "Fridays.")),
+            write("hb/ads/index.md", &index("Mondays.", "Fridays.")),
+        ],
+    );
+    f
+}
+
+/// A goals page two teams share used to give each finding twice, with
+/// nothing saying whose: it is reported once, naming both teams.
+#[test]
+fn a_shared_goals_page_reports_each_finding_once_naming_the_teams() {
+    let f = shared_goals();
+    let (short, code) = f.check_short(NOW);
+    let on_goals: Vec<&str> = short
+        .lines()
+        .filter(|line| line.starts_with("hb/shared/goals.md"))
+        .collect();
+    assert_eq!(on_goals.len(), 2, "{short}");
+    assert!(
+        on_goals[0].contains("HB102") && on_goals[1].contains("HB103"),
+        "{short}"
+    );
+    assert!(
+        on_goals
+            .iter()
+            .all(|line| line.ends_with("(teams `ads`, `search`)")),
+        "{short}"
+    );
+    assert_eq!(code, 1);
+}
+
+/// `check PATH` reports the findings of the teams under PATH: another
+/// team's missing retros (pointing into the config) are not among them,
+/// the shared goals page is.
+#[test]
+fn check_path_leaves_out_other_teams_team_findings() {
+    let f = shared_goals();
+    let search = f.path().join("hb/search");
+    let search = search.to_str().unwrap_or_default();
+    let out = f.run(&["check", search, "--format", "short", "--now", NOW]);
+    assert!(
+        out.stdout.contains("team `search` has no retrospective"),
+        "{}",
+        out.stdout
+    );
+    assert!(!out.stdout.contains("team `ads`"), "{}", out.stdout);
+    assert!(out.stdout.contains("hb/shared/goals.md"), "{}", out.stdout);
+}
