@@ -116,3 +116,98 @@ fn check_path_leaves_out_other_teams_team_findings() {
     assert!(!out.stdout.contains("team `ads`"), "{}", out.stdout);
     assert!(out.stdout.contains("hb/shared/goals.md"), "{}", out.stdout);
 }
+
+/// The pre-commit hooks run when what decides a verdict is staged: a page,
+/// the config, a custom ruleset kept anywhere, CODEOWNERS, the ignore-revs
+/// file. (pre-commit matches `files:` with Python's `re.search`; this
+/// pattern means the same in the `regex` crate.)
+#[test]
+fn pre_commit_hooks_run_for_a_custom_ruleset_and_codeowners() {
+    #[derive(serde::Deserialize)]
+    struct Hook {
+        id: String,
+        files: String,
+    }
+    let text = std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(".pre-commit-hooks.yaml"),
+    )
+    .expect("the hooks file");
+    let hooks: Vec<Hook> = serde_saphyr::from_str(&text).expect("the hooks file is YAML");
+    assert_eq!(hooks.len(), 2);
+    for hook in hooks {
+        let files = regex::Regex::new(&hook.files).expect("a valid pattern");
+        for path in [
+            "handbook/search/goals.md",
+            "docs/team.markdown",
+            "handbook-lint.yaml",
+            "handbook-lint.yml",
+            "config/our-ruleset.yaml",
+            "data/team.yml",
+            "CODEOWNERS",
+            ".github/CODEOWNERS",
+            ".git-blame-ignore-revs",
+        ] {
+            assert!(
+                files.is_match(path),
+                "{}: {path} should run the hook",
+                hook.id
+            );
+        }
+        for path in ["src/main.rs", "NOT-CODEOWNERS.txt", "yaml/readme.txt"] {
+            assert!(!files.is_match(path), "{}: {path} should not", hook.id);
+        }
+    }
+}
+
+/// README's usage block names every flag of every command it lists, as
+/// `--help` does (the global options in its "Global options" lines).
+#[test]
+fn readme_usage_names_every_flag_of_the_commands_it_lists() {
+    let readme =
+        std::fs::read_to_string(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md"))
+            .expect("README.md");
+    let usage = readme
+        .split_once("## Usage\n\n```text\n")
+        .and_then(|(_, rest)| rest.split_once("```"))
+        .map(|(block, _)| block)
+        .expect("a usage block");
+    let commands: Vec<&str> = usage
+        .lines()
+        .filter_map(|line| line.strip_prefix("handbook-lint "))
+        .filter_map(|rest| rest.split_whitespace().next())
+        .map(|word| word.trim_matches(['[', ']']))
+        .collect();
+    assert!(
+        commands.contains(&"check") && commands.contains(&"demo"),
+        "{commands:?}"
+    );
+    let here = tempfile::tempdir().expect("temp");
+    for command in commands {
+        let help = run_in(here.path(), &[command, "--help"]);
+        for line in help.stdout.lines() {
+            let Some(flag) = flag_of(line) else {
+                continue;
+            };
+            assert!(
+                usage.contains(flag),
+                "README's usage block lacks `{command} {flag}`"
+            );
+        }
+    }
+}
+
+/// The long flag a `--help` option line starts with (`      --format <F>`
+/// or `  -h, --help`), but not `--help` itself.
+fn flag_of(line: &str) -> Option<&str> {
+    let trimmed = line.trim_start();
+    let trimmed = trimmed
+        .strip_prefix('-')
+        .filter(|rest| rest.len() > 2 && rest.as_bytes()[1] == b',')
+        .map_or(trimmed, |rest| rest[2..].trim_start());
+    let flag = trimmed.strip_prefix("--")?;
+    let end = flag
+        .find(|c: char| !(c.is_ascii_alphanumeric() || c == '-'))
+        .unwrap_or(flag.len());
+    let flag = &trimmed[..end + 2];
+    (flag != "--help" && line.starts_with(' ')).then_some(flag)
+}
