@@ -166,6 +166,14 @@ pub(crate) fn run(options: &Options) -> anyhow::Result<Outcome> {
         options.evaluate && !inputs.handbook_missing,
         &mut inputs.findings,
     );
+    if inputs.handbook_missing {
+        // The pages read were the repository's, not a handbook's: what was
+        // found in them is not news. The config's own findings stay.
+        let config_path = model.config.path.as_deref();
+        inputs
+            .findings
+            .retain(|finding| finding.path().is_none() || finding.path() == config_path);
+    }
     timings.mark("rules");
     Ok(Outcome {
         timings,

@@ -62,10 +62,11 @@ fn a_missing_handbook_directory_is_one_finding_not_a_cascade() {
     f.commit(
         "2026-01-06T09:00:00Z",
         "point the handbook at a directory that is not there",
-        &[write(
-            "handbook-lint.yaml",
-            &format!("handbook: docs\n{CONFIG}"),
-        )],
+        &[
+            write("handbook-lint.yaml", &format!("handbook: docs\n{CONFIG}")),
+            // Outside any handbook: its broken front matter is not news.
+            write("notes/broken.md", "---\nowner: [unclosed\n---\n# Notes\n"),
+        ],
     );
     let (report, code) = f.check_json("2026-03-01");
     assert_eq!(codes(&report), ["HB001"], "{report:#}");
