@@ -222,12 +222,22 @@ pub(crate) fn listed(headings: &[super::Heading]) -> String {
     let mut list: Vec<String> = headings
         .iter()
         .take(LISTED)
-        .map(|h| format!("`{}`", h.anchor))
+        .map(|h| format!("`{}`", shortened(&h.anchor)))
         .collect();
     if headings.len() > LISTED {
         list.push(format!("and {} more", headings.len() - LISTED));
     }
     list.join(", ")
+}
+
+/// An anchor as a message shows it: an explicit id or an HTML anchor may
+/// be as long as the page allows, a message line should not be.
+fn shortened(anchor: &str) -> std::borrow::Cow<'_, str> {
+    const LONGEST: usize = 80;
+    match anchor.char_indices().nth(LONGEST) {
+        Some((end, _)) => format!("{}…", &anchor[..end]).into(),
+        None => anchor.into(),
+    }
 }
 
 /// The anchor of the heading closest to `wanted`, by any of its names:
@@ -323,6 +333,9 @@ mod tests {
         );
         assert_eq!(nearest(&doc.headings, "roadmap"), None);
         assert_eq!(listed(&[]), "none");
+        let long = format!("## Long {{#{}}}\n", "x".repeat(200));
+        let (doc, _) = super::super::parse(&long);
+        assert_eq!(listed(&doc.headings), format!("`{}…`", "x".repeat(80)));
     }
 
     #[test]
