@@ -53,10 +53,11 @@ fn date_in_front_matter_is_checked_only_on_retrospectives() {
     );
 }
 
-/// Two teams, one goals page: search (hb/search) and ads (hb/ads).
-fn shared_goals() -> Fixture {
+/// Two teams, one goals page: search (hb/search) and ads (hb/ads), with
+/// `ads_tail` added to the ads team's entry.
+fn shared_goals_with(ads_tail: &str) -> Fixture {
     let config = format!(
-        "{CONFIG}    pages: {{ goals: hb/shared/goals.md }}\n  ads:\n    dir: hb/ads\n    pm: alice\n    em: bob\n    pages: {{ goals: hb/shared/goals.md }}\n"
+        "{CONFIG}    pages: {{ goals: hb/shared/goals.md }}\n  ads:\n    dir: hb/ads\n    pm: alice\n    em: bob\n    pages: {{ goals: hb/shared/goals.md }}\n{ads_tail}"
     );
     let f = Fixture::new();
     f.commit(
@@ -73,6 +74,10 @@ fn shared_goals() -> Fixture {
         ],
     );
     f
+}
+
+fn shared_goals() -> Fixture {
+    shared_goals_with("")
 }
 
 /// A goals page two teams share used to give each finding twice, with
@@ -210,4 +215,25 @@ fn flag_of(line: &str) -> Option<&str> {
         .unwrap_or(flag.len());
     let flag = &trimmed[..end + 2];
     (flag != "--help" && line.starts_with(' ')).then_some(flag)
+}
+
+/// When the teams' findings on a shared page differ (ads adopted the
+/// process later, so fewer iterations are missed), each names its team.
+#[test]
+fn a_shared_page_s_differing_findings_each_name_their_team() {
+    let f = shared_goals_with("    since: 2026-02-02\n");
+    let (short, _) = f.check_short(NOW);
+    let hb102: Vec<&str> = short
+        .lines()
+        .filter(|line| line.starts_with("hb/shared/goals.md") && line.contains("HB102"))
+        .collect();
+    assert_eq!(hb102.len(), 2, "{short}");
+    assert!(hb102.iter().any(|l| l.ends_with("(team `ads`)")), "{short}");
+    assert!(
+        hb102.iter().any(|l| l.ends_with("(team `search`)")),
+        "{short}"
+    );
+    let hb103: Vec<&str> = short.lines().filter(|l| l.contains("HB103")).collect();
+    assert_eq!(hb103.len(), 1, "{short}");
+    assert!(hb103[0].ends_with("(teams `ads`, `search`)"), "{short}");
 }
