@@ -116,6 +116,8 @@ pub(crate) fn run(options: &Options) -> anyhow::Result<Outcome> {
 
     let today = day_of(options.now);
     let mut teams = build::teams(&config, &ruleset, &mut pages, today);
+    model_notes(&config, &ruleset, &teams, today, &mut inputs.notes);
+    build::retro_date_problems(&teams, &pages, &mut inputs.findings);
     if let Some(staged) = &staged {
         let head_files = repo.head_files();
         build::mark_staged(staged, |path| head_files.read(path), &mut pages, &mut teams);
@@ -159,7 +161,19 @@ pub(crate) fn run(options: &Options) -> anyhow::Result<Outcome> {
         pages,
         teams,
     };
-    evaluate(&model, options.evaluate, &mut inputs.findings);
+    evaluate(
+        &model,
+        options.evaluate && !inputs.handbook_missing,
+        &mut inputs.findings,
+    );
+    if inputs.handbook_missing {
+        // The pages read were the repository's, not a handbook's: what was
+        // found in them is not news. The config's own findings stay.
+        let config_path = model.config.path.as_deref();
+        inputs
+            .findings
+            .retain(|finding| finding.path().is_none() || finding.path() == config_path);
+    }
     timings.mark("rules");
     Ok(Outcome {
         timings,
@@ -181,6 +195,9 @@ struct Inputs {
     findings: Vec<Finding>,
     sources: Sources,
     notes: Vec<String>,
+    /// `handbook:` names a directory that does not exist: its one finding
+    /// says so, and no rule runs (every page would be "does not exist").
+    handbook_missing: bool,
 }
 
 impl Inputs {
@@ -190,6 +207,7 @@ impl Inputs {
             findings: Vec::new(),
             sources: Sources::default(),
             notes: Vec::new(),
+            handbook_missing: false,
         }
     }
 
@@ -360,9 +378,59 @@ fn load_config(
     let checked = config::check(&display, &text, &parsed, Some(&kinds));
     inputs.findings.extend(checked.findings);
     Ok(checked.config.map(|mut config| {
-        confine_handbook(&mut config, start.repo.confinement(), &mut inputs.findings);
+        inputs.handbook_missing =
+            confine_handbook(&mut config, start.repo.confinement(), &mut inputs.findings);
         (config, ruleset)
     }))
+}
+
+/// Notes for what the rules pass over in silence: a team whose `since:` is
+/// still ahead, and an optional page kind the config placed where no team
+/// has it (a pattern that matches nothing, most likely). Optional kinds left
+/// at the ruleset's default are optional: no team having one says nothing.
+fn model_notes(
+    config: &Config,
+    ruleset: &Ruleset,
+    teams: &[crate::model::TeamModel],
+    today: chrono::NaiveDate,
+    notes: &mut Vec<String>,
+) {
+    for team in &config.teams {
+        if let Some(since) = team.since.filter(|since| *since > today) {
+            notes.push(format!(
+                "nothing is required of team `{}` until {since} (its `since:`)",
+                team.name
+            ));
+        }
+    }
+    if teams.is_empty() {
+        return;
+    }
+    for (kind, page_kind) in &ruleset.pages {
+        if page_kind.required {
+            continue;
+        }
+        let configured = config.pages.get(kind).map(ToString::to_string).or_else(|| {
+            config
+                .teams
+                .iter()
+                .find_map(|t| t.pages.get(kind).map(ToString::to_string))
+        });
+        let Some(configured) = configured else {
+            continue;
+        };
+        let found = teams.iter().any(|team| {
+            team.slots
+                .get(kind)
+                .is_some_and(|slot| slot.page().is_some())
+                || (kind == ruleset::RETROSPECTIVES && !team.retros.is_empty())
+        });
+        if !found {
+            notes.push(format!(
+                "no team has a `{kind}` page (`{configured}` matches nothing in any team's directory), so the checks that read it are skipped; check the pattern in `pages.{kind}`"
+            ));
+        }
+    }
 }
 
 /// A team whose directory is inside a submodule (or any nested
@@ -382,21 +450,34 @@ fn note_submodules(config: &Config, root: &Path, notes: &mut Vec<String>) {
 /// and lie in the working tree outside `.git`; when it does not, it is a
 /// finding at the setting and the whole working tree is the handbook, as
 /// without it.
-fn confine_handbook(config: &mut Config, confinement: &Confinement, findings: &mut Vec<Finding>) {
+/// Returns whether the directory is missing: then nothing can be checked,
+/// and the one finding says so rather than one "does not exist" per page.
+fn confine_handbook(
+    config: &mut Config,
+    confinement: &Confinement,
+    findings: &mut Vec<Finding>,
+) -> bool {
     if config.handbook.is_empty() {
-        return;
+        return false;
     }
     let subject = format!("the handbook directory `{}`", config.handbook);
-    if let Err(NotRead::Refused(message) | NotRead::Missing(message)) =
-        confinement.resolve(&config.handbook, &subject)
-    {
-        let mut finding = Finding::new(&codes::CONFIG_INVALID, message);
-        if let Some(path) = &config.path {
-            finding = finding.at(path.clone(), config.setting_spans.get("handbook").cloned());
-        }
-        findings.push(finding);
-        config.handbook = String::new();
+    let (message, missing) = match confinement.resolve(&config.handbook, &subject) {
+        Ok(_) | Err(NotRead::Unreadable(_)) => return false,
+        Err(NotRead::Refused(message)) => (message, false),
+        Err(NotRead::Missing(message)) => (message, true),
+    };
+    let mut finding = Finding::new(&codes::CONFIG_INVALID, message);
+    if missing {
+        finding = finding
+            .label("no such directory")
+            .help("set `handbook:` to the directory that holds the pages, relative to the repository root, or remove it to use the root; no page was checked");
     }
+    if let Some(path) = &config.path {
+        finding = finding.at(path.clone(), config.setting_spans.get("handbook").cloned());
+    }
+    findings.push(finding);
+    config.handbook = String::new();
+    missing
 }
 
 /// How the pages are walked in the working tree.
@@ -781,6 +862,7 @@ fn evaluate(model: &Handbook, run_rules: bool, findings: &mut Vec<Finding>) {
             }
         }
         suppress::apply(findings, &build::page_texts(&model.pages));
+        name_shared_findings(findings);
     }
     for finding in findings.iter_mut() {
         finding.severity =
@@ -789,6 +871,74 @@ fn evaluate(model: &Handbook, run_rules: bool, findings: &mut Vec<Finding>) {
                 .severity_for(finding.rule.code, finding.path(), finding.severity);
     }
     findings.sort_by(Finding::report_order);
+}
+
+/// A page several teams share (one goals page for two teams) gets each
+/// team's findings: the same words at the same place, told once per team,
+/// with nothing saying which. Each copy names the teams: all of them when
+/// the copies say the same (then [`drop_repeats`] reports it once, after
+/// scoping has kept the copies of the teams in scope), its own when they
+/// differ (the teams' calendars differ).
+fn name_shared_findings(findings: &mut [Finding]) {
+    let mut teams_at: HashMap<Place, Vec<String>> = HashMap::new();
+    for finding in findings.iter() {
+        if let Some(team) = &finding.team {
+            let teams = teams_at.entry(place(finding)).or_default();
+            if !teams.contains(team) {
+                teams.push(team.clone());
+            }
+        }
+    }
+    teams_at.retain(|_, teams| teams.len() > 1);
+    let mut messages_at: HashMap<Place, HashSet<String>> = HashMap::new();
+    for finding in findings.iter() {
+        let at = place(finding);
+        if teams_at.contains_key(&at) {
+            messages_at
+                .entry(at)
+                .or_default()
+                .insert(finding.message.clone());
+        }
+    }
+    for finding in findings.iter_mut() {
+        let at = place(finding);
+        let Some(teams) = teams_at.get_mut(&at) else {
+            continue;
+        };
+        teams.sort();
+        if messages_at.get(&at).is_some_and(|m| m.len() == 1) {
+            let named: Vec<String> = teams.iter().map(|t| format!("`{t}`")).collect();
+            finding.message = format!("{} (teams {})", finding.message, named.join(", "));
+        } else if let Some(team) = &finding.team {
+            finding.message = format!("{} (team `{team}`)", finding.message);
+        }
+    }
+}
+
+/// A finding's rule and place: where copies of one finding meet.
+type Place = (
+    &'static str,
+    Option<(String, Option<std::ops::Range<usize>>)>,
+);
+
+fn place(finding: &Finding) -> Place {
+    (
+        finding.rule.code,
+        finding
+            .location
+            .as_ref()
+            .map(|l| (l.path.clone(), l.span.clone())),
+    )
+}
+
+/// Reports once what several teams' rules said alike about one place (see
+/// [`name_shared_findings`]); run after scoping, which keeps or drops each
+/// team's copy by its team.
+pub(crate) fn drop_repeats(outcome: &mut Outcome) {
+    let mut reported: HashSet<(Place, String)> = HashSet::new();
+    outcome
+        .findings
+        .retain(|finding| reported.insert((place(finding), finding.message.clone())));
 }
 
 /// The history walk's answers and the queries they answer.
@@ -1000,7 +1150,8 @@ fn read_codeowners(
 
 /// Keeps the findings that concern `paths` (repository-relative): findings
 /// in files under them, and team findings for teams whose directory is
-/// under them. Findings on the config and ruleset are always kept.
+/// under them or holds one of them. Other findings on the config and the
+/// ruleset are always kept; another team's are not.
 pub(crate) fn filter_to_paths(outcome: &mut Outcome, paths: &[String]) {
     if paths.is_empty() {
         return;
@@ -1028,9 +1179,16 @@ pub(crate) fn filter_to_paths(outcome: &mut Outcome, paths: &[String]) {
     outcome.findings.retain(|finding| {
         if let Some(team) = &finding.team
             && let Some(dir) = team_dirs.get(team)
-            && under(dir)
         {
-            return true;
+            if under(dir) {
+                return true;
+            }
+            // A team finding pointing into the config (a missing page, a
+            // vacant role) is that team's: in scope when a path is in the
+            // team's directory, out of scope for another team.
+            if finding.path() == Some(config_path.as_str()) {
+                return paths.iter().any(|p| is_under(p, dir));
+            }
         }
         match finding.path() {
             None => true,

@@ -121,3 +121,23 @@ fn demo_shows_every_family_and_exits_zero() {
     );
     assert_eq!(again.code, 2);
 }
+
+/// Without `--keep` the demo's directory is deleted before the notes are
+/// read: they must not name it, as a path to explore.
+#[test]
+fn demo_without_keep_names_no_deleted_directory() {
+    let nowhere = tempfile::tempdir().expect("temp");
+    let out = run_in(nowhere.path(), &["demo", "--format", "short"]);
+    assert_eq!(out.code, 0, "{}\n{}", out.stdout, out.stderr);
+    assert!(
+        out.stderr.contains("built in a temporary directory, checked as of 2026-06-15T12:00:00Z, and deleted; `--keep DIR` keeps it"),
+        "{}",
+        out.stderr
+    );
+    assert!(
+        !out.stderr.contains("handbook-lint-demo-"),
+        "{}",
+        out.stderr
+    );
+    assert!(!out.stderr.contains("--repo"), "{}", out.stderr);
+}

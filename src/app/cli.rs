@@ -429,6 +429,8 @@ fn check(global: &GlobalArgs, args: &CheckArgs) -> anyhow::Result<ExitCode> {
         let changed = repo.changed_since(base)?;
         crate::app::scope::keep_changed(&mut outcome, &changed);
     }
+    // What several teams' rules said alike about a shared page, once.
+    engine::drop_repeats(&mut outcome);
     if let Some(file) = &args.write_baseline {
         let count = crate::app::scope::write_baseline(file, &outcome)?;
         eprintln!(
@@ -475,7 +477,7 @@ fn pages(global: &GlobalArgs, format: PagesFormat) -> anyhow::Result<ExitCode> {
     let report = report::pages_report(model, &outcome);
     let text = match format {
         PagesFormat::Json => report::json_text(&report)?,
-        PagesFormat::Text => pages_text(&report),
+        PagesFormat::Text => report::pages_text(&report),
     };
     print(&text)?;
     Ok(ExitCode::from(EXIT_CLEAN))
@@ -493,30 +495,6 @@ fn why(global: &GlobalArgs, target: &str, format: ListFormat) -> anyhow::Result<
     let text = crate::app::why::explain(&options, path, anchor, format == ListFormat::Json)?;
     print(&text)?;
     Ok(ExitCode::from(EXIT_CLEAN))
-}
-
-/// One line per page. Paths, sections, kinds and teams come from the
-/// repository: each line is made whole, then its hidden characters shown,
-/// so a newline in a file name cannot start a line of its own.
-fn pages_text(report: &report::PagesReport) -> String {
-    let mut out = String::new();
-    for row in &report.pages {
-        let path = match row.section {
-            Some(section) => format!("{}#{section}", row.path),
-            None => row.path.to_string(),
-        };
-        let line = format!(
-            "{:<24} {:<20} {:<12} {:<8} {}",
-            row.updated.as_deref().unwrap_or("unknown"),
-            row.kind,
-            row.team.unwrap_or("-"),
-            row.source.unwrap_or("-"),
-            path
-        );
-        out.push_str(&report::visible(&line));
-        out.push('\n');
-    }
-    out
 }
 
 fn rules_listing(format: ListFormat) -> String {

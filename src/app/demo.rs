@@ -500,16 +500,24 @@ pub(crate) fn run(keep: Option<&Path>, format: Format, style: Style) -> anyhow::
         .all(|family| families.contains(family))
         && search_clean
         && !outcome.is_fatal();
-    let mut notes = vec![format!(
-        "demo: a handbook with three teams was built in {} and checked as of {DEMO_NOW}",
-        dir.display()
-    )];
-    if keep.is_some() {
-        notes.push(format!(
-            "demo: try `handbook-lint --repo {} --now {DEMO_NOW} pages --format text`",
-            dir.display()
-        ));
-    }
+    // Without --keep the directory is deleted when this returns: naming it
+    // would send the reader to a path that is not there.
+    let mut notes = if keep.is_some() {
+        vec![
+            format!(
+                "demo: a handbook with three teams was built in {} and checked as of {DEMO_NOW}",
+                dir.display()
+            ),
+            format!(
+                "demo: try `handbook-lint --repo {} --now {DEMO_NOW} pages --format text`",
+                dir.display()
+            ),
+        ]
+    } else {
+        vec![format!(
+            "demo: a handbook with three teams was built in a temporary directory, checked as of {DEMO_NOW}, and deleted; `--keep DIR` keeps it to explore"
+        )]
+    };
     if !as_designed {
         notes.push(format!(
             "demo: the report did not show what the demo is built to show (families: {families:?}, search clean: {search_clean})"

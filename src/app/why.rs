@@ -213,20 +213,16 @@ pub(crate) fn explain(
     if let Some(anchor) = anchor
         && page.doc.section(anchor).is_none()
     {
-        let anchors: Vec<&str> = page
-            .doc
-            .headings
-            .iter()
-            .map(|h| h.anchor.as_str())
-            .collect();
+        let hint = crate::parse::anchors::nearest(&page.doc.headings, anchor)
+            .map(|nearest| format!("; did you mean `{path}#{nearest}`?"))
+            .unwrap_or_default();
         // The anchors are the page's: shown, not obeyed, by a terminal.
         bail!(
-            "`{path}` has no heading with the anchor `{anchor}`; its anchors: {}",
-            if anchors.is_empty() {
-                "none".to_string()
-            } else {
-                report::visible(&anchors.join(", ")).into_owned()
-            }
+            "{}",
+            report::visible(&format!(
+                "`{path}` has no heading with the anchor `{anchor}`; its anchors: {}{hint}",
+                crate::parse::anchors::listed(&page.doc.headings)
+            ))
         );
     }
     let section = anchor

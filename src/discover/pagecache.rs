@@ -31,7 +31,8 @@ use crate::discover::{self, Listed, SourceFile, Unreadable};
 use crate::parse::{self, Document, ParseProblem};
 
 const FILE_NAME: &str = "pages.bin";
-const FORMAT: u32 = 2;
+// 3: headings carry their aliases (kramdown, GitLab, HTML anchors).
+const FORMAT: u32 = 3;
 /// Below this many files, reading and parsing on one thread is faster than
 /// sharing the work out.
 const PARALLEL_FILES: usize = 256;

@@ -30,7 +30,8 @@ use crate::history::{Answer, Change, ManyPages, Query, Resolved};
 use crate::parse::substance::Digest;
 
 const FILE_NAME: &str = "freshness.bin";
-const FORMAT: u32 = 3;
+// 4: sections carry their aliases (kramdown, GitLab, HTML anchors).
+const FORMAT: u32 = 4;
 
 /// One answer as cached: for a path (and section) at the cached commit.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -349,6 +349,28 @@ pub(crate) fn retros(
     }
 }
 
+/// HB002 for a front-matter `date:` that is not a date, on the pages that
+/// are some team's retrospectives: only they read it (a release post's
+/// `date:` is its own business).
+pub(crate) fn retro_date_problems(
+    teams: &[TeamModel],
+    pages: &[Page],
+    findings: &mut Vec<Finding>,
+) {
+    let mut retro_pages: Vec<usize> = teams
+        .iter()
+        .flat_map(|team| team.retros.iter().map(|retro| retro.page))
+        .collect();
+    retro_pages.sort_unstable();
+    retro_pages.dedup();
+    for page in retro_pages {
+        let page = &pages[page];
+        if let Some(problem) = &page.doc.front.date_problem {
+            findings.push(parse_problem_finding(&page.path, problem.clone()));
+        }
+    }
+}
+
 /// Each page's path and text, for the suppressions.
 pub(crate) fn page_texts(pages: &[Page]) -> Vec<(String, Arc<str>)> {
     pages

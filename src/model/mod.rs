@@ -183,6 +183,9 @@ pub(crate) struct SectionSlot {
 }
 
 /// Where a team's page of one kind is, or why it is not there.
+// A team has a handful of slots: boxing the found section would cost more
+// in code than its bytes do.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone)]
 pub(crate) enum Slot {
     Found {

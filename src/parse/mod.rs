@@ -13,6 +13,7 @@ use serde_saphyr::Spanned;
 use crate::base::time::parse_date;
 use crate::config::yaml::{self, span_of};
 
+pub(crate) mod anchors;
 pub(crate) mod substance;
 
 /// A value from front matter and where it was written.
@@ -29,6 +30,10 @@ pub(crate) struct FrontMatter {
     pub reviewed: Option<Located<NaiveDate>>,
     /// The day a retrospective was held.
     pub date: Option<Located<NaiveDate>>,
+    /// A `date:` that is not a date. Only retrospectives read `date:`; other
+    /// pages (a blog post, release notes) may write it any way they like,
+    /// so this is reported only once the model knows the page is a retro.
+    pub date_problem: Option<ParseProblem>,
     /// The iteration a retrospective is for, 1-based.
     pub iteration: Option<Located<i64>>,
     /// The whole block including its `---` fences.
@@ -41,6 +46,9 @@ pub(crate) struct Heading {
     pub text: String,
     /// The GitHub-style anchor, or the explicit `{#id}`.
     pub anchor: String,
+    /// Other names the heading answers to: its kramdown and GitLab slugs,
+    /// HTML anchors in or just before it (see [`anchors`]).
+    pub aliases: Vec<String>,
     /// The heading line itself.
     pub span: Range<usize>,
     /// The section: from the heading to the next heading of the same or a
@@ -83,8 +91,11 @@ pub(crate) struct ParseProblem {
 }
 
 impl Document {
+    /// The heading `anchor` names, by [`anchors::find`]'s rule.
     pub(crate) fn section(&self, anchor: &str) -> Option<&Heading> {
-        self.headings.iter().find(|h| h.anchor == anchor)
+        anchors::find(&self.headings, anchor, |h| {
+            (h.anchor.as_str(), h.aliases.as_slice())
+        })
     }
 }
 
@@ -156,24 +167,40 @@ fn parse_front_matter(text: &str, problems: &mut Vec<ParseProblem>) -> FrontMatt
         value: owner.value.trim().to_string(),
         span: locate(owner),
     });
-    let mut date_field = |name: &str, value: Option<&Spanned<String>>| {
-        let value = value?;
-        match parse_date(&value.value) {
+    front.reviewed = raw
+        .reviewed
+        .as_ref()
+        .and_then(|value| match parse_date(&value.value) {
             Ok(date) => Some(Located {
                 value: date,
                 span: locate(value),
             }),
             Err(message) => {
                 problems.push(ParseProblem {
-                    message: format!("front matter `{name}`: {message}"),
+                    message: format!("front matter `reviewed`: {message}"),
                     span: locate(value),
                 });
                 None
             }
-        }
-    };
-    front.reviewed = date_field("reviewed", raw.reviewed.as_ref());
-    front.date = date_field("date", raw.date.as_ref());
+        });
+    let mut date_problem = None;
+    front.date = raw
+        .date
+        .as_ref()
+        .and_then(|value| match parse_date(&value.value) {
+            Ok(date) => Some(Located {
+                value: date,
+                span: locate(value),
+            }),
+            Err(message) => {
+                date_problem = Some(ParseProblem {
+                    message: format!("front matter `date`: {message}"),
+                    span: locate(value),
+                });
+                None
+            }
+        });
+    front.date_problem = date_problem;
     front.iteration = raw.iteration.as_ref().and_then(|iteration| {
         let span = shift(span_of(yaml_text, iteration), base);
         if iteration.value < 1 {
@@ -196,20 +223,6 @@ fn parse_front_matter(text: &str, problems: &mut Vec<ParseProblem>) -> FrontMatt
 
 fn shift(span: Range<usize>, by: usize) -> Range<usize> {
     span.start + by..span.end + by
-}
-
-/// GitHub's anchor for a heading: lowercase, punctuation dropped except `-`
-/// and `_`, spaces to hyphens.
-pub(crate) fn slug(text: &str) -> String {
-    let mut slug = String::with_capacity(text.len());
-    for c in text.trim().chars() {
-        if c.is_alphanumeric() || c == '-' || c == '_' {
-            slug.extend(c.to_lowercase());
-        } else if c == ' ' {
-            slug.push('-');
-        }
-    }
-    slug
 }
 
 fn level_number(level: HeadingLevel) -> u8 {
@@ -239,6 +252,8 @@ struct BodyReader {
     labels: Vec<Label>,
     /// Heading being read: level, explicit id, text so far, span.
     open_heading: Option<(u8, Option<String>, String, Range<usize>)>,
+    /// HTML anchor ids in or just before the heading being read.
+    html_ids: anchors::PendingIds,
     /// Item being read: the task marker, its text so far, the item's span.
     item_stack: Vec<(Option<bool>, String, Range<usize>)>,
     /// Bold text opening a paragraph: whether we are at the paragraph's
@@ -247,7 +262,7 @@ struct BodyReader {
     strong: Option<(String, Range<usize>)>,
     /// Repeated headings get GitHub's `-1`, `-2` anchors, as in
     /// [`substance`], so a section is found by the same anchor in both.
-    anchors: substance::Anchors,
+    anchors: anchors::Anchors,
 }
 
 impl BodyReader {
@@ -266,11 +281,13 @@ impl BodyReader {
             Event::End(TagEnd::Heading(_)) => {
                 if let Some((level, id, heading_text, span)) = self.open_heading.take() {
                     let heading_text = heading_text.trim().to_string();
-                    let anchor = self.anchors.anchor(id, &heading_text);
+                    let (anchor, aliases) =
+                        self.anchors.names(id, &heading_text, self.html_ids.take());
                     self.headings.push(Heading {
                         level,
                         text: heading_text,
                         anchor,
+                        aliases,
                         span: first_line(text, span.clone()),
                         section: span.start..text.len(),
                     });
@@ -309,10 +326,12 @@ impl BodyReader {
             | Event::InlineHtml(ref fragment) => {
                 // A heading's text is what it shows: its anchor is made from
                 // that, without tags.
-                if let Some((_, _, heading_text, _)) = self.open_heading.as_mut()
-                    && !matches!(event, Event::InlineHtml(_))
-                {
+                if let Event::InlineHtml(_) = event {
+                    self.html_ids.html(fragment);
+                } else if let Some((_, _, heading_text, _)) = self.open_heading.as_mut() {
                     heading_text.push_str(fragment);
+                } else {
+                    self.html_ids.text(fragment);
                 }
                 if let Some((_, item_text, _)) = self.item_stack.last_mut() {
                     item_text.push_str(fragment);
@@ -322,6 +341,7 @@ impl BodyReader {
                 }
                 self.paragraph_start = false;
             }
+            Event::Html(ref raw) => self.html_ids.html(raw),
             Event::SoftBreak | Event::HardBreak => {
                 if let Some((_, item_text, _)) = self.item_stack.last_mut() {
                     item_text.push(' ');
@@ -417,6 +437,44 @@ mod tests {
         assert!(!planning.contains("Execution"));
     }
 
+    /// The model reads a page's headings, the history walk its substance:
+    /// every name a heading answers to must find the same section in both,
+    /// or a section found at HEAD would be dated by another one.
+    #[test]
+    fn every_name_finds_the_same_section_in_the_page_and_its_substance() {
+        use substance::{Digest, Substance, hash_words};
+        let text = "# Team\n\n## 2026 Planning & Roadmap\n\nWe plan.\n\n<a name=\"exec\"></a>\n## Execution\n\nWe ship.\n\n## Step 1 - Demo <a id=\"demo\"></a>\n\nShow.\n";
+        let (doc, _) = parse(text);
+        let substance = Substance::of(text);
+        let digest = Digest::of(text);
+        for (wanted, heading) in [
+            ("2026-planning--roadmap", "2026 Planning & Roadmap"),
+            ("planning--roadmap", "2026 Planning & Roadmap"),
+            ("2026-planning-roadmap", "2026 Planning & Roadmap"),
+            ("execution", "Execution"),
+            ("exec", "Execution"),
+            ("step-1---demo", "Step 1 - Demo"),
+            ("step-1-demo", "Step 1 - Demo"),
+            ("demo", "Step 1 - Demo"),
+        ] {
+            let found = doc.section(wanted).map(|h| h.text.as_str());
+            assert_eq!(found, Some(heading), "{wanted}");
+            let words = substance.section(wanted).unwrap_or_default();
+            let first_word = heading.split(' ').next().unwrap_or_default();
+            assert_eq!(
+                words.first().map(String::as_str),
+                Some(first_word),
+                "{wanted}"
+            );
+            assert_eq!(digest.section(wanted), Some(hash_words(words)), "{wanted}");
+        }
+        for missing in ["roadmap", "team-1", "we-plan"] {
+            assert!(doc.section(missing).is_none(), "{missing}");
+            assert!(substance.section(missing).is_none(), "{missing}");
+            assert!(digest.section(missing).is_none(), "{missing}");
+        }
+    }
+
     #[test]
     fn tasks_know_their_heading_and_labels_are_found() {
         let (doc, _) = parse(PAGE);
@@ -449,6 +507,21 @@ mod tests {
         assert!(problems[0].message.contains("never closed"));
         let (_, problems) = parse("---\nreviewed: last week\n---\n");
         assert!(problems[0].message.contains("reviewed"));
+    }
+
+    /// Only retrospectives read `date:`: a bad one is kept aside for the
+    /// model, not reported for every page that has one.
+    #[test]
+    fn a_bad_date_is_kept_aside_for_retrospectives() {
+        let (doc, problems) = parse("---\nowner: bob\ndate: mid-January\n---\n# Post\n");
+        assert!(problems.is_empty(), "{problems:?}");
+        assert!(doc.front.date.is_none());
+        assert_eq!(doc.front.owner.map(|o| o.value), Some("bob".to_string()));
+        let problem = doc.front.date_problem.expect("the date problem");
+        assert!(
+            problem.message.starts_with("front matter `date`:"),
+            "{problem:?}"
+        );
     }
 
     /// Front matter is written by every contributor: its messages are the

@@ -17,7 +17,8 @@ use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
 use serde::{Deserialize, Serialize};
 use xxhash_rust::xxh3::xxh3_64;
 
-use super::{front_matter_block, level_number, slug};
+use super::anchors::{self, Anchors, PendingIds};
+use super::{front_matter_block, level_number};
 
 /// An open task item's checkbox, as a word.
 pub(crate) const OPEN_BOX: &str = "[ ]";
@@ -28,6 +29,8 @@ pub(crate) const TICKED_BOX: &str = "[x]";
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct SectionWords {
     pub anchor: String,
+    /// The other names the heading answers to (see [`anchors`]).
+    pub aliases: Vec<String>,
     pub level: u8,
     /// The range of [`Substance::words`] the section covers: its heading's
     /// words and everything up to the next heading of the same or a higher
@@ -52,8 +55,16 @@ pub(crate) struct Substance {
 pub(crate) struct Digest {
     pub page: u64,
     pub words: u32,
-    /// Each section's anchor and the hash of its words.
-    pub sections: Vec<(String, u64)>,
+    /// Each section's names and the hash of its words.
+    pub sections: Vec<SectionDigest>,
+}
+
+/// A section's anchor, aliases, and the hash of its words.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub(crate) struct SectionDigest {
+    pub anchor: String,
+    pub aliases: Vec<String>,
+    pub hash: u64,
 }
 
 impl Digest {
@@ -67,7 +78,11 @@ impl Digest {
             sections: words
                 .sections
                 .iter()
-                .map(|s| (s.anchor.clone(), xxh3_64(words.bytes(s.words.clone()))))
+                .map(|s| SectionDigest {
+                    anchor: s.anchor.clone(),
+                    aliases: s.aliases.clone(),
+                    hash: xxh3_64(words.bytes(s.words.clone())),
+                })
                 .collect(),
         }
     }
@@ -82,12 +97,13 @@ impl Digest {
         }
     }
 
-    /// The hash of the section with `anchor`, if the page has it.
+    /// The hash of the section `anchor` names, if the page has it (by
+    /// [`anchors::find`]'s rule, as the model finds it at HEAD).
     pub(crate) fn section(&self, anchor: &str) -> Option<u64> {
-        self.sections
-            .iter()
-            .find(|(candidate, _)| candidate == anchor)
-            .map(|&(_, hash)| hash)
+        anchors::find(&self.sections, anchor, |s| {
+            (s.anchor.as_str(), s.aliases.as_slice())
+        })
+        .map(|s| s.hash)
     }
 }
 
@@ -216,12 +232,12 @@ impl Substance {
         }
     }
 
-    /// The words of the section with `anchor`, if the page has it.
+    /// The words of the section `anchor` names, if the page has it.
     pub(crate) fn section(&self, anchor: &str) -> Option<&[String]> {
-        self.sections
-            .iter()
-            .find(|s| s.anchor == anchor)
-            .and_then(|s| self.words.get(s.words.clone()))
+        anchors::find(&self.sections, anchor, |s| {
+            (s.anchor.as_str(), s.aliases.as_slice())
+        })
+        .and_then(|s| self.words.get(s.words.clone()))
     }
 
     /// The digest from the word list: what [`Digest::of`] computes without
@@ -234,7 +250,11 @@ impl Substance {
             sections: self
                 .sections
                 .iter()
-                .map(|s| (s.anchor.clone(), hash_words(&self.words[s.words.clone()])))
+                .map(|s| SectionDigest {
+                    anchor: s.anchor.clone(),
+                    aliases: s.aliases.clone(),
+                    hash: hash_words(&self.words[s.words.clone()]),
+                })
                 .collect(),
         }
     }
@@ -271,31 +291,6 @@ pub(crate) fn sorted_similarity(a: &[&str], b: &[&str]) -> f64 {
         }
     }
     common as f64 / longest as f64
-}
-
-/// Makes repeated anchors unique the way GitHub does: the second
-/// `planning` is `planning-1`, the third `planning-2`. Explicit ids are
-/// kept as written.
-#[derive(Default)]
-pub(crate) struct Anchors {
-    seen: std::collections::HashMap<String, usize>,
-}
-
-impl Anchors {
-    pub(crate) fn anchor(&mut self, explicit: Option<String>, text: &str) -> String {
-        if let Some(id) = explicit {
-            return id;
-        }
-        let base = slug(text);
-        let count = self.seen.entry(base.clone()).or_default();
-        let anchor = if *count == 0 {
-            base
-        } else {
-            format!("{base}-{count}")
-        };
-        *count += 1;
-        anchor
-    }
 }
 
 /// Strips HTML tags and comments from raw HTML, keeping the text between
@@ -368,6 +363,8 @@ struct WordReader {
     block: String,
     html: Html,
     anchors: Anchors,
+    /// HTML anchor ids in or just before the heading being read.
+    html_ids: PendingIds,
     /// The heading being read: level, explicit id, text so far.
     heading: Option<(u8, Option<String>, String)>,
 }
@@ -416,6 +413,8 @@ impl WordReader {
         self.block.push_str(fragment);
         if let Some((_, _, heading)) = self.heading.as_mut() {
             heading.push_str(fragment);
+        } else {
+            self.html_ids.text(fragment);
         }
     }
 
@@ -425,6 +424,7 @@ impl WordReader {
             Event::End(tag) => self.end(tag),
             Event::Text(text) | Event::Code(text) => self.text(&text),
             Event::InlineHtml(raw) | Event::Html(raw) => {
+                self.html_ids.html(&raw);
                 let mut kept = String::new();
                 self.html.strip(&raw, &mut kept);
                 self.block.push_str(&kept);
@@ -476,9 +476,11 @@ impl WordReader {
                 let start = self.starts.len();
                 self.flush();
                 if let Some((level, id, text)) = self.heading.take() {
-                    let anchor = self.anchors.anchor(id, text.trim());
+                    let (anchor, aliases) =
+                        self.anchors.names(id, text.trim(), self.html_ids.take());
                     self.sections.push(SectionWords {
                         anchor,
+                        aliases,
                         level,
                         words: start..self.starts.len(),
                     });

@@ -26,7 +26,7 @@ pub(crate) use self::ci::fingerprint;
 pub(crate) use self::escape::{Visible, json_text, visible};
 #[cfg(test)]
 pub(crate) use self::human::graphical;
-pub(crate) use self::pages::{PageRow, PagesReport, pages_report};
+pub(crate) use self::pages::{PageRow, pages_report, pages_text};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub(crate) enum Format {

@@ -100,6 +100,56 @@ pub(crate) fn pages_report<'a>(model: &'a Handbook, outcome: &'a Outcome) -> Pag
     }
 }
 
+/// `pages --format text`: a header, then one line per page in columns as
+/// wide as their widest value (the path last, unpadded). Paths, sections,
+/// kinds and teams come from the repository: each cell's hidden characters
+/// are shown before widths are measured, so a newline in a file name cannot
+/// start a line of its own and the columns stay aligned.
+pub(crate) fn pages_text(report: &PagesReport) -> String {
+    const HEADER: [&str; 5] = ["UPDATED", "KIND", "TEAM", "SOURCE", "PATH"];
+    let rows: Vec<[String; 5]> = report
+        .pages
+        .iter()
+        .map(|row| {
+            let path = match row.section {
+                Some(section) => format!("{}#{section}", row.path),
+                None => row.path.to_string(),
+            };
+            [
+                row.updated.as_deref().unwrap_or("unknown"),
+                row.kind,
+                row.team.unwrap_or("-"),
+                row.source.unwrap_or("-"),
+                path.as_str(),
+            ]
+            .map(|cell| crate::report::visible(cell).into_owned())
+        })
+        .collect();
+    let mut widths = HEADER.map(str::len);
+    for row in &rows {
+        for (width, cell) in widths.iter_mut().zip(row) {
+            *width = (*width).max(cell.chars().count());
+        }
+    }
+    let mut out = String::new();
+    let header = HEADER.map(str::to_string);
+    for row in std::iter::once(&header).chain(&rows) {
+        let mut line = String::new();
+        for (index, cell) in row.iter().enumerate() {
+            if index + 1 == row.len() {
+                line.push_str(cell);
+            } else {
+                let pad = widths[index] - cell.chars().count();
+                line.push_str(cell);
+                line.extend(std::iter::repeat_n(' ', pad + 2));
+            }
+        }
+        out.push_str(line.trim_end());
+        out.push('\n');
+    }
+    out
+}
+
 pub(super) fn page_row<'a>(
     page: &'a crate::model::Page,
     section: Option<&'a str>,

@@ -73,6 +73,7 @@ pub(crate) use declare_rule;
 
 use crate::base::time::{day_of, rfc3339};
 use crate::model::{Slot, TeamModel};
+use crate::parse::anchors;
 
 /// HB101, HB201, HB203: a required page kind has no page for a team.
 /// Points at the team's config entry, names where the page was expected.
@@ -95,20 +96,33 @@ pub(crate) fn report_missing(
         let what = kind_label(kind);
         let message = match (page, &location.anchor) {
             (Some(page), Some(anchor)) => format!(
-                "team `{}` has no {what}: `{}` has no `#{anchor}` section",
-                team.name, model.pages[*page].path
+                "team `{}` has no {what}: `{}` has no `#{anchor}` section (its anchors: {})",
+                team.name,
+                model.pages[*page].path,
+                anchors::listed(&model.pages[*page].doc.headings)
             ),
             _ => format!(
                 "team `{}` has no {what}: `{}` does not exist",
                 team.name, location.pattern
             ),
         };
-        let help = match &location.anchor {
-            Some(anchor) => format!(
+        let nearest = page
+            .zip(location.anchor.as_deref())
+            .and_then(|(page, anchor)| anchors::nearest(&model.pages[page].doc.headings, anchor));
+        let help = match (&location.anchor, nearest) {
+            (Some(anchor), Some(nearest)) => format!(
+                "did you mean `#{nearest}`? Otherwise add a heading whose anchor is `{anchor}` to `{}`, or point `pages.{kind}` in handbook-lint.yaml at where the {what} lives",
+                location.pattern
+            ),
+            (Some(anchor), None) if page.is_some() => format!(
                 "add a heading whose anchor is `{anchor}` to `{}`, or point `pages.{kind}` in handbook-lint.yaml at where the {what} lives",
                 location.pattern
             ),
-            None => format!(
+            (Some(anchor), None) => format!(
+                "create `{}` with a heading whose anchor is `{anchor}`, or point `pages.{kind}` in handbook-lint.yaml at where the {what} lives",
+                location.pattern
+            ),
+            (None, _) => format!(
                 "create `{}`, or point `pages.{kind}` in handbook-lint.yaml at where the {what} lives",
                 location.pattern
             ),

@@ -40,6 +40,30 @@ mod tests {
         insta::assert_snapshot!(report(&PLANNING_PROCESS_MISSING, &built));
     }
 
+    /// A misspelt heading gets the page's anchors and the nearest one.
+    #[test]
+    fn a_near_miss_names_the_nearest_anchor() {
+        let misspelt = "---\nowner: bob\n---\n# Search\n\n## Planing\n\nMondays.\n\n## Execution\n\nWe demo.\n";
+        let built = healthy().page(INDEX, misspelt).build();
+        insta::assert_snapshot!(report(&PLANNING_PROCESS_MISSING, &built));
+    }
+
+    /// kramdown (Jekyll, GitLab handbooks) names `## 1. Planning`
+    /// `planning`; GitHub names it `1-planning`. Either finds it.
+    #[test]
+    fn passes_with_a_kramdown_or_html_anchor() {
+        for heading in [
+            "## 1. Planning",
+            "<a name=\"planning\"></a>\n## How we plan",
+        ] {
+            let page = format!(
+                "---\nowner: bob\n---\n# Search\n\n{heading}\n\nMondays.\n\n## Execution\n\nWe demo.\n"
+            );
+            let built = healthy().page(INDEX, &page).build();
+            assert_passes(&PLANNING_PROCESS_MISSING, &built);
+        }
+    }
+
     #[test]
     fn passes_with_an_explicit_heading_id() {
         let renamed = "---\nowner: bob\n---\n# Search\n\n## How we plan {#planning}\n\nMondays.\n\n## Execution\n\nWe demo.\n";
