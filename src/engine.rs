@@ -776,18 +776,23 @@ fn report_history_gaps(gaps: HistoryGaps, allow_shallow: bool, findings: &mut Ve
 fn evaluate(model: &Handbook, run_rules: bool, findings: &mut Vec<Finding>) {
     if run_rules {
         for rule in registry::RULES {
-            if let Some(check) = rule.check {
+            if let Some(check) = rule.check
+                && model.config.rule_runs(rule.code)
+            {
                 check(model, findings);
             }
         }
         suppress::apply(findings, &build::page_texts(&model.pages));
     }
-    for finding in findings.iter_mut() {
-        finding.severity =
-            model
-                .config
-                .severity_for(finding.rule.code, finding.path(), finding.severity);
-    }
+    // `off` in `severity:` or an override drops the finding.
+    findings.retain_mut(|finding| {
+        let level = model
+            .config
+            .severity_for(finding.rule.code, finding.path(), finding.severity);
+        level
+            .inspect(|&severity| finding.severity = severity)
+            .is_some()
+    });
     findings.sort_by(Finding::report_order);
 }
 

@@ -38,11 +38,15 @@ pub(crate) const DEFAULT_ITERATION_DAYS: u32 = 14;
 pub(crate) const DEFAULT_GRACE_DAYS: u32 = 3;
 pub(crate) const DEFAULT_START: &str = "2024-01-01";
 
+/// What the config sets a rule to: a severity, or `off` (`None`): the
+/// rule's findings are dropped, and a rule off everywhere is not run.
+pub(crate) type Level = Option<Severity>;
+
 /// Severities for the findings in some paths: `overrides:` in the config.
 #[derive(Debug, Clone)]
 pub(crate) struct Override {
     pub paths: GlobSet,
-    pub severity: HashMap<String, Severity>,
+    pub severity: HashMap<String, Level>,
 }
 
 /// The word similarity (percent) at which an added page is taken to have
@@ -103,11 +107,12 @@ pub(crate) struct Person {
 pub(crate) struct Team {
     pub name: String,
     pub dir: String,
-    /// Person ids by role (`pm`, `em`); a role is absent when vacant or when
-    /// it names someone not in `people`.
-    pub roles: BTreeMap<String, String>,
-    /// Roles the config fills, even with someone unknown: those are not
-    /// vacant, they are HB003.
+    /// Person ids by role (`pm`, `em`): one or more each (`em: [bob,
+    /// carol]`). A role is absent when vacant, `none`, or naming only
+    /// people not in `people`.
+    pub roles: BTreeMap<String, Vec<String>>,
+    /// Roles the config fills, even with someone unknown (those are
+    /// HB003) or with `none` (vacant by design): no HB401 for them.
     pub named_roles: Vec<String>,
     pub since: Option<NaiveDate>,
     /// Per-team page locations, overriding the config-wide ones.
@@ -132,7 +137,7 @@ pub(crate) struct Config {
     /// Config-wide page locations by page kind; kinds not listed use the
     /// ruleset's default path.
     pub pages: BTreeMap<String, PageLocation>,
-    pub severity: HashMap<String, Severity>,
+    pub severity: HashMap<String, Level>,
     /// Per-path severities; the last matching override wins.
     pub overrides: Vec<Override>,
     pub max_age: HashMap<String, u32>,
@@ -218,13 +223,9 @@ impl Config {
     }
 
     /// A finding's severity: the last override whose paths match, else the
-    /// config-wide `severity:`, else the rule's default.
-    pub(crate) fn severity_for(
-        &self,
-        code: &str,
-        path: Option<&str>,
-        default: Severity,
-    ) -> Severity {
+    /// config-wide `severity:`, else the rule's default. `None`: the rule is
+    /// `off` there and the finding is dropped.
+    pub(crate) fn severity_for(&self, code: &str, path: Option<&str>, default: Severity) -> Level {
         let overridden = path.and_then(|path| {
             self.overrides
                 .iter()
@@ -234,7 +235,17 @@ impl Config {
         });
         overridden
             .or_else(|| self.severity.get(code).copied())
-            .unwrap_or(default)
+            .unwrap_or(Some(default))
+    }
+
+    /// Whether a rule has to run: not when `severity:` turns it `off` and
+    /// no override turns it back on for some paths.
+    pub(crate) fn rule_runs(&self, code: &str) -> bool {
+        self.severity.get(code) != Some(&None)
+            || self
+                .overrides
+                .iter()
+                .any(|o| matches!(o.severity.get(code), Some(Some(_))))
     }
 }
 
@@ -365,7 +376,7 @@ mod tests {
             Some("did you mean `HB303`?")
         );
         let config = loaded.config.expect("config survives");
-        assert_eq!(config.severity.get("HB102"), Some(&Severity::Warning));
+        assert_eq!(config.severity.get("HB102"), Some(&Some(Severity::Warning)));
     }
 
     #[test]
@@ -377,5 +388,97 @@ mod tests {
             loaded.findings[0].help.as_deref(),
             Some("did you mean `alice`?")
         );
+    }
+
+    #[test]
+    fn off_turns_a_rule_off_and_an_override_can_turn_it_back_on() {
+        let text = "severity: { HB301: off, HB303: warning, HB102: of }\noverrides:\n  - paths: [\"a/**\"]\n    severity: { HB303: off, HB3O1: error }\n";
+        let loaded = load_text(text);
+        let found: Vec<(String, Option<String>)> = loaded
+            .findings
+            .iter()
+            .map(|f| (f.message.clone(), f.help.clone()))
+            .collect();
+        assert_eq!(
+            found,
+            [
+                (
+                    "unknown severity `of`".to_string(),
+                    Some("did you mean `off`? (`error`, `warning` or `off`)".to_string())
+                ),
+                (
+                    "unknown rule code `HB3O1`".to_string(),
+                    Some("did you mean `HB301`?".to_string())
+                ),
+            ]
+        );
+        let config = loaded.config.expect("config survives");
+        assert!(!config.rule_runs("HB301"));
+        assert!(config.rule_runs("HB303"));
+        assert_eq!(
+            config.severity_for("HB301", Some("a/x.md"), Severity::Error),
+            None
+        );
+        assert_eq!(
+            config.severity_for("HB303", Some("a/x.md"), Severity::Error),
+            None
+        );
+        assert_eq!(
+            config.severity_for("HB303", Some("b/x.md"), Severity::Error),
+            Some(Severity::Warning)
+        );
+        let back_on = load_text(
+            "severity: { HB301: off }\noverrides:\n  - paths: [\"a/**\"]\n    severity: { HB301: warning }\n",
+        );
+        let config = back_on.config.expect("valid");
+        assert!(
+            config.rule_runs("HB301"),
+            "an override turns it on for a/**"
+        );
+        assert_eq!(
+            config.severity_for("HB301", Some("b/x.md"), Severity::Error),
+            None
+        );
+    }
+
+    #[test]
+    fn a_role_is_one_person_a_list_or_none() {
+        let text = "people:\n  alice: {}\n  bob: { handles: [\"@bobby\"] }\n  carol: {}\nteams:\n  search:\n    dir: s\n    pm: none\n    em: [bob, \"@bobby\", \"@carol\", bobyb, none]\n  ads: { dir: a, pm: alice, em: [] }\n";
+        let loaded = load_text(text);
+        let found: Vec<(&str, &str, Option<&str>)> = loaded
+            .findings
+            .iter()
+            .map(|f| {
+                let span = f.location.as_ref().and_then(|l| l.span.clone());
+                (
+                    f.rule.code,
+                    span.map_or("", |s| &text[s]),
+                    f.help.as_deref(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            found,
+            [
+                ("HB003", "\"@carol\"", Some("did you mean `carol`?")),
+                ("HB003", "bobyb", Some("did you mean `bob`?")),
+                (
+                    "HB001",
+                    "none",
+                    Some("write `em: none` for a role vacant by design, or list the people in it")
+                ),
+            ]
+        );
+        let config = loaded.config.expect("valid");
+        let search = &config.teams[0];
+        assert_eq!(search.roles.get("pm"), None);
+        assert_eq!(
+            search.roles.get("em"),
+            Some(&vec!["bob".to_string()]),
+            "`@bobby` is bob again; `@carol` is no handle of carol's"
+        );
+        assert_eq!(search.named_roles, ["pm", "em"]);
+        let ads = &config.teams[1];
+        assert_eq!(ads.named_roles, ["pm"], "an empty list names nobody");
     }
 }

@@ -13,11 +13,11 @@ use crate::base::codes;
 use crate::base::finding::{Finding, Severity, token_at};
 use crate::base::time::{parse_date, parse_days};
 use crate::config::shape::{Entry, Text, child, outside_repository, setting};
-use crate::config::tree::Node;
+use crate::config::tree::{Node, Value};
 use crate::config::yaml::did_you_mean;
 use crate::config::{
-    Config, DEFAULT_ITERATION_DAYS, DEFAULT_MOVE_SIMILARITY, Override, PageLocation, Person, Team,
-    default_calendar, normalize_path,
+    Config, DEFAULT_ITERATION_DAYS, DEFAULT_MOVE_SIMILARITY, Level, Override, PageLocation, Person,
+    Team, default_calendar, normalize_path,
 };
 
 /// The settings a config may hold at its top level.
@@ -61,6 +61,9 @@ pub(crate) const FRESHNESS_KEYS: &[&str] = &[
 // Read by the schema now; the `goals-content` validation is being written.
 #[allow(dead_code)]
 pub(crate) const GOALS_CONTENT_KEYS: &[&str] = &["goal", "milestones", "timeline", "progress"];
+
+/// A team's `pm:`/`em:` when the role is vacant by design (no HB401).
+pub(crate) const VACANT: &str = "none";
 
 /// How a `ruleset:` names one of the rulesets compiled into the binary.
 const BUILTIN_PREFIX: &str = "builtin:";
@@ -263,21 +266,13 @@ impl Validator<'_> {
         let mut roles = BTreeMap::new();
         let mut named_roles = Vec::new();
         for role in ["pm", "em"] {
-            let Some(value) = field(role).and_then(|node| self.text(node, &child(&path, role)))
-            else {
+            let Some(node) = field(role) else { continue };
+            let Some(holders) = self.role_holders(node, name, role, config) else {
                 continue;
             };
-            let id = value.value.trim();
-            if id.is_empty() {
-                continue;
-            }
             named_roles.push(role.to_string());
-            if config.person(id).is_some() {
-                roles.insert(role.to_string(), id.to_string());
-            } else if let Some(person) = config.resolve_person(id) {
-                roles.insert(role.to_string(), person.id.clone());
-            } else {
-                self.unknown_person(name, role, id, value.span.clone(), config);
+            if !holders.is_empty() {
+                roles.insert(role.to_string(), holders);
             }
         }
         let since = field("since")
@@ -307,6 +302,54 @@ impl Validator<'_> {
         })
     }
 
+    /// A team's `pm:` or `em:`: one person (id or `@handle`), a list of
+    /// them, or `none` (vacant by design: an empty list). `None` when the
+    /// role is not filled at all (HB401 then). Names not in `people` are
+    /// HB003 at the name and left out.
+    fn role_holders(
+        &mut self,
+        node: &Node,
+        team: &str,
+        role: &str,
+        config: &Config,
+    ) -> Option<Vec<String>> {
+        let path = child(&child("teams", team), role);
+        let written = if let Value::Seq(_) = &node.value {
+            let items = self.texts(node, &path);
+            if items.is_empty() {
+                return None;
+            }
+            items
+        } else {
+            let value = self.text(node, &path)?;
+            match value.value.trim() {
+                "" => return None,
+                VACANT => return Some(Vec::new()),
+                _ => vec![value],
+            }
+        };
+        let mut holders: Vec<String> = Vec::new();
+        for value in written {
+            let id = value.value.trim();
+            if id == VACANT {
+                self.invalid(
+                    value.span.clone(),
+                    format!("`{VACANT}` in a list of {}s", role.to_uppercase()),
+                    Some(format!(
+                        "write `{role}: {VACANT}` for a role vacant by design, or list the people in it"
+                    )),
+                );
+            } else if let Some(person) = config.resolve_person(id) {
+                if !holders.contains(&person.id) {
+                    holders.push(person.id.clone());
+                }
+            } else {
+                self.unknown_person(team, role, id, value.span.clone(), config);
+            }
+        }
+        Some(holders)
+    }
+
     /// HB003: a team's role names someone who is not in `people`.
     fn unknown_person(
         &mut self,
@@ -316,8 +359,11 @@ impl Validator<'_> {
         span: Range<usize>,
         config: &Config,
     ) {
-        let hint = did_you_mean(id, config.people.iter().map(|p| p.id.as_str())).map_or_else(
-            || "add them under `people:`".to_string(),
+        let known = config.people.iter().flat_map(|p| {
+            std::iter::once(p.id.as_str()).chain(p.handles.iter().map(String::as_str))
+        });
+        let hint = did_you_mean(id, known).map_or_else(
+            || format!("add them under `people:`, or write `{role}: {VACANT}` if the role is vacant by design"),
             |s| format!("did you mean `{s}`?"),
         );
         self.findings.push(
@@ -445,9 +491,9 @@ impl Validator<'_> {
         }
     }
 
-    /// `{HB303: warning}`: rule codes (or names) to severities; unknown codes
-    /// and severities are reported and left out.
-    fn severity_map(&mut self, node: &Node, path: &str) -> HashMap<String, Severity> {
+    /// `{HB303: warning, HB301: off}`: rule codes (or names) to severities
+    /// or `off`; unknown codes and severities are reported and left out.
+    fn severity_map(&mut self, node: &Node, path: &str) -> HashMap<String, Level> {
         let mut map = HashMap::new();
         for entry in self.entries(node, path) {
             let code = &entry.key;
@@ -467,15 +513,24 @@ impl Validator<'_> {
             let Some(severity) = self.text(entry.value, &child(path, &code.value)) else {
                 continue;
             };
-            match Severity::parse(severity.value.trim()) {
-                Some(level) => {
-                    map.insert(canonical.to_string(), level);
-                }
-                None => self.invalid(
+            let written = severity.value.trim();
+            let level = if written == "off" {
+                Some(None)
+            } else {
+                Severity::parse(written).map(Some)
+            };
+            if let Some(level) = level {
+                map.insert(canonical.to_string(), level);
+            } else {
+                let hint = did_you_mean(written, ["error", "warning", "off"]).map_or_else(
+                    || "use `error`, `warning` or `off`".to_string(),
+                    |s| format!("did you mean `{s}`? (`error`, `warning` or `off`)"),
+                );
+                self.invalid(
                     severity.span,
                     format!("unknown severity `{}`", severity.value),
-                    Some("use `error` or `warning`".to_string()),
-                ),
+                    Some(hint),
+                );
             }
         }
         map
@@ -580,7 +635,7 @@ mod tests {
         let text = "\
 people: [alice]
 teams:
-  search: { dir: { a: 1 }, pm: [x] }
+  search: { dir: { a: 1 }, pm: { x: 1 } }
 iterations: [14d]
 ignore: content/**
 overrides:
@@ -602,7 +657,7 @@ freshness: { move-similarity: -5, max-files-per-commit: 99999999999999999999999 
                     "`people` must be a mapping (`key: value`), not a list"
                 ),
                 ("{ a: 1 }", "`teams.search.dir` must be text, not a mapping"),
-                ("[x]", "`teams.search.pm` must be text, not a list"),
+                ("{ x: 1 }", "`teams.search.pm` must be text, not a mapping"),
                 ("[warning]", "`severity.HB102` must be text, not a list"),
                 (
                     "{ a: b }",

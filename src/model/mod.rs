@@ -242,7 +242,8 @@ pub(crate) struct Retro {
 pub(crate) struct TeamModel {
     pub name: String,
     pub dir: String,
-    pub roles: BTreeMap<String, String>,
+    /// Person ids by role, one or more each (see [`crate::config::Team`]).
+    pub roles: BTreeMap<String, Vec<String>>,
     pub named_roles: Vec<String>,
     pub since: Option<NaiveDate>,
     /// The team's entry in the config, where missing pages point.

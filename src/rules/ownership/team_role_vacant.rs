@@ -83,6 +83,12 @@ mod tests {
     }
 
     #[test]
+    fn passes_for_a_role_vacant_by_design() {
+        let config = crate::model::testing::CONFIG.replace("    pm: alice\n", "    pm: none\n");
+        assert_passes(&TEAM_ROLE_VACANT, &healthy().config(&config).build());
+    }
+
+    #[test]
     fn passes_when_both_roles_are_named() {
         assert_passes(&TEAM_ROLE_VACANT, &healthy().build());
     }
