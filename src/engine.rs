@@ -160,6 +160,11 @@ pub(crate) fn run(options: &Options) -> anyhow::Result<Outcome> {
         teams,
     };
     evaluate(&model, options.evaluate, &mut inputs.findings);
+    if options.evaluate {
+        inputs
+            .notes
+            .extend(crate::rules::kept_elsewhere_notes(&model));
+    }
     timings.mark("rules");
     Ok(Outcome {
         timings,

@@ -97,6 +97,23 @@ impl std::fmt::Display for PageLocation {
     }
 }
 
+/// A page kind a team does not keep in the handbook: no findings about it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum OptOut {
+    /// `off`: nobody keeps this page kind here.
+    Off,
+    /// `{ external: <where> }`: kept elsewhere; the reports say where.
+    External(String),
+}
+
+/// What `pages.<kind>` (for every team or one) says: where the page kind
+/// lives, or that it is not kept in the handbook.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum PageSetting {
+    At(PageLocation),
+    Out(OptOut),
+}
+
 #[derive(Debug, Clone)]
 pub(crate) struct Person {
     pub id: String,
@@ -115,8 +132,9 @@ pub(crate) struct Team {
     /// HB003) or with `none` (vacant by design): no HB401 for them.
     pub named_roles: Vec<String>,
     pub since: Option<NaiveDate>,
-    /// Per-team page locations, overriding the config-wide ones.
-    pub pages: BTreeMap<String, PageLocation>,
+    /// Per-team page locations (or opt-outs), overriding the config-wide
+    /// ones.
+    pub pages: BTreeMap<String, PageSetting>,
     /// The span of the team's key in the config, where missing pages and
     /// vacant roles point.
     pub span: Option<std::ops::Range<usize>>,
@@ -134,9 +152,9 @@ pub(crate) struct Config {
     pub calendar: Calendar,
     pub people: Vec<Person>,
     pub teams: Vec<Team>,
-    /// Config-wide page locations by page kind; kinds not listed use the
-    /// ruleset's default path.
-    pub pages: BTreeMap<String, PageLocation>,
+    /// Config-wide page locations (or opt-outs) by page kind; kinds not
+    /// listed use the ruleset's default path.
+    pub pages: BTreeMap<String, PageSetting>,
     pub severity: HashMap<String, Level>,
     /// Per-path severities; the last matching override wins.
     pub overrides: Vec<Override>,
@@ -201,25 +219,33 @@ impl Config {
         })
     }
 
-    /// Where `kind` lives for `team`, with `{dir}` filled in.
+    /// Where `kind` lives for `team`, with `{dir}` filled in; `None` when
+    /// the ruleset has no such kind or the team does not keep it in the
+    /// handbook ([`Config::opt_out`]).
     pub(crate) fn page_location(
         &self,
         team: &Team,
         kind: &str,
         ruleset: &Ruleset,
     ) -> Option<PageLocation> {
-        let location = team
-            .pages
-            .get(kind)
-            .or_else(|| self.pages.get(kind))
-            .cloned()
-            .or_else(|| {
-                ruleset
-                    .pages
-                    .get(kind)
-                    .map(|page| PageLocation::parse(&page.default_path))
-            })?;
+        let location = match team.pages.get(kind).or_else(|| self.pages.get(kind)) {
+            Some(PageSetting::At(location)) => location.clone(),
+            Some(PageSetting::Out(_)) => return None,
+            None => ruleset
+                .pages
+                .get(kind)
+                .map(|page| PageLocation::parse(&page.default_path))?,
+        };
         Some(location.for_team(&team.dir))
+    }
+
+    /// Whether `team` keeps `kind` outside the handbook (`off` or
+    /// `external`): the team's own `pages:` first, then the config-wide one.
+    pub(crate) fn opt_out<'a>(&'a self, team: &'a Team, kind: &str) -> Option<&'a OptOut> {
+        match team.pages.get(kind).or_else(|| self.pages.get(kind))? {
+            PageSetting::Out(out) => Some(out),
+            PageSetting::At(_) => None,
+        }
     }
 
     /// A finding's severity: the last override whose paths match, else the

@@ -12,12 +12,12 @@ use crate::base::calendar::Calendar;
 use crate::base::codes;
 use crate::base::finding::{Finding, Severity, token_at};
 use crate::base::time::{parse_date, parse_days};
-use crate::config::shape::{Entry, Text, child, outside_repository, setting};
+use crate::config::shape::{Entry, Text, child, outside_repository, setting, shown};
 use crate::config::tree::{Node, Value};
 use crate::config::yaml::did_you_mean;
 use crate::config::{
-    Config, DEFAULT_ITERATION_DAYS, DEFAULT_MOVE_SIMILARITY, Level, Override, PageLocation, Person,
-    Team, default_calendar, normalize_path,
+    Config, DEFAULT_ITERATION_DAYS, DEFAULT_MOVE_SIMILARITY, Level, OptOut, Override, PageLocation,
+    PageSetting, Person, Team, default_calendar, normalize_path,
 };
 
 /// The settings a config may hold at its top level.
@@ -61,6 +61,12 @@ pub(crate) const FRESHNESS_KEYS: &[&str] = &[
 // Read by the schema now; the `goals-content` validation is being written.
 #[allow(dead_code)]
 pub(crate) const GOALS_CONTENT_KEYS: &[&str] = &["goal", "milestones", "timeline", "progress"];
+
+/// `pages.<kind>: off` and `severity.<code>: off`.
+pub(crate) const OFF: &str = "off";
+
+/// The one key of `pages.<kind>: { external: <where> }`.
+pub(crate) const EXTERNAL: &str = "external";
 
 /// A team's `pm:`/`em:` when the role is vacant by design (no HB401).
 pub(crate) const VACANT: &str = "none";
@@ -231,18 +237,56 @@ impl Validator<'_> {
     }
 
     /// `pages:` (for every team, or one team's own): page kinds to
-    /// locations.
-    fn page_locations(&mut self, node: &Node, path: &str) -> BTreeMap<String, PageLocation> {
+    /// locations, `off`, or `{ external: <where> }`.
+    fn page_locations(&mut self, node: &Node, path: &str) -> BTreeMap<String, PageSetting> {
         let mut pages = BTreeMap::new();
         for entry in self.entries(node, path) {
             if self.kind_known(&entry.key)
-                && let Some(value) = self.text(entry.value, &child(path, &entry.key.value))
-                && let Some(location) = self.page_location(&value)
+                && let Some(setting) =
+                    self.page_setting(entry.value, &child(path, &entry.key.value))
             {
-                pages.insert(entry.key.value, location);
+                pages.insert(entry.key.value, setting);
             }
         }
         pages
+    }
+
+    /// One `pages.<kind>`: a location, `off`, or a mapping with just
+    /// `external`, whose text says where the pages are kept.
+    fn page_setting(&mut self, node: &Node, path: &str) -> Option<PageSetting> {
+        if let Value::Map(_) = &node.value {
+            let reported = self.findings.len();
+            let fields = self.settings(node, path, &[EXTERNAL]);
+            let Some(value) = setting(&fields, EXTERNAL) else {
+                // One finding a mistake: a misspelt `external` was reported.
+                if self.findings.len() == reported {
+                    self.invalid(
+                        node.span.clone(),
+                        format!("{} needs `{EXTERNAL}`: where these pages are kept", shown(path)),
+                        Some(format!(
+                            "write `{{ {EXTERNAL}: \"https://…\" }}`, `off`, or a location such as `{{dir}}/goals.md`"
+                        )),
+                    );
+                }
+                return None;
+            };
+            let place = self.text(value, &child(path, EXTERNAL))?;
+            let place_text = place.value.trim();
+            if place_text.is_empty() {
+                self.invalid(
+                    place.span,
+                    format!("`{}` is empty", child(path, EXTERNAL)),
+                    Some("say where these pages are kept: a URL or the tool's name".to_string()),
+                );
+                return None;
+            }
+            return Some(PageSetting::Out(OptOut::External(place_text.to_string())));
+        }
+        let value = self.text(node, path)?;
+        if value.value.trim() == OFF {
+            return Some(PageSetting::Out(OptOut::Off));
+        }
+        self.page_location(&value).map(PageSetting::At)
     }
 
     /// One entry of `teams:`; `None` (reported) without a `dir`. Its PM and
@@ -514,7 +558,7 @@ impl Validator<'_> {
                 continue;
             };
             let written = severity.value.trim();
-            let level = if written == "off" {
+            let level = if written == OFF {
                 Some(None)
             } else {
                 Severity::parse(written).map(Some)
@@ -811,5 +855,83 @@ freshness: { ignore-revs-file: hb/../.GIT/info/revs }
         let builtin = load("ruleset: builtin:pm-em-partnership\n");
         let config = builtin.config.expect("valid");
         assert!(config.setting_spans.contains_key("ruleset"));
+    }
+
+    #[test]
+    fn a_page_kind_is_a_location_off_or_kept_elsewhere() {
+        use crate::config::{OptOut, PageLocation, PageSetting};
+        let text = "\
+pages:
+  goals: off
+  goal: off
+teams:
+  search:
+    dir: s
+    pages:
+      goals: { external: \"https://notion.so/acme/goals\" }
+  ads:
+    dir: a
+    pages:
+      goals: { extrenal: x }
+  web:
+    dir: w
+    pages:
+      goals: { external: \" \" }
+  data:
+    dir: d
+    pages:
+      goals: \"{dir}/okrs.md\"
+";
+        let checked = load(text);
+        assert_eq!(
+            found(text, &checked),
+            [
+                ("goal", "unknown page kind `goal`"),
+                (
+                    "extrenal",
+                    "unknown key `extrenal` in `teams.ads.pages.goals`"
+                ),
+                ("\" \"", "`teams.web.pages.goals.external` is empty"),
+            ]
+            .map(|(at, message)| (at, message.to_string()))
+        );
+        let hints: Vec<Option<&str>> = checked.findings.iter().map(|f| f.help.as_deref()).collect();
+        assert_eq!(
+            hints[..2],
+            [
+                Some("did you mean `goals`?"),
+                Some("did you mean `external`?")
+            ]
+        );
+        let config = checked.config.expect("the rest is used");
+        assert_eq!(
+            config.pages.get("goals"),
+            Some(&PageSetting::Out(OptOut::Off))
+        );
+        let team = |name: &str| config.teams.iter().find(|t| t.name == name).expect("team");
+        assert_eq!(
+            config.opt_out(team("search"), "goals"),
+            Some(&OptOut::External(
+                "https://notion.so/acme/goals".to_string()
+            ))
+        );
+        assert_eq!(
+            config.opt_out(team("ads"), "goals"),
+            Some(&OptOut::Off),
+            "a mistake leaves the config-wide setting in force"
+        );
+        assert_eq!(config.opt_out(team("data"), "goals"), None);
+        assert_eq!(
+            team("data").pages.get("goals"),
+            Some(&PageSetting::At(PageLocation::parse("{dir}/okrs.md")))
+        );
+        let empty = "pages:\n  goals: {}\n";
+        assert_eq!(
+            found(empty, &load(empty)),
+            [(
+                "{}",
+                "`pages.goals` needs `external`: where these pages are kept".to_string()
+            )]
+        );
     }
 }

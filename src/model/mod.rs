@@ -16,7 +16,7 @@ use regex::Regex;
 use crate::base::calendar::Calendar;
 use crate::base::time::{UnixTime, day_of, midnight};
 use crate::config::ruleset::Ruleset;
-use crate::config::{Config, PageLocation};
+use crate::config::{Config, OptOut, PageLocation};
 use crate::history::{Answer, Change};
 use crate::parse::{Document, Heading, Located};
 
@@ -250,6 +250,9 @@ pub(crate) struct TeamModel {
     pub span: Option<Range<usize>>,
     pub slots: BTreeMap<String, Slot>,
     pub retros: Vec<Retro>,
+    /// Page kinds the team keeps outside the handbook (`off`, `external`):
+    /// no slot, no retros, no findings about them.
+    pub opted_out: BTreeMap<String, OptOut>,
 }
 
 impl TeamModel {

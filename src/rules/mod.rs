@@ -13,6 +13,8 @@ use crate::model::Handbook;
 mod contracts;
 pub(crate) mod goals;
 pub(crate) mod input;
+#[cfg(test)]
+mod opt_outs;
 pub(crate) mod ownership;
 pub(crate) mod process;
 pub(crate) mod registry;
@@ -207,6 +209,37 @@ pub(crate) fn kind_label(kind: &str) -> String {
         crate::config::ruleset::RETROSPECTIVES => "retrospective".to_string(),
         other => format!("{} page", other.replace('-', " ")),
     }
+}
+
+/// The longest external location a note repeats: the config is the
+/// repository's, and a note is one line.
+const NOTE_PLACE_CHARS: usize = 120;
+
+/// One note per team and page kind kept outside the handbook with
+/// `external`: the report says where those pages live and that they were
+/// not checked. (`off` says nobody keeps them: nothing to point at.)
+pub(crate) fn kept_elsewhere_notes(model: &Handbook) -> Vec<String> {
+    let mut notes = Vec::new();
+    for team in &model.teams {
+        for (kind, out) in &team.opted_out {
+            let crate::config::OptOut::External(place) = out else {
+                continue;
+            };
+            let what = match kind.as_str() {
+                crate::config::ruleset::RETROSPECTIVES => "retrospectives".to_string(),
+                other => kind_label(other),
+            };
+            let place = match place.char_indices().nth(NOTE_PLACE_CHARS) {
+                Some((cut, _)) => format!("{}…", &place[..cut]),
+                None => place.clone(),
+            };
+            notes.push(format!(
+                "team `{}` keeps its {what} elsewhere ({place}): not checked",
+                team.name
+            ));
+        }
+    }
+    notes
 }
 
 /// Teams the ownership rules can judge: configured ones, not ones found by
