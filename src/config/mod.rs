@@ -27,7 +27,7 @@ use crate::base::calendar::Calendar;
 use crate::base::codes;
 use crate::base::finding::{Finding, Severity};
 use crate::base::time::parse_date;
-use crate::config::ruleset::{BUILTIN_NAME, Ruleset};
+use crate::config::ruleset::{BUILTIN_NAME, Pattern, Ruleset};
 use crate::config::tree::{Node, Value};
 use crate::config::validate::Validator;
 
@@ -171,6 +171,9 @@ pub(crate) struct Config {
     /// `freshness.move-similarity`: a page added by a commit moved from a
     /// deleted one when their words are at least this similar, in percent.
     pub move_similarity: u8,
+    /// `goals-content:`: patterns added to the ruleset's HB103 content
+    /// elements of the goals page, by element (`goal`, `progress`, …).
+    pub goals_content: BTreeMap<String, Vec<Pattern>>,
     /// Teams were discovered by convention rather than configured.
     pub conventional: bool,
     /// Where the settings that name files were written (the byte span of
@@ -199,6 +202,7 @@ impl Config {
             ignore_revs_file: None,
             max_files_per_commit: None,
             move_similarity: DEFAULT_MOVE_SIMILARITY,
+            goals_content: BTreeMap::new(),
             conventional: true,
             setting_spans: HashMap::new(),
         }

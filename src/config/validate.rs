@@ -12,6 +12,7 @@ use crate::base::calendar::Calendar;
 use crate::base::codes;
 use crate::base::finding::{Finding, Severity, token_at};
 use crate::base::time::{parse_date, parse_days};
+use crate::config::ruleset::Pattern;
 use crate::config::shape::{Entry, Text, child, outside_repository, setting, shown};
 use crate::config::tree::{Node, Value};
 use crate::config::yaml::did_you_mean;
@@ -58,8 +59,6 @@ pub(crate) const FRESHNESS_KEYS: &[&str] = &[
 
 /// The parts of a goals page `goals-content:` may add patterns for (the
 /// ruleset's `content` elements of the goals page kind).
-// Read by the schema now; the `goals-content` validation is being written.
-#[allow(dead_code)]
 pub(crate) const GOALS_CONTENT_KEYS: &[&str] = &["goal", "milestones", "timeline", "progress"];
 
 /// `pages.<kind>: off` and `severity.<code>: off`.
@@ -142,7 +141,49 @@ impl Validator<'_> {
         if let Some(freshness) = get("freshness") {
             self.freshness(freshness, &mut config);
         }
+        if let Some(content) = get("goals-content") {
+            config.goals_content = self.goals_content(content);
+        }
         config
+    }
+
+    /// `goals-content:`: for each element of the goals page, a pattern or a
+    /// list of them, checked as the ruleset's are (syntax, compiled size).
+    fn goals_content(&mut self, node: &Node) -> BTreeMap<String, Vec<Pattern>> {
+        let mut content = BTreeMap::new();
+        for entry in self.settings(node, "goals-content", GOALS_CONTENT_KEYS) {
+            let path = child("goals-content", &entry.key.value);
+            let written = if let Value::Seq(_) = &entry.value.value {
+                self.texts(entry.value, &path)
+            } else {
+                self.text(entry.value, &path).into_iter().collect()
+            };
+            let mut patterns = Vec::new();
+            for pattern in written {
+                match Pattern::check(&pattern.value) {
+                    Ok(compiled) => patterns.push(compiled),
+                    Err(message) => self.invalid(
+                        pattern.span,
+                        // The parser draws the pattern with a caret over
+                        // several lines; a finding's message is one.
+                        format!(
+                            "`{path}`: {}",
+                            message
+                                .rsplit_once("error: ")
+                                .map_or(message.as_str(), |(_, m)| m)
+                        ),
+                        Some(
+                            "write a regular expression (Rust syntax), e.g. `(?i)^okrs?$`"
+                                .to_string(),
+                        ),
+                    ),
+                }
+            }
+            if !patterns.is_empty() {
+                content.insert(entry.key.value, patterns);
+            }
+        }
+        content
     }
 
     /// A setting that names a file or directory of the repository: text
@@ -933,5 +974,50 @@ teams:
                 "`pages.goals` needs `external`: where these pages are kept".to_string()
             )]
         );
+    }
+
+    #[test]
+    fn goals_content_adds_checked_patterns() {
+        let text = "\
+goals-content:
+  progress: [\"(?i)^burndown$\", \"(unclosed\", \"a{1000}{1000}\"]
+  goal: \"(?i)^okrs?$\"
+  timelin: x
+";
+        let checked = load(text);
+        let got: Vec<(&str, String, Option<String>)> = checked
+            .findings
+            .iter()
+            .map(|f| {
+                let span = f.location.as_ref().and_then(|l| l.span.clone());
+                (
+                    span.map_or("", |s| &text[s]),
+                    f.message.clone(),
+                    f.help.clone(),
+                )
+            })
+            .collect();
+        assert_eq!(got.len(), 3, "{got:?}");
+        assert_eq!(got[0].0, "timelin");
+        assert_eq!(got[0].2.as_deref(), Some("did you mean `timeline`?"));
+        assert_eq!(got[1].0, "\"(unclosed\"");
+        assert!(
+            got[1].1.starts_with("`goals-content.progress`: "),
+            "{}",
+            got[1].1
+        );
+        assert_eq!(
+            got[2].1,
+            "`goals-content.progress`: this pattern is too large to compile (over 1,048,576 bytes compiled)"
+        );
+        let config = checked.config.expect("the rest is used");
+        let sources = |element: &str| -> Vec<String> {
+            config.goals_content[element]
+                .iter()
+                .map(|p| p.as_str().to_string())
+                .collect()
+        };
+        assert_eq!(sources("progress"), ["(?i)^burndown$"]);
+        assert_eq!(sources("goal"), ["(?i)^okrs?$"]);
     }
 }
