@@ -128,7 +128,7 @@ pub(crate) fn run(options: &Options) -> anyhow::Result<Outcome> {
     let (answers, info, queries) = finish_history(history, options, &mut inputs.findings)?;
     let gaps = build::attach_history(&mut pages, &mut teams, &queries, &answers, has_commits);
     report_history_gaps(gaps, options.allow_shallow, &mut inputs.findings);
-    let pages_at = |commit: &str| repo.pages_at(commit, &config.handbook);
+    let pages_at = |commit: &str| repo.pages_at(commit, &config.handbook, &config.page_extensions);
     history_notes(
         &info,
         &pages,
@@ -150,7 +150,9 @@ pub(crate) fn run(options: &Options) -> anyhow::Result<Outcome> {
     } else {
         None
     };
+    let misnamed = misnamed_pages(&repo, &config, &teams);
     let model = Handbook {
+        misnamed,
         codeowners,
         now: options.now,
         today,
@@ -177,6 +179,35 @@ pub(crate) fn run(options: &Options) -> anyhow::Result<Outcome> {
         notes: inputs.notes,
         pages_status,
     })
+}
+
+/// Missing pages that exist under an extension `page-extensions` lacks
+/// (`goals.html.md.erb`): the missing-page findings name them.
+fn misnamed_pages(
+    repo: &Repo,
+    config: &Config,
+    teams: &[crate::model::TeamModel],
+) -> std::collections::BTreeMap<String, String> {
+    let mut misnamed = std::collections::BTreeMap::new();
+    for team in teams {
+        for slot in team.slots.values() {
+            if let crate::model::Slot::Missing {
+                location,
+                page: None,
+            } = slot
+                && !location.is_glob()
+                && !misnamed.contains_key(&location.pattern)
+                && let Some(file) = discover::same_stem(
+                    repo.confinement(),
+                    &location.pattern,
+                    &config.page_extensions,
+                )
+            {
+                misnamed.insert(location.pattern.clone(), file);
+            }
+        }
+    }
+    misnamed
 }
 
 /// What the stages add to as they go: findings, the texts they point into,
@@ -411,6 +442,7 @@ fn page_walk<'a>(repo: &'a Repo, config: &'a Config, parallel: bool) -> pagecach
         handbook: &config.handbook,
         ignore: &config.ignore,
         ignore_patterns: &config.ignore_patterns,
+        extensions: &config.page_extensions,
         git_common_dir: repo.common_dir(),
         confinement: repo.confinement(),
         parallel,
@@ -430,6 +462,7 @@ fn list_pages(
             &start.repo,
             &config.handbook,
             &config.ignore,
+            &config.page_extensions,
         )?)
     } else {
         let walk = page_walk(&start.repo, config, parallel);
@@ -521,6 +554,7 @@ fn history_settings(repo: &Repo, config: &Config, pages: usize, inputs: &mut Inp
         ignore_revs: load_ignore_revs(repo, config, &mut inputs.sources, &mut inputs.findings),
         max_files_per_commit: config.max_files_per_commit,
         handbook: config.handbook.clone(),
+        pages: config.page_extensions.clone(),
         move_similarity: config.move_similarity,
         ancestry: repo.ancestry_key(),
         note_pages: if pages == 0 {

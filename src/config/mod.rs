@@ -26,6 +26,7 @@ use globset::GlobSet;
 use crate::base::calendar::Calendar;
 use crate::base::codes;
 use crate::base::finding::{Finding, Severity};
+use crate::base::paths::PageExtensions;
 use crate::base::time::parse_date;
 use crate::config::ruleset::{BUILTIN_NAME, Pattern, Ruleset};
 use crate::config::tree::{Node, Value};
@@ -174,6 +175,8 @@ pub(crate) struct Config {
     /// `goals-content:`: patterns added to the ruleset's HB103 content
     /// elements of the goals page, by element (`goal`, `progress`, …).
     pub goals_content: BTreeMap<String, Vec<Pattern>>,
+    /// `page-extensions:`: which files are pages.
+    pub page_extensions: PageExtensions,
     /// Teams were discovered by convention rather than configured.
     pub conventional: bool,
     /// Where the settings that name files were written (the byte span of
@@ -203,6 +206,7 @@ impl Config {
             max_files_per_commit: None,
             move_similarity: DEFAULT_MOVE_SIMILARITY,
             goals_content: BTreeMap::new(),
+            page_extensions: PageExtensions::default(),
             conventional: true,
             setting_spans: HashMap::new(),
         }

@@ -11,6 +11,7 @@ use globset::{Glob, GlobSet, GlobSetBuilder};
 use crate::base::calendar::Calendar;
 use crate::base::codes;
 use crate::base::finding::{Finding, Severity, token_at};
+use crate::base::paths::PageExtensions;
 use crate::base::time::{parse_date, parse_days};
 use crate::config::ruleset::Pattern;
 use crate::config::shape::{Entry, Text, child, outside_repository, setting, shown};
@@ -141,10 +142,50 @@ impl Validator<'_> {
         if let Some(freshness) = get("freshness") {
             self.freshness(freshness, &mut config);
         }
+        if let Some(extensions) = get("page-extensions") {
+            config.page_extensions = self.page_extensions(extensions);
+        }
         if let Some(content) = get("goals-content") {
             config.goals_content = self.goals_content(content);
         }
         config
+    }
+
+    /// `page-extensions:`: the ends of file names that make pages (`md`,
+    /// `html.md.erb`); a leading dot is dropped. None valid: the default.
+    fn page_extensions(&mut self, node: &Node) -> PageExtensions {
+        let mut extensions: Vec<String> = Vec::new();
+        for item in self.texts(node, "page-extensions") {
+            let written = item.value.trim();
+            let extension = written.strip_prefix('.').unwrap_or(written);
+            let problem = if extension.is_empty() {
+                Some("is empty")
+            } else if extension.contains(['/', '\\']) {
+                Some("names a directory: an extension is the end of a file name")
+            } else if extension.contains(['*', '?', '[', '{']) {
+                Some("has a wildcard: write the extension itself")
+            } else if extension.starts_with('.')
+                || extension.ends_with('.')
+                || extension.contains("..")
+            {
+                Some("has an empty part between dots")
+            } else {
+                None
+            };
+            if let Some(problem) = problem {
+                self.invalid(
+                    item.span,
+                    format!("page extension `{written}` {problem}"),
+                    Some("write extensions such as `md` or `html.md.erb`".to_string()),
+                );
+            } else if !extensions.iter().any(|e| e == extension) {
+                extensions.push(extension.to_string());
+            }
+        }
+        if extensions.is_empty() {
+            return PageExtensions::default();
+        }
+        PageExtensions::new(extensions)
     }
 
     /// `goals-content:`: for each element of the goals page, a pattern or a
@@ -1019,5 +1060,36 @@ goals-content:
         };
         assert_eq!(sources("progress"), ["(?i)^burndown$"]);
         assert_eq!(sources("goal"), ["(?i)^okrs?$"]);
+    }
+
+    #[test]
+    fn page_extensions_are_ends_of_file_names() {
+        let text = "page-extensions: [md, .html.md.erb, \"\", docs/md, \"*.txt\", a..b, md, [x]]\n";
+        let checked = load(text);
+        assert_eq!(
+            found(text, &checked),
+            [
+                ("[x]", "an item of `page-extensions` must be text, not a list"),
+                ("\"\"", "page extension `` is empty"),
+                (
+                    "docs/md",
+                    "page extension `docs/md` names a directory: an extension is the end of a file name"
+                ),
+                (
+                    "\"*.txt\"",
+                    "page extension `*.txt` has a wildcard: write the extension itself"
+                ),
+                ("a..b", "page extension `a..b` has an empty part between dots"),
+            ]
+            .map(|(at, message)| (at, message.to_string()))
+        );
+        let config = checked.config.expect("the rest is used");
+        assert_eq!(config.page_extensions.as_slice(), ["md", "html.md.erb"]);
+        let none_valid = load("page-extensions: [\"\"]\n").config.expect("used");
+        assert_eq!(
+            none_valid.page_extensions.as_slice(),
+            ["md", "markdown", "mdx"],
+            "no valid extension: the default"
+        );
     }
 }

@@ -276,6 +276,9 @@ pub(crate) struct Handbook {
     pub teams: Vec<TeamModel>,
     /// The repository's CODEOWNERS, when it has one.
     pub codeowners: Option<crate::config::codeowners::CodeOwners>,
+    /// Configured page locations with no file but a file of the same name
+    /// with an extension that is not a page's: location → that file.
+    pub misnamed: BTreeMap<String, String>,
 }
 
 impl Handbook {

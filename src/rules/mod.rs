@@ -95,22 +95,36 @@ pub(crate) fn report_missing(
             continue;
         };
         let what = kind_label(kind);
+        let misnamed = page
+            .is_none()
+            .then(|| model.misnamed.get(&location.pattern))
+            .flatten();
         let message = match (page, &location.anchor) {
             (Some(page), Some(anchor)) => format!(
                 "team `{}` has no {what}: `{}` has no `#{anchor}` section",
                 team.name, model.pages[*page].path
             ),
-            _ => format!(
-                "team `{}` has no {what}: `{}` does not exist",
-                team.name, location.pattern
-            ),
+            _ => match misnamed {
+                Some(file) => format!(
+                    "team `{}` has no {what}: `{}` does not exist, `{file}` is not read as a page",
+                    team.name, location.pattern
+                ),
+                None => format!(
+                    "team `{}` has no {what}: `{}` does not exist",
+                    team.name, location.pattern
+                ),
+            },
         };
-        let help = match &location.anchor {
-            Some(anchor) => format!(
+        let help = match (&location.anchor, misnamed) {
+            (_, Some(file)) => format!(
+                "`{file}` is there, but its extension is not a page's: add it to `page-extensions` in handbook-lint.yaml (now {}), or point `pages.{kind}` at the page",
+                model.config.page_extensions.as_slice().join(", ")
+            ),
+            (Some(anchor), None) => format!(
                 "add a heading whose anchor is `{anchor}` to `{}`, or point `pages.{kind}` in handbook-lint.yaml at where the {what} lives",
                 location.pattern
             ),
-            None => format!(
+            (None, None) => format!(
                 "create `{}`, or point `pages.{kind}` in handbook-lint.yaml at where the {what} lives",
                 location.pattern
             ),
