@@ -227,6 +227,17 @@ impl Config {
         })
     }
 
+    /// The person id or handle nearest to a name that is no one's, for a
+    /// "did you mean": among ids and handles, with or without the `@`.
+    pub(crate) fn nearest_person(&self, name: &str) -> Option<&str> {
+        let bare = name.trim().trim_start_matches('@');
+        let candidates = self.people.iter().flat_map(|p| {
+            std::iter::once(p.id.as_str()).chain(p.handles.iter().map(String::as_str))
+        });
+        yaml::did_you_mean(bare, candidates.clone())
+            .or_else(|| yaml::did_you_mean(name.trim(), candidates))
+    }
+
     /// Where `kind` lives for `team`, with `{dir}` filled in; `None` when
     /// the ruleset has no such kind or the team does not keep it in the
     /// handbook ([`Config::opt_out`]).
@@ -514,5 +525,15 @@ mod tests {
         assert_eq!(search.named_roles, ["pm", "em"]);
         let ads = &config.teams[1];
         assert_eq!(ads.named_roles, ["pm"], "an empty list names nobody");
+    }
+
+    #[test]
+    fn the_nearest_person_is_found_among_ids_and_handles() {
+        let text = "people:\n  alice: { handles: ['@alice'] }\n  robert: { handles: ['@bobby'] }\n";
+        let config = load_text(text).config.expect("valid");
+        assert_eq!(config.nearest_person("alcie"), Some("alice"));
+        assert_eq!(config.nearest_person("@bobyb"), Some("@bobby"));
+        assert_eq!(config.nearest_person("@robret"), Some("robert"));
+        assert_eq!(config.nearest_person("zed"), None);
     }
 }

@@ -485,10 +485,7 @@ impl Validator<'_> {
         span: Range<usize>,
         config: &Config,
     ) {
-        let known = config.people.iter().flat_map(|p| {
-            std::iter::once(p.id.as_str()).chain(p.handles.iter().map(String::as_str))
-        });
-        let hint = did_you_mean(id, known).map_or_else(
+        let hint = config.nearest_person(id).map_or_else(
             || format!("add them under `people:`, or write `{role}: {VACANT}` if the role is vacant by design"),
             |s| format!("did you mean `{s}`?"),
         );
