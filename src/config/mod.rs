@@ -536,4 +536,36 @@ mod tests {
         assert_eq!(config.nearest_person("@robret"), Some("robert"));
         assert_eq!(config.nearest_person("zed"), None);
     }
+
+    /// The README's config example uses every opt-out and is valid: no
+    /// finding, and each new value read as meant.
+    #[test]
+    fn the_readme_config_example_is_valid() {
+        let readme = include_str!("../../README.md");
+        let section = readme
+            .split_once("## Configuration: `handbook-lint.yaml`")
+            .map_or("", |(_, rest)| rest);
+        let example = section
+            .split_once("```yaml\n")
+            .and_then(|(_, rest)| rest.split_once("```"))
+            .map_or("", |(yaml, _)| yaml);
+        assert!(example.contains("page-extensions"), "the example was found");
+        let ruleset = Ruleset::parse(crate::config::ruleset::BUILTIN_TEXT)
+            .unwrap_or_else(|e| panic!("{e:?}"));
+        let kinds: Vec<String> = ruleset.pages.keys().cloned().collect();
+        let text: Arc<str> = Arc::from(example);
+        let parsed = parse(CONFIG_FILE, &text).unwrap_or_else(|f| panic!("{f:?}"));
+        let checked = check(CONFIG_FILE, &text, &parsed, Some(&kinds));
+        assert!(checked.findings.is_empty(), "{:?}", checked.findings);
+        let config = checked.config.expect("valid");
+        assert_eq!(config.severity.get("HB404"), Some(&None));
+        assert_eq!(
+            config.pages.get("roadmap"),
+            Some(&PageSetting::Out(OptOut::Off))
+        );
+        assert_eq!(config.teams[0].roles["em"], ["bob", "carol"]);
+        assert_eq!(config.teams[1].named_roles, ["pm", "em"]);
+        assert!(config.page_extensions.matches("goals.html.md.erb"));
+        assert_eq!(config.goals_content.len(), 2);
+    }
 }
