@@ -821,7 +821,9 @@ fn evaluate(model: &Handbook, run_rules: bool, findings: &mut Vec<Finding>) {
                 check(model, findings);
             }
         }
-        suppress::apply(findings, &build::page_texts(&model.pages));
+        suppress::apply(findings, &build::page_texts(&model.pages), |code| {
+            !model.config.rule_runs(code)
+        });
     }
     // `off` in `severity:` or an override drops the finding.
     findings.retain_mut(|finding| {
