@@ -123,8 +123,9 @@ const MAX_SIBLINGS: usize = 10_000;
 
 /// A file where a configured page is missing, with the same name but an
 /// extension that is not a page's (`goals.html.md.erb` for `goals.md`
-/// when `page-extensions` lacks `html.md.erb`): repository-relative. The
-/// directory must lie inside the repository (links followed).
+/// when `page-extensions` lacks `html.md.erb`), or the location itself
+/// when its extension is not a page's: repository-relative. The directory
+/// must lie inside the repository (links followed).
 pub(crate) fn same_stem(
     confinement: &Confinement,
     location: &str,
@@ -149,9 +150,11 @@ pub(crate) fn same_stem(
         .filter_map(Result::ok)
         .filter(|entry| entry.file_type().is_ok_and(|t| t.is_file()))
         .filter_map(|entry| entry.file_name().into_string().ok())
-        .filter(|file| file.starts_with(&prefix) && file != name && !pages.matches(file))
+        .filter(|file| (file.starts_with(&prefix) || file == name) && !pages.matches(file))
         .collect();
-    found.sort();
+    // The location itself first: `{dir}/goals.html.md.erb` is there but
+    // is not a page until its extension is one.
+    found.sort_by_key(|file| (file != name, file.clone()));
     let file = found.into_iter().next()?;
     Some(if dir.is_empty() {
         file

@@ -105,6 +105,10 @@ pub(crate) fn report_missing(
                 team.name, model.pages[*page].path
             ),
             _ => match misnamed {
+                Some(file) if *file == location.pattern => format!(
+                    "team `{}` has no {what}: `{file}` is not read as a page",
+                    team.name
+                ),
                 Some(file) => format!(
                     "team `{}` has no {what}: `{}` does not exist, `{file}` is not read as a page",
                     team.name, location.pattern
