@@ -68,6 +68,10 @@ pub(crate) const OFF: &str = "off";
 /// The one key of `pages.<kind>: { external: <where> }`.
 pub(crate) const EXTERNAL: &str = "external";
 
+/// The settings of a `pages.<kind>` (or `teams.<n>.pages.<kind>`) written
+/// as a mapping: `{ external: <where> }`.
+pub(crate) const PAGE_SETTING_KEYS: &[&str] = &[EXTERNAL];
+
 /// A team's `pm:`/`em:` when the role is vacant by design (no HB401).
 pub(crate) const VACANT: &str = "none";
 
@@ -338,7 +342,7 @@ impl Validator<'_> {
     fn page_setting(&mut self, node: &Node, path: &str) -> Option<PageSetting> {
         if let Value::Map(_) = &node.value {
             let reported = self.findings.len();
-            let fields = self.settings(node, path, &[EXTERNAL]);
+            let fields = self.settings(node, path, PAGE_SETTING_KEYS);
             let Some(value) = setting(&fields, EXTERNAL) else {
                 // One finding a mistake: a misspelt `external` was reported.
                 if self.findings.len() == reported {
