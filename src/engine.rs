@@ -25,7 +25,7 @@ use crate::base::time::{UnixTime, day_of};
 use crate::config::codeowners::{self, CodeOwners};
 use crate::config::convention::conventional_teams;
 use crate::config::ruleset::{self, Ruleset};
-use crate::config::{self, CONFIG_FILE, Config};
+use crate::config::{self, CONFIG_FILE, Config, PageSetting};
 use crate::discover::pagecache::{self, Loaded, LoadedPage};
 use crate::discover::{self, SourceFile};
 use crate::git::repo::{Oid, Repo};
@@ -130,7 +130,7 @@ pub(crate) fn run(options: &Options) -> anyhow::Result<Outcome> {
     let (answers, info, queries) = finish_history(history, options, &mut inputs.findings)?;
     let gaps = build::attach_history(&mut pages, &mut teams, &queries, &answers, has_commits);
     report_history_gaps(gaps, options.allow_shallow, &mut inputs.findings);
-    let pages_at = |commit: &str| repo.pages_at(commit, &config.handbook);
+    let pages_at = |commit: &str| repo.pages_at(commit, &config.handbook, &config.page_extensions);
     history_notes(
         &info,
         &pages,
@@ -152,7 +152,9 @@ pub(crate) fn run(options: &Options) -> anyhow::Result<Outcome> {
     } else {
         None
     };
+    let misnamed = misnamed_pages(&repo, &config, &teams);
     let model = Handbook {
+        misnamed,
         codeowners,
         now: options.now,
         today,
@@ -161,19 +163,7 @@ pub(crate) fn run(options: &Options) -> anyhow::Result<Outcome> {
         pages,
         teams,
     };
-    evaluate(
-        &model,
-        options.evaluate && !inputs.handbook_missing,
-        &mut inputs.findings,
-    );
-    if inputs.handbook_missing {
-        // The pages read were the repository's, not a handbook's: what was
-        // found in them is not news. The config's own findings stay.
-        let config_path = model.config.path.as_deref();
-        inputs
-            .findings
-            .retain(|finding| finding.path().is_none() || finding.path() == config_path);
-    }
+    run_rules(&model, options.evaluate, &mut inputs);
     timings.mark("rules");
     Ok(Outcome {
         timings,
@@ -186,6 +176,35 @@ pub(crate) fn run(options: &Options) -> anyhow::Result<Outcome> {
         notes: inputs.notes,
         pages_status,
     })
+}
+
+/// Missing pages that exist under an extension `page-extensions` lacks
+/// (`goals.html.md.erb`): the missing-page findings name them.
+fn misnamed_pages(
+    repo: &Repo,
+    config: &Config,
+    teams: &[crate::model::TeamModel],
+) -> std::collections::BTreeMap<String, String> {
+    let mut misnamed = std::collections::BTreeMap::new();
+    for team in teams {
+        for slot in team.slots.values() {
+            if let crate::model::Slot::Missing {
+                location,
+                page: None,
+            } = slot
+                && !location.is_glob()
+                && !misnamed.contains_key(&location.pattern)
+                && let Some(file) = discover::same_stem(
+                    repo.confinement(),
+                    &location.pattern,
+                    &config.page_extensions,
+                )
+            {
+                misnamed.insert(location.pattern.clone(), file);
+            }
+        }
+    }
+    misnamed
 }
 
 /// What the stages add to as they go: findings, the texts they point into,
@@ -410,11 +429,16 @@ fn model_notes(
         if page_kind.required {
             continue;
         }
-        let configured = config.pages.get(kind).map(ToString::to_string).or_else(|| {
+        // Only a location can match nothing; `off` and `external` say so.
+        let placed = |setting: &PageSetting| match setting {
+            PageSetting::At(location) => Some(location.to_string()),
+            PageSetting::Out(_) => None,
+        };
+        let configured = config.pages.get(kind).and_then(placed).or_else(|| {
             config
                 .teams
                 .iter()
-                .find_map(|t| t.pages.get(kind).map(ToString::to_string))
+                .find_map(|t| t.pages.get(kind).and_then(placed))
         });
         let Some(configured) = configured else {
             continue;
@@ -487,6 +511,7 @@ fn page_walk<'a>(repo: &'a Repo, config: &'a Config, parallel: bool) -> pagecach
         handbook: &config.handbook,
         ignore: &config.ignore,
         ignore_patterns: &config.ignore_patterns,
+        extensions: &config.page_extensions,
         git_common_dir: repo.common_dir(),
         confinement: repo.confinement(),
         parallel,
@@ -506,6 +531,7 @@ fn list_pages(
             &start.repo,
             &config.handbook,
             &config.ignore,
+            &config.page_extensions,
         )?)
     } else {
         let walk = page_walk(&start.repo, config, parallel);
@@ -597,6 +623,7 @@ fn history_settings(repo: &Repo, config: &Config, pages: usize, inputs: &mut Inp
         ignore_revs: load_ignore_revs(repo, config, &mut inputs.sources, &mut inputs.findings),
         max_files_per_commit: config.max_files_per_commit,
         handbook: config.handbook.clone(),
+        pages: config.page_extensions.clone(),
         move_similarity: config.move_similarity,
         ancestry: repo.ancestry_key(),
         note_pages: if pages == 0 {
@@ -852,24 +879,50 @@ fn report_history_gaps(gaps: HistoryGaps, allow_shallow: bool, findings: &mut Ve
     }
 }
 
+/// The rules stage: findings, with severities and opt-outs applied, and the
+/// notes about what the rules could not see. A missing `handbook:` runs no
+/// rule: the pages read were the repository's, not a handbook's.
+fn run_rules(model: &Handbook, run: bool, inputs: &mut Inputs) {
+    evaluate(model, run && !inputs.handbook_missing, &mut inputs.findings);
+    if inputs.handbook_missing {
+        // What was found in those pages is not news. The config's own
+        // findings stay.
+        let config_path = model.config.path.as_deref();
+        inputs
+            .findings
+            .retain(|finding| finding.path().is_none() || finding.path() == config_path);
+    } else if run {
+        inputs
+            .notes
+            .extend(crate::rules::kept_elsewhere_notes(model));
+    }
+}
+
 /// Stage 7: every rule's check (unless only listing), suppressions, the
 /// config's severities, and the findings in report order.
 fn evaluate(model: &Handbook, run_rules: bool, findings: &mut Vec<Finding>) {
     if run_rules {
         for rule in registry::RULES {
-            if let Some(check) = rule.check {
+            if let Some(check) = rule.check
+                && model.config.rule_runs(rule.code)
+            {
                 check(model, findings);
             }
         }
-        suppress::apply(findings, &build::page_texts(&model.pages));
+        suppress::apply(findings, &build::page_texts(&model.pages), |code| {
+            !model.config.rule_runs(code)
+        });
         name_shared_findings(findings);
     }
-    for finding in findings.iter_mut() {
-        finding.severity =
-            model
-                .config
-                .severity_for(finding.rule.code, finding.path(), finding.severity);
-    }
+    // `off` in `severity:` or an override drops the finding.
+    findings.retain_mut(|finding| {
+        let level = model
+            .config
+            .severity_for(finding.rule.code, finding.path(), finding.severity);
+        level
+            .inspect(|&severity| finding.severity = severity)
+            .is_some()
+    });
     findings.sort_by(Finding::report_order);
 }
 

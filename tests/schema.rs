@@ -300,6 +300,17 @@ fn the_readme_defaults_are_the_schemas() {
         };
         let stated = match stated {
             Value::String(text) => text.clone(),
+            // A list as the README writes one: YAML's flow style.
+            Value::Array(items) => format!(
+                "[{}]",
+                items
+                    .iter()
+                    .map(|item| item
+                        .as_str()
+                        .map_or_else(|| item.to_string(), str::to_string))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
             other => other.to_string(),
         };
         assert_eq!(&stated, default, "the default of `{key}`");

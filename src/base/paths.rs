@@ -2,12 +2,57 @@
 
 use std::path::Path;
 
-/// Whether a file is a Markdown page by its extension.
+/// Whether a file is a Markdown page by its extension (the default
+/// `page-extensions`).
 pub fn is_markdown(path: &Path) -> bool {
-    matches!(
-        path.extension().and_then(|e| e.to_str()),
-        Some("md" | "markdown" | "mdx")
-    )
+    path.file_name()
+        .and_then(|name| name.to_str())
+        .is_some_and(|name| PageExtensions::default().matches(name))
+}
+
+/// The extensions that make a file a page (`page-extensions:`): the end of
+/// its name after a dot, so `html.md.erb` can be one.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct PageExtensions(Vec<String>);
+
+/// The extensions a page has unless the config says otherwise.
+pub(crate) const DEFAULT_PAGE_EXTENSIONS: &[&str] = &["md", "markdown", "mdx"];
+
+impl Default for PageExtensions {
+    fn default() -> Self {
+        PageExtensions(
+            DEFAULT_PAGE_EXTENSIONS
+                .iter()
+                .map(|e| (*e).to_string())
+                .collect(),
+        )
+    }
+}
+
+impl PageExtensions {
+    /// Extensions as validated: without a leading dot, not empty.
+    pub(crate) fn new(extensions: Vec<String>) -> PageExtensions {
+        PageExtensions(extensions)
+    }
+
+    /// Whether a file name (not a path) ends in `.` and one of them, with
+    /// something before it.
+    pub(crate) fn matches(&self, name: &str) -> bool {
+        self.0.iter().any(|extension| {
+            name.strip_suffix(extension.as_str())
+                .and_then(|stem| stem.strip_suffix('.'))
+                .is_some_and(|stem| !stem.is_empty())
+        })
+    }
+
+    /// Whether a path's last part is a page's name.
+    pub(crate) fn matches_path(&self, path: &str) -> bool {
+        self.matches(path.rsplit('/').next().unwrap_or(path))
+    }
+
+    pub(crate) fn as_slice(&self) -> &[String] {
+        &self.0
+    }
 }
 
 /// The repository-relative form of `path`, `/`-separated.
@@ -25,4 +70,22 @@ pub(crate) fn relative(root: &Path, path: &Path) -> Option<String> {
 pub(crate) fn is_under(path: &str, dir: &str) -> bool {
     dir.is_empty()
         || (path.len() > dir.len() && path.starts_with(dir) && path.as_bytes()[dir.len()] == b'/')
+}
+
+#[cfg(test)]
+mod tests {
+    use super::PageExtensions;
+
+    #[test]
+    fn an_extension_is_the_end_of_a_file_name_after_a_dot() {
+        let default = PageExtensions::default();
+        assert!(default.matches("goals.md") && default.matches("a.b.mdx"));
+        assert!(!default.matches("goals.html.md.erb"));
+        assert!(!default.matches(".md"), "a dot file is no page");
+        assert!(!default.matches("goalsmd"));
+        assert!(default.matches_path("hb/search/goals.markdown"));
+        let erb = PageExtensions::new(vec!["html.md.erb".to_string()]);
+        assert!(erb.matches("goals.html.md.erb"));
+        assert!(!erb.matches("goals.md") && !erb.matches("goals.md.erb"));
+    }
 }

@@ -27,8 +27,9 @@ use globset::GlobSet;
 use crate::base::calendar::Calendar;
 use crate::base::codes;
 use crate::base::finding::{Finding, Severity};
+use crate::base::paths::PageExtensions;
 use crate::base::time::parse_date;
-use crate::config::ruleset::{BUILTIN_NAME, Ruleset};
+use crate::config::ruleset::{BUILTIN_NAME, Pattern, Ruleset};
 use crate::config::tree::{Node, Value};
 use crate::config::validate::Validator;
 
@@ -39,11 +40,15 @@ pub(crate) const DEFAULT_ITERATION_DAYS: u32 = 14;
 pub(crate) const DEFAULT_GRACE_DAYS: u32 = 3;
 pub(crate) const DEFAULT_START: &str = "2024-01-01";
 
+/// What the config sets a rule to: a severity, or `off` (`None`): the
+/// rule's findings are dropped, and a rule off everywhere is not run.
+pub(crate) type Level = Option<Severity>;
+
 /// Severities for the findings in some paths: `overrides:` in the config.
 #[derive(Debug, Clone)]
 pub(crate) struct Override {
     pub paths: GlobSet,
-    pub severity: HashMap<String, Severity>,
+    pub severity: HashMap<String, Level>,
 }
 
 /// The word similarity (percent) at which an added page is taken to have
@@ -94,6 +99,23 @@ impl std::fmt::Display for PageLocation {
     }
 }
 
+/// A page kind a team does not keep in the handbook: no findings about it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum OptOut {
+    /// `off`: nobody keeps this page kind here.
+    Off,
+    /// `{ external: <where> }`: kept elsewhere; the reports say where.
+    External(String),
+}
+
+/// What `pages.<kind>` (for every team or one) says: where the page kind
+/// lives, or that it is not kept in the handbook.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum PageSetting {
+    At(PageLocation),
+    Out(OptOut),
+}
+
 #[derive(Debug, Clone)]
 pub(crate) struct Person {
     pub id: String,
@@ -104,15 +126,17 @@ pub(crate) struct Person {
 pub(crate) struct Team {
     pub name: String,
     pub dir: String,
-    /// Person ids by role (`pm`, `em`); a role is absent when vacant or when
-    /// it names someone not in `people`.
-    pub roles: BTreeMap<String, String>,
-    /// Roles the config fills, even with someone unknown: those are not
-    /// vacant, they are HB003.
+    /// Person ids by role (`pm`, `em`): one or more each (`em: [bob,
+    /// carol]`). A role is absent when vacant, `none`, or naming only
+    /// people not in `people`.
+    pub roles: BTreeMap<String, Vec<String>>,
+    /// Roles the config fills, even with someone unknown (those are
+    /// HB003) or with `none` (vacant by design): no HB401 for them.
     pub named_roles: Vec<String>,
     pub since: Option<NaiveDate>,
-    /// Per-team page locations, overriding the config-wide ones.
-    pub pages: BTreeMap<String, PageLocation>,
+    /// Per-team page locations (or opt-outs), overriding the config-wide
+    /// ones.
+    pub pages: BTreeMap<String, PageSetting>,
     /// The span of the team's key in the config, where missing pages and
     /// vacant roles point.
     pub span: Option<std::ops::Range<usize>>,
@@ -130,10 +154,10 @@ pub(crate) struct Config {
     pub calendar: Calendar,
     pub people: Vec<Person>,
     pub teams: Vec<Team>,
-    /// Config-wide page locations by page kind; kinds not listed use the
-    /// ruleset's default path.
-    pub pages: BTreeMap<String, PageLocation>,
-    pub severity: HashMap<String, Severity>,
+    /// Config-wide page locations (or opt-outs) by page kind; kinds not
+    /// listed use the ruleset's default path.
+    pub pages: BTreeMap<String, PageSetting>,
+    pub severity: HashMap<String, Level>,
     /// Per-path severities; the last matching override wins.
     pub overrides: Vec<Override>,
     pub max_age: HashMap<String, u32>,
@@ -149,6 +173,11 @@ pub(crate) struct Config {
     /// `freshness.move-similarity`: a page added by a commit moved from a
     /// deleted one when their words are at least this similar, in percent.
     pub move_similarity: u8,
+    /// `goals-content:`: patterns added to the ruleset's HB103 content
+    /// elements of the goals page, by element (`goal`, `progress`, …).
+    pub goals_content: BTreeMap<String, Vec<Pattern>>,
+    /// `page-extensions:`: which files are pages.
+    pub page_extensions: PageExtensions,
     /// Teams were discovered by convention rather than configured.
     pub conventional: bool,
     /// Where the settings that name files were written (the byte span of
@@ -177,6 +206,8 @@ impl Config {
             ignore_revs_file: None,
             max_files_per_commit: None,
             move_similarity: DEFAULT_MOVE_SIMILARITY,
+            goals_content: BTreeMap::new(),
+            page_extensions: PageExtensions::default(),
             conventional: true,
             setting_spans: HashMap::new(),
         }
@@ -197,35 +228,50 @@ impl Config {
         })
     }
 
-    /// Where `kind` lives for `team`, with `{dir}` filled in.
+    /// The person id or handle nearest to a name that is no one's, for a
+    /// "did you mean": among ids and handles, with or without the `@`.
+    pub(crate) fn nearest_person(&self, name: &str) -> Option<&str> {
+        let bare = name.trim().trim_start_matches('@');
+        let candidates = self.people.iter().flat_map(|p| {
+            std::iter::once(p.id.as_str()).chain(p.handles.iter().map(String::as_str))
+        });
+        yaml::did_you_mean(bare, candidates.clone())
+            .or_else(|| yaml::did_you_mean(name.trim(), candidates))
+    }
+
+    /// Where `kind` lives for `team`, with `{dir}` filled in; `None` when
+    /// the ruleset has no such kind or the team does not keep it in the
+    /// handbook ([`Config::opt_out`]).
     pub(crate) fn page_location(
         &self,
         team: &Team,
         kind: &str,
         ruleset: &Ruleset,
     ) -> Option<PageLocation> {
-        let location = team
-            .pages
-            .get(kind)
-            .or_else(|| self.pages.get(kind))
-            .cloned()
-            .or_else(|| {
-                ruleset
-                    .pages
-                    .get(kind)
-                    .map(|page| PageLocation::parse(&page.default_path))
-            })?;
+        let location = match team.pages.get(kind).or_else(|| self.pages.get(kind)) {
+            Some(PageSetting::At(location)) => location.clone(),
+            Some(PageSetting::Out(_)) => return None,
+            None => ruleset
+                .pages
+                .get(kind)
+                .map(|page| PageLocation::parse(&page.default_path))?,
+        };
         Some(location.for_team(&team.dir))
     }
 
+    /// Whether `team` keeps `kind` outside the handbook (`off` or
+    /// `external`): the team's own `pages:` first, then the config-wide one.
+    pub(crate) fn opt_out<'a>(&'a self, team: &'a Team, kind: &str) -> Option<&'a OptOut> {
+        match team.pages.get(kind).or_else(|| self.pages.get(kind))? {
+            PageSetting::Out(out) => Some(out),
+            PageSetting::At(_) => None,
+        }
+    }
+
     /// A finding's severity: the last override whose paths match, else the
-    /// config-wide `severity:`, else the rule's default.
-    pub(crate) fn severity_for(
-        &self,
-        code: &str,
-        path: Option<&str>,
-        default: Severity,
-    ) -> Severity {
+    /// config-wide `severity:`, else the rule's default. `None`: the rule is
+    /// `off` there and the finding is dropped.
+    pub(crate) fn severity_for(&self, code: &str, path: Option<&str>, default: Severity) -> Level {
         let overridden = path.and_then(|path| {
             self.overrides
                 .iter()
@@ -235,7 +281,17 @@ impl Config {
         });
         overridden
             .or_else(|| self.severity.get(code).copied())
-            .unwrap_or(default)
+            .unwrap_or(Some(default))
+    }
+
+    /// Whether a rule has to run: not when `severity:` turns it `off` and
+    /// no override turns it back on for some paths.
+    pub(crate) fn rule_runs(&self, code: &str) -> bool {
+        self.severity.get(code) != Some(&None)
+            || self
+                .overrides
+                .iter()
+                .any(|o| matches!(o.severity.get(code), Some(Some(_))))
     }
 }
 
@@ -366,7 +422,7 @@ mod tests {
             Some("did you mean `HB303`?")
         );
         let config = loaded.config.expect("config survives");
-        assert_eq!(config.severity.get("HB102"), Some(&Severity::Warning));
+        assert_eq!(config.severity.get("HB102"), Some(&Some(Severity::Warning)));
     }
 
     #[test]
@@ -378,5 +434,139 @@ mod tests {
             loaded.findings[0].help.as_deref(),
             Some("did you mean `alice`?")
         );
+    }
+
+    #[test]
+    fn off_turns_a_rule_off_and_an_override_can_turn_it_back_on() {
+        let text = "severity: { HB301: off, HB303: warning, HB102: of }\noverrides:\n  - paths: [\"a/**\"]\n    severity: { HB303: off, HB3O1: error }\n";
+        let loaded = load_text(text);
+        let found: Vec<(String, Option<String>)> = loaded
+            .findings
+            .iter()
+            .map(|f| (f.message.clone(), f.help.clone()))
+            .collect();
+        assert_eq!(
+            found,
+            [
+                (
+                    "unknown severity `of`".to_string(),
+                    Some("did you mean `off`? (`error`, `warning` or `off`)".to_string())
+                ),
+                (
+                    "unknown rule code `HB3O1`".to_string(),
+                    Some("did you mean `HB301`?".to_string())
+                ),
+            ]
+        );
+        let config = loaded.config.expect("config survives");
+        assert!(!config.rule_runs("HB301"));
+        assert!(config.rule_runs("HB303"));
+        assert_eq!(
+            config.severity_for("HB301", Some("a/x.md"), Severity::Error),
+            None
+        );
+        assert_eq!(
+            config.severity_for("HB303", Some("a/x.md"), Severity::Error),
+            None
+        );
+        assert_eq!(
+            config.severity_for("HB303", Some("b/x.md"), Severity::Error),
+            Some(Severity::Warning)
+        );
+        let back_on = load_text(
+            "severity: { HB301: off }\noverrides:\n  - paths: [\"a/**\"]\n    severity: { HB301: warning }\n",
+        );
+        let config = back_on.config.expect("valid");
+        assert!(
+            config.rule_runs("HB301"),
+            "an override turns it on for a/**"
+        );
+        assert_eq!(
+            config.severity_for("HB301", Some("b/x.md"), Severity::Error),
+            None
+        );
+    }
+
+    #[test]
+    fn a_role_is_one_person_a_list_or_none() {
+        let text = "people:\n  alice: {}\n  bob: { handles: [\"@bobby\"] }\n  carol: {}\nteams:\n  search:\n    dir: s\n    pm: none\n    em: [bob, \"@bobby\", \"@carol\", bobyb, none]\n  ads: { dir: a, pm: alice, em: [] }\n";
+        let loaded = load_text(text);
+        let found: Vec<(&str, &str, Option<&str>)> = loaded
+            .findings
+            .iter()
+            .map(|f| {
+                let span = f.location.as_ref().and_then(|l| l.span.clone());
+                (
+                    f.rule.code,
+                    span.map_or("", |s| &text[s]),
+                    f.help.as_deref(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            found,
+            [
+                ("HB003", "\"@carol\"", Some("did you mean `carol`?")),
+                ("HB003", "bobyb", Some("did you mean `bob`?")),
+                (
+                    "HB001",
+                    "none",
+                    Some("write `em: none` for a role vacant by design, or list the people in it")
+                ),
+            ]
+        );
+        let config = loaded.config.expect("valid");
+        let search = &config.teams[0];
+        assert_eq!(search.roles.get("pm"), None);
+        assert_eq!(
+            search.roles.get("em"),
+            Some(&vec!["bob".to_string()]),
+            "`@bobby` is bob again; `@carol` is no handle of carol's"
+        );
+        assert_eq!(search.named_roles, ["pm", "em"]);
+        let ads = &config.teams[1];
+        assert_eq!(ads.named_roles, ["pm"], "an empty list names nobody");
+    }
+
+    #[test]
+    fn the_nearest_person_is_found_among_ids_and_handles() {
+        let text = "people:\n  alice: { handles: ['@alice'] }\n  robert: { handles: ['@bobby'] }\n";
+        let config = load_text(text).config.expect("valid");
+        assert_eq!(config.nearest_person("alcie"), Some("alice"));
+        assert_eq!(config.nearest_person("@bobyb"), Some("@bobby"));
+        assert_eq!(config.nearest_person("@robret"), Some("robert"));
+        assert_eq!(config.nearest_person("zed"), None);
+    }
+
+    /// The README's config example uses every opt-out and is valid: no
+    /// finding, and each new value read as meant.
+    #[test]
+    fn the_readme_config_example_is_valid() {
+        let readme = include_str!("../../README.md");
+        let section = readme
+            .split_once("## Configuration: `handbook-lint.yaml`")
+            .map_or("", |(_, rest)| rest);
+        let example = section
+            .split_once("```yaml\n")
+            .and_then(|(_, rest)| rest.split_once("```"))
+            .map_or("", |(yaml, _)| yaml);
+        assert!(example.contains("page-extensions"), "the example was found");
+        let ruleset = Ruleset::parse(crate::config::ruleset::BUILTIN_TEXT)
+            .unwrap_or_else(|e| panic!("{e:?}"));
+        let kinds: Vec<String> = ruleset.pages.keys().cloned().collect();
+        let text: Arc<str> = Arc::from(example);
+        let parsed = parse(CONFIG_FILE, &text).unwrap_or_else(|f| panic!("{f:?}"));
+        let checked = check(CONFIG_FILE, &text, &parsed, Some(&kinds));
+        assert!(checked.findings.is_empty(), "{:?}", checked.findings);
+        let config = checked.config.expect("valid");
+        assert_eq!(config.severity.get("HB404"), Some(&None));
+        assert_eq!(
+            config.pages.get("roadmap"),
+            Some(&PageSetting::Out(OptOut::Off))
+        );
+        assert_eq!(config.teams[0].roles["em"], ["bob", "carol"]);
+        assert_eq!(config.teams[1].named_roles, ["pm", "em"]);
+        assert!(config.page_extensions.matches("goals.html.md.erb"));
+        assert_eq!(config.goals_content.len(), 2);
     }
 }

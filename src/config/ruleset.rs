@@ -105,7 +105,7 @@ impl Pattern {
     /// that it compiles within [`PATTERN_SIZE_LIMIT`]. The compiled regex is
     /// kept; a ruleset read back from the cache compiles its patterns when
     /// first used.
-    fn check(source: &str) -> Result<Pattern, String> {
+    pub(crate) fn check(source: &str) -> Result<Pattern, String> {
         regex_syntax::Parser::new()
             .parse(source)
             .map_err(|error| error.to_string())?;
@@ -435,7 +435,16 @@ mod tests {
     #[test]
     fn a_pattern_too_large_to_compile_is_an_error_at_it() {
         let huge = "(?i)a{1000}{1000}";
-        let text = BUILTIN_TEXT.replace("\"(?i)milestones?\"", &format!("\"{huge}\""));
+        // The goals page's `milestones:` pattern, whatever it is now.
+        let text: String = BUILTIN_TEXT
+            .lines()
+            .map(|line| match line.split_once("milestones: ") {
+                Some((indent, _)) if indent.trim().is_empty() => {
+                    format!("{indent}milestones: \"{huge}\"\n")
+                }
+                _ => format!("{line}\n"),
+            })
+            .collect();
         let errors = Ruleset::parse(&text).err().unwrap_or_default();
         let messages: Vec<(&str, &str)> = errors
             .iter()

@@ -28,6 +28,7 @@ use schemars::{JsonSchema, Schema, SchemaGenerator, json_schema};
 use serde_json::{Map, Value, json};
 
 use crate::base::codes;
+use crate::base::paths::DEFAULT_PAGE_EXTENSIONS;
 use crate::config::ruleset::{BUILTIN_NAME, BUILTIN_TEXT, PageKind, Ruleset};
 use crate::config::{
     DEFAULT_GRACE_DAYS, DEFAULT_ITERATION_DAYS, DEFAULT_MOVE_SIMILARITY, DEFAULT_START,
@@ -36,10 +37,6 @@ use crate::config::{
 /// Where the published schema lives: what `init` writes in the config's
 /// `# yaml-language-server: $schema=…` line, and the schema's `$id`.
 pub(crate) const SCHEMA_URL: &str = "https://raw.githubusercontent.com/handbook-lint/handbook-lint/main/schema/handbook-lint.schema.json";
-
-/// The page extensions when the config sets none (the files
-/// `base::paths::is_markdown` takes for pages).
-pub(crate) const DEFAULT_PAGE_EXTENSIONS: &[&str] = &["md", "markdown", "mdx"];
 
 /// The JSON Schema of `handbook-lint.yaml`, as `handbook-lint schema`
 /// prints it: pretty JSON and a final newline.
@@ -672,8 +669,8 @@ mod tests {
         assert!(CASES.iter().any(|yaml| !schema_accepts(&compiled, yaml)));
     }
 
-    /// The opt-outs and the other settings issue 11 adds, as the schema
-    /// describes them.
+    /// The opt-outs and the other settings issue 11 adds: the schema and
+    /// the validator take and reject the same ones.
     #[test]
     fn the_schema_takes_the_opt_outs_and_rejects_their_misspellings() {
         let accepted = [
@@ -695,12 +692,23 @@ mod tests {
             "goals-content: { progres: x }\n",
             "goals-content: { progress: { pattern: x } }\n",
         ];
+        let ruleset = Ruleset::parse(BUILTIN_TEXT).unwrap_or_else(|e| panic!("{e:?}"));
+        let kinds: Vec<String> = ruleset.pages.keys().cloned().collect();
         let compiled = compiled();
+        // The validator reads them too: both say the same of each.
         for yaml in accepted {
-            assert!(schema_accepts(&compiled, yaml), "rejected: {yaml}");
+            assert!(schema_accepts(&compiled, yaml), "schema rejected: {yaml}");
+            assert!(
+                validator_accepts(yaml, &kinds),
+                "validator rejected: {yaml}"
+            );
         }
         for yaml in rejected {
-            assert!(!schema_accepts(&compiled, yaml), "accepted: {yaml}");
+            assert!(!schema_accepts(&compiled, yaml), "schema accepted: {yaml}");
+            assert!(
+                !validator_accepts(yaml, &kinds),
+                "validator accepted: {yaml}"
+            );
         }
     }
 }

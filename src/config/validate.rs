@@ -11,13 +11,15 @@ use globset::{Glob, GlobSet, GlobSetBuilder};
 use crate::base::calendar::Calendar;
 use crate::base::codes;
 use crate::base::finding::{Finding, Severity, token_at};
+use crate::base::paths::PageExtensions;
 use crate::base::time::{parse_date, parse_days};
-use crate::config::shape::{Entry, Text, child, outside_repository, setting};
-use crate::config::tree::Node;
+use crate::config::ruleset::Pattern;
+use crate::config::shape::{Entry, Text, child, outside_repository, setting, shown};
+use crate::config::tree::{Node, Value};
 use crate::config::yaml::did_you_mean;
 use crate::config::{
-    Config, DEFAULT_ITERATION_DAYS, DEFAULT_MOVE_SIMILARITY, Override, PageLocation, Person, Team,
-    default_calendar, normalize_path,
+    Config, DEFAULT_ITERATION_DAYS, DEFAULT_MOVE_SIMILARITY, Level, OptOut, Override, PageLocation,
+    PageSetting, Person, Team, default_calendar, normalize_path,
 };
 
 /// The settings a config may hold at its top level.
@@ -58,9 +60,20 @@ pub(crate) const FRESHNESS_KEYS: &[&str] = &[
 
 /// The parts of a goals page `goals-content:` may add patterns for (the
 /// ruleset's `content` elements of the goals page kind).
-// Read by the schema now; the `goals-content` validation is being written.
-#[allow(dead_code)]
 pub(crate) const GOALS_CONTENT_KEYS: &[&str] = &["goal", "milestones", "timeline", "progress"];
+
+/// `pages.<kind>: off` and `severity.<code>: off`.
+pub(crate) const OFF: &str = "off";
+
+/// The one key of `pages.<kind>: { external: <where> }`.
+pub(crate) const EXTERNAL: &str = "external";
+
+/// The settings of a `pages.<kind>` (or `teams.<n>.pages.<kind>`) written
+/// as a mapping: `{ external: <where> }`.
+pub(crate) const PAGE_SETTING_KEYS: &[&str] = &[EXTERNAL];
+
+/// A team's `pm:`/`em:` when the role is vacant by design (no HB401).
+pub(crate) const VACANT: &str = "none";
 
 /// How a `ruleset:` names one of the rulesets compiled into the binary.
 const BUILTIN_PREFIX: &str = "builtin:";
@@ -133,7 +146,89 @@ impl Validator<'_> {
         if let Some(freshness) = get("freshness") {
             self.freshness(freshness, &mut config);
         }
+        if let Some(extensions) = get("page-extensions") {
+            config.page_extensions = self.page_extensions(extensions);
+        }
+        if let Some(content) = get("goals-content") {
+            config.goals_content = self.goals_content(content);
+        }
         config
+    }
+
+    /// `page-extensions:`: the ends of file names that make pages (`md`,
+    /// `html.md.erb`); a leading dot is dropped. None valid: the default.
+    fn page_extensions(&mut self, node: &Node) -> PageExtensions {
+        let mut extensions: Vec<String> = Vec::new();
+        for item in self.texts(node, "page-extensions") {
+            let written = item.value.trim();
+            let extension = written.strip_prefix('.').unwrap_or(written);
+            let problem = if extension.is_empty() {
+                Some("is empty")
+            } else if extension.contains(['/', '\\']) {
+                Some("names a directory: an extension is the end of a file name")
+            } else if extension.contains(['*', '?', '[', '{']) {
+                Some("has a wildcard: write the extension itself")
+            } else if extension.starts_with('.')
+                || extension.ends_with('.')
+                || extension.contains("..")
+            {
+                Some("has an empty part between dots")
+            } else {
+                None
+            };
+            if let Some(problem) = problem {
+                self.invalid(
+                    item.span,
+                    format!("page extension `{written}` {problem}"),
+                    Some("write extensions such as `md` or `html.md.erb`".to_string()),
+                );
+            } else if !extensions.iter().any(|e| e == extension) {
+                extensions.push(extension.to_string());
+            }
+        }
+        if extensions.is_empty() {
+            return PageExtensions::default();
+        }
+        PageExtensions::new(extensions)
+    }
+
+    /// `goals-content:`: for each element of the goals page, a pattern or a
+    /// list of them, checked as the ruleset's are (syntax, compiled size).
+    fn goals_content(&mut self, node: &Node) -> BTreeMap<String, Vec<Pattern>> {
+        let mut content = BTreeMap::new();
+        for entry in self.settings(node, "goals-content", GOALS_CONTENT_KEYS) {
+            let path = child("goals-content", &entry.key.value);
+            let written = if let Value::Seq(_) = &entry.value.value {
+                self.texts(entry.value, &path)
+            } else {
+                self.text(entry.value, &path).into_iter().collect()
+            };
+            let mut patterns = Vec::new();
+            for pattern in written {
+                match Pattern::check(&pattern.value) {
+                    Ok(compiled) => patterns.push(compiled),
+                    Err(message) => self.invalid(
+                        pattern.span,
+                        // The parser draws the pattern with a caret over
+                        // several lines; a finding's message is one.
+                        format!(
+                            "`{path}`: {}",
+                            message
+                                .rsplit_once("error: ")
+                                .map_or(message.as_str(), |(_, m)| m)
+                        ),
+                        Some(
+                            "write a regular expression (Rust syntax), e.g. `(?i)^okrs?$`"
+                                .to_string(),
+                        ),
+                    ),
+                }
+            }
+            if !patterns.is_empty() {
+                content.insert(entry.key.value, patterns);
+            }
+        }
+        content
     }
 
     /// A setting that names a file or directory of the repository: text
@@ -228,18 +323,56 @@ impl Validator<'_> {
     }
 
     /// `pages:` (for every team, or one team's own): page kinds to
-    /// locations.
-    fn page_locations(&mut self, node: &Node, path: &str) -> BTreeMap<String, PageLocation> {
+    /// locations, `off`, or `{ external: <where> }`.
+    fn page_locations(&mut self, node: &Node, path: &str) -> BTreeMap<String, PageSetting> {
         let mut pages = BTreeMap::new();
         for entry in self.entries(node, path) {
             if self.kind_known(&entry.key)
-                && let Some(value) = self.text(entry.value, &child(path, &entry.key.value))
-                && let Some(location) = self.page_location(&value)
+                && let Some(setting) =
+                    self.page_setting(entry.value, &child(path, &entry.key.value))
             {
-                pages.insert(entry.key.value, location);
+                pages.insert(entry.key.value, setting);
             }
         }
         pages
+    }
+
+    /// One `pages.<kind>`: a location, `off`, or a mapping with just
+    /// `external`, whose text says where the pages are kept.
+    fn page_setting(&mut self, node: &Node, path: &str) -> Option<PageSetting> {
+        if let Value::Map(_) = &node.value {
+            let reported = self.findings.len();
+            let fields = self.settings(node, path, PAGE_SETTING_KEYS);
+            let Some(value) = setting(&fields, EXTERNAL) else {
+                // One finding a mistake: a misspelt `external` was reported.
+                if self.findings.len() == reported {
+                    self.invalid(
+                        node.span.clone(),
+                        format!("{} needs `{EXTERNAL}`: where these pages are kept", shown(path)),
+                        Some(format!(
+                            "write `{{ {EXTERNAL}: \"https://…\" }}`, `off`, or a location such as `{{dir}}/goals.md`"
+                        )),
+                    );
+                }
+                return None;
+            };
+            let place = self.text(value, &child(path, EXTERNAL))?;
+            let place_text = place.value.trim();
+            if place_text.is_empty() {
+                self.invalid(
+                    place.span,
+                    format!("`{}` is empty", child(path, EXTERNAL)),
+                    Some("say where these pages are kept: a URL or the tool's name".to_string()),
+                );
+                return None;
+            }
+            return Some(PageSetting::Out(OptOut::External(place_text.to_string())));
+        }
+        let value = self.text(node, path)?;
+        if value.value.trim() == OFF {
+            return Some(PageSetting::Out(OptOut::Off));
+        }
+        self.page_location(&value).map(PageSetting::At)
     }
 
     /// One entry of `teams:`; `None` (reported) without a `dir`. Its PM and
@@ -263,21 +396,13 @@ impl Validator<'_> {
         let mut roles = BTreeMap::new();
         let mut named_roles = Vec::new();
         for role in ["pm", "em"] {
-            let Some(value) = field(role).and_then(|node| self.text(node, &child(&path, role)))
-            else {
+            let Some(node) = field(role) else { continue };
+            let Some(holders) = self.role_holders(node, name, role, config) else {
                 continue;
             };
-            let id = value.value.trim();
-            if id.is_empty() {
-                continue;
-            }
             named_roles.push(role.to_string());
-            if config.person(id).is_some() {
-                roles.insert(role.to_string(), id.to_string());
-            } else if let Some(person) = config.resolve_person(id) {
-                roles.insert(role.to_string(), person.id.clone());
-            } else {
-                self.unknown_person(name, role, id, value.span.clone(), config);
+            if !holders.is_empty() {
+                roles.insert(role.to_string(), holders);
             }
         }
         let since = field("since")
@@ -307,6 +432,54 @@ impl Validator<'_> {
         })
     }
 
+    /// A team's `pm:` or `em:`: one person (id or `@handle`), a list of
+    /// them, or `none` (vacant by design: an empty list). `None` when the
+    /// role is not filled at all (HB401 then). Names not in `people` are
+    /// HB003 at the name and left out.
+    fn role_holders(
+        &mut self,
+        node: &Node,
+        team: &str,
+        role: &str,
+        config: &Config,
+    ) -> Option<Vec<String>> {
+        let path = child(&child("teams", team), role);
+        let written = if let Value::Seq(_) = &node.value {
+            let items = self.texts(node, &path);
+            if items.is_empty() {
+                return None;
+            }
+            items
+        } else {
+            let value = self.text(node, &path)?;
+            match value.value.trim() {
+                "" => return None,
+                VACANT => return Some(Vec::new()),
+                _ => vec![value],
+            }
+        };
+        let mut holders: Vec<String> = Vec::new();
+        for value in written {
+            let id = value.value.trim();
+            if id == VACANT {
+                self.invalid(
+                    value.span.clone(),
+                    format!("`{VACANT}` in a list of {}s", role.to_uppercase()),
+                    Some(format!(
+                        "write `{role}: {VACANT}` for a role vacant by design, or list the people in it"
+                    )),
+                );
+            } else if let Some(person) = config.resolve_person(id) {
+                if !holders.contains(&person.id) {
+                    holders.push(person.id.clone());
+                }
+            } else {
+                self.unknown_person(team, role, id, value.span.clone(), config);
+            }
+        }
+        Some(holders)
+    }
+
     /// HB003: a team's role names someone who is not in `people`.
     fn unknown_person(
         &mut self,
@@ -316,8 +489,8 @@ impl Validator<'_> {
         span: Range<usize>,
         config: &Config,
     ) {
-        let hint = did_you_mean(id, config.people.iter().map(|p| p.id.as_str())).map_or_else(
-            || "add them under `people:`".to_string(),
+        let hint = config.nearest_person(id).map_or_else(
+            || format!("add them under `people:`, or write `{role}: {VACANT}` if the role is vacant by design"),
             |s| format!("did you mean `{s}`?"),
         );
         self.findings.push(
@@ -445,9 +618,9 @@ impl Validator<'_> {
         }
     }
 
-    /// `{HB303: warning}`: rule codes (or names) to severities; unknown codes
-    /// and severities are reported and left out.
-    fn severity_map(&mut self, node: &Node, path: &str) -> HashMap<String, Severity> {
+    /// `{HB303: warning, HB301: off}`: rule codes (or names) to severities
+    /// or `off`; unknown codes and severities are reported and left out.
+    fn severity_map(&mut self, node: &Node, path: &str) -> HashMap<String, Level> {
         let mut map = HashMap::new();
         for entry in self.entries(node, path) {
             let code = &entry.key;
@@ -467,15 +640,24 @@ impl Validator<'_> {
             let Some(severity) = self.text(entry.value, &child(path, &code.value)) else {
                 continue;
             };
-            match Severity::parse(severity.value.trim()) {
-                Some(level) => {
-                    map.insert(canonical.to_string(), level);
-                }
-                None => self.invalid(
+            let written = severity.value.trim();
+            let level = if written == OFF {
+                Some(None)
+            } else {
+                Severity::parse(written).map(Some)
+            };
+            if let Some(level) = level {
+                map.insert(canonical.to_string(), level);
+            } else {
+                let hint = did_you_mean(written, ["error", "warning", "off"]).map_or_else(
+                    || "use `error`, `warning` or `off`".to_string(),
+                    |s| format!("did you mean `{s}`? (`error`, `warning` or `off`)"),
+                );
+                self.invalid(
                     severity.span,
                     format!("unknown severity `{}`", severity.value),
-                    Some("use `error` or `warning`".to_string()),
-                ),
+                    Some(hint),
+                );
             }
         }
         map
@@ -580,7 +762,7 @@ mod tests {
         let text = "\
 people: [alice]
 teams:
-  search: { dir: { a: 1 }, pm: [x] }
+  search: { dir: { a: 1 }, pm: { x: 1 } }
 iterations: [14d]
 ignore: content/**
 overrides:
@@ -602,7 +784,7 @@ freshness: { move-similarity: -5, max-files-per-commit: 99999999999999999999999 
                     "`people` must be a mapping (`key: value`), not a list"
                 ),
                 ("{ a: 1 }", "`teams.search.dir` must be text, not a mapping"),
-                ("[x]", "`teams.search.pm` must be text, not a list"),
+                ("{ x: 1 }", "`teams.search.pm` must be text, not a mapping"),
                 ("[warning]", "`severity.HB102` must be text, not a list"),
                 (
                     "{ a: b }",
@@ -756,5 +938,159 @@ freshness: { ignore-revs-file: hb/../.GIT/info/revs }
         let builtin = load("ruleset: builtin:pm-em-partnership\n");
         let config = builtin.config.expect("valid");
         assert!(config.setting_spans.contains_key("ruleset"));
+    }
+
+    #[test]
+    fn a_page_kind_is_a_location_off_or_kept_elsewhere() {
+        use crate::config::{OptOut, PageLocation, PageSetting};
+        let text = "\
+pages:
+  goals: off
+  goal: off
+teams:
+  search:
+    dir: s
+    pages:
+      goals: { external: \"https://notion.so/acme/goals\" }
+  ads:
+    dir: a
+    pages:
+      goals: { extrenal: x }
+  web:
+    dir: w
+    pages:
+      goals: { external: \" \" }
+  data:
+    dir: d
+    pages:
+      goals: \"{dir}/okrs.md\"
+";
+        let checked = load(text);
+        assert_eq!(
+            found(text, &checked),
+            [
+                ("goal", "unknown page kind `goal`"),
+                (
+                    "extrenal",
+                    "unknown key `extrenal` in `teams.ads.pages.goals`"
+                ),
+                ("\" \"", "`teams.web.pages.goals.external` is empty"),
+            ]
+            .map(|(at, message)| (at, message.to_string()))
+        );
+        let hints: Vec<Option<&str>> = checked.findings.iter().map(|f| f.help.as_deref()).collect();
+        assert_eq!(
+            hints[..2],
+            [
+                Some("did you mean `goals`?"),
+                Some("did you mean `external`?")
+            ]
+        );
+        let config = checked.config.expect("the rest is used");
+        assert_eq!(
+            config.pages.get("goals"),
+            Some(&PageSetting::Out(OptOut::Off))
+        );
+        let team = |name: &str| config.teams.iter().find(|t| t.name == name).expect("team");
+        assert_eq!(
+            config.opt_out(team("search"), "goals"),
+            Some(&OptOut::External(
+                "https://notion.so/acme/goals".to_string()
+            ))
+        );
+        assert_eq!(
+            config.opt_out(team("ads"), "goals"),
+            Some(&OptOut::Off),
+            "a mistake leaves the config-wide setting in force"
+        );
+        assert_eq!(config.opt_out(team("data"), "goals"), None);
+        assert_eq!(
+            team("data").pages.get("goals"),
+            Some(&PageSetting::At(PageLocation::parse("{dir}/okrs.md")))
+        );
+        let empty = "pages:\n  goals: {}\n";
+        assert_eq!(
+            found(empty, &load(empty)),
+            [(
+                "{}",
+                "`pages.goals` needs `external`: where these pages are kept".to_string()
+            )]
+        );
+    }
+
+    #[test]
+    fn goals_content_adds_checked_patterns() {
+        let text = "\
+goals-content:
+  progress: [\"(?i)^burndown$\", \"(unclosed\", \"a{1000}{1000}\"]
+  goal: \"(?i)^okrs?$\"
+  timelin: x
+";
+        let checked = load(text);
+        let got: Vec<(&str, String, Option<String>)> = checked
+            .findings
+            .iter()
+            .map(|f| {
+                let span = f.location.as_ref().and_then(|l| l.span.clone());
+                (
+                    span.map_or("", |s| &text[s]),
+                    f.message.clone(),
+                    f.help.clone(),
+                )
+            })
+            .collect();
+        assert_eq!(got.len(), 3, "{got:?}");
+        assert_eq!(got[0].0, "timelin");
+        assert_eq!(got[0].2.as_deref(), Some("did you mean `timeline`?"));
+        assert_eq!(got[1].0, "\"(unclosed\"");
+        assert!(
+            got[1].1.starts_with("`goals-content.progress`: "),
+            "{}",
+            got[1].1
+        );
+        assert_eq!(
+            got[2].1,
+            "`goals-content.progress`: this pattern is too large to compile (over 1,048,576 bytes compiled)"
+        );
+        let config = checked.config.expect("the rest is used");
+        let sources = |element: &str| -> Vec<String> {
+            config.goals_content[element]
+                .iter()
+                .map(|p| p.as_str().to_string())
+                .collect()
+        };
+        assert_eq!(sources("progress"), ["(?i)^burndown$"]);
+        assert_eq!(sources("goal"), ["(?i)^okrs?$"]);
+    }
+
+    #[test]
+    fn page_extensions_are_ends_of_file_names() {
+        let text = "page-extensions: [md, .html.md.erb, \"\", docs/md, \"*.txt\", a..b, md, [x]]\n";
+        let checked = load(text);
+        assert_eq!(
+            found(text, &checked),
+            [
+                ("[x]", "an item of `page-extensions` must be text, not a list"),
+                ("\"\"", "page extension `` is empty"),
+                (
+                    "docs/md",
+                    "page extension `docs/md` names a directory: an extension is the end of a file name"
+                ),
+                (
+                    "\"*.txt\"",
+                    "page extension `*.txt` has a wildcard: write the extension itself"
+                ),
+                ("a..b", "page extension `a..b` has an empty part between dots"),
+            ]
+            .map(|(at, message)| (at, message.to_string()))
+        );
+        let config = checked.config.expect("the rest is used");
+        assert_eq!(config.page_extensions.as_slice(), ["md", "html.md.erb"]);
+        let none_valid = load("page-extensions: [\"\"]\n").config.expect("used");
+        assert_eq!(
+            none_valid.page_extensions.as_slice(),
+            ["md", "markdown", "mdx"],
+            "no valid extension: the default"
+        );
     }
 }

@@ -15,7 +15,7 @@ use globset::GlobSet;
 
 use crate::base::finding::Finding;
 use crate::base::fsread::{self, Confinement, NotRead};
-pub(crate) use crate::base::paths::{is_markdown, is_under, relative};
+pub(crate) use crate::base::paths::{PageExtensions, is_under, relative};
 use crate::discover::stamp::FileStamp;
 use crate::git::repo::{Repo, StagedBlob};
 
@@ -111,9 +111,56 @@ pub(crate) fn page_text(bytes: Vec<u8>, display: &str) -> Result<Arc<str>, Unrea
 }
 
 /// Whether a repository-relative path is a handbook page candidate: under
-/// `handbook` (empty for the whole repository), Markdown, not ignored.
-fn wanted(display: &str, handbook: &str, ignore: &GlobSet) -> bool {
-    is_under(display, handbook) && is_markdown(Path::new(display)) && !ignore.is_match(display)
+/// `handbook` (empty for the whole repository), with a page's extension
+/// (`page-extensions`), not ignored.
+fn wanted(display: &str, handbook: &str, ignore: &GlobSet, pages: &PageExtensions) -> bool {
+    is_under(display, handbook) && pages.matches_path(display) && !ignore.is_match(display)
+}
+
+/// The most directory entries read looking for a missing page under
+/// another extension: a hint is not worth a long listing.
+const MAX_SIBLINGS: usize = 10_000;
+
+/// A file where a configured page is missing, with the same name but an
+/// extension that is not a page's (`goals.html.md.erb` for `goals.md`
+/// when `page-extensions` lacks `html.md.erb`), or the location itself
+/// when its extension is not a page's: repository-relative. The directory
+/// must lie inside the repository (links followed).
+pub(crate) fn same_stem(
+    confinement: &Confinement,
+    location: &str,
+    pages: &PageExtensions,
+) -> Option<String> {
+    let (dir, name) = location.rsplit_once('/').unwrap_or(("", location));
+    // The name without its page extension, or without its last one.
+    let stem = pages
+        .as_slice()
+        .iter()
+        .filter_map(|extension| name.strip_suffix(extension.as_str())?.strip_suffix('.'))
+        .find(|stem| !stem.is_empty())
+        .or_else(|| name.rsplit_once('.').map(|(stem, _)| stem))
+        .filter(|stem| !stem.is_empty())?;
+    let resolved = confinement
+        .resolve(if dir.is_empty() { "." } else { dir }, "a page directory")
+        .ok()?;
+    let prefix = format!("{stem}.");
+    let mut found: Vec<String> = std::fs::read_dir(resolved)
+        .ok()?
+        .take(MAX_SIBLINGS)
+        .filter_map(Result::ok)
+        .filter(|entry| entry.file_type().is_ok_and(|t| t.is_file()))
+        .filter_map(|entry| entry.file_name().into_string().ok())
+        .filter(|file| (file.starts_with(&prefix) || file == name) && !pages.matches(file))
+        .collect();
+    // The location itself first: `{dir}/goals.html.md.erb` is there but
+    // is not a page until its extension is one.
+    found.sort_by_key(|file| (file != name, file.clone()));
+    let file = found.into_iter().next()?;
+    Some(if dir.is_empty() {
+        file
+    } else {
+        format!("{dir}/{file}")
+    })
 }
 
 /// The pages as they are staged for the next commit: read from the index,
@@ -123,8 +170,9 @@ pub(crate) fn from_index(
     repo: &Repo,
     handbook: &str,
     ignore: &GlobSet,
+    pages: &PageExtensions,
 ) -> anyhow::Result<Discovered> {
-    let blobs = repo.staged_blobs(|path| wanted(path, handbook, ignore), MAX_PAGE_BYTES)?;
+    let blobs = repo.staged_blobs(|path| wanted(path, handbook, ignore, pages), MAX_PAGE_BYTES)?;
     let mut files = Vec::new();
     let mut findings = Vec::new();
     for (display, blob) in blobs {
@@ -169,15 +217,26 @@ pub(crate) struct WalkedFiles {
 
 /// Walks `root/handbook` for Markdown pages, skipping `ignore` globs
 /// (matched against repository-relative paths), honouring `.gitignore`.
-pub(crate) fn list(root: &Path, handbook: &str, ignore: &GlobSet) -> WalkedFiles {
-    walk(root, handbook, handbook, ignore, None)
+pub(crate) fn list(
+    root: &Path,
+    handbook: &str,
+    ignore: &GlobSet,
+    pages: &PageExtensions,
+) -> WalkedFiles {
+    walk(root, handbook, handbook, (ignore, pages), None)
 }
 
 /// What one directory of the handbook holds, as [`list`] would find it:
 /// its pages and its subdirectories (with their stamps), not their
 /// contents, nor the directory itself.
-pub(crate) fn list_dir(root: &Path, dir: &str, handbook: &str, ignore: &GlobSet) -> WalkedFiles {
-    let mut listing = walk(root, dir, handbook, ignore, Some(1));
+pub(crate) fn list_dir(
+    root: &Path,
+    dir: &str,
+    handbook: &str,
+    ignore: &GlobSet,
+    pages: &PageExtensions,
+) -> WalkedFiles {
+    let mut listing = walk(root, dir, handbook, (ignore, pages), Some(1));
     listing.dirs.retain(|(path, _)| path != dir);
     listing
 }
@@ -186,7 +245,7 @@ fn walk(
     root: &Path,
     start: &str,
     handbook: &str,
-    ignore: &GlobSet,
+    (ignore, pages): (&GlobSet, &PageExtensions),
     depth: Option<usize>,
 ) -> WalkedFiles {
     let start: PathBuf = if start.is_empty() {
@@ -268,7 +327,7 @@ fn walk(
             if let Ok(meta) = entry.metadata() {
                 listing.dirs.push((display, FileStamp::of(&meta)));
             }
-        } else if wanted(&display, handbook, ignore) {
+        } else if wanted(&display, handbook, ignore, pages) {
             // Not only regular files and links: a FIFO or a device named like
             // a page is reported as what it is (HB005), not taken for a
             // missing page.

@@ -65,6 +65,8 @@ pub(crate) struct PageWalk<'a> {
     pub ignore: &'a GlobSet,
     /// The `ignore:` globs as written: part of the cache key.
     pub ignore_patterns: &'a [String],
+    /// Which files are pages (`page-extensions`): part of the cache key.
+    pub extensions: &'a discover::PageExtensions,
     /// Where `info/exclude` lives (the common git directory).
     pub git_common_dir: &'a Path,
     /// Where a page's symbolic link may lead.
@@ -146,10 +148,11 @@ fn key(walk: &PageWalk) -> String {
     let mut patterns = walk.ignore_patterns.to_vec();
     patterns.sort();
     format!(
-        "v{};root:{};handbook:{};ignore:{}",
+        "v{};root:{};handbook:{};extensions:{};ignore:{}",
         env!("CARGO_PKG_VERSION"),
         walk.root.display(),
         walk.handbook,
+        walk.extensions.as_slice().join(","),
         patterns.join("\u{1f}")
     )
 }
@@ -316,7 +319,7 @@ fn relist_dir(
     dirs: &mut BTreeMap<String, CachedDir>,
     errors: &mut Vec<String>,
 ) {
-    let shallow = discover::list_dir(walk.root, dir, walk.handbook, walk.ignore);
+    let shallow = discover::list_dir(walk.root, dir, walk.handbook, walk.ignore, walk.extensions);
     errors.extend(shallow.errors);
     files.retain(|path, _| parent_of(path) != dir);
     files.extend(shallow.files.into_iter().map(|f| (f.display, f.is_symlink)));
@@ -330,7 +333,7 @@ fn relist_dir(
         drop_tree(files, dirs, gone);
     }
     for new in now.iter().filter(|path| !before.contains(path)) {
-        let listing = discover::list(walk.root, new, walk.ignore);
+        let listing = discover::list(walk.root, new, walk.ignore, walk.extensions);
         errors.extend(listing.errors);
         let listed = listing.files.into_iter();
         files.extend(
@@ -519,7 +522,7 @@ fn list_again(
         } else {
             Vec::new()
         };
-        let listing = discover::list(walk.root, walk.handbook, walk.ignore);
+        let listing = discover::list(walk.root, walk.handbook, walk.ignore, walk.extensions);
         findings.extend(listing.errors.iter().map(|e| discover::walk_error(e)));
         // Without a cache nothing will look at them again.
         let dirs = if cache_dir.is_some() {

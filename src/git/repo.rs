@@ -347,7 +347,12 @@ impl Repo {
 
     /// How many Markdown files commit `id` holds under `dir` (the whole
     /// tree for `""`): what an import commit brought in.
-    pub(crate) fn pages_at(&self, id: &str, dir: &str) -> Option<usize> {
+    pub(crate) fn pages_at(
+        &self,
+        id: &str,
+        dir: &str,
+        pages: &crate::base::paths::PageExtensions,
+    ) -> Option<usize> {
         let commit = self.inner.find_commit(git2::Oid::from_str(id).ok()?).ok()?;
         let root = commit.tree().ok()?;
         let tree = if dir.is_empty() {
@@ -359,9 +364,7 @@ impl Repo {
         let mut count = 0;
         let walked = tree.walk(git2::TreeWalkMode::PreOrder, |_, entry| {
             let is_page = entry.kind() == Some(git2::ObjectType::Blob)
-                && entry
-                    .name()
-                    .is_ok_and(|name| crate::base::paths::is_markdown(Path::new(name)));
+                && entry.name().is_ok_and(|name| pages.matches(name));
             count += usize::from(is_page);
             git2::TreeWalkResult::Ok
         });

@@ -7,8 +7,8 @@
 //! worker threads share nothing but ids, and keeps memory bounded by our
 //! own limit.
 
+use crate::base::paths::PageExtensions;
 use std::collections::{BTreeMap, HashMap};
-use std::path::Path;
 use std::sync::Arc;
 
 use gix::ObjectId as Oid;
@@ -486,6 +486,7 @@ pub(crate) fn count_changed_pages(
     ours: Option<Oid>,
     theirs: Option<Oid>,
     limit: usize,
+    pages: &PageExtensions,
 ) -> Result<usize, ReadError> {
     let mut count = 0;
     let mut stack = vec![(ours, theirs)];
@@ -502,11 +503,8 @@ pub(crate) fn count_changed_pages(
             if our_subtree.is_some() || their_subtree.is_some() {
                 stack.push((our_subtree, their_subtree));
             }
-            let is_page = |e: Option<&Entry>| {
-                e.is_some_and(|e| {
-                    e.kind == Kind::Blob && crate::base::paths::is_markdown(Path::new(name))
-                })
-            };
+            let is_page =
+                |e: Option<&Entry>| e.is_some_and(|e| e.kind == Kind::Blob && pages.matches(name));
             if is_page(our_entry) || is_page(their_entry) {
                 count += 1;
                 if count > limit {
@@ -538,6 +536,7 @@ pub(crate) fn page_changes(
     trees: &mut TreeCache,
     ours: Oid,
     theirs: Oid,
+    pages: &PageExtensions,
 ) -> Result<Vec<PageChange>, ReadError> {
     let mut changes = Vec::new();
     let mut stack: Vec<(Option<Oid>, Option<Oid>, String)> =
@@ -560,7 +559,7 @@ pub(crate) fn page_changes(
             if our_subtree.is_some() || their_subtree.is_some() {
                 stack.push((our_subtree, their_subtree, path.clone()));
             }
-            if !crate::base::paths::is_markdown(Path::new(name)) {
+            if !pages.matches(name) {
                 continue;
             }
             let blob = |e: Option<&Entry>| e.filter(|e| e.kind == Kind::Blob).map(|e| e.id);
@@ -646,7 +645,8 @@ mod tests {
                 &mut cache,
                 Some(tree_of(second)),
                 Some(tree_of(first)),
-                5
+                5,
+                &PageExtensions::default()
             )
             .ok(),
             Some(1)

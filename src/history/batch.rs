@@ -88,7 +88,7 @@ pub(super) fn diff_step(
             root.and_then(|root| trees::tree_at(odb, trees, root, &settings.handbook))
         };
         let (ours, theirs) = (handbook(Some(step.tree)), handbook(step.parent_tree));
-        diff.sweep = trees::count_changed_pages(odb, trees, ours, theirs, limit)
+        diff.sweep = trees::count_changed_pages(odb, trees, ours, theirs, limit, &settings.pages)
             .is_ok_and(|count| count > limit);
     }
     let moves = find_moves(odb, trees, digests, step, settings, seen, &mut diff);
@@ -137,21 +137,22 @@ fn find_moves(
         return Arc::default();
     };
     let threshold = f64::from(settings.move_similarity) / 100.0;
-    let matched = trees::page_changes(odb, trees, step.tree, parent_tree).and_then(|changes| {
-        // The same blobs settle most commits without parsing a page.
-        let quick = match_moves(digests, odb, &changes, threshold, &added, true)?;
-        if added.iter().all(|path| quick.contains_key(*path)) {
-            return Ok(Arc::new(quick));
-        }
-        if let Some(seen) = seen.get(step.commit) {
-            return Ok(seen);
-        }
-        let found = Arc::new(match_moves(
-            digests, odb, &changes, threshold, &added, false,
-        )?);
-        seen.insert(step.commit, Arc::clone(&found));
-        Ok(found)
-    });
+    let matched = trees::page_changes(odb, trees, step.tree, parent_tree, &settings.pages)
+        .and_then(|changes| {
+            // The same blobs settle most commits without parsing a page.
+            let quick = match_moves(digests, odb, &changes, threshold, &added, true)?;
+            if added.iter().all(|path| quick.contains_key(*path)) {
+                return Ok(Arc::new(quick));
+            }
+            if let Some(seen) = seen.get(step.commit) {
+                return Ok(seen);
+            }
+            let found = Arc::new(match_moves(
+                digests, odb, &changes, threshold, &added, false,
+            )?);
+            seen.insert(step.commit, Arc::clone(&found));
+            Ok(found)
+        });
     match matched {
         Ok(found) => found,
         Err(error) => {

@@ -195,6 +195,9 @@ pub(crate) struct Settings {
     pub max_files_per_commit: Option<usize>,
     /// Repository-relative directory the sweep limit counts files in.
     pub handbook: String,
+    /// Which files are pages (`page-extensions`): what a sweep counts and
+    /// a move may come from.
+    pub pages: crate::base::paths::PageExtensions,
     /// A page added by a commit moved from a deleted one with at least this
     /// word similarity, in percent (`freshness.move-similarity`).
     pub move_similarity: u8,
@@ -215,11 +218,12 @@ impl Settings {
         let mut revs: Vec<String> = self.ignore_revs.iter().map(Oid::to_string).collect();
         revs.sort();
         format!(
-            "v{};substance:1;ancestry:{};max-files:{:?};handbook:{};moves:{};notes:{};ignore:{}",
+            "v{};substance:1;ancestry:{};max-files:{:?};handbook:{};extensions:{};moves:{};notes:{};ignore:{}",
             env!("CARGO_PKG_VERSION"),
             self.ancestry,
             self.max_files_per_commit,
             self.handbook,
+            self.pages.as_slice().join(","),
             self.move_similarity,
             self.note_pages,
             revs.join(",")

@@ -129,7 +129,12 @@ pub(crate) fn teams(
     for team in &config.teams {
         let mut slots = BTreeMap::new();
         let mut retro_pages = Vec::new();
+        let mut opted_out = BTreeMap::new();
         for kind in ruleset.pages.keys() {
+            if let Some(out) = config.opt_out(team, kind) {
+                opted_out.insert(kind.clone(), out.clone());
+                continue;
+            }
             let Some(location) = config.page_location(team, kind, ruleset) else {
                 continue;
             };
@@ -172,6 +177,7 @@ pub(crate) fn teams(
             since: team.since,
             span: team.span.clone(),
             slots,
+            opted_out,
             retros: retro_pages
                 .into_iter()
                 .map(|page| Retro {

@@ -16,7 +16,7 @@ use regex::Regex;
 use crate::base::calendar::Calendar;
 use crate::base::time::{UnixTime, day_of, midnight};
 use crate::config::ruleset::Ruleset;
-use crate::config::{Config, PageLocation};
+use crate::config::{Config, OptOut, PageLocation};
 use crate::history::{Answer, Change};
 use crate::parse::{Document, Heading, Located};
 
@@ -245,13 +245,17 @@ pub(crate) struct Retro {
 pub(crate) struct TeamModel {
     pub name: String,
     pub dir: String,
-    pub roles: BTreeMap<String, String>,
+    /// Person ids by role, one or more each (see [`crate::config::Team`]).
+    pub roles: BTreeMap<String, Vec<String>>,
     pub named_roles: Vec<String>,
     pub since: Option<NaiveDate>,
     /// The team's entry in the config, where missing pages point.
     pub span: Option<Range<usize>>,
     pub slots: BTreeMap<String, Slot>,
     pub retros: Vec<Retro>,
+    /// Page kinds the team keeps outside the handbook (`off`, `external`):
+    /// no slot, no retros, no findings about them.
+    pub opted_out: BTreeMap<String, OptOut>,
 }
 
 impl TeamModel {
@@ -275,6 +279,9 @@ pub(crate) struct Handbook {
     pub teams: Vec<TeamModel>,
     /// The repository's CODEOWNERS, when it has one.
     pub codeowners: Option<crate::config::codeowners::CodeOwners>,
+    /// Configured page locations with no file but a file of the same name
+    /// with an extension that is not a page's: location → that file.
+    pub misnamed: BTreeMap<String, String>,
 }
 
 impl Handbook {

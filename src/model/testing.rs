@@ -180,6 +180,7 @@ impl HandbookBuilder {
         });
         Built {
             model: Handbook {
+                misnamed: std::collections::BTreeMap::new(),
                 now: self.now,
                 today,
                 config,

@@ -31,7 +31,9 @@ pub(crate) struct PageRow<'a> {
     /// `reviewed:` stamp when later.
     pub updated: Option<String>,
     pub updated_unix: Option<UnixTime>,
-    /// `git`, `reviewed` or `working-tree`.
+    /// `git`, `reviewed`, `working-tree`, `staged`, or `external` for a
+    /// page kind the team keeps outside the handbook (`path` then says
+    /// where).
     pub source: Option<&'static str>,
     /// The last commit that changed the page in substance.
     pub commit: Option<&'a str>,
@@ -91,6 +93,14 @@ pub(crate) fn pages_report<'a>(model: &'a Handbook, outcome: &'a Outcome) -> Pag
             }
         }
     }
+    // Kinds a team keeps elsewhere: listed with where, as nothing checks them.
+    for team in &model.teams {
+        for (kind, out) in &team.opted_out {
+            if let crate::config::OptOut::External(place) = out {
+                rows.push(external_row(place, kind, &team.name));
+            }
+        }
+    }
     PagesReport {
         version: 1,
         head: outcome.history.head.as_deref(),
@@ -116,7 +126,14 @@ pub(crate) fn pages_text(report: &PagesReport) -> String {
                 None => row.path.to_string(),
             };
             [
-                row.updated.as_deref().unwrap_or("unknown"),
+                row.updated
+                    .as_deref()
+                    .unwrap_or(if row.source == Some(EXTERNAL) {
+                        // Kept elsewhere: the tool does not date it.
+                        "-"
+                    } else {
+                        "unknown"
+                    }),
                 row.kind,
                 row.team.unwrap_or("-"),
                 row.source.unwrap_or("-"),
@@ -149,6 +166,33 @@ pub(crate) fn pages_text(report: &PagesReport) -> String {
     }
     out
 }
+
+/// A page kind kept outside the handbook (`external`): its location in
+/// `path`, source and history `external`, no freshness.
+fn external_row<'a>(place: &'a str, kind: &'a str, team: &'a str) -> PageRow<'a> {
+    PageRow {
+        path: place,
+        section: None,
+        kind,
+        team: Some(team),
+        owner: None,
+        updated: None,
+        updated_unix: None,
+        source: Some(EXTERNAL),
+        commit: None,
+        git_updated_unix: None,
+        reviewed: None,
+        ignored_commit: None,
+        ignored_unix: None,
+        moved_from: None,
+        passed_over: 0,
+        clock_skew: false,
+        history: HistoryState::Plain(EXTERNAL),
+    }
+}
+
+/// The source and history of a page kind kept elsewhere.
+const EXTERNAL: &str = "external";
 
 pub(super) fn page_row<'a>(
     page: &'a crate::model::Page,

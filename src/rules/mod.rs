@@ -13,6 +13,8 @@ use crate::model::Handbook;
 mod contracts;
 pub(crate) mod goals;
 pub(crate) mod input;
+#[cfg(test)]
+mod opt_outs;
 pub(crate) mod ownership;
 pub(crate) mod process;
 pub(crate) mod registry;
@@ -94,6 +96,10 @@ pub(crate) fn report_missing(
             continue;
         };
         let what = kind_label(kind);
+        let misnamed = page
+            .is_none()
+            .then(|| model.misnamed.get(&location.pattern))
+            .flatten();
         let message = match (page, &location.anchor) {
             (Some(page), Some(anchor)) => format!(
                 "team `{}` has no {what}: `{}` has no `#{anchor}` section (its anchors: {})",
@@ -101,28 +107,42 @@ pub(crate) fn report_missing(
                 model.pages[*page].path,
                 anchors::listed(&model.pages[*page].doc.headings)
             ),
-            _ => format!(
-                "team `{}` has no {what}: `{}` does not exist",
-                team.name, location.pattern
-            ),
+            _ => match misnamed {
+                Some(file) if *file == location.pattern => format!(
+                    "team `{}` has no {what}: `{file}` is not read as a page",
+                    team.name
+                ),
+                Some(file) => format!(
+                    "team `{}` has no {what}: `{}` does not exist, `{file}` is not read as a page",
+                    team.name, location.pattern
+                ),
+                None => format!(
+                    "team `{}` has no {what}: `{}` does not exist",
+                    team.name, location.pattern
+                ),
+            },
         };
         let nearest = page
             .zip(location.anchor.as_deref())
             .and_then(|(page, anchor)| anchors::nearest(&model.pages[page].doc.headings, anchor));
-        let help = match (&location.anchor, nearest) {
-            (Some(anchor), Some(nearest)) => format!(
+        let help = match (&location.anchor, nearest, misnamed) {
+            (_, _, Some(file)) => format!(
+                "`{file}` is there, but its extension is not a page's: add it to `page-extensions` in handbook-lint.yaml (now {}), or point `pages.{kind}` at the page",
+                model.config.page_extensions.as_slice().join(", ")
+            ),
+            (Some(anchor), Some(nearest), None) => format!(
                 "did you mean `#{nearest}`? Otherwise add a heading whose anchor is `{anchor}` to `{}`, or point `pages.{kind}` in handbook-lint.yaml at where the {what} lives",
                 location.pattern
             ),
-            (Some(anchor), None) if page.is_some() => format!(
+            (Some(anchor), None, None) if page.is_some() => format!(
                 "add a heading whose anchor is `{anchor}` to `{}`, or point `pages.{kind}` in handbook-lint.yaml at where the {what} lives",
                 location.pattern
             ),
-            (Some(anchor), None) => format!(
+            (Some(anchor), None, None) => format!(
                 "create `{}` with a heading whose anchor is `{anchor}`, or point `pages.{kind}` in handbook-lint.yaml at where the {what} lives",
                 location.pattern
             ),
-            (None, _) => format!(
+            (None, _, None) => format!(
                 "create `{}`, or point `pages.{kind}` in handbook-lint.yaml at where the {what} lives",
                 location.pattern
             ),
@@ -221,6 +241,37 @@ pub(crate) fn kind_label(kind: &str) -> String {
         crate::config::ruleset::RETROSPECTIVES => "retrospective".to_string(),
         other => format!("{} page", other.replace('-', " ")),
     }
+}
+
+/// The longest external location a note repeats: the config is the
+/// repository's, and a note is one line.
+const NOTE_PLACE_CHARS: usize = 120;
+
+/// One note per team and page kind kept outside the handbook with
+/// `external`: the report says where those pages live and that they were
+/// not checked. (`off` says nobody keeps them: nothing to point at.)
+pub(crate) fn kept_elsewhere_notes(model: &Handbook) -> Vec<String> {
+    let mut notes = Vec::new();
+    for team in &model.teams {
+        for (kind, out) in &team.opted_out {
+            let crate::config::OptOut::External(place) = out else {
+                continue;
+            };
+            let what = match kind.as_str() {
+                crate::config::ruleset::RETROSPECTIVES => "retrospectives".to_string(),
+                other => kind_label(other),
+            };
+            let place = match place.char_indices().nth(NOTE_PLACE_CHARS) {
+                Some((cut, _)) => format!("{}…", &place[..cut]),
+                None => place.clone(),
+            };
+            notes.push(format!(
+                "team `{}` keeps its {what} elsewhere ({place}): not checked",
+                team.name
+            ));
+        }
+    }
+    notes
 }
 
 /// Teams the ownership rules can judge: configured ones, not ones found by

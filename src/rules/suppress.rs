@@ -226,7 +226,15 @@ impl PageDirectives {
 
 /// Drops suppressed findings; adds HB006 for unknown codes and HB007 for
 /// suppressions that suppressed nothing.
-pub(crate) fn apply(findings: &mut Vec<Finding>, pages: &[(String, std::sync::Arc<str>)]) {
+///
+/// `not_run` says which rules the config turned off: a suppression naming
+/// only those has nothing to suppress because of the config, not because
+/// the finding is gone, and is not reported as unused.
+pub(crate) fn apply(
+    findings: &mut Vec<Finding>,
+    pages: &[(String, std::sync::Arc<str>)],
+    not_run: impl Fn(&str) -> bool,
+) {
     let mut by_path: HashMap<&str, PageDirectives> = HashMap::new();
     let mut extra = Vec::new();
     for (path, text) in pages {
@@ -257,6 +265,7 @@ pub(crate) fn apply(findings: &mut Vec<Finding>, pages: &[(String, std::sync::Ar
             .list
             .iter()
             .filter(|d| !d.used && d.kind != Kind::Enable)
+            .filter(|d| d.codes.is_empty() || !d.codes.iter().all(|code| not_run(code)))
         {
             extra.push(
                 Finding::new(

@@ -64,6 +64,7 @@ pub(crate) fn scan(repo: &Repo) -> Scan {
         handbook: "",
         ignore: &config.ignore,
         ignore_patterns: &config.ignore_patterns,
+        extensions: &config.page_extensions,
         git_common_dir: repo.common_dir(),
         confinement: repo.confinement(),
         parallel: true,

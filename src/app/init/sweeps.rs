@@ -4,6 +4,7 @@
 
 use std::collections::HashSet;
 
+use crate::base::paths::PageExtensions;
 use crate::base::time::UnixTime;
 use crate::engine::many_pages_threshold;
 use crate::git::objects::{Store, read_commit};
@@ -79,7 +80,8 @@ pub(crate) fn find(repo: &Repo, handbook: &str, pages: usize, ignored: &HashSet<
         let ours = tree_at(odb, &mut trees, current.tree, handbook);
         let theirs = tree_at(odb, &mut trees, parent_info.tree, handbook);
         if let (Some(ours), Some(theirs)) = (ours, theirs)
-            && let Ok(changes) = page_changes(odb, &mut trees, ours, theirs)
+            && let Ok(changes) =
+                page_changes(odb, &mut trees, ours, theirs, &PageExtensions::default())
         {
             let in_place = changes
                 .iter()

@@ -36,11 +36,15 @@ mod tests {
     fn raised(built: &Built, code: &str) -> Vec<Finding> {
         let mut findings = built.input_findings.clone();
         for rule in RULES {
-            if let Some(check) = rule.check {
+            if let Some(check) = rule.check
+                && built.model.config.rule_runs(rule.code)
+            {
                 check(&built.model, &mut findings);
             }
         }
-        suppress::apply(&mut findings, &page_texts(&built.model.pages));
+        suppress::apply(&mut findings, &page_texts(&built.model.pages), |code| {
+            !built.model.config.rule_runs(code)
+        });
         findings.retain(|f| f.rule.code == code);
         findings.sort_by(Finding::report_order);
         findings
@@ -93,6 +97,29 @@ mod tests {
         let page = format!("{}<!-- handbook-lint-disable-file HB102 -->\n", goals("x"));
         let built = healthy().page(GOALS, &page).build();
         insta::assert_snapshot!(report(&built, "HB007"));
+    }
+
+    /// A rule the config turns off finds nothing: a suppression of it
+    /// alone is not "unused" (the config, not the page, silenced it), one
+    /// that also names a rule that runs still is.
+    #[test]
+    fn a_suppression_of_a_rule_turned_off_is_not_unused() {
+        let page = format!("{}<!-- handbook-lint-disable-file HB102 -->\n", goals("x"));
+        let built = healthy_with(&[1, 2, 3, 4], &[1, 2])
+            .config_tail("severity: { HB102: off }\n")
+            .page(GOALS, &page)
+            .build();
+        assert!(raised(&built, "HB102").is_empty());
+        assert!(raised(&built, "HB007").is_empty());
+        let page = format!(
+            "{}<!-- handbook-lint-disable-file HB102 HB103 -->\n",
+            goals("x")
+        );
+        let built = healthy()
+            .config_tail("severity: { HB102: off }\n")
+            .page(GOALS, &page)
+            .build();
+        assert_eq!(raised(&built, "HB007").len(), 1);
     }
 
     #[test]

@@ -1,6 +1,5 @@
 use crate::base::codes;
 use crate::base::finding::Finding;
-use crate::config::yaml::did_you_mean;
 use crate::model::Handbook;
 
 pub(super) fn check(model: &Handbook, findings: &mut Vec<Finding>) {
@@ -9,8 +8,7 @@ pub(super) fn check(model: &Handbook, findings: &mut Vec<Finding>) {
         return;
     }
     let suggestion = |name: &str| {
-        let bare = name.trim_start_matches('@');
-        did_you_mean(bare, people.iter().map(|p| p.id.as_str())).map_or_else(
+        model.config.nearest_person(name).map_or_else(
             || "add them under `people:` in handbook-lint.yaml".to_string(),
             |s| format!("did you mean `{s}`? Otherwise add them under `people:`"),
         )

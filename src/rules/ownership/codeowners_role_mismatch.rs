@@ -2,7 +2,7 @@ use crate::base::finding::Finding;
 use crate::model::{Handbook, page_head_span};
 use crate::rules::{
     configured_teams, kind_label,
-    ownership::{owned_pages, owners_include},
+    ownership::{owned_pages, owners_include, people_list},
 };
 
 crate::rules::declare_rule! {
@@ -49,23 +49,36 @@ pub(super) fn check(model: &Handbook, findings: &mut Vec<Finding>) {
                 Finding::new(
                     &CODEOWNERS_ROLE_MISMATCH,
                     format!(
-                        "{} gives the {} `{}` to {}, not to the team's {} `{expected}`",
+                        "{} gives the {} `{}` to {}, not to {}",
                         codeowners.path,
                         kind_label(kind),
                         page.path,
                         owners.join(", "),
-                        role.to_uppercase()
+                        holders_named(role, expected)
                     ),
                 )
                 .at(page.path.clone(), Some(page_head_span(page)))
                 .label(format!("code owners lack the {}", role.to_uppercase()))
-                .help(format!(
-                    "name `{expected}`'s handle on the CODEOWNERS line for this page"
-                ))
+                .help(match expected.as_slice() {
+                    [one] => format!("name `{one}`'s handle on the CODEOWNERS line for this page"),
+                    _ => format!(
+                        "name the handle of {} on the CODEOWNERS line for this page",
+                        people_list(expected, "or")
+                    ),
+                })
                 .why(model.ruleset.page_quote(kind))
                 .team(team.name.clone()),
             );
         }
+    }
+}
+
+/// "the team's EM `bob`", "any of the team's EMs `bob` or `carol`".
+fn holders_named(role: &str, holders: &[String]) -> String {
+    let role = role.to_uppercase();
+    match holders {
+        [one] => format!("the team's {role} `{one}`"),
+        _ => format!("any of the team's {role}s {}", people_list(holders, "or")),
     }
 }
 

@@ -38,12 +38,30 @@ pub(crate) fn owned_pages<'a>(
         .collect()
 }
 
-/// Whether any of a page's code owners is the person `expected`.
-pub(crate) fn owners_include(model: &Handbook, owners: &[String], expected: &str) -> bool {
+/// Whether any of a page's code owners is one of the people `expected`.
+pub(crate) fn owners_include(model: &Handbook, owners: &[String], expected: &[String]) -> bool {
     owners.iter().any(|owner| {
         model
             .config
             .resolve_person(owner)
-            .is_some_and(|p| p.id == expected)
+            .is_some_and(|p| expected.contains(&p.id))
     })
+}
+
+/// "the team's EM is `bob`", "the team's EMs are `bob` and `carol`".
+pub(crate) fn role_holders(role: &str, holders: &[String]) -> String {
+    let role = role.to_uppercase();
+    match holders {
+        [one] => format!("the team's {role} is `{one}`"),
+        _ => format!("the team's {role}s are {}", people_list(holders, "and")),
+    }
+}
+
+/// "`bob`", "`bob` or `carol`", "`a`, `b` or `c`".
+pub(crate) fn people_list(ids: &[String], last: &str) -> String {
+    let quoted: Vec<String> = ids.iter().map(|id| format!("`{id}`")).collect();
+    match quoted.split_last() {
+        Some((end, rest)) if !rest.is_empty() => format!("{} {last} {end}", rest.join(", ")),
+        _ => quoted.join(""),
+    }
 }

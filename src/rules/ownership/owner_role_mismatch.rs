@@ -2,7 +2,7 @@ use crate::base::finding::Finding;
 use crate::model::{Handbook, page_head_span};
 use crate::rules::{
     configured_teams, kind_label,
-    ownership::{owned_pages, owners_include},
+    ownership::{owned_pages, owners_include, people_list, role_holders},
 };
 
 crate::rules::declare_rule! {
@@ -42,20 +42,23 @@ pub(super) fn check(model: &Handbook, findings: &mut Vec<Finding>) {
                 let Some(person) = model.config.resolve_person(&owner.value) else {
                     continue; // HB003
                 };
-                if &person.id == expected {
+                if expected.contains(&person.id) {
                     continue;
                 }
                 Finding::new(
                     &OWNER_ROLE_MISMATCH,
                     format!(
-                        "the {what} of team `{}` is owned by `{}`, but the team's {role_upper} is `{expected}`",
-                        team.name, person.id
+                        "the {what} of team `{}` is owned by `{}`, but {}",
+                        team.name,
+                        person.id,
+                        role_holders(role, expected)
                     ),
                 )
                 .at(page.path.clone(), Some(owner.span.clone()))
                 .label(format!("not the {role_upper}"))
                 .help(format!(
-                    "set `owner: {expected}`; if the team's {role_upper} changed to `{}`, update `{role}:` in handbook-lint.yaml instead",
+                    "set {}; if the team's {role_upper} changed to `{}`, update `{role}:` in handbook-lint.yaml instead",
+                    owner_setting(expected),
                     person.id
                 ))
             } else {
@@ -72,17 +75,20 @@ pub(super) fn check(model: &Handbook, findings: &mut Vec<Finding>) {
                 Finding::new(
                     &OWNER_ROLE_MISMATCH,
                     format!(
-                        "the {what} of team `{}` is owned (per {}) by {}, but the team's {role_upper} is `{expected}`",
+                        "the {what} of team `{}` is owned (per {}) by {}, but {}",
                         team.name,
                         codeowners.path,
-                        owners.join(", ")
+                        owners.join(", "),
+                        role_holders(role, expected)
                     ),
                 )
                 .at(page.path.clone(), Some(page_head_span(page)))
                 .label(format!("not the {role_upper}"))
                 .help(format!(
-                    "give the page to `{expected}` in {}, or set `owner: {expected}` in its front matter",
-                    codeowners.path
+                    "give the page to {} in {}, or set {} in its front matter",
+                    people_list(expected, "or"),
+                    codeowners.path,
+                    owner_setting(expected),
                 ))
             };
             findings.push(
@@ -91,6 +97,15 @@ pub(super) fn check(model: &Handbook, findings: &mut Vec<Finding>) {
                     .team(team.name.clone()),
             );
         }
+    }
+}
+
+/// "`owner: alice`", or "`owner:` to `bob` or `carol`" for a role
+/// several people hold.
+fn owner_setting(holders: &[String]) -> String {
+    match holders {
+        [one] => format!("`owner: {one}`"),
+        _ => format!("`owner:` to {}", people_list(holders, "or")),
     }
 }
 
@@ -104,6 +119,33 @@ mod tests {
         let page = goals("Kicked off.").replace("owner: alice", "owner: \"@carol\"");
         let built = healthy().page(GOALS, &page).build();
         insta::assert_snapshot!(report(&OWNER_ROLE_MISMATCH, &built));
+    }
+
+    #[test]
+    fn any_of_several_people_in_the_role_may_own_the_page() {
+        let config = crate::model::testing::CONFIG
+            .replace("    pm: alice\n", "    pm: [alice, \"@carol\"]\n");
+        let page = goals("Kicked off.").replace("owner: alice", "owner: carol");
+        assert_passes(
+            &OWNER_ROLE_MISMATCH,
+            &healthy().config(&config).page(GOALS, &page).build(),
+        );
+        let page = goals("Kicked off.").replace("owner: alice", "owner: bob");
+        let built = healthy().config(&config).page(GOALS, &page).build();
+        let found = findings(&OWNER_ROLE_MISMATCH, &built);
+        let said: Vec<(&str, Option<&str>)> = found
+            .iter()
+            .map(|f| (f.message.as_str(), f.help.as_deref()))
+            .collect();
+        assert_eq!(
+            said,
+            [(
+                "the goals page of team `search` is owned by `bob`, but the team's PMs are `alice` and `carol`",
+                Some(
+                    "set `owner:` to `alice` or `carol`; if the team's PM changed to `bob`, update `pm:` in handbook-lint.yaml instead"
+                )
+            )]
+        );
     }
 
     #[test]

@@ -47,6 +47,7 @@ pub(super) fn check(model: &Handbook, findings: &mut Vec<Finding>) {
             let handle = team
                 .roles
                 .get(role)
+                .and_then(|ids| ids.first())
                 .and_then(|id| model.config.person(id))
                 .and_then(|p| p.handles.first().cloned())
                 .unwrap_or_else(|| format!("@{role}"));

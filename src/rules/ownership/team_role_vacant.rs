@@ -20,8 +20,9 @@ crate::rules::declare_rule! {
     /// ```
     ///
     /// ## How to fix
-    /// Name the person (`em: bob`), or an interim owner while the role is being
-    /// hired for.
+    /// Name the person (`em: bob`, or several: `em: [bob, carol]`), or an
+    /// interim owner while the role is being hired for. A team that has no
+    /// one in the role by design says so: `pm: none`.
     pub static TEAM_ROLE_VACANT = ("HB401", "team-role-vacant", "ownership", Error, "A team has no PM or no EM"), check;
 }
 
@@ -52,7 +53,7 @@ pub(super) fn check(model: &Handbook, findings: &mut Vec<Finding>) {
                 .at(path, span)
                 .label(format!("no `{role}:`"))
                 .help(format!(
-                    "add `{role}: <person>` to the team; the {} is accountable for {}",
+                    "add `{role}: <person>` to the team (or `{role}: none` if it has none by design); the {} is accountable for {}",
                     role.to_uppercase(),
                     accountable.join(", ")
                 ))
@@ -80,6 +81,12 @@ mod tests {
             .config(&crate::model::testing::CONFIG.replace("    em: bob\n", ""))
             .build();
         insta::assert_snapshot!(report(&TEAM_ROLE_VACANT, &built));
+    }
+
+    #[test]
+    fn passes_for_a_role_vacant_by_design() {
+        let config = crate::model::testing::CONFIG.replace("    pm: alice\n", "    pm: none\n");
+        assert_passes(&TEAM_ROLE_VACANT, &healthy().config(&config).build());
     }
 
     #[test]

@@ -41,7 +41,12 @@ pub(super) fn check(model: &Handbook, findings: &mut Vec<Finding>) {
     let Some(last) = calendar.last_completed(model.today) else {
         return;
     };
-    for team in &model.teams {
+    // A team keeping its retros elsewhere (or not at all) has none here.
+    for team in model
+        .teams
+        .iter()
+        .filter(|team| !team.opted_out.contains_key(RETROSPECTIVES))
+    {
         let first = model
             .first_required_iteration(team)
             .max(last.number - LOOKBACK_ITERATIONS + 1);
