@@ -560,7 +560,7 @@ fn history_notes(
     let today = day_of(now);
     if today < config.calendar.start {
         notes.push(format!(
-            "--now ({today}) is before iterations.start ({}): no iteration has ended yet, so nothing is required yet",
+            "--now ({today}) is before iterations.start ({}): no iteration has ended yet, so no update, retrospective or action item is due yet (the pages a team must have are still checked)",
             config.calendar.start
         ));
     }

@@ -43,7 +43,7 @@ fn now_before_the_default_start_is_a_note_without_a_config() {
     let notes = notes(&report);
     assert!(
         notes.iter().any(|n| n
-            == "--now (2023-06-01) is before iterations.start (2024-01-01): no iteration has ended yet, so nothing is required yet"),
+            == "--now (2023-06-01) is before iterations.start (2024-01-01): no iteration has ended yet, so no update, retrospective or action item is due yet (the pages a team must have are still checked)"),
         "{notes:#?}"
     );
     let (report, _) = f.check_json("2024-06-01");

@@ -73,6 +73,8 @@ macro_rules! declare_rule {
 
 pub(crate) use declare_rule;
 
+use std::collections::BTreeMap;
+
 use crate::base::time::{day_of, rfc3339};
 use crate::model::{Slot, TeamModel};
 use crate::parse::anchors;
@@ -247,31 +249,51 @@ pub(crate) fn kind_label(kind: &str) -> String {
 /// repository's, and a note is one line.
 const NOTE_PLACE_CHARS: usize = 120;
 
-/// One note per team and page kind kept outside the handbook with
+/// One note per page kind and place kept outside the handbook with
 /// `external`: the report says where those pages live and that they were
 /// not checked. (`off` says nobody keeps them: nothing to point at.)
 pub(crate) fn kept_elsewhere_notes(model: &Handbook) -> Vec<String> {
-    let mut notes = Vec::new();
+    // Teams that keep a kind in the same place share one note: a global
+    // `pages.retrospectives: { external: … }` is one sentence, not one per
+    // team.
+    let mut places: BTreeMap<(&str, &str), Vec<&str>> = BTreeMap::new();
     for team in &model.teams {
         for (kind, out) in &team.opted_out {
-            let crate::config::OptOut::External(place) = out else {
-                continue;
-            };
-            let what = match kind.as_str() {
+            if let crate::config::OptOut::External(place) = out {
+                places
+                    .entry((kind.as_str(), place.as_str()))
+                    .or_default()
+                    .push(team.name.as_str());
+            }
+        }
+    }
+    places
+        .into_iter()
+        .map(|((kind, place), teams)| {
+            let what = match kind {
                 crate::config::ruleset::RETROSPECTIVES => "retrospectives".to_string(),
                 other => kind_label(other),
             };
             let place = match place.char_indices().nth(NOTE_PLACE_CHARS) {
                 Some((cut, _)) => format!("{}…", &place[..cut]),
-                None => place.clone(),
+                None => place.to_string(),
             };
-            notes.push(format!(
-                "team `{}` keeps its {what} elsewhere ({place}): not checked",
-                team.name
-            ));
-        }
-    }
-    notes
+            let who = match teams.as_slice() {
+                [one] => format!("team `{one}` keeps its"),
+                _ if teams.len() == model.teams.len() => {
+                    format!("every team ({}) keeps its", teams.len())
+                }
+                many => format!(
+                    "teams {} keep their",
+                    many.iter()
+                        .map(|team| format!("`{team}`"))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+            };
+            format!("{who} {what} elsewhere ({place}): not checked")
+        })
+        .collect()
 }
 
 /// Teams the ownership rules can judge: configured ones, not ones found by

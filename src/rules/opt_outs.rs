@@ -76,3 +76,38 @@ fn goals_off_means_no_goals_findings_and_nothing_for_action_items_to_carry_into(
         .build();
     assert_eq!(codes(&missing), Vec::<&str>::new(), "no HB101 either");
 }
+
+/// A place shared by several teams is one note naming them, and one shared
+/// by every team says so: a global `external` is one line, not one a team.
+#[test]
+fn teams_that_keep_a_kind_in_one_place_share_one_note() {
+    let teams = |ads: &str| {
+        format!(
+            "{}  ads:\n    dir: hb/ads\n    pm: alice\n    em: bob\n{ads}  web:\n    dir: hb/web\n    pm: alice\n    em: bob\n",
+            crate::model::testing::CONFIG
+        )
+    };
+    let global = format!(
+        "pages:\n  retrospectives: {{ external: \"https://docs.example.com/retros\" }}\n{}",
+        teams("")
+    );
+    let every = healthy_with(&[1, 2], &[1]).config(&global).build();
+    assert_eq!(
+        crate::rules::kept_elsewhere_notes(&every.model),
+        [
+            "every team (3) keeps its retrospectives elsewhere (https://docs.example.com/retros): not checked"
+        ]
+    );
+    let ads_in_wiki = format!(
+        "pages:\n  retrospectives: {{ external: \"https://docs.example.com/retros\" }}\n{}",
+        teams("    pages: { retrospectives: { external: \"https://wiki.example.com/ads\" } }\n")
+    );
+    let split = healthy_with(&[1, 2], &[1]).config(&ads_in_wiki).build();
+    assert_eq!(
+        crate::rules::kept_elsewhere_notes(&split.model),
+        [
+            "teams `search`, `web` keep their retrospectives elsewhere (https://docs.example.com/retros): not checked",
+            "team `ads` keeps its retrospectives elsewhere (https://wiki.example.com/ads): not checked",
+        ]
+    );
+}
