@@ -7,25 +7,11 @@
 use std::io::Write;
 use std::process::{Command, Stdio};
 
-use assert_cmd::cargo::cargo_bin;
-
-/// Runs the binary; its standard output, after checking it succeeded.
-fn run(args: &[&str]) -> String {
-    let output = Command::new(cargo_bin("handbook-lint"))
-        .args(args)
-        .output()
-        .expect("run handbook-lint");
-    assert!(
-        output.status.success(),
-        "handbook-lint {args:?}: {}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    String::from_utf8(output.stdout).expect("UTF-8 output")
-}
+mod common;
 
 /// The commands `--help` lists (without `help` itself).
 fn commands() -> Vec<String> {
-    let help = run(&["--help"]);
+    let help = common::run_ok(&["--help"]);
     let listed: Vec<String> = help
         .lines()
         .skip_while(|line| !line.starts_with("Commands:"))
@@ -76,7 +62,7 @@ fn pipe(program: &str, args: &[&str], input: &str) -> Option<(bool, String, Stri
 fn every_shell_gets_every_command() {
     let commands = commands();
     for shell in ["bash", "zsh", "fish", "powershell", "elvish"] {
-        let script = run(&["completions", shell]);
+        let script = common::run_ok(&["completions", shell]);
         for command in &commands {
             assert!(
                 script.contains(command.as_str()),
@@ -84,7 +70,7 @@ fn every_shell_gets_every_command() {
             );
         }
     }
-    let bash = run(&["completions", "bash"]);
+    let bash = common::run_ok(&["completions", "bash"]);
     for command in &commands {
         assert!(
             bash.contains(&format!("handbook__lint,{command})")),
@@ -96,7 +82,7 @@ fn every_shell_gets_every_command() {
 /// What bash completes for the words typed so far (the last is the one
 /// being completed), with the script `handbook-lint completions bash`.
 fn bash_completes(words: &[&str]) -> Vec<String> {
-    let script = run(&["completions", "bash"]);
+    let script = common::run_ok(&["completions", "bash"]);
     let quoted: Vec<String> = words.iter().map(|w| format!("'{w}'")).collect();
     let cword = words.len() - 1;
     let program = format!(
@@ -148,7 +134,7 @@ fn plain(text: &str) -> String {
 
 #[test]
 fn the_man_page_names_every_command_and_renders() {
-    let page = run(&["man"]);
+    let page = common::run_ok(&["man"]);
     assert!(page.contains(".TH handbook-lint 1"), "no title line");
     let rendered = pipe("man", &["-l", "-"], &page);
     let checked = pipe("groff", &["-man", "-Tutf8", "-ww", "-z"], &page);
@@ -183,7 +169,7 @@ fn the_man_page_names_every_command_and_renders() {
 fn man_writes_a_page_per_command() {
     let dir = tempfile::tempdir().expect("a temporary directory");
     let out = dir.path().join("man1");
-    let listed = run(&["man", "--dir", out.to_str().expect("UTF-8 path")]);
+    let listed = common::run_ok(&["man", "--dir", out.to_str().expect("UTF-8 path")]);
     let mut expected = vec!["handbook-lint.1".to_string()];
     expected.extend(commands().iter().map(|c| format!("handbook-lint-{c}.1")));
     for page in &expected {

@@ -12,24 +12,12 @@ use std::process::Command;
 use assert_cmd::cargo::cargo_bin;
 use serde_json::Value;
 
+mod common;
+
 const SCHEMA_FILE: &str = "schema/handbook-lint.schema.json";
 
 fn manifest_dir() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
-
-/// Runs the binary; its standard output, after checking it succeeded.
-fn run(args: &[&str]) -> String {
-    let output = Command::new(cargo_bin("handbook-lint"))
-        .args(args)
-        .output()
-        .expect("run handbook-lint");
-    assert!(
-        output.status.success(),
-        "handbook-lint {args:?}: {}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    String::from_utf8(output.stdout).expect("UTF-8 output")
 }
 
 /// The schema, made in this process (so a test does not depend on which
@@ -67,7 +55,7 @@ fn mistakes(validator: &jsonschema::Validator, yaml: &str) -> Vec<String> {
 
 #[test]
 fn the_schema_command_prints_it() {
-    let printed = run(&["schema"]);
+    let printed = common::run_ok(&["schema"]);
     assert!(
         printed == schema_text(),
         "`handbook-lint schema` printed:\n{printed}"

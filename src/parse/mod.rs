@@ -167,40 +167,27 @@ fn parse_front_matter(text: &str, problems: &mut Vec<ParseProblem>) -> FrontMatt
         value: owner.value.trim().to_string(),
         span: locate(owner),
     });
+    // A date in front matter: kept where it parses, its problem where not.
+    let dated = |field: &str, value: &Spanned<String>| match parse_date(&value.value) {
+        Ok(date) => Ok(Located {
+            value: date,
+            span: locate(value),
+        }),
+        Err(message) => Err(ParseProblem {
+            message: format!("front matter `{field}`: {message}"),
+            span: locate(value),
+        }),
+    };
     front.reviewed = raw
         .reviewed
         .as_ref()
-        .and_then(|value| match parse_date(&value.value) {
-            Ok(date) => Some(Located {
-                value: date,
-                span: locate(value),
-            }),
-            Err(message) => {
-                problems.push(ParseProblem {
-                    message: format!("front matter `reviewed`: {message}"),
-                    span: locate(value),
-                });
-                None
-            }
-        });
-    let mut date_problem = None;
-    front.date = raw
-        .date
-        .as_ref()
-        .and_then(|value| match parse_date(&value.value) {
-            Ok(date) => Some(Located {
-                value: date,
-                span: locate(value),
-            }),
-            Err(message) => {
-                date_problem = Some(ParseProblem {
-                    message: format!("front matter `date`: {message}"),
-                    span: locate(value),
-                });
-                None
-            }
-        });
-    front.date_problem = date_problem;
+        .and_then(|value| dated("reviewed", value).map_err(|p| problems.push(p)).ok());
+    // `date:` is a retro's: its problem is reported only on retro pages.
+    match raw.date.as_ref().map(|value| dated("date", value)) {
+        Some(Ok(date)) => front.date = Some(date),
+        Some(Err(problem)) => front.date_problem = Some(problem),
+        None => {}
+    }
     front.iteration = raw.iteration.as_ref().and_then(|iteration| {
         let span = shift(span_of(yaml_text, iteration), base);
         if iteration.value < 1 {

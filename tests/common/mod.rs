@@ -15,6 +15,21 @@ pub(crate) mod oracle;
 #[allow(unused_imports)] // not every test file moves or deletes pages
 pub(crate) use handbook_lint::testing::{CONFIG, delete, goals, index, mv, retro, write};
 
+/// Runs the binary with `args` outside any repository; its standard
+/// output, after checking it succeeded.
+pub(crate) fn run_ok(args: &[&str]) -> String {
+    let output = Command::new(cargo_bin("handbook-lint"))
+        .args(args)
+        .output()
+        .expect("run handbook-lint");
+    assert!(
+        output.status.success(),
+        "handbook-lint {args:?}: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    String::from_utf8(output.stdout).expect("UTF-8 output")
+}
+
 pub(crate) const ALICE: Person = Person {
     name: "Alice Ng",
     email: "alice@example.com",
