@@ -19,10 +19,16 @@ use std::collections::HashMap;
 pub(crate) fn github_slug(text: &str) -> String {
     let mut slug = String::with_capacity(text.len());
     for c in text.trim().chars() {
-        if c.is_alphanumeric() || c == '-' || c == '_' {
+        // Every version of every page the history walk parses is named:
+        // ASCII, most headings, skips Unicode's case tables.
+        if c.is_ascii() {
+            if c.is_ascii_alphanumeric() || c == '-' || c == '_' {
+                slug.push(c.to_ascii_lowercase());
+            } else if c == ' ' {
+                slug.push('-');
+            }
+        } else if c.is_alphanumeric() {
             slug.extend(c.to_lowercase());
-        } else if c == ' ' {
-            slug.push('-');
         }
     }
     slug
@@ -50,9 +56,10 @@ pub(crate) fn kramdown_slug(text: &str) -> String {
 }
 
 /// GitLab's own Markdown (gitlab.com): GitHub's slug with every run of
-/// hyphens made one (`Step 1 - Plan` is `step-1-plan`).
-pub(crate) fn gitlab_slug(text: &str) -> String {
-    let github = github_slug(text);
+/// hyphens made one (`Step 1 - Plan` is `step-1-plan`), made from the
+/// GitHub slug (`github_slug(text)`), which a heading has
+/// already.
+pub(crate) fn gitlab_slug(github: &str) -> String {
     let mut slug = String::with_capacity(github.len());
     for c in github.chars() {
         if !(c == '-' && slug.ends_with('-')) {
@@ -169,17 +176,20 @@ impl Anchors {
         text: &str,
         html: Vec<String>,
     ) -> (String, Vec<String>) {
-        let (anchor, slugs) = match explicit {
-            // kramdown, Pandoc and Hugo generate no id for a heading that
-            // has one: neither does this.
-            Some(id) => (id, Vec::new()),
-            None => (
-                unique(&mut self.github, github_slug(text)),
+        // kramdown, Pandoc and Hugo generate no id for a heading that has
+        // one: neither does this.
+        let (anchor, slugs) = if let Some(id) = explicit {
+            (id, Vec::new())
+        } else {
+            let github = github_slug(text);
+            let gitlab = gitlab_slug(&github);
+            (
+                unique(&mut self.github, github),
                 vec![
                     unique(&mut self.kramdown, kramdown_slug(text)),
-                    unique(&mut self.gitlab, gitlab_slug(text)),
+                    unique(&mut self.gitlab, gitlab),
                 ],
-            ),
+            )
         };
         let mut aliases: Vec<String> = Vec::new();
         for alias in slugs.into_iter().chain(html) {
@@ -287,9 +297,12 @@ mod tests {
 
     #[test]
     fn gitlab_slugs_collapse_hyphen_runs() {
-        assert_eq!(gitlab_slug("Planning & Roadmap"), "planning-roadmap");
-        assert_eq!(gitlab_slug("Step 1 - Plan"), "step-1-plan");
-        assert_eq!(gitlab_slug("2026 Goals"), "2026-goals");
+        assert_eq!(
+            gitlab_slug(&github_slug("Planning & Roadmap")),
+            "planning-roadmap"
+        );
+        assert_eq!(gitlab_slug(&github_slug("Step 1 - Plan")), "step-1-plan");
+        assert_eq!(gitlab_slug(&github_slug("2026 Goals")), "2026-goals");
     }
 
     #[test]
