@@ -5,7 +5,10 @@
 mod ci;
 mod escape;
 mod github;
+// Wired to the `report` command in the next commits.
 mod gitlab;
+#[allow(dead_code)]
+pub(crate) mod health;
 mod human;
 mod json;
 mod junit;
