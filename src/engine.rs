@@ -58,6 +58,9 @@ pub(crate) struct Options {
     /// Run the rules. `pages` lists the model and its freshness and reports
     /// no findings beyond the inputs', so it leaves them out.
     pub evaluate: bool,
+    /// What a `report` covers: every page and section is asked for every
+    /// substantive change over its window, in the same walk.
+    pub window: Option<crate::report::health::build::Span>,
 }
 
 impl Options {
@@ -73,6 +76,7 @@ impl Options {
             progress: false,
             staged: false,
             evaluate: true,
+            window: None,
         }
     }
 }
@@ -702,7 +706,16 @@ fn start_history(
     };
     let horizon =
         options.now - i64::from(config.calendar.length_days) * 86_400 * (LOOKBACK_ITERATIONS + 3);
-    let queries = plan_queries(&listed, &planned_teams, config, ruleset, horizon);
+    let queries = plan_queries(
+        &listed,
+        &planned_teams,
+        config,
+        ruleset,
+        horizon,
+        options.window.map(|span| {
+            crate::report::health::build::window_start(&config.calendar, day_of(options.now), span)
+        }),
+    );
     drop(listed);
     let settings = history_settings(&repo, config, source.paths().len(), inputs);
     let Some(head) = head else {

@@ -155,6 +155,8 @@ pub(crate) enum Command {
         #[arg(long)]
         print: bool,
     },
+    /// Show how every team keeps up: goals updated, retro held and action items carried in each of the last N iterations, and the monthly trend, reconstructed from git history.
+    Report(crate::app::report::ReportArgs),
     /// Build a sample handbook repository with backdated history, lint it and show the report.
     Demo {
         /// Keep the sample repository in DIR (must not exist or be empty).
@@ -230,7 +232,7 @@ pub(crate) fn exit_code(outcome: &Outcome, fail_on: FailOn) -> u8 {
 
 /// The run's notes, after the report. They name commits, paths and
 /// summaries from the repository: their hidden characters are shown.
-fn print_notes(outcome: &Outcome) {
+pub(crate) fn print_notes(outcome: &Outcome) {
     for note in &outcome.notes {
         eprintln!("note: {}", report::Visible(note));
     }
@@ -312,6 +314,9 @@ pub fn run(
             Ok(ExitCode::from(EXIT_CLEAN))
         }
         Some(Command::Init { print }) => crate::app::init::command(global, print),
+        Some(Command::Report(args)) => {
+            crate::app::report::command(global, &args, options(global, false, false)?)
+        }
         Some(Command::Demo { keep, format }) => {
             let ran = crate::app::demo::run(keep.as_deref(), format, style(global.color))?;
             print(&ran.report)?;
@@ -395,10 +400,11 @@ fn options(global: &GlobalArgs, human: bool, staged: bool) -> anyhow::Result<Opt
         no_cache: global.no_cache,
         allow_shallow: global.allow_shallow,
         progress: human,
+        window: None,
     })
 }
 
-fn report_walk(global: &GlobalArgs, outcome: &Outcome) {
+pub(crate) fn report_walk(global: &GlobalArgs, outcome: &Outcome) {
     if global.verbose {
         eprintln!("pages: {}", outcome.pages_status);
         eprintln!(
@@ -458,6 +464,15 @@ fn check(global: &GlobalArgs, args: &CheckArgs) -> anyhow::Result<ExitCode> {
     }))
 }
 
+/// Why the run could not produce a verdict (the config could not be
+/// read), shown as `check` would.
+pub(crate) fn show_fatal(global: &GlobalArgs, outcome: &Outcome) {
+    eprint!(
+        "{}",
+        report::render(outcome, Format::Human, style(global.color))
+    );
+}
+
 fn pages(global: &GlobalArgs, format: PagesFormat) -> anyhow::Result<ExitCode> {
     let options = Options {
         evaluate: false,
@@ -467,11 +482,7 @@ fn pages(global: &GlobalArgs, format: PagesFormat) -> anyhow::Result<ExitCode> {
     report_walk(global, &outcome);
     print_notes(&outcome);
     let Some(model) = &outcome.model else {
-        // The config could not be read: show why, as `check` would.
-        eprint!(
-            "{}",
-            report::render(&outcome, Format::Human, style(global.color))
-        );
+        show_fatal(global, &outcome);
         return Ok(ExitCode::from(EXIT_FAILURE));
     };
     let report = report::pages_report(model, &outcome);

@@ -19,9 +19,12 @@ use anyhow::{Context, bail};
 use chrono::NaiveDate;
 
 use crate::base::finding::Severity;
+use crate::base::fswrite::{Existing, write_via_temp};
 use crate::base::time::{add_days, parse_now};
 use crate::engine::{self, Options};
 use crate::git::repo_builder::{Edit, Person, ROBOT, RepoBuilder, mv, write};
+use crate::report::health::ReportFormat;
+use crate::report::health::build::Span;
 use crate::report::{self, Format, Style};
 
 /// The demo's "now": fixed, so the demo shows the same report every day.
@@ -470,6 +473,9 @@ pub(crate) struct DemoRun {
     pub as_designed: bool,
 }
 
+/// The team health report the demo writes beside its repository's files.
+pub(crate) const REPORT_FILE: &str = "report.html";
+
 pub(crate) fn run(keep: Option<&Path>, format: Format, style: Style) -> anyhow::Result<DemoRun> {
     let temp;
     let dir = if let Some(dir) = keep {
@@ -488,7 +494,19 @@ pub(crate) fn run(keep: Option<&Path>, format: Format, style: Style) -> anyhow::
     };
     build(&dir)?;
     let now = parse_now(DEMO_NOW).map_err(anyhow::Error::msg)?;
-    let outcome = engine::run(&Options::new(dir.clone(), now))?;
+    // One run serves the check and the team health report.
+    let span = Span {
+        iterations: 12,
+        page_max_age_days: 182,
+    };
+    let outcome = engine::run(&crate::app::report::options(
+        Options::new(dir.clone(), now),
+        span,
+    ))?;
+    let html = crate::app::report::render(&outcome, span, ReportFormat::Html)
+        .ok_or_else(|| anyhow::anyhow!("the demo's config could not be read"))?;
+    write_via_temp(&dir.join(REPORT_FILE), &html, Existing::Keep, false)
+        .with_context(|| format!("cannot write {REPORT_FILE} in {}", dir.display()))?;
     let families: std::collections::BTreeSet<&str> =
         outcome.findings.iter().map(|f| f.rule.family).collect();
     let search_clean = !outcome
@@ -512,10 +530,14 @@ pub(crate) fn run(keep: Option<&Path>, format: Format, style: Style) -> anyhow::
                 "demo: try `handbook-lint --repo {} --now {DEMO_NOW} pages --format text`",
                 dir.display()
             ),
+            format!(
+                "demo: its team health report is {}; open it in a browser",
+                dir.join(REPORT_FILE).display()
+            ),
         ]
     } else {
         vec![format!(
-            "demo: a handbook with three teams was built in a temporary directory, checked as of {DEMO_NOW}, and deleted; `--keep DIR` keeps it to explore"
+            "demo: a handbook with three teams was built in a temporary directory, checked as of {DEMO_NOW}, and deleted; `--keep DIR` keeps it, and its team health report, to explore"
         )]
     };
     if !as_designed {

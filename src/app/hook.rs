@@ -6,7 +6,7 @@
 //! puts it back. Every write is atomic: a temporary file in the hooks
 //! directory, then a rename.
 
-use std::io::Write as _;
+use crate::base::fswrite::{Existing, write_via_temp};
 use std::path::{Path, PathBuf};
 
 use crate::git::repo::Repo;
@@ -59,20 +59,8 @@ fn runnable(path: &Path) -> bool {
 }
 
 fn write_atomically(dir: &Path, name: &str, text: &str) -> anyhow::Result<()> {
-    let mut temp = tempfile::NamedTempFile::new_in(dir)
-        .with_context(|| format!("cannot write in `{}`", dir.display()))?;
-    temp.write_all(text.as_bytes())?;
-    temp.as_file().sync_all()?;
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt as _;
-        temp.as_file()
-            .set_permissions(std::fs::Permissions::from_mode(0o755))?;
-    }
-    temp.persist(dir.join(name))
-        .map_err(|e| e.error)
-        .with_context(|| format!("cannot write `{}`", dir.join(name).display()))?;
-    Ok(())
+    write_via_temp(&dir.join(name), text, Existing::Replace, true)
+        .with_context(|| format!("cannot write `{}`", dir.join(name).display()))
 }
 
 /// What `install-hook` did, for the message to the user.

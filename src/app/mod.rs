@@ -5,5 +5,6 @@ pub(crate) mod cli;
 pub(crate) mod demo;
 pub(crate) mod hook;
 pub(crate) mod init;
+pub(crate) mod report;
 pub(crate) mod scope;
 pub(crate) mod why;

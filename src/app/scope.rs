@@ -1,8 +1,8 @@
 //! Which findings a run reports: a pull request's view (`--diff-base`) and
 //! adoption on an old handbook (`--baseline`, `--write-baseline`).
 
+use crate::base::fswrite::{Existing, not_replaceable, write_via_temp};
 use std::collections::{BTreeSet, HashMap};
-use std::io::Write as _;
 use std::path::Path;
 
 use anyhow::{Context, anyhow, bail};
@@ -88,35 +88,17 @@ pub(crate) fn write_baseline(path: &Path, outcome: &Outcome) -> anyhow::Result<u
     };
     let mut text = serde_json::to_string_pretty(&baseline)?;
     text.push('\n');
-    refuse_to_replace(path)?;
-    let dir = path
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    let mut temp = tempfile::NamedTempFile::new_in(dir)
-        .with_context(|| format!("cannot write the baseline in `{}`", dir.display()))?;
-    temp.write_all(text.as_bytes())?;
-    temp.persist(path)
-        .map_err(|e| e.error)
+    // Written by renaming a new file over the path: a symbolic link or a
+    // device would be replaced, not written through, so the tool refuses.
+    if let Some(why) = not_replaceable(path) {
+        bail!(
+            "`{}` {why}; --write-baseline writes only a regular file or a new path, and wrote nothing",
+            path.display()
+        );
+    }
+    write_via_temp(path, &text, Existing::Replace, false)
         .with_context(|| format!("cannot write the baseline `{}`", path.display()))?;
     Ok(baseline.findings.len())
-}
-
-/// The baseline is written by renaming a new file over the path: only a
-/// regular file (or nothing) may be there. A symbolic link or a device
-/// would be replaced, not written through, so the tool refuses.
-fn refuse_to_replace(path: &Path) -> anyhow::Result<()> {
-    match std::fs::symlink_metadata(path) {
-        Ok(meta) if meta.file_type().is_symlink() => bail!(
-            "`{}` is a symbolic link; --write-baseline writes only a regular file or a new path, and wrote nothing",
-            path.display()
-        ),
-        Ok(meta) if !meta.file_type().is_file() => bail!(
-            "`{}` is not a regular file; --write-baseline writes only a regular file or a new path, and wrote nothing",
-            path.display()
-        ),
-        _ => Ok(()),
-    }
 }
 
 /// Drops the findings recorded in the baseline (each recorded finding

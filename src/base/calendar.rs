@@ -80,6 +80,12 @@ impl Calendar {
         (number >= 1).then(|| self.iteration(number))
     }
 
+    /// The day `check` first counts an iteration as completed: its end
+    /// plus the grace days.
+    pub(crate) fn completed_on(&self, iteration: Iteration) -> NaiveDate {
+        add_days(iteration.end, i64::from(self.grace_days))
+    }
+
     /// The first iteration that starts on or after `day`: the first one a
     /// team that adopted the process on `day` can be held to.
     pub(crate) fn first_starting_on_or_after(&self, day: NaiveDate) -> Iteration {

@@ -7,6 +7,7 @@ pub(crate) mod codes;
 pub(crate) mod finding;
 pub(crate) mod framed;
 pub(crate) mod fsread;
+pub(crate) mod fswrite;
 pub(crate) mod paths;
 pub(crate) mod rule;
 pub(crate) mod time;

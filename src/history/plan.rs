@@ -14,12 +14,17 @@ use crate::history::Query;
 /// little more than the pages turn out to need (the creation of every
 /// retrospective, a section a page turns out not to have); what is not
 /// needed is not used.
+///
+/// `window` (the report's) asks every page and section for every change
+/// since that time, not only the goals and carry-into pages the rules
+/// collect for, in the same walk.
 pub(crate) fn plan_queries(
     paths: &[&str],
     teams: &[Team],
     config: &Config,
     ruleset: &Ruleset,
     horizon: UnixTime,
+    window: Option<UnixTime>,
 ) -> Vec<Query> {
     let carry_into = &ruleset.action_items.carry_into;
     let collects = |kind: &str| carry_into.iter().any(|k| k == kind) || kind == GOALS;
@@ -62,9 +67,12 @@ pub(crate) fn plan_queries(
             path: (*path).to_string(),
             anchor: None,
             want_created: retro[index],
-            collect_since: kinds[index]
-                .filter(|kind| !retro[index] && collects(kind))
-                .map(|_| horizon),
+            collect_since: widest(
+                kinds[index]
+                    .filter(|kind| !retro[index] && collects(kind))
+                    .map(|_| horizon),
+                window.filter(|_| !retro[index]),
+            ),
             trail: false,
         })
         .collect();
@@ -72,8 +80,16 @@ pub(crate) fn plan_queries(
         path: paths[page].to_string(),
         anchor: Some(anchor.to_string()),
         want_created: false,
-        collect_since: collect.then_some(horizon),
+        collect_since: widest(collect.then_some(horizon), window),
         trail: false,
     }));
     queries
+}
+
+/// The older of two times to collect changes back to, when either asks.
+fn widest(rules: Option<UnixTime>, window: Option<UnixTime>) -> Option<UnixTime> {
+    match (rules, window) {
+        (Some(a), Some(b)) => Some(a.min(b)),
+        (a, b) => a.or(b),
+    }
 }

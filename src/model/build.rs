@@ -58,6 +58,7 @@ pub(crate) fn pages(
                 ignored: None,
                 passed_over: 0,
                 moved_from: None,
+                covered_since: None,
                 staged: false,
                 reviewed,
                 now,
@@ -304,10 +305,7 @@ pub(crate) fn attach_history(
     for page in pages.iter_mut() {
         if let Some(resolved) = answer_of(&page.path, None) {
             note(&page.path, resolved);
-            page.freshness.history = resolved.answer.clone();
-            page.freshness.ignored.clone_from(&resolved.ignored);
-            page.freshness.passed_over = resolved.passed_over;
-            page.freshness.moved_from.clone_from(&resolved.moved_from);
+            page.freshness.attach(resolved);
             page.created.clone_from(&resolved.created);
         }
     }
@@ -315,13 +313,7 @@ pub(crate) fn attach_history(
         let path = pages[page].path.as_str();
         if let Some(resolved) = answer_of(path, Some(section.anchor.as_str())) {
             note(path, resolved);
-            section.freshness.history = resolved.answer.clone();
-            section.freshness.ignored.clone_from(&resolved.ignored);
-            section.freshness.passed_over = resolved.passed_over;
-            section
-                .freshness
-                .moved_from
-                .clone_from(&resolved.moved_from);
+            section.freshness.attach(resolved);
         }
     }
     gaps.shallow.sort();

@@ -62,6 +62,10 @@ pub(crate) struct Freshness {
     pub passed_over: u32,
     /// The oldest path the page's history was followed to, when it moved.
     pub moved_from: Option<String>,
+    /// Every change at or after this time is in `history` (`UnixTime::MIN`:
+    /// the walk reached the page's creation). See
+    /// [`crate::history::Resolved::covered_since`].
+    pub covered_since: Option<UnixTime>,
     /// `--staged` and the page (or section) differs from HEAD in the index:
     /// the commit being made changes it now.
     pub staged: bool,
@@ -70,6 +74,15 @@ pub(crate) struct Freshness {
 }
 
 impl Freshness {
+    /// Takes what history says of the page (or section).
+    pub(crate) fn attach(&mut self, resolved: &crate::history::Resolved) {
+        self.history = resolved.answer.clone();
+        self.ignored.clone_from(&resolved.ignored);
+        self.passed_over = resolved.passed_over;
+        self.moved_from.clone_from(&resolved.moved_from);
+        self.covered_since = resolved.covered_since;
+    }
+
     /// The newest substantive change from git, if history knows it.
     pub(crate) fn last_change(&self) -> Option<&Change> {
         match &self.history {
@@ -133,6 +146,17 @@ impl Freshness {
         self.stamp().is_some_and(|stamp| stamp.time >= time)
     }
 
+    /// When the page (or section) was created, if that is within the
+    /// collected changes: its oldest one, when the walk reached its creation.
+    pub(crate) fn created_at(&self) -> Option<UnixTime> {
+        if self.covered_since != Some(UnixTime::MIN) {
+            return None;
+        }
+        self.changes()
+            .last()
+            .and_then(|change| effective_time(change, self.now))
+    }
+
     /// Whether any collected change (or the review stamp) falls in
     /// `[from, to)`.
     pub(crate) fn updated_between(&self, from: UnixTime, to: UnixTime) -> bool {
@@ -173,6 +197,22 @@ pub(crate) struct Page {
     pub kind: Option<String>,
     /// Index into [`Handbook::teams`] of the team whose directory holds it.
     pub team: Option<usize>,
+}
+
+impl Page {
+    /// Whether the page was in the repository at `time`: added by then
+    /// (when history knows the commit that added it), or, for a page only
+    /// in the working tree, `time` is now.
+    pub(crate) fn recorded_by(&self, time: UnixTime) -> bool {
+        if matches!(self.freshness.history, Answer::NotCommitted) {
+            return time >= self.freshness.now;
+        }
+        self.created
+            .as_ref()
+            .map(|created| created.time)
+            .or_else(|| self.freshness.created_at())
+            .is_none_or(|created| created <= time)
+    }
 }
 
 #[derive(Debug, Clone)]

@@ -221,6 +221,22 @@ pub(crate) fn report_stale(
     }
 }
 
+/// A rule's verdict on one past iteration, as `check` gave it on the day
+/// that iteration completed: what the report's grid shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Verdict {
+    /// The expectation was met.
+    Met,
+    /// It was not: the rule reported it.
+    Missed,
+    /// The page the expectation needs was not there then.
+    NoPage,
+    /// Nothing was due (before the team's start, a kind kept elsewhere).
+    NotDue,
+    /// History cannot say.
+    Unknown,
+}
+
 /// "2026-03-02 in commit 1a2b3c4", "2026-03-02 by its reviewed: stamp".
 pub(crate) fn describe_stamp(stamp: &crate::model::Stamp) -> String {
     let day = day_of(stamp.time);

@@ -18,8 +18,8 @@ mod sweeps;
 mod teams;
 mod write;
 
+use crate::base::fswrite::{Existing, write_via_temp};
 use std::collections::HashSet;
-use std::io::Write as _;
 use std::path::Path;
 use std::process::ExitCode;
 use std::time::Instant;
@@ -217,18 +217,11 @@ fn ignored_revs(repo: &Repo) -> HashSet<Oid> {
 /// that appeared since the first look included).
 fn write_new(root: &Path, text: &str) -> anyhow::Result<()> {
     let target = root.join(CONFIG_FILE);
-    let mut temp = tempfile::Builder::new()
-        .prefix(".handbook-lint-init-")
-        .tempfile_in(root)
-        .with_context(|| format!("cannot write in `{}`", root.display()))?;
-    temp.write_all(text.as_bytes())?;
-    temp.as_file().sync_all()?;
-    temp.persist_noclobber(&target).map_err(|error| {
-        if error.error.kind() == std::io::ErrorKind::AlreadyExists {
+    write_via_temp(&target, text, Existing::Keep, false).map_err(|error| {
+        if error.kind() == std::io::ErrorKind::AlreadyExists {
             anyhow!("{CONFIG_FILE} appeared at the repository root while init ran; it was not overwritten")
         } else {
-            anyhow!("cannot write `{}`: {}", target.display(), fsread::plain_io_error(&error.error))
+            anyhow!("cannot write `{}`: {}", target.display(), fsread::plain_io_error(&error))
         }
-    })?;
-    Ok(())
+    })
 }

@@ -59,8 +59,7 @@ pub(crate) struct IterationInfo {
 pub(crate) struct TeamHealth {
     pub name: String,
     pub dir: String,
-    /// Display names (or ids) of the people in the role; empty when nobody
-    /// is, `["none"]`-free: a role vacant by design is `vacant: true`.
+    /// The people in the roles, by their ids in the config.
     pub pm: Role,
     pub em: Role,
     /// The day the team adopted the rules (`since:`), when set.
@@ -82,7 +81,8 @@ pub(crate) struct TeamHealth {
 #[derive(Debug, Clone, Serialize)]
 pub(crate) struct Role {
     pub people: Vec<String>,
-    /// `pm: none` / `em: none`: nobody, by design.
+    /// Named in the config with nobody known in it: `pm: none` (vacant by
+    /// design), or only people the roster lacks (HB003).
     pub vacant: bool,
 }
 

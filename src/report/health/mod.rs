@@ -2,6 +2,7 @@
 //! reconstructed from git history — as HTML, Markdown or JSON. [`data`] is
 //! the report itself; the formats render it.
 
+pub(crate) mod build;
 pub(crate) mod data;
 mod html;
 mod markdown;

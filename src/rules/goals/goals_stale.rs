@@ -1,8 +1,9 @@
+use crate::base::calendar::Iteration;
 use crate::base::finding::Finding;
 use crate::base::time::{day_of, midnight};
 use crate::config::ruleset::GOALS;
-use crate::model::{Handbook, Slot};
-use crate::rules::describe_stamp;
+use crate::model::{Handbook, Slot, TeamModel};
+use crate::rules::{Verdict, describe_stamp};
 
 crate::rules::declare_rule! {
     /// ## What it checks
@@ -86,6 +87,44 @@ pub(super) fn check(model: &Handbook, findings: &mut Vec<Finding>) {
             .why(model.ruleset.page_quote(GOALS))
             .team(team.name.clone()),
         );
+    }
+}
+
+/// HB102 applied to one completed iteration, as `check` judged it on the
+/// day the iteration completed: a substantive update (or a `reviewed:`
+/// stamp) from its first day to that day. A page added after that day was
+/// missing then (HB101).
+pub(crate) fn iteration_verdict(
+    model: &Handbook,
+    team: &TeamModel,
+    iteration: Iteration,
+) -> Verdict {
+    if iteration.number < model.first_required_iteration(team) {
+        return Verdict::NotDue;
+    }
+    let completed = midnight(model.calendar().completed_on(iteration));
+    let slot = match team.slots.get(GOALS) {
+        None => return Verdict::NotDue,
+        Some(Slot::Missing { .. }) => return Verdict::NoPage,
+        Some(slot) => slot,
+    };
+    let Some(freshness) = model.slot_freshness(slot) else {
+        return Verdict::Unknown;
+    };
+    if !freshness.is_certain() {
+        return Verdict::Unknown;
+    }
+    let added_later = freshness.created_at().is_some_and(|t| t > completed)
+        || slot
+            .page()
+            .is_some_and(|page| !model.pages[page].recorded_by(completed));
+    if added_later {
+        return Verdict::NoPage;
+    }
+    if freshness.updated_between(midnight(iteration.start), completed.saturating_add(1)) {
+        Verdict::Met
+    } else {
+        Verdict::Missed
     }
 }
 

@@ -3,7 +3,7 @@
 
 mod goals_incomplete;
 mod goals_missing;
-mod goals_stale;
+pub(crate) mod goals_stale;
 
 pub(crate) use goals_incomplete::GOALS_INCOMPLETE;
 pub(crate) use goals_missing::GOALS_MISSING;

@@ -1,8 +1,10 @@
-use crate::base::calendar::LOOKBACK_ITERATIONS;
+use chrono::NaiveDate;
+
+use crate::base::calendar::{Iteration, LOOKBACK_ITERATIONS};
 use crate::base::finding::Finding;
-use crate::base::time::{add_days, midnight};
-use crate::model::Handbook;
-use crate::rules::kind_label;
+use crate::base::time::{UnixTime, add_days, midnight};
+use crate::model::{Freshness, Handbook, Retro, TeamModel};
+use crate::rules::{Verdict, kind_label};
 
 crate::rules::declare_rule! {
     /// ## What it checks
@@ -28,36 +30,118 @@ crate::rules::declare_rule! {
     pub static ACTION_ITEMS_NOT_CARRIED = ("HB304", "action-items-not-carried", "retro", Error, "After a retro with action items, the goals or roadmap page was not updated"), check;
 }
 
+/// The goals or roadmap pages (the ruleset's `carry-into` kinds) a team
+/// has, with their freshness, among those in the repository at `at`:
+/// `None` when history cannot say whether they were updated.
+fn targets<'a>(
+    model: &'a Handbook,
+    team: &'a TeamModel,
+    at: UnixTime,
+) -> Option<Vec<(&'a String, &'a Freshness)>> {
+    let targets: Vec<(&String, &Freshness)> = model
+        .ruleset
+        .action_items
+        .carry_into
+        .iter()
+        .filter_map(|kind| {
+            let slot = team.slots.get(kind)?;
+            let freshness = model.slot_freshness(slot)?;
+            let there = freshness.created_at().is_none_or(|t| t <= at)
+                && slot
+                    .page()
+                    .is_none_or(|page| model.pages[page].recorded_by(at));
+            there.then_some((kind, freshness))
+        })
+        .collect();
+    (!targets.iter().any(|(_, f)| !f.is_certain())).then_some(targets)
+}
+
+/// The day a retro's carry window closes: one iteration plus the grace
+/// days after it.
+fn window_closes(model: &Handbook, retro: &Retro) -> NaiveDate {
+    let calendar = model.calendar();
+    add_days(
+        retro.date,
+        i64::from(calendar.length_days) + i64::from(calendar.grace_days),
+    )
+}
+
+/// Whether one of the pages was updated in the retro's carry window.
+fn carried(targets: &[(&String, &Freshness)], retro: &Retro, closes: NaiveDate) -> bool {
+    let (from, to) = (midnight(retro.date), midnight(closes));
+    targets.iter().any(|(_, f)| f.updated_between(from, to))
+}
+
+/// The oldest retro `check` looks at on `today`.
+fn oldest_judged(model: &Handbook, today: NaiveDate) -> NaiveDate {
+    add_days(
+        today,
+        -(LOOKBACK_ITERATIONS + 1) * i64::from(model.calendar().length_days),
+    )
+}
+
+/// HB304 applied to one completed iteration: the retros with action items
+/// `check` first judged on the day it completed (their window had closed
+/// and they were recorded by then, and not yet the iteration before), and
+/// whether each was carried.
+pub(crate) fn iteration_verdict<'a>(
+    model: &'a Handbook,
+    team: &'a TeamModel,
+    iteration: Iteration,
+) -> (Verdict, Vec<(&'a Retro, bool)>) {
+    let calendar = model.calendar();
+    let today = calendar.completed_on(iteration);
+    let earlier = calendar.completed_on(calendar.iteration(iteration.number - 1));
+    let judged_on = |retro: &Retro, day: NaiveDate| {
+        window_closes(model, retro) <= day && model.pages[retro.page].recorded_by(midnight(day))
+    };
+    let oldest = oldest_judged(model, today);
+    let due: Vec<&Retro> = team
+        .retros_in_scope()
+        .filter(|retro| !retro.items.is_empty() && retro.date >= oldest)
+        .filter(|retro| judged_on(retro, today) && !judged_on(retro, earlier))
+        .collect();
+    if due.is_empty() {
+        return (Verdict::NotDue, Vec::new());
+    }
+    let Some(targets) = targets(model, team, midnight(today)) else {
+        return (Verdict::Unknown, Vec::new());
+    };
+    if targets.is_empty() {
+        return (Verdict::NoPage, Vec::new());
+    }
+    let judged: Vec<(&Retro, bool)> = due
+        .into_iter()
+        .map(|retro| (retro, carried(&targets, retro, window_closes(model, retro))))
+        .collect();
+    let verdict = if judged.iter().all(|(_, carried)| *carried) {
+        Verdict::Met
+    } else {
+        Verdict::Missed
+    };
+    (verdict, judged)
+}
+
 pub(super) fn check(model: &Handbook, findings: &mut Vec<Finding>) {
     let calendar = model.calendar();
     let window_days = i64::from(calendar.length_days) + i64::from(calendar.grace_days);
-    let oldest = add_days(
-        model.today,
-        -(LOOKBACK_ITERATIONS + 1) * i64::from(calendar.length_days),
-    );
+    let oldest = oldest_judged(model, model.today);
     let carry_into = &model.ruleset.action_items.carry_into;
     for team in &model.teams {
-        let targets: Vec<(&String, _)> = carry_into
-            .iter()
-            .filter_map(|kind| {
-                let slot = team.slots.get(kind)?;
-                Some((kind, model.slot_freshness(slot)?))
-            })
-            .collect();
-        if targets.is_empty() || targets.iter().any(|(_, f)| !f.is_certain()) {
-            // No page to carry into (HB101 says so) or no certain history.
+        let Some(targets) = targets(model, team, UnixTime::MAX) else {
+            // No certain history.
+            continue;
+        };
+        if targets.is_empty() {
+            // No page to carry into (HB101 says so).
             continue;
         }
         for retro in team.retros_in_scope() {
             if retro.items.is_empty() || retro.date < oldest {
                 continue;
             }
-            let closes = add_days(retro.date, window_days);
-            if model.today < closes {
-                continue;
-            }
-            let (from, to) = (midnight(retro.date), midnight(closes));
-            if targets.iter().any(|(_, f)| f.updated_between(from, to)) {
+            let closes = window_closes(model, retro);
+            if model.today < closes || carried(&targets, retro, closes) {
                 continue;
             }
             let page = &model.pages[retro.page];

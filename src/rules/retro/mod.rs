@@ -3,8 +3,8 @@
 
 mod action_item_overdue;
 mod action_item_unowned;
-mod action_items_not_carried;
-mod retro_missing;
+pub(crate) mod action_items_not_carried;
+pub(crate) mod retro_missing;
 
 pub(crate) use action_item_overdue::ACTION_ITEM_OVERDUE;
 pub(crate) use action_item_unowned::ACTION_ITEM_UNOWNED;

@@ -1,8 +1,9 @@
-use crate::base::calendar::LOOKBACK_ITERATIONS;
+use crate::base::calendar::{Iteration, LOOKBACK_ITERATIONS};
 use crate::base::finding::Finding;
+use crate::base::time::{UnixTime, midnight};
 use crate::config::ruleset::RETROSPECTIVES;
-use crate::model::Handbook;
-use crate::rules::kind_label;
+use crate::model::{Handbook, Retro, TeamModel};
+use crate::rules::{Verdict, kind_label};
 
 crate::rules::declare_rule! {
     /// ## What it checks
@@ -28,42 +29,70 @@ crate::rules::declare_rule! {
     pub static RETRO_MISSING = ("HB301", "retro-missing", "retro", Error, "A completed iteration has no retrospective"), check;
 }
 
-pub(super) fn check(model: &Handbook, findings: &mut Vec<Finding>) {
-    let required = model
+/// Whether retros are required of a team at all.
+fn required_of(model: &Handbook, team: &TeamModel) -> bool {
+    model
         .ruleset
         .pages
         .get(RETROSPECTIVES)
-        .is_some_and(|kind| kind.required);
-    if !required {
-        return;
+        .is_some_and(|kind| kind.required)
+        && !team.opted_out.contains_key(RETROSPECTIVES)
+}
+
+/// The retros that count for iteration `number`: dated in its window
+/// `[start + grace, end + grace)` or naming it, and recorded by `by`.
+pub(crate) fn held_for<'a>(
+    model: &'a Handbook,
+    team: &'a TeamModel,
+    number: i64,
+    by: UnixTime,
+) -> impl Iterator<Item = &'a Retro> {
+    let calendar = model.calendar();
+    team.retros.iter().filter(move |retro| {
+        retro
+            .iteration
+            .or_else(|| calendar.retro_iteration(retro.date).map(|it| it.number))
+            == Some(number)
+            && model.pages[retro.page].recorded_by(by)
+    })
+}
+
+/// HB301 applied to one completed iteration, as `check` judged it on the
+/// day the iteration completed.
+pub(crate) fn iteration_verdict(
+    model: &Handbook,
+    team: &TeamModel,
+    iteration: Iteration,
+) -> Verdict {
+    if !required_of(model, team) || iteration.number < model.first_required_iteration(team) {
+        return Verdict::NotDue;
     }
+    let completed = midnight(model.calendar().completed_on(iteration));
+    if held_for(model, team, iteration.number, completed)
+        .next()
+        .is_some()
+    {
+        Verdict::Met
+    } else {
+        Verdict::Missed
+    }
+}
+
+pub(super) fn check(model: &Handbook, findings: &mut Vec<Finding>) {
     let calendar = model.calendar();
     let Some(last) = calendar.last_completed(model.today) else {
         return;
     };
     // A team keeping its retros elsewhere (or not at all) has none here.
-    for team in model
-        .teams
-        .iter()
-        .filter(|team| !team.opted_out.contains_key(RETROSPECTIVES))
-    {
+    for team in model.teams.iter().filter(|team| required_of(model, team)) {
         let first = model
             .first_required_iteration(team)
             .max(last.number - LOOKBACK_ITERATIONS + 1);
         if first > last.number {
             continue;
         }
-        let held: Vec<i64> = team
-            .retros
-            .iter()
-            .filter_map(|retro| {
-                retro
-                    .iteration
-                    .or_else(|| calendar.retro_iteration(retro.date).map(|it| it.number))
-            })
-            .collect();
         let missed: Vec<_> = (first..=last.number)
-            .filter(|n| !held.contains(n))
+            .filter(|&n| held_for(model, team, n, UnixTime::MAX).next().is_none())
             .map(|n| calendar.iteration(n))
             .collect();
         if missed.is_empty() {
