@@ -5,6 +5,7 @@
 pub(crate) mod data;
 mod html;
 mod markdown;
+mod marks;
 
 pub(crate) use self::data::HealthReport;
 

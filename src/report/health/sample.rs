@@ -6,12 +6,12 @@ use std::collections::BTreeMap;
 
 use super::data::*;
 
-fn update(date: &str, commit: Option<&str>) -> Option<Update> {
-    Some(Update {
+fn update(date: &str, commit: Option<&str>) -> Update {
+    Update {
         date: date.to_string(),
         commit: commit.map(str::to_string),
         source: if commit.is_some() { "git" } else { "reviewed" },
-    })
+    }
 }
 
 fn page(kind: &str, state: &'static str, path: Option<&str>, anchor: Option<&str>) -> PageRef {
@@ -82,7 +82,7 @@ fn team(name: &str, pattern: &str) -> TeamHealth {
         since: None,
         goals: GoalsHealth {
             page: page("goals", "found", Some(&format!("hb/{name}/goals.md")), None),
-            last_update: update("2026-05-28", Some("0123456789abcdef")),
+            last_update: Some(update("2026-05-28", Some("0123456789abcdef"))),
             iterations_without_update: 1,
         },
         process: vec![
@@ -93,7 +93,7 @@ fn team(name: &str, pattern: &str) -> TeamHealth {
                     Some(&format!("hb/{name}/index.md")),
                     Some("planning"),
                 ),
-                last_update: update("2026-02-01", Some("fedcba9876543210")),
+                last_update: Some(update("2026-02-01", Some("fedcba9876543210"))),
                 age_days: Some(134),
                 max_age_days: Some(84),
                 stale: true,
