@@ -29,8 +29,10 @@ pub(super) fn html(report: &HealthReport) -> String {
         esc(&report.repository),
     );
     header(&mut out, report);
-    team_cards(&mut out, report);
+    // The grid first: it is the picture people come for, and on paper it
+    // shares the first page with the header.
     grid(&mut out, report);
+    team_cards(&mut out, report);
     trend(&mut out, report);
     findings(&mut out, report);
     notes(&mut out, report);
@@ -94,7 +96,7 @@ fn header(out: &mut String, report: &HealthReport) {
         calendar.grace_days
     );
     out.push_str(
-        "<nav aria-label=\"Sections\"><a href=\"#teams\">Teams</a><a href=\"#grid\">Grid</a>\
+        "<nav aria-label=\"Sections\"><a href=\"#grid\">Iterations</a><a href=\"#teams\">Teams</a>\
          <a href=\"#trend\">Trend</a><a href=\"#findings\">Findings</a>",
     );
     if !report.notes.is_empty() {

@@ -30,8 +30,8 @@ pub(super) fn markdown(report: &HealthReport) -> String {
         report.findings.errors,
         report.findings.warnings,
     );
-    teams(&mut out, report);
     grid(&mut out, report);
+    teams(&mut out, report);
     trend(&mut out, report);
     findings(&mut out, report);
     if !report.notes.is_empty() {
