@@ -890,6 +890,26 @@ mod tests {
         }
     }
 
+    /// A repository with nothing to show yet still gets a whole page that
+    /// says so, and a month with no page to count shows a dash, not 0 %.
+    #[test]
+    fn an_empty_report_is_a_whole_page() {
+        let mut report = sample();
+        report.head = None;
+        report.iterations.clear();
+        report.teams.clear();
+        report.notes.clear();
+        report.findings.by_code.clear();
+        report.trend.truncate(1);
+        report.trend[0].pages = Share { fresh: 0, total: 0 };
+        let page = html(&report);
+        assert_eq!(external_references(&page), Vec::<String>::new());
+        assert!(page.contains("No iteration has completed yet."));
+        assert!(page.contains("The configuration names no team."));
+        assert!(page.contains("<td>0 of 0</td><td>–</td>"), "{page}");
+        assert!(!page.contains("data-team") && !page.contains("HEAD"));
+    }
+
     /// Not a check: writes the sample's page and JSON for trying
     /// `.ci/report-check.py` before a real report exists:
     /// `cargo test --lib health::html -- --ignored`.
