@@ -6,6 +6,7 @@ pub(crate) mod build;
 pub(crate) mod data;
 mod html;
 mod markdown;
+mod marks;
 
 pub(crate) use self::data::HealthReport;
 
