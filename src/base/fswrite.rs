@@ -34,11 +34,14 @@ pub(crate) fn write_via_temp(
         .tempfile_in(dir)?;
     temp.write_all(text.as_bytes())?;
     temp.as_file().sync_all()?;
+    // A temporary file is private (0600); what it becomes is a file like
+    // any other, readable by all, as `git` and editors make them.
     #[cfg(unix)]
-    if executable {
+    {
         use std::os::unix::fs::PermissionsExt as _;
+        let mode = if executable { 0o755 } else { 0o644 };
         temp.as_file()
-            .set_permissions(std::fs::Permissions::from_mode(0o755))?;
+            .set_permissions(std::fs::Permissions::from_mode(mode))?;
     }
     #[cfg(not(unix))]
     let _ = executable;
