@@ -80,15 +80,18 @@ fn every_rule_is_documented_in_the_binary_and_the_readme() {
 /// ripgrep-style: each rule has a case that fails it and one that passes:
 /// beside its check, in the rule's own file, for a rule with a check; in
 /// the git-oracle tests of `tests/rules.rs` for every rule, checked or
-/// raised by a stage.
+/// raised by a stage (`tests/optional_rules.rs` for the optional ones).
 #[test]
 fn every_rule_has_a_failing_and_a_passing_case() {
-    let tests = read("tests/rules.rs");
+    let tests = read("tests/rules.rs") + &read("tests/optional_rules.rs");
     for rule in RULES {
         let prefix = rule.meta.code.to_lowercase();
         for kind in ["fails", "passes"] {
             let needle = format!("fn {prefix}_{kind}");
-            assert!(tests.contains(&needle), "tests/rules.rs has no `{needle}…`");
+            assert!(
+                tests.contains(&needle),
+                "tests/rules.rs and tests/optional_rules.rs have no `{needle}…`"
+            );
         }
         if rule.check.is_none() {
             continue;
