@@ -286,6 +286,11 @@ fn hb503_passes_when_every_highlight_is_in_by_the_day_before() {
     );
     let (report, _) = f.check_json(NOW);
     assert_eq!(messages(&optional(&report), "HB503"), Vec::<&str>::new());
+    // Committed today, Thursday, it is in by the day before.
+    git(f.path(), &["add", "hb/search/highlights/2026-03-04.md"]);
+    let out = f.run(&["check", "--staged", "--format", "json", "--now", NOW]);
+    let report: Value = serde_json::from_str(&out.stdout).expect("json");
+    assert_eq!(messages(&optional(&report), "HB503"), Vec::<&str>::new());
 }
 
 /// Writes a page in the working tree only: not staged, not committed.
@@ -305,12 +310,19 @@ fn hb503_fails_for_this_weeks_highlight_not_committed_by_the_send_day() {
         "hb/search/highlights/2026-03-04.md",
         &highlight("Draft."),
     );
+    let late = "the weekly progress highlight `hb/search/highlights/2026-03-04.md` for the week of 2026-03-02 is not committed yet, after its deadline 2026-03-05T00:00:00Z (the end of the day before the send day, thursday)";
     let (report, _) = f.check_json(NOW);
     let hb503 = messages(&optional(&report), "HB503");
-    assert!(
-        hb503.contains(&"the weekly progress highlight `hb/search/highlights/2026-03-04.md` for the week of 2026-03-02 is not committed yet, after its deadline 2026-03-05T00:00:00Z (the end of the day before the send day, thursday)"),
-        "{hb503:#?}"
+    assert!(hb503.contains(&late), "{hb503:#?}");
+    // Being committed now (the pre-commit hook) is just as late.
+    stage(
+        &f,
+        "hb/search/highlights/2026-03-04.md",
+        &highlight("Draft."),
     );
+    let out = f.run(&["check", "--staged", "--format", "json", "--now", NOW]);
+    let report: Value = serde_json::from_str(&out.stdout).expect("json");
+    assert_eq!(messages(&optional(&report), "HB503"), [late]);
 }
 
 #[test]
