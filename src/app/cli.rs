@@ -291,12 +291,20 @@ pub fn run(
             let Some(meta) = registry::by_code(&code) else {
                 bail!("no rule `{code}`; `handbook-lint rules` lists them");
             };
+            let enable = if meta.default_severity.is_none() {
+                format!(
+                    "; enable it with `severity: {{ {}: warning }}` (or `error`) in handbook-lint.yaml",
+                    meta.code
+                )
+            } else {
+                String::new()
+            };
             print(&format!(
-                "{} {} ({}, {} by default)\n\n{}\n\n{}\n",
+                "{} {} ({}, {} by default{enable})\n\n{}\n\n{}\n",
                 meta.code,
                 meta.name,
                 meta.family,
-                meta.default_severity.as_str(),
+                meta.default_level(),
                 meta.summary,
                 meta.doc_text()
             ))?;
@@ -520,8 +528,13 @@ fn rules_listing(format: ListFormat) -> String {
                     "{}  {:<26} {:<8} {}",
                     meta.code,
                     meta.name,
-                    meta.default_severity.as_str(),
+                    meta.default_level(),
                     meta.summary
+                );
+            }
+            if RULES.iter().any(|rule| rule.default_severity.is_none()) {
+                out.push_str(
+                    "\nRules marked `off` are optional, off by default: enable one with `severity: { HB501: warning }` (or `error`) in handbook-lint.yaml.\n",
                 );
             }
             out
@@ -534,7 +547,7 @@ fn rules_listing(format: ListFormat) -> String {
                         "code": rule.meta.code,
                         "name": rule.meta.name,
                         "family": rule.meta.family,
-                        "severity": rule.meta.default_severity.as_str(),
+                        "severity": rule.meta.default_level(),
                         "summary": rule.meta.summary,
                     })
                 })

@@ -65,7 +65,9 @@ impl Finding {
     pub(crate) fn new(rule: &'static RuleMeta, message: impl Into<String>) -> Self {
         Finding {
             rule,
-            severity: rule.default_severity,
+            // An optional rule's findings reach a report only where the
+            // config gives the rule a severity, which then replaces this.
+            severity: rule.default_severity.unwrap_or(Severity::Warning),
             message: message.into(),
             location: None,
             label: None,

@@ -8,7 +8,10 @@ pub(crate) struct RuleMeta {
     pub code: &'static str,
     pub name: &'static str,
     pub family: &'static str,
-    pub default_severity: Severity,
+    /// The severity its findings have unless the config says otherwise;
+    /// `None`: off by default (an optional rule), run only when the config
+    /// gives it a severity (`severity: { HB501: warning }`).
+    pub default_severity: Option<Severity>,
     /// One line, for `handbook-lint rules` and SARIF short descriptions.
     pub summary: &'static str,
     /// The rule's doc comment, compiled in so `explain` works from an
@@ -17,6 +20,11 @@ pub(crate) struct RuleMeta {
 }
 
 impl RuleMeta {
+    /// `error`, `warning` or `off`: what `rules` and `explain` print.
+    pub(crate) fn default_level(&self) -> &'static str {
+        self.default_severity.map_or("off", Severity::as_str)
+    }
+
     /// The doc comment as Markdown, with rustdoc's leading space removed.
     pub(crate) fn doc_text(&self) -> String {
         let mut text = String::new();
@@ -44,10 +52,21 @@ macro_rules! rule_meta_value {
             code: $code,
             name: $name,
             family: $family,
-            default_severity: $crate::base::finding::Severity::$severity,
+            default_severity: $crate::base::rule::default_level!($severity),
             summary: $summary,
             doc: concat!($($doc, "\n"),+),
         }
+    };
+}
+
+/// A rule's default level as written in its declaration: `Error`,
+/// `Warning`, or `Off` (an optional rule, off until the config enables it).
+macro_rules! default_level {
+    (Off) => {
+        None
+    };
+    ($severity:ident) => {
+        Some($crate::base::finding::Severity::$severity)
     };
 }
 
@@ -71,4 +90,4 @@ macro_rules! rule_meta {
     };
 }
 
-pub(crate) use {rule_meta, rule_meta_value};
+pub(crate) use {default_level, rule_meta, rule_meta_value};

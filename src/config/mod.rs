@@ -39,6 +39,9 @@ pub(crate) const CONFIG_FILE: &str = "handbook-lint.yaml";
 pub(crate) const DEFAULT_ITERATION_DAYS: u32 = 14;
 pub(crate) const DEFAULT_GRACE_DAYS: u32 = 3;
 pub(crate) const DEFAULT_START: &str = "2024-01-01";
+/// The day the weekly status email goes out unless `reporting.send-day`
+/// says otherwise.
+pub(crate) const DEFAULT_SEND_DAY: chrono::Weekday = chrono::Weekday::Fri;
 
 /// What the config sets a rule to: a severity, or `off` (`None`): the
 /// rule's findings are dropped, and a rule off everywhere is not run.
@@ -178,6 +181,9 @@ pub(crate) struct Config {
     pub goals_content: BTreeMap<String, Vec<Pattern>>,
     /// `page-extensions:`: which files are pages.
     pub page_extensions: PageExtensions,
+    /// `reporting.send-day`: the day the weekly status email goes out; a
+    /// week's progress highlight is due by the end of the day before (HB503).
+    pub send_day: chrono::Weekday,
     /// Teams were discovered by convention rather than configured.
     pub conventional: bool,
     /// Where the settings that name files were written (the byte span of
@@ -208,6 +214,7 @@ impl Config {
             move_similarity: DEFAULT_MOVE_SIMILARITY,
             goals_content: BTreeMap::new(),
             page_extensions: PageExtensions::default(),
+            send_day: DEFAULT_SEND_DAY,
             conventional: true,
             setting_spans: HashMap::new(),
         }
@@ -269,8 +276,9 @@ impl Config {
     }
 
     /// A finding's severity: the last override whose paths match, else the
-    /// config-wide `severity:`, else the rule's default. `None`: the rule is
-    /// `off` there and the finding is dropped.
+    /// config-wide `severity:`, else the rule's default (`default`, or off
+    /// for an optional rule). `None`: the rule is `off` there and the
+    /// finding is dropped.
     pub(crate) fn severity_for(&self, code: &str, path: Option<&str>, default: Severity) -> Level {
         let overridden = path.and_then(|path| {
             self.overrides
@@ -281,17 +289,21 @@ impl Config {
         });
         overridden
             .or_else(|| self.severity.get(code).copied())
-            .unwrap_or(Some(default))
+            .unwrap_or_else(|| (!codes::off_by_default(code)).then_some(default))
     }
 
-    /// Whether a rule has to run: not when `severity:` turns it `off` and
-    /// no override turns it back on for some paths.
+    /// Whether a rule has to run: not when it is `off` (by `severity:`, or
+    /// by default for an optional rule that `severity:` does not enable)
+    /// and no override turns it on for some paths.
     pub(crate) fn rule_runs(&self, code: &str) -> bool {
-        self.severity.get(code) != Some(&None)
-            || self
-                .overrides
-                .iter()
-                .any(|o| matches!(o.severity.get(code), Some(Some(_))))
+        let on = match self.severity.get(code) {
+            Some(level) => level.is_some(),
+            None => !codes::off_by_default(code),
+        };
+        on || self
+            .overrides
+            .iter()
+            .any(|o| matches!(o.severity.get(code), Some(Some(_))))
     }
 }
 
@@ -484,6 +496,42 @@ mod tests {
         assert_eq!(
             config.severity_for("HB301", Some("b/x.md"), Severity::Error),
             None
+        );
+    }
+
+    /// HB5xx are off until `severity:` (or an override) gives them a
+    /// severity; then they run and their findings take it.
+    #[test]
+    fn an_optional_rule_is_off_until_the_config_enables_it() {
+        let config = load_text("iterations: { length: 14d }\n")
+            .config
+            .expect("valid");
+        assert!(!config.rule_runs("HB501"));
+        assert!(config.rule_runs("HB102"));
+        assert_eq!(
+            config.severity_for("HB502", Some("a/x.md"), Severity::Warning),
+            None
+        );
+        let enabled = load_text(
+            "severity: { HB501: warning, status-report-missing: error }\noverrides:\n  - paths: [\"a/**\"]\n    severity: { HB503: error }\n",
+        );
+        assert!(enabled.findings.is_empty(), "{:?}", enabled.findings);
+        let config = enabled.config.expect("valid");
+        assert!(
+            config.rule_runs("HB501") && config.rule_runs("HB502") && config.rule_runs("HB503")
+        );
+        assert_eq!(
+            config.severity_for("HB502", Some("b/x.md"), Severity::Warning),
+            Some(Severity::Error)
+        );
+        assert_eq!(
+            config.severity_for("HB503", Some("a/x.md"), Severity::Warning),
+            Some(Severity::Error)
+        );
+        assert_eq!(
+            config.severity_for("HB503", Some("b/x.md"), Severity::Warning),
+            None,
+            "enabled only where the override applies"
         );
     }
 

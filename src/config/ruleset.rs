@@ -24,6 +24,13 @@ pub(crate) const GOALS: &str = "goals";
 pub(crate) const PLANNING: &str = "iteration-planning";
 pub(crate) const EXECUTION: &str = "iteration-execution";
 pub(crate) const RETROSPECTIVES: &str = "retrospectives";
+pub(crate) const JOB_SPEC: &str = "job-spec";
+pub(crate) const STATUS_REPORTS: &str = "status-reports";
+pub(crate) const PROGRESS_HIGHLIGHTS: &str = "progress-highlights";
+
+/// Page kinds kept as one dated page per week (HB502, HB503): every page
+/// at the location counts, each dated as a retrospective is.
+pub(crate) const WEEKLY: &[&str] = &[STATUS_REPORTS, PROGRESS_HIGHLIGHTS];
 
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]

@@ -30,9 +30,14 @@ use serde_json::{Map, Value, json};
 use crate::base::codes;
 use crate::base::paths::DEFAULT_PAGE_EXTENSIONS;
 use crate::config::ruleset::{BUILTIN_NAME, BUILTIN_TEXT, PageKind, Ruleset};
+use crate::config::validate::WEEKDAYS;
 use crate::config::{
-    DEFAULT_GRACE_DAYS, DEFAULT_ITERATION_DAYS, DEFAULT_MOVE_SIMILARITY, DEFAULT_START,
+    DEFAULT_GRACE_DAYS, DEFAULT_ITERATION_DAYS, DEFAULT_MOVE_SIMILARITY, DEFAULT_SEND_DAY,
+    DEFAULT_START,
 };
+
+/// [`DEFAULT_SEND_DAY`] as the config writes it.
+const DEFAULT_SEND_DAY_NAME: &str = WEEKDAYS[DEFAULT_SEND_DAY.num_days_from_monday() as usize];
 
 /// Where the published schema lives: what `init` writes in the config's
 /// `# yaml-language-server: $schema=…` line, and the schema's `$id`.
@@ -157,6 +162,20 @@ struct ConfigFile {
     /// Patterns (regular expressions) added to the ruleset's, for what a
     /// goals page's headings or bold labels may be called (HB103).
     goals_content: Option<GoalsContent>,
+    /// The weekly status email the optional rules HB502 and HB503 check
+    /// reports and highlights for.
+    reporting: Option<Reporting>,
+}
+
+/// The weekly status email.
+#[derive(JsonSchema)]
+#[schemars(rename_all = "kebab-case", deny_unknown_fields)]
+#[allow(dead_code)]
+struct Reporting {
+    /// The day the weekly status email is sent: a week's progress
+    /// highlight must be committed by the end of the day before (HB503).
+    #[schemars(extend("default" = DEFAULT_SEND_DAY_NAME))]
+    send_day: Option<Weekday>,
 }
 
 /// The iteration calendar.
@@ -323,6 +342,9 @@ leaf!(Role => json_schema!({
         },
     ],
 }));
+// Lower case, as the README writes them (the tool also forgives the
+// letter case).
+leaf!(Weekday => json_schema!({ "enum": WEEKDAYS }));
 leaf!(PageKinds => by_page_kind(page_kind_location, or_nothing(page_value())));
 leaf!(MaxAges => by_page_kind(page_kind_max_age, or_nothing(period())));
 leaf!(Severities => severities());
@@ -448,8 +470,8 @@ mod tests {
     use crate::base::codes;
     use crate::config::ruleset::{BUILTIN_TEXT, GOALS, Ruleset};
     use crate::config::validate::{
-        FRESHNESS_KEYS, GOALS_CONTENT_KEYS, ITERATION_KEYS, OVERRIDE_KEYS, PERSON_KEYS, TEAM_KEYS,
-        TOP_KEYS,
+        FRESHNESS_KEYS, GOALS_CONTENT_KEYS, ITERATION_KEYS, OVERRIDE_KEYS, PERSON_KEYS,
+        REPORTING_KEYS, TEAM_KEYS, TOP_KEYS,
     };
     use crate::config::{CONFIG_FILE, check, parse};
 
@@ -497,7 +519,7 @@ mod tests {
     #[test]
     fn the_schema_knows_exactly_the_keys_the_parser_knows() {
         let root = schema();
-        let fixed: [(&[&str], &[&str]); 7] = [
+        let fixed: [(&[&str], &[&str]); 8] = [
             (&[], TOP_KEYS),
             (&["people", "*"], PERSON_KEYS),
             (&["teams", "*"], TEAM_KEYS),
@@ -505,6 +527,7 @@ mod tests {
             (&["iterations"], ITERATION_KEYS),
             (&["freshness"], FRESHNESS_KEYS),
             (&["goals-content"], GOALS_CONTENT_KEYS),
+            (&["reporting"], REPORTING_KEYS),
         ];
         for (path, known) in fixed {
             let described = at(&root, path);
@@ -547,7 +570,9 @@ mod tests {
         assert_eq!(default(&["ruleset"]), "builtin:pm-em-partnership");
         assert_eq!(default(&["pages", "goals"]), "{dir}/goals.md");
         assert_eq!(default(&["max-age", "iteration-planning"]), "84d");
+        assert_eq!(default(&["reporting", "send-day"]), "friday");
         let defaults = crate::config::Config::default_config();
+        assert_eq!(defaults.send_day, chrono::Weekday::Fri);
         assert_eq!(defaults.calendar.length_days, 14);
         assert_eq!(defaults.calendar.grace_days, 3);
         assert_eq!(defaults.calendar.start.to_string(), "2024-01-01");
@@ -646,6 +671,13 @@ mod tests {
         "overrides: [{ severity: { HB202: warning } }]\n",
         "overrides: [{ paths: { a: b } }]\n",
         "overrides: { paths: [a] }\n",
+        "reporting: { send-day: friday }\n",
+        "reporting: { send-day: monday }\n",
+        "reporting: { send-day: fryday }\n",
+        "reporting: { send-day: 5 }\n",
+        "reporting: { sendday: friday }\n",
+        "reporting: friday\n",
+        "severity: { HB501: warning, status-report-missing: error, HB503: off }\n",
     ];
 
     #[test]

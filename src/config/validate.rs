@@ -37,6 +37,7 @@ pub(crate) const TOP_KEYS: &[&str] = &[
     "overrides",
     "page-extensions",
     "goals-content",
+    "reporting",
 ];
 
 /// The settings of one `people.<id>` entry.
@@ -56,6 +57,31 @@ pub(crate) const FRESHNESS_KEYS: &[&str] = &[
     "ignore-revs-file",
     "max-files-per-commit",
     "move-similarity",
+];
+
+/// The settings of `reporting:` (the weekly status email, HB503).
+pub(crate) const REPORTING_KEYS: &[&str] = &["send-day"];
+
+/// The days `reporting.send-day` may name, Monday first.
+pub(crate) const WEEKDAYS: [&str; 7] = [
+    "monday",
+    "tuesday",
+    "wednesday",
+    "thursday",
+    "friday",
+    "saturday",
+    "sunday",
+];
+
+/// [`WEEKDAYS`] as days.
+const WEEK: [chrono::Weekday; 7] = [
+    chrono::Weekday::Mon,
+    chrono::Weekday::Tue,
+    chrono::Weekday::Wed,
+    chrono::Weekday::Thu,
+    chrono::Weekday::Fri,
+    chrono::Weekday::Sat,
+    chrono::Weekday::Sun,
 ];
 
 /// The parts of a goals page `goals-content:` may add patterns for (the
@@ -152,7 +178,38 @@ impl Validator<'_> {
         if let Some(content) = get("goals-content") {
             config.goals_content = self.goals_content(content);
         }
+        if let Some(reporting) = get("reporting") {
+            self.reporting(reporting, &mut config);
+        }
         config
+    }
+
+    /// `reporting:`: the day the weekly status email is sent, a weekday's
+    /// name in any letter case.
+    fn reporting(&mut self, node: &Node, config: &mut Config) {
+        let fields = self.settings(node, "reporting", REPORTING_KEYS);
+        let Some(day) =
+            setting(&fields, "send-day").and_then(|node| self.text(node, "reporting.send-day"))
+        else {
+            return;
+        };
+        let written = day.value.trim().to_lowercase();
+        if let Some(index) = WEEKDAYS.iter().position(|name| *name == written) {
+            config.send_day = WEEK[index];
+            return;
+        }
+        let hint = did_you_mean(&written, WEEKDAYS).map_or_else(
+            || format!("write a day of the week: {}", WEEKDAYS.join(", ")),
+            |s| format!("did you mean `{s}`?"),
+        );
+        self.invalid(
+            day.span,
+            format!(
+                "`reporting.send-day` must be a day of the week, not `{}`",
+                day.value.trim()
+            ),
+            Some(hint),
+        );
     }
 
     /// `page-extensions:`: the ends of file names that make pages (`md`,
@@ -743,6 +800,47 @@ mod tests {
         let text = Arc::from(text);
         let parsed = parse(CONFIG_FILE, &text).unwrap_or_else(|f| panic!("{f:?}"));
         check(CONFIG_FILE, &text, &parsed, Some(&["goals".to_string()]))
+    }
+
+    /// `reporting.send-day` takes a weekday's name in any letter case; any
+    /// other value is HB001 at the value (with the nearest day), a
+    /// misspelt key HB001 at the key, and the send day stays Friday.
+    #[test]
+    fn the_send_day_is_a_day_of_the_week() {
+        for (text, day) in [
+            ("reporting: { send-day: thursday }\n", chrono::Weekday::Thu),
+            ("reporting: { send-day: Monday }\n", chrono::Weekday::Mon),
+            ("reporting:\n", chrono::Weekday::Fri),
+        ] {
+            let checked = load(text);
+            assert!(
+                checked.findings.is_empty(),
+                "{text}: {:?}",
+                checked.findings
+            );
+            assert_eq!(checked.config.map(|c| c.send_day), Some(day), "{text}");
+        }
+        let text = "reporting: { send-day: fryday, sendday: monday }\n";
+        let checked = load(text);
+        assert_eq!(
+            found(text, &checked),
+            [
+                (
+                    "sendday",
+                    "unknown key `sendday` in `reporting`".to_string()
+                ),
+                (
+                    "fryday",
+                    "`reporting.send-day` must be a day of the week, not `fryday`".to_string()
+                ),
+            ]
+        );
+        let helps: Vec<Option<&str>> = checked.findings.iter().map(|f| f.help.as_deref()).collect();
+        assert_eq!(helps[1], Some("did you mean `friday`?"));
+        assert_eq!(
+            checked.config.map(|c| c.send_day),
+            Some(chrono::Weekday::Fri)
+        );
     }
 
     /// Each finding as (the text it points at, its message).

@@ -4,7 +4,7 @@ use std::collections::BTreeMap;
 
 use crate::base::time::UnixTime;
 use crate::config::locate::{Matchers, located};
-use crate::config::ruleset::{GOALS, RETROSPECTIVES, Ruleset};
+use crate::config::ruleset::{GOALS, RETROSPECTIVES, Ruleset, WEEKLY};
 use crate::config::{Config, PageLocation, Team};
 use crate::history::Query;
 
@@ -46,7 +46,9 @@ pub(crate) fn plan_queries(
         .collect();
     for (kind, location) in &locations {
         let matches = located(paths, location, &mut matchers);
-        if *kind == RETROSPECTIVES {
+        // Retros and weekly pages are dated by the commit that added them
+        // when nothing else dates them.
+        if *kind == RETROSPECTIVES || WEEKLY.contains(kind) {
             for index in matches {
                 retro[index] = true;
             }

@@ -12,11 +12,12 @@ use crate::base::paths::is_under;
 use crate::base::time::UnixTime;
 use crate::config::Config;
 use crate::config::locate::{Matchers, located};
-use crate::config::ruleset::{RETROSPECTIVES, Ruleset};
+use crate::config::ruleset::{RETROSPECTIVES, Ruleset, WEEKLY};
 use crate::discover::pagecache::LoadedPage;
 use crate::history::{Answer, Query, Resolved};
 use crate::model::{
-    Freshness, Page, Retro, RetroDateSource, SectionSlot, Slot, TeamModel, action_items, retro_date,
+    Freshness, Page, Retro, RetroDateSource, SectionSlot, Slot, TeamModel, WeeklyPage,
+    action_items, retro_date,
 };
 use crate::parse::substance::Digest;
 use crate::parse::{Located, ParseProblem};
@@ -130,6 +131,7 @@ pub(crate) fn teams(
     for team in &config.teams {
         let mut slots = BTreeMap::new();
         let mut retro_pages = Vec::new();
+        let mut weekly = BTreeMap::new();
         let mut opted_out = BTreeMap::new();
         for kind in ruleset.pages.keys() {
             if let Some(out) = config.opt_out(team, kind) {
@@ -143,6 +145,14 @@ pub(crate) fn teams(
             if kind == RETROSPECTIVES {
                 retro_pages = matches;
                 continue;
+            }
+            if WEEKLY.contains(&kind.as_str()) {
+                let pages = matches.iter().map(|&page| WeeklyPage {
+                    page,
+                    date: today,
+                    date_source: RetroDateSource::WorkingTree,
+                });
+                weekly.insert(kind.clone(), pages.collect::<Vec<_>>());
             }
             let slot = match (matches.first(), &location.anchor) {
                 (None, _) => Slot::Missing {
@@ -178,6 +188,7 @@ pub(crate) fn teams(
             since: team.since,
             span: team.span.clone(),
             slots,
+            weekly,
             opted_out,
             retros: retro_pages
                 .into_iter()
@@ -209,6 +220,12 @@ fn assign_pages(pages: &mut [Page], teams: &[TeamModel]) {
         for retro in &team.retros {
             pages[retro.page].kind = Some(RETROSPECTIVES.to_string());
             pages[retro.page].team = Some(team_index);
+        }
+        for (kind, weekly) in &team.weekly {
+            for entry in weekly {
+                pages[entry.page].kind.get_or_insert_with(|| kind.clone());
+                pages[entry.page].team = Some(team_index);
+            }
         }
     }
     for page in pages.iter_mut() {
@@ -323,8 +340,9 @@ pub(crate) fn attach_history(
     gaps
 }
 
-/// Dates each team's retrospectives (now that history is known), reads
-/// their action items when `with_items`, and sorts them by date.
+/// Dates each team's retrospectives and weekly pages (now that history is
+/// known), reads the retros' action items when `with_items`, and sorts
+/// both by date.
 pub(crate) fn retros(
     teams: &mut [TeamModel],
     pages: &[Page],
@@ -344,6 +362,12 @@ pub(crate) fn retros(
             }
         }
         team.retros.sort_by_key(|r| r.date);
+        for entry in team.weekly.values_mut().flatten() {
+            (entry.date, entry.date_source) = retro_date(&pages[entry.page], today);
+        }
+        for weekly in team.weekly.values_mut() {
+            weekly.sort_by_key(|entry| entry.date);
+        }
     }
 }
 

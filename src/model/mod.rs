@@ -281,6 +281,15 @@ pub(crate) struct Retro {
     pub items: Vec<ActionItem>,
 }
 
+/// A page of a weekly kind (a status report, a progress highlight), dated
+/// as a retrospective is ([`retro_date`]).
+#[derive(Debug, Clone)]
+pub(crate) struct WeeklyPage {
+    pub page: usize,
+    pub date: NaiveDate,
+    pub date_source: RetroDateSource,
+}
+
 #[derive(Debug, Clone)]
 pub(crate) struct TeamModel {
     pub name: String,
@@ -293,6 +302,10 @@ pub(crate) struct TeamModel {
     pub span: Option<Range<usize>>,
     pub slots: BTreeMap<String, Slot>,
     pub retros: Vec<Retro>,
+    /// Every page at the location of each weekly kind
+    /// ([`crate::config::ruleset::WEEKLY`]), sorted by date once history
+    /// is known; the slot of the kind holds the first of them.
+    pub weekly: BTreeMap<String, Vec<WeeklyPage>>,
     /// Page kinds the team keeps outside the handbook (`off`, `external`):
     /// no slot, no retros, no findings about them.
     pub opted_out: BTreeMap<String, OptOut>,

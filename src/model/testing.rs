@@ -31,6 +31,8 @@ pub(crate) struct HandbookBuilder {
     /// Change times, newest first, by page and section (`path#anchor`); a
     /// section without its own takes its page's.
     history: HashMap<String, Vec<UnixTime>>,
+    /// Pages written but not committed.
+    uncommitted: Vec<String>,
     codeowners: Option<String>,
 }
 
@@ -56,6 +58,7 @@ impl HandbookBuilder {
             config: CONFIG.to_string(),
             pages: Vec::new(),
             history: HashMap::new(),
+            uncommitted: Vec::new(),
             codeowners: None,
         }
         .page("hb/search/goals.md", &goals("Kicked off."))
@@ -93,6 +96,12 @@ impl HandbookBuilder {
         let mut times: Vec<UnixTime> = times.iter().map(|t| time(t)).collect();
         times.sort_unstable_by(|a, b| b.cmp(a));
         self.history.insert(target.to_string(), times);
+        self
+    }
+
+    /// `path` is in the working tree only, never committed.
+    pub(crate) fn uncommitted(mut self, path: &str) -> Self {
+        self.uncommitted.push(path.to_string());
         self
     }
 
@@ -154,6 +163,9 @@ impl HandbookBuilder {
         let answers: Vec<Resolved> = queries
             .iter()
             .map(|q| {
+                if self.uncommitted.contains(&q.path) {
+                    return Resolved::new(Answer::NotCommitted);
+                }
                 let section = q.anchor.as_ref().map(|a| format!("{}#{a}", q.path));
                 let times = section
                     .and_then(|s| self.history.get(&s))
@@ -166,8 +178,12 @@ impl HandbookBuilder {
                         time: t,
                         parent_time: Some(t - 60),
                     })
-                    .collect();
-                Resolved::new(Answer::Changed(changes))
+                    .collect::<Vec<Change>>();
+                // The oldest change added the page, as the walk finds when
+                // asked (`want_created`).
+                let mut resolved = Resolved::new(Answer::Changed(changes.clone()));
+                resolved.created = changes.last().cloned().filter(|_| q.anchor.is_none());
+                resolved
             })
             .collect();
         build::attach_history(&mut pages, &mut teams, &queries, &answers, true);

@@ -18,7 +18,11 @@ pub(crate) fn sarif(outcome: &Outcome) -> Value {
                 "shortDescription": { "text": meta.summary },
                 "fullDescription": { "text": meta.summary },
                 "help": { "text": meta.doc_text(), "markdown": meta.doc_text() },
-                "defaultConfiguration": { "level": level(meta.default_severity) },
+                // An optional rule is off until the config enables it.
+                "defaultConfiguration": meta.default_severity.map_or_else(
+                    || json!({ "enabled": false }),
+                    |severity| json!({ "level": level(severity) }),
+                ),
                 "properties": { "tags": [meta.family] },
             })
         })

@@ -77,18 +77,48 @@ fn every_rule_is_documented_in_the_binary_and_the_readme() {
     }
 }
 
+/// An optional rule says, where it is documented, that it is off and how
+/// to turn it on: its doc (what `explain` and SARIF show) and the README.
+#[test]
+fn every_optional_rule_says_how_to_enable_it() {
+    let readme = read("README.md");
+    let optional: Vec<_> = RULES
+        .iter()
+        .filter(|rule| rule.meta.default_severity.is_none())
+        .collect();
+    assert!(!optional.is_empty());
+    for rule in optional {
+        let doc = rule.meta.doc_text();
+        let enable = format!("severity: {{ {}: warning }}", rule.meta.code);
+        assert!(doc.contains("off by default"), "{}", rule.meta.code);
+        assert!(doc.contains(&enable), "{} lacks `{enable}`", rule.meta.code);
+        assert!(
+            readme.contains(&format!(
+                "| {} | {} | optional:",
+                rule.meta.code, rule.meta.name
+            )),
+            "the README's table does not mark {} optional",
+            rule.meta.code
+        );
+    }
+    assert!(readme.contains("### Optional rules"));
+}
+
 /// ripgrep-style: each rule has a case that fails it and one that passes:
 /// beside its check, in the rule's own file, for a rule with a check; in
 /// the git-oracle tests of `tests/rules.rs` for every rule, checked or
-/// raised by a stage.
+/// raised by a stage (`tests/optional_rules.rs` for the optional ones).
 #[test]
 fn every_rule_has_a_failing_and_a_passing_case() {
-    let tests = read("tests/rules.rs");
+    let tests = read("tests/rules.rs") + &read("tests/optional_rules.rs");
     for rule in RULES {
         let prefix = rule.meta.code.to_lowercase();
         for kind in ["fails", "passes"] {
             let needle = format!("fn {prefix}_{kind}");
-            assert!(tests.contains(&needle), "tests/rules.rs has no `{needle}…`");
+            assert!(
+                tests.contains(&needle),
+                "tests/rules.rs and tests/optional_rules.rs have no `{needle}…`"
+            );
         }
         if rule.check.is_none() {
             continue;

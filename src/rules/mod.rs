@@ -15,6 +15,7 @@ pub(crate) mod goals;
 pub(crate) mod input;
 #[cfg(test)]
 mod opt_outs;
+pub(crate) mod optional;
 pub(crate) mod ownership;
 pub(crate) mod process;
 pub(crate) mod registry;
@@ -87,12 +88,20 @@ pub(crate) fn report_missing(
     rule: &'static RuleMeta,
     findings: &mut Vec<Finding>,
 ) {
-    let Some(page_kind) = model.ruleset.pages.get(kind) else {
-        return;
-    };
-    if !page_kind.required {
-        return;
+    if model.ruleset.pages.get(kind).is_some_and(|k| k.required) {
+        report_absent(model, kind, rule, findings);
     }
+}
+
+/// Every team with no page (or section) of `kind` where it should be,
+/// required by the ruleset or not: [`report_missing`] for required kinds,
+/// HB501 for the job spec, which only an enabled optional rule asks for.
+pub(crate) fn report_absent(
+    model: &Handbook,
+    kind: &str,
+    rule: &'static RuleMeta,
+    findings: &mut Vec<Finding>,
+) {
     for team in &model.teams {
         let Some(Slot::Missing { location, page }) = team.slots.get(kind) else {
             continue;
@@ -257,6 +266,8 @@ pub(crate) fn kind_label(kind: &str) -> String {
         crate::config::ruleset::PLANNING => "iteration-planning process page".to_string(),
         crate::config::ruleset::EXECUTION => "iteration-execution process page".to_string(),
         crate::config::ruleset::RETROSPECTIVES => "retrospective".to_string(),
+        crate::config::ruleset::STATUS_REPORTS => "weekly status report".to_string(),
+        crate::config::ruleset::PROGRESS_HIGHLIGHTS => "weekly progress highlight".to_string(),
         other => format!("{} page", other.replace('-', " ")),
     }
 }

@@ -7,11 +7,14 @@ use crate::base::finding::Finding;
 use crate::rules::registry::RULES;
 use crate::rules::testing::*;
 
-/// Every rule's codes on the handbook, sorted.
+/// Every rule's codes on the handbook, sorted: the rules the config runs,
+/// as the engine runs them (the optional ones only when enabled).
 fn codes(built: &Built) -> Vec<&'static str> {
     let mut findings: Vec<Finding> = built.input_findings.clone();
     for rule in RULES {
-        if let Some(check) = rule.check {
+        if let Some(check) = rule.check
+            && built.model.config.rule_runs(rule.code)
+        {
             check(&built.model, &mut findings);
         }
     }

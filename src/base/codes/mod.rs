@@ -44,7 +44,20 @@ pub(crate) const ALL: &[(&str, &str)] = &[
     ("HB402", "owner-role-mismatch"),
     ("HB403", "required-page-unowned"),
     ("HB404", "codeowners-role-mismatch"),
+    ("HB501", "job-spec-stale"),
+    ("HB502", "status-report-missing"),
+    ("HB503", "progress-highlight-late"),
 ];
+
+/// The optional rules: off unless the config gives them a severity. The
+/// config reads this list (it sits below the rules); a test in `rules/`
+/// checks it against the rules declared `Off`.
+pub(crate) const OFF_BY_DEFAULT: &[&str] = &["HB501", "HB502", "HB503"];
+
+/// Whether a rule is off unless the config enables it.
+pub(crate) fn off_by_default(code: &str) -> bool {
+    OFF_BY_DEFAULT.contains(&code)
+}
 
 /// The code a rule is known by, from its code (`HB102`) or name
 /// (`goals-stale`), case-insensitively.

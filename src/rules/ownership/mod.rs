@@ -28,6 +28,11 @@ pub(crate) fn owned_pages<'a>(
         .filter_map(|(kind, slot)| Some((slot.page()?, kind.as_str())))
         .collect();
     owned.extend(team.retros.iter().map(|r| (r.page, RETROSPECTIVES)));
+    owned.extend(
+        team.weekly
+            .iter()
+            .flat_map(|(kind, weekly)| weekly.iter().map(|entry| (entry.page, kind.as_str()))),
+    );
     let mut seen = HashSet::new();
     owned
         .into_iter()
