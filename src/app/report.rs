@@ -4,10 +4,8 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use anyhow::{Context as _, bail};
-
 use crate::app::cli::{EXIT_CLEAN, EXIT_FAILURE, GlobalArgs};
-use crate::base::fswrite::{Existing, not_replaceable, write_via_temp};
+use crate::base::fswrite::replace_named_file;
 use crate::base::time::parse_days;
 use crate::engine::{self, Options};
 use crate::model::outcome::Outcome;
@@ -75,14 +73,7 @@ pub(crate) fn command(
     match &args.output {
         None => crate::app::cli::print(&text)?,
         Some(path) => {
-            if let Some(why) = not_replaceable(path) {
-                bail!(
-                    "`{}` {why}; --output writes only a regular file or a new path, and wrote nothing",
-                    path.display()
-                );
-            }
-            write_via_temp(path, &text, Existing::Replace, false)
-                .with_context(|| format!("cannot write the report `{}`", path.display()))?;
+            replace_named_file(path, &text, "--output", "the report")?;
             eprintln!("wrote the report to {}", path.display());
         }
     }

@@ -1,11 +1,11 @@
 //! Which findings a run reports: a pull request's view (`--diff-base`) and
 //! adoption on an old handbook (`--baseline`, `--write-baseline`).
 
-use crate::base::fswrite::{Existing, not_replaceable, write_via_temp};
+use crate::base::fswrite::replace_named_file;
 use std::collections::{BTreeSet, HashMap};
 use std::path::Path;
 
-use anyhow::{Context, anyhow, bail};
+use anyhow::{anyhow, bail};
 use serde::{Deserialize, Serialize};
 
 use crate::base::fsread;
@@ -88,16 +88,7 @@ pub(crate) fn write_baseline(path: &Path, outcome: &Outcome) -> anyhow::Result<u
     };
     let mut text = serde_json::to_string_pretty(&baseline)?;
     text.push('\n');
-    // Written by renaming a new file over the path: a symbolic link or a
-    // device would be replaced, not written through, so the tool refuses.
-    if let Some(why) = not_replaceable(path) {
-        bail!(
-            "`{}` {why}; --write-baseline writes only a regular file or a new path, and wrote nothing",
-            path.display()
-        );
-    }
-    write_via_temp(path, &text, Existing::Replace, false)
-        .with_context(|| format!("cannot write the baseline `{}`", path.display()))?;
+    replace_named_file(path, &text, "--write-baseline", "the baseline")?;
     Ok(baseline.findings.len())
 }
 

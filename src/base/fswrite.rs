@@ -54,6 +54,26 @@ pub(crate) fn write_via_temp(
     }
 }
 
+/// Writes `text` over the file at `path`, which a person named with
+/// `flag` (`--output`, `--write-baseline`): only a regular file or a new
+/// path, since a symbolic link or a device would be replaced by the rename,
+/// not written through.
+pub(crate) fn replace_named_file(
+    path: &Path,
+    text: &str,
+    flag: &str,
+    what: &str,
+) -> anyhow::Result<()> {
+    if let Some(why) = not_replaceable(path) {
+        anyhow::bail!(
+            "`{}` {why}; {flag} writes only a regular file or a new path, and wrote nothing",
+            path.display()
+        );
+    }
+    write_via_temp(path, text, Existing::Replace, false)
+        .map_err(|error| anyhow::anyhow!("cannot write {what} `{}`: {error}", path.display()))
+}
+
 /// Why a path may not be written by renaming a new file over it: a
 /// symbolic link or a device would be replaced, not written through. `None`
 /// for a regular file or nothing.

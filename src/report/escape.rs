@@ -145,6 +145,27 @@ impl Formatter for Escaping<'_> {
     }
 }
 
+/// Text for an XML attribute or element. Every string is passed through
+/// [`visible`] first; what this drops is only what XML 1.0 cannot hold at
+/// all, should anything reach it raw.
+pub(crate) fn xml(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&apos;"),
+            // XML 1.0 allows no other control characters, nor these two.
+            c if (c.is_control() && !matches!(c, '\n' | '\t' | '\r'))
+                || matches!(c, '\u{fffe}' | '\u{ffff}') => {}
+            c => out.push(c),
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -26,7 +26,7 @@ use crate::base::finding::{Finding, Severity};
 use crate::model::outcome::Outcome;
 
 pub(crate) use self::ci::fingerprint;
-pub(crate) use self::escape::{Visible, json_text, visible};
+pub(crate) use self::escape::{Visible, json_text, visible, xml};
 #[cfg(test)]
 pub(crate) use self::human::graphical;
 pub(crate) use self::pages::{PageRow, pages_report, pages_text};

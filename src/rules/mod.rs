@@ -230,6 +230,16 @@ pub(crate) fn report_stale(
     }
 }
 
+/// The configured location of a team's pages of a kind, quoted for a help
+/// text (`` `hb/search/retros/*.md` ``).
+pub(crate) fn location_pattern(model: &Handbook, team: &TeamModel, kind: &str) -> Option<String> {
+    let configured = model.config.teams.iter().find(|t| t.name == team.name)?;
+    let location = model
+        .config
+        .page_location(configured, kind, &model.ruleset)?;
+    Some(format!("`{}`", location.pattern))
+}
+
 /// A rule's verdict on one past iteration, as `check` gave it on the day
 /// that iteration completed: what the report's grid shows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -52,19 +52,7 @@ pub(super) fn html(report: &HealthReport) -> String {
 /// bidirectional characters shown escaped (XML does not allow most of
 /// them, and a reader should see them).
 fn esc(text: &str) -> String {
-    let text = visible(text);
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
+    crate::report::xml(&visible(text))
 }
 
 fn short_commit(commit: &str) -> &str {

@@ -78,16 +78,8 @@ pub(crate) fn missing_weeks(
 /// Where a team's pages of a kind go, for a help text: the location
 /// pattern, or a description when the config has none.
 pub(crate) fn location_of(model: &Handbook, team: &TeamModel, kind: &str) -> String {
-    model
-        .config
-        .teams
-        .iter()
-        .find(|t| t.name == team.name)
-        .and_then(|t| model.config.page_location(t, kind, &model.ruleset))
-        .map_or_else(
-            || format!("the team's {kind} folder"),
-            |location| format!("`{}`", location.pattern),
-        )
+    crate::rules::location_pattern(model, team, kind)
+        .unwrap_or_else(|| format!("the team's {kind} folder"))
 }
 
 #[cfg(test)]

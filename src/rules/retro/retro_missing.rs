@@ -113,20 +113,8 @@ pub(super) fn check(model: &Handbook, findings: &mut Vec<Finding>) {
                 missed.len()
             )
         };
-        let pattern = model
-            .config
-            .teams
-            .iter()
-            .find(|t| t.name == team.name)
-            .and_then(|t| {
-                model
-                    .config
-                    .page_location(t, RETROSPECTIVES, &model.ruleset)
-            })
-            .map_or_else(
-                || "the team's retros folder".to_string(),
-                |l| format!("`{}`", l.pattern),
-            );
+        let pattern = crate::rules::location_pattern(model, team, RETROSPECTIVES)
+            .unwrap_or_else(|| "the team's retros folder".to_string());
         let (path, span) = model.team_location(team);
         findings.push(
             Finding::new(&RETRO_MISSING, message)
