@@ -713,7 +713,19 @@ fn start_history(
         ruleset,
         horizon,
         options.window.map(|span| {
-            crate::report::health::build::window_start(&config.calendar, day_of(options.now), span)
+            let longest_limit = ruleset
+                .pages
+                .values()
+                .filter_map(|kind| kind.max_age_days)
+                .chain(config.max_age.values().copied())
+                .max()
+                .unwrap_or(0);
+            crate::report::health::build::window_start(
+                &config.calendar,
+                day_of(options.now),
+                span,
+                longest_limit,
+            )
         }),
     );
     drop(listed);

@@ -381,6 +381,114 @@ fn the_summary_dates_agree_with_git() {
     assert_eq!(last["pages"]["total"], 6, "{last}");
 }
 
+/// The repository as it was at the end of `day`: a worktree at the last
+/// mainline commit before the next midnight.
+fn worktree_at_end_of(f: &Fixture, scratch: &Path, day: chrono::NaiveDate) -> std::path::PathBuf {
+    let next = format!("{}T00:00:00Z", day + chrono::Duration::days(1));
+    let commit = git(
+        f.path(),
+        &[
+            "rev-list",
+            "-1",
+            "--first-parent",
+            &format!("--before={next}"),
+            "HEAD",
+        ],
+    );
+    let tree = scratch.join(format!("end-{day}"));
+    git(
+        f.path(),
+        &[
+            "worktree",
+            "add",
+            "--quiet",
+            "--detach",
+            &tree.to_string_lossy(),
+            commit.trim(),
+        ],
+    );
+    tree
+}
+
+/// The newest substantive change of a page (or section) in `dir`'s history,
+/// as a day, by the oracle.
+fn oracle_day(dir: &Path, path: &str, anchor: Option<&str>) -> Option<chrono::NaiveDate> {
+    let answer = oracle::last_change(dir, path, anchor, &HashSet::new())?;
+    Some(chrono::DateTime::from_timestamp(answer.time, 0)?.date_naive())
+}
+
+#[test]
+fn the_trend_agrees_with_git_month_by_month() {
+    let f = year_of_history();
+    let report = json(f.path(), &["report", "--format", "json", "--now", NOW]);
+    let scratch = tempfile::tempdir().expect("scratch");
+    let start = day(0);
+    for point in report["trend"].as_array().expect("trend") {
+        let at = chrono::NaiveDate::parse_from_str(point["at"].as_str().unwrap_or(""), "%Y-%m-%d")
+            .expect("at");
+        let tree = worktree_at_end_of(&f, scratch.path(), at);
+        // HB102's limit for a goals page: since the start of the last
+        // iteration completed (its end plus three days of grace) that day.
+        let completed = (0..60)
+            .map(|k| start + chrono::Duration::days(14 * k))
+            .take_while(|s| *s + chrono::Duration::days(17) <= at)
+            .last();
+        let goals_limit = completed.map(|s| (at - s).num_days());
+        let fresh = |path: &str, anchor: Option<&str>, limit: Option<i64>| -> Option<bool> {
+            if !tree.join(path).exists() {
+                return None;
+            }
+            let last = oracle_day(&tree, path, anchor)?;
+            Some(limit.is_some_and(|limit| (at - last).num_days() <= limit))
+        };
+        let mut pages = (0, 0);
+        let mut required = (0, 0);
+        for team in ["search", "ads"] {
+            let goals = format!("hb/{team}/goals.md");
+            let index = format!("hb/{team}/index.md");
+            // The index page is the planning page (its first slot): 84 days.
+            for (path, limit) in [(&goals, goals_limit), (&index, Some(84))] {
+                if let Some(ok) = fresh(path, None, limit) {
+                    pages.1 += 1;
+                    pages.0 += usize::from(ok);
+                }
+            }
+            if let (Some(_), Some(ok)) = (goals_limit, fresh(&goals, None, goals_limit)) {
+                required.1 += 1;
+                required.0 += usize::from(ok);
+            }
+            for anchor in ["planning", "execution"] {
+                if let Some(ok) = fresh(&index, Some(anchor), Some(84)) {
+                    required.1 += 1;
+                    required.0 += usize::from(ok);
+                }
+            }
+        }
+        for path in ["hb/about.md", "hb/ads/roadmap.md"] {
+            if let Some(ok) = fresh(path, None, Some(182)) {
+                pages.1 += 1;
+                pages.0 += usize::from(ok);
+            }
+        }
+        assert_eq!(
+            (
+                point["pages"]["fresh"].as_u64(),
+                point["pages"]["total"].as_u64()
+            ),
+            (Some(pages.0 as u64), Some(pages.1 as u64)),
+            "pages on {at}: {point}"
+        );
+        assert_eq!(
+            (
+                point["required"]["fresh"].as_u64(),
+                point["required"]["total"].as_u64()
+            ),
+            (Some(required.0 as u64), Some(required.1 as u64)),
+            "required pages on {at}: {point}"
+        );
+    }
+}
+
 #[test]
 fn report_writes_where_it_is_told_and_nowhere_else() {
     let f = year_of_history();

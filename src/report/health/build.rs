@@ -73,12 +73,23 @@ fn trend_days(today: NaiveDate) -> Vec<NaiveDate> {
 }
 
 /// Since when history must know every change for the report: the start of
-/// the trend, and of the grid's first iteration less the longest a retro's
-/// carry window reaches back (HB304 looks at updates after retros held up
-/// to two iterations before it).
-pub(crate) fn window_start(calendar: &Calendar, today: NaiveDate, span: Span) -> UnixTime {
+/// the trend less the longest limit a page has (`longest_limit_days`: a
+/// page with no change since then was stale all through the trend, and one
+/// with a change is judged by it), and the grid's first iteration less the
+/// longest a retro's carry window reaches back (HB304 looks at updates
+/// after retros held up to two iterations before it).
+pub(crate) fn window_start(
+    calendar: &Calendar,
+    today: NaiveDate,
+    span: Span,
+    longest_limit_days: u32,
+) -> UnixTime {
     let trend = trend_days(today).first().copied().unwrap_or(today);
     let trend = NaiveDate::from_ymd_opt(trend.year(), trend.month(), 1).unwrap_or(trend);
+    let longest = longest_limit_days
+        .max(span.page_max_age_days)
+        .max(2 * calendar.length_days + calendar.grace_days);
+    let trend = add_days(trend, -i64::from(longest));
     let grid = grid_iterations(calendar, today, span.iterations)
         .first()
         .map_or(today, |it| {
@@ -273,21 +284,15 @@ fn goals_health(model: &Handbook, team: &TeamModel) -> GoalsHealth {
     let page = page_ref(model, team, GOALS);
     let freshness = team.slots.get(GOALS).and_then(|s| model.slot_freshness(s));
     let last_update = freshness.and_then(|f| update(f.stamp()));
-    // As HB102 counts: the completed iterations, from the last one back,
-    // that each had no update.
-    let calendar = model.calendar();
-    let mut without = 0;
-    if let Some(last) = calendar.last_completed(model.today) {
-        let first = model.first_required_iteration(team);
-        let mut number = last.number;
-        while number >= first
-            && goals_stale::iteration_verdict(model, team, calendar.iteration(number))
-                == Verdict::Missed
+    // As HB102 counts them, when it reports the page.
+    let without = match (freshness, model.calendar().last_completed(model.today)) {
+        (Some(freshness), Some(last))
+            if goals_stale::iteration_verdict(model, team, last) == Verdict::Missed =>
         {
-            without += 1;
-            number -= 1;
+            goals_stale::missed_in_a_row(model, team, freshness.stamp().as_ref(), last)
         }
-    }
+        _ => 0,
+    };
     GoalsHealth {
         page,
         last_update,
@@ -385,8 +390,10 @@ fn cell(model: &Handbook, team: &TeamModel, iteration: Iteration) -> Cell {
 /// Whether a page (or section) was updated within `limit_days` of `day`:
 /// its newest change (or `reviewed:` stamp) on or before that day is at
 /// most that many days old. History collected every change since the
-/// report's window, and the newest one before it, so this is exact for
-/// every day in the window.
+/// report's window, which starts the longest limit before the trend's first
+/// day: a page with no change collected on or before `day` was last changed
+/// before the window, longer ago than its limit, so this is exact for every
+/// day of the trend.
 fn fresh_on(freshness: &Freshness, day: NaiveDate, limit_days: u32) -> bool {
     let end = midnight(add_days(day, 1));
     let newest = freshness

@@ -139,7 +139,8 @@ pub(crate) struct RetroHealth {
     pub required: usize,
     /// The newest retro's date.
     pub last: Option<String>,
-    /// `off` or `external` when the team keeps its retros elsewhere.
+    /// `here` (in the handbook), or `off` or `external` when the team keeps
+    /// its retros elsewhere or not at all.
     pub kept: &'static str,
 }
 

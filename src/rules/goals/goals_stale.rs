@@ -53,12 +53,7 @@ pub(super) fn check(model: &Handbook, findings: &mut Vec<Finding>) {
             continue;
         }
         let stamp = freshness.stamp();
-        // Iterations after the one holding the last update all went without.
-        let first_missed = stamp
-            .as_ref()
-            .and_then(|s| calendar.containing(day_of(s.time)))
-            .map_or(first_required, |it| (it.number + 1).max(first_required));
-        let missed = last.number - first_missed + 1;
+        let missed = missed_in_a_row(model, team, stamp.as_ref(), last);
         let last_update = stamp
             .as_ref()
             .map_or_else(|| "never".to_string(), describe_stamp);
@@ -88,6 +83,22 @@ pub(super) fn check(model: &Handbook, findings: &mut Vec<Finding>) {
             .team(team.name.clone()),
         );
     }
+}
+
+/// How many completed iterations in a row, up to `last`, had no update,
+/// when the newest one is `stamp`: the iterations after the one holding it
+/// all went without (none before the team's first required one).
+pub(crate) fn missed_in_a_row(
+    model: &Handbook,
+    team: &TeamModel,
+    stamp: Option<&crate::model::Stamp>,
+    last: Iteration,
+) -> i64 {
+    let first_required = model.first_required_iteration(team);
+    let first_missed = stamp
+        .and_then(|s| model.calendar().containing(day_of(s.time)))
+        .map_or(first_required, |it| (it.number + 1).max(first_required));
+    (last.number - first_missed + 1).max(0)
 }
 
 /// HB102 applied to one completed iteration, as `check` judged it on the
