@@ -215,8 +215,13 @@ def main():
             if target is not None and ratio > target:
                 failed.append(f"{name} {label} {ratio:.2f}")
             print(f"| {label} | {seconds:.3f} | {ratio:.2f} | {kib / 1024:.0f} | {verdict} |")
-        memory_ratio = max(k for _, k, _ in measured["results"].values()) / floor_kib
+        # The memory target is the walk's (issue 9); the report, which keeps
+        # a year of every page's changes, is shown on its own line.
+        walk_runs = [r for label, r in measured["results"].items() if not label.endswith(", cold")]
+        memory_ratio = max(k for _, k, _ in walk_runs) / floor_kib
         print(f"peak memory, worst run / git log: {memory_ratio:.2f} (target ≤ 2)")
+        report_kib = measured["results"]["report, cold"][1]
+        print(f"report's peak memory / git log: {report_kib / floor_kib:.2f}")
         report_ratio = measured["report_to_check"]
         print(f"report / check, both cold: {report_ratio:.2f} (target ≤ 2)")
         if report_ratio > 2:
