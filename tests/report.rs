@@ -522,3 +522,79 @@ fn report_writes_where_it_is_told_and_nowhere_else() {
         assert!(out.stderr.contains("is a symbolic link"), "{}", out.stderr);
     }
 }
+
+#[test]
+fn a_shallow_clone_never_reports_a_miss_its_history_cannot_prove() {
+    let f = year_of_history();
+    let full = json(
+        f.path(),
+        &[
+            "report",
+            "--format",
+            "json",
+            "--iterations",
+            "26",
+            "--now",
+            NOW,
+        ],
+    );
+    let scratch = tempfile::tempdir().expect("scratch");
+    let shallow_dir = scratch.path().join("shallow");
+    let source = format!("file://{}", f.path().display());
+    git(
+        scratch.path(),
+        &[
+            "clone",
+            "--quiet",
+            "--depth",
+            "40",
+            &source,
+            &shallow_dir.to_string_lossy(),
+        ],
+    );
+    let shallow = json(
+        &shallow_dir,
+        &[
+            "--allow-shallow",
+            "report",
+            "--format",
+            "json",
+            "--iterations",
+            "26",
+            "--now",
+            NOW,
+        ],
+    );
+    let mut unknown = 0;
+    let mut agreed = 0;
+    for (team, cut) in full["teams"]
+        .as_array()
+        .expect("teams")
+        .iter()
+        .zip(shallow["teams"].as_array().expect("teams"))
+    {
+        for (whole, part) in team["cells"]
+            .as_array()
+            .expect("cells")
+            .iter()
+            .zip(cut["cells"].as_array().expect("cells"))
+        {
+            for mark in ["goals", "carry"] {
+                if part[mark] == "unknown" {
+                    unknown += 1;
+                } else {
+                    assert_eq!(
+                        part[mark], whole[mark],
+                        "{mark} of {} in iteration {}",
+                        team["name"], whole["iteration"]
+                    );
+                    agreed += 1;
+                }
+            }
+        }
+    }
+    assert!(
+        unknown > 0 && agreed > 0,
+        "{unknown} unknown, {agreed} agreed"
+    );
+}

@@ -146,6 +146,14 @@ impl Freshness {
         self.stamp().is_some_and(|stamp| stamp.time >= time)
     }
 
+    /// Whether every change at or after `time` is known: history was
+    /// collected back to it (or the page is only in the working tree). Not
+    /// so when a shallow clone's history ends after `time`.
+    pub(crate) fn covers(&self, time: UnixTime) -> bool {
+        matches!(self.history, Answer::NotCommitted)
+            || self.covered_since.is_some_and(|covered| covered <= time)
+    }
+
     /// When the page (or section) was created, if that is within the
     /// collected changes: its oldest one, when the walk reached its creation.
     pub(crate) fn created_at(&self) -> Option<UnixTime> {

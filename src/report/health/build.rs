@@ -394,7 +394,10 @@ fn cell(model: &Handbook, team: &TeamModel, iteration: Iteration) -> Cell {
 /// day: a page with no change collected on or before `day` was last changed
 /// before the window, longer ago than its limit, so this is exact for every
 /// day of the trend.
-fn fresh_on(freshness: &Freshness, day: NaiveDate, limit_days: u32) -> bool {
+///
+/// `None` when history cannot say: a shallow clone's history ends after
+/// the day the limit reaches back to, and nothing after it was found.
+fn fresh_on(freshness: &Freshness, day: NaiveDate, limit_days: u32) -> Option<bool> {
     let end = midnight(add_days(day, 1));
     let newest = freshness
         .changes()
@@ -403,9 +406,11 @@ fn fresh_on(freshness: &Freshness, day: NaiveDate, limit_days: u32) -> bool {
         .filter(|&t| t < end && t <= freshness.now)
         .max();
     let reviewed = freshness.reviewed.filter(|d| *d <= day).map(midnight);
-    newest
+    let fresh = newest
         .max(reviewed)
-        .is_some_and(|t| (day - day_of(t)).num_days() <= i64::from(limit_days))
+        .is_some_and(|t| (day - day_of(t)).num_days() <= i64::from(limit_days));
+    let oldest_counted = midnight(add_days(day, -i64::from(limit_days)));
+    (fresh || freshness.covers(oldest_counted)).then_some(fresh)
 }
 
 /// Whether a page (or section) existed on `day`.
@@ -461,11 +466,12 @@ fn trend(model: &Handbook, span: Span) -> Vec<TrendPoint> {
                 {
                     continue;
                 }
-                pages.total += 1;
-                if limit(page.kind.as_deref(), day)
-                    .is_some_and(|l| fresh_on(&page.freshness, day, l))
-                {
-                    pages.fresh += 1;
+                let Some(limit) = limit(page.kind.as_deref(), day) else {
+                    continue;
+                };
+                if let Some(fresh) = fresh_on(&page.freshness, day, limit) {
+                    pages.total += 1;
+                    pages.fresh += usize::from(fresh);
                 }
             }
             let mut required_share = Share { fresh: 0, total: 0 };
@@ -477,9 +483,9 @@ fn trend(model: &Handbook, span: Span) -> Vec<TrendPoint> {
                 let Some(limit) = limit(Some(kind), day) else {
                     continue;
                 };
-                required_share.total += 1;
-                if fresh_on(freshness, day, limit) {
-                    required_share.fresh += 1;
+                if let Some(fresh) = fresh_on(freshness, day, limit) {
+                    required_share.total += 1;
+                    required_share.fresh += usize::from(fresh);
                 }
             }
             TrendPoint {

@@ -132,8 +132,12 @@ pub(crate) fn iteration_verdict(
     if added_later {
         return Verdict::NoPage;
     }
-    if freshness.updated_between(midnight(iteration.start), completed.saturating_add(1)) {
+    let from = midnight(iteration.start);
+    if freshness.updated_between(from, completed.saturating_add(1)) {
         Verdict::Met
+    } else if !freshness.covers(from) {
+        // A shallow clone's history ends inside or after the iteration.
+        Verdict::Unknown
     } else {
         Verdict::Missed
     }

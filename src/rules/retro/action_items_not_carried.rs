@@ -110,14 +110,24 @@ pub(crate) fn iteration_verdict<'a>(
     if targets.is_empty() {
         return (Verdict::NoPage, Vec::new());
     }
+    // A retro whose window history does not reach (a shallow clone) has
+    // no verdict unless an update was found in it.
+    let mut unknown = false;
     let judged: Vec<(&Retro, bool)> = due
         .into_iter()
-        .map(|retro| (retro, carried(&targets, retro, window_closes(model, retro))))
+        .filter_map(|retro| {
+            let carried = carried(&targets, retro, window_closes(model, retro));
+            let known = carried || targets.iter().all(|(_, f)| f.covers(midnight(retro.date)));
+            unknown |= !known;
+            known.then_some((retro, carried))
+        })
         .collect();
-    let verdict = if judged.iter().all(|(_, carried)| *carried) {
-        Verdict::Met
-    } else {
+    let verdict = if judged.iter().any(|(_, carried)| !carried) {
         Verdict::Missed
+    } else if unknown {
+        Verdict::Unknown
+    } else {
+        Verdict::Met
     };
     (verdict, judged)
 }
