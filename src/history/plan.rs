@@ -44,11 +44,14 @@ pub(crate) fn plan_queries(
             })
         })
         .collect();
+    // Only the weekly rules (HB502, HB503, off by default) date weekly
+    // pages: asking for their creation sends the walk to it.
+    let weekly_dated = config.rule_runs("HB502") || config.rule_runs("HB503");
     for (kind, location) in &locations {
         let matches = located(paths, location, &mut matchers);
         // Retros and weekly pages are dated by the commit that added them
         // when nothing else dates them.
-        if *kind == RETROSPECTIVES || WEEKLY.contains(kind) {
+        if *kind == RETROSPECTIVES || (weekly_dated && WEEKLY.contains(kind)) {
             for index in matches {
                 retro[index] = true;
             }
