@@ -1054,7 +1054,7 @@ impl PageSource {
 /// The ignore-revs file in force: the config's, else git's own
 /// `blame.ignoreRevsFile`, else `.git-blame-ignore-revs` when present. Bad
 /// lines are HB001 findings at their line; good ones still count.
-fn load_ignore_revs(
+pub(crate) fn load_ignore_revs(
     repo: &Repo,
     config: &Config,
     sources: &mut Sources,

@@ -468,3 +468,18 @@ fn a_strategy_section_is_a_hint_not_a_goals_page() {
         "{check:#}"
     );
 }
+
+#[test]
+fn a_sweep_already_ignored_through_git_blame_config_is_not_proposed_again() {
+    let (f, sweep) = handbook();
+    // The repository keeps its ignore list where git's blame is told to
+    // look, not in `.git-blame-ignore-revs`.
+    std::fs::write(f.path().join("formatting-revs.txt"), format!("{sweep}\n")).expect("write");
+    common::git(
+        f.path(),
+        &["config", "blame.ignoreRevsFile", "formatting-revs.txt"],
+    );
+    assert_eq!(f.run(&["init", "--now", NOW]).code, 0);
+    let (text, _) = config_of(&f);
+    assert!(!text.contains(&sweep), "{text}");
+}

@@ -18,7 +18,6 @@ mod sweeps;
 mod teams;
 mod write;
 
-use crate::base::fswrite::{Existing, write_via_temp};
 use std::collections::HashSet;
 use std::path::Path;
 use std::process::ExitCode;
@@ -28,11 +27,11 @@ use anyhow::{Context, anyhow, bail};
 
 use crate::app::cli::{EXIT_CLEAN, GlobalArgs};
 use crate::base::fsread;
+use crate::base::fswrite::{Existing, write_via_temp};
 use crate::base::paths::is_under;
 use crate::base::time::{parse_now, system_now};
 use crate::config::CONFIG_FILE;
 use crate::config::ruleset::{BUILTIN_TEXT, Ruleset};
-use crate::discover;
 use crate::engine::{self, Options};
 use crate::git::repo::{Oid, Repo};
 
@@ -191,25 +190,18 @@ fn handbook_dir(pages: &[scan::Page], teams: &[teams::TeamFound]) -> Option<Hand
     })
 }
 
-/// Commits already in `.git-blame-ignore-revs`: not proposed again.
+/// The commits a sweep proposal leaves out because they are ignored
+/// already: read as `check` reads them (the `.git-blame-ignore-revs` file,
+/// or the one git's `blame.ignoreRevsFile` names). What cannot be read is
+/// `check`'s to report, after the config is written.
 fn ignored_revs(repo: &Repo) -> HashSet<Oid> {
-    let name = ".git-blame-ignore-revs";
-    let subject = format!("the ignore-revs file `{name}`");
-    discover::read_named(
-        repo.confinement(),
-        name,
-        &subject,
-        fsread::MAX_IGNORE_REVS_BYTES,
+    let mut sources = crate::base::finding::Sources::default();
+    engine::load_ignore_revs(
+        repo,
+        &crate::config::Config::default_config(),
+        &mut sources,
+        &mut Vec::new(),
     )
-    .map(|text| {
-        text.lines()
-            .filter_map(|line| {
-                let id = line.split('#').next().unwrap_or("").trim();
-                Oid::from_hex(id.as_bytes()).ok()
-            })
-            .collect()
-    })
-    .unwrap_or_default()
 }
 
 /// Writes the config without ever replacing a file: a temporary file in the
