@@ -199,22 +199,16 @@ fn team_findings<'a>(check: &'a Value, team: &str, code: &str) -> Vec<&'a Value>
         .unwrap_or_default()
 }
 
-/// `check` on the repository as it was at the start of `day`: a worktree
-/// at the last mainline commit before then.
-fn check_as_of(f: &Fixture, scratch: &Path, day: &str) -> Value {
-    let now = format!("{day}T00:00:00Z");
+/// A worktree of the repository as it was at `time` (RFC 3339): at the
+/// last mainline commit before it.
+fn worktree_before(f: &Fixture, scratch: &Path, time: &str) -> std::path::PathBuf {
+    let before = format!("--before={time}");
     let commit = git(
         f.path(),
-        &[
-            "rev-list",
-            "-1",
-            "--first-parent",
-            &format!("--before={now}"),
-            "HEAD",
-        ],
+        &["rev-list", "-1", "--first-parent", &before, "HEAD"],
     );
-    let commit = commit.trim();
-    let tree = scratch.join(day);
+    let tree = scratch.join(time.replace(':', "-"));
+    let path = tree.to_string_lossy();
     git(
         f.path(),
         &[
@@ -222,31 +216,43 @@ fn check_as_of(f: &Fixture, scratch: &Path, day: &str) -> Value {
             "add",
             "--quiet",
             "--detach",
-            &tree.to_string_lossy(),
-            commit,
+            &path,
+            commit.trim(),
         ],
     );
+    tree
+}
+
+/// `check` on the repository as it was at the start of `day`.
+fn check_as_of(f: &Fixture, scratch: &Path, day: &str) -> Value {
+    let now = format!("{day}T00:00:00Z");
+    let tree = worktree_before(f, scratch, &now);
     json(
         &tree,
         &["--no-cache", "check", "--format", "json", "--now", &now],
     )
 }
 
+/// `report --format json` over the whole year of history, with `global`
+/// options before it.
+fn year_report(dir: &Path, global: &[&str]) -> Value {
+    let mut args = global.to_vec();
+    args.extend([
+        "report",
+        "--format",
+        "json",
+        "--iterations",
+        "26",
+        "--now",
+        NOW,
+    ]);
+    json(dir, &args)
+}
+
 #[test]
 fn the_grid_is_what_check_reported_the_day_each_iteration_completed() {
     let f = year_of_history();
-    let report = json(
-        f.path(),
-        &[
-            "report",
-            "--format",
-            "json",
-            "--iterations",
-            "26",
-            "--now",
-            NOW,
-        ],
-    );
+    let report = year_report(f.path(), &[]);
     let iterations = report["iterations"].as_array().expect("iterations");
     assert_eq!(iterations.len(), 26, "{report:#}");
     let scratch = tempfile::tempdir().expect("scratch");
@@ -381,33 +387,13 @@ fn the_summary_dates_agree_with_git() {
     assert_eq!(last["pages"]["total"], 6, "{last}");
 }
 
-/// The repository as it was at the end of `day`: a worktree at the last
-/// mainline commit before the next midnight.
+/// The repository as it was at the end of `day`.
 fn worktree_at_end_of(f: &Fixture, scratch: &Path, day: chrono::NaiveDate) -> std::path::PathBuf {
-    let next = format!("{}T00:00:00Z", day + chrono::Duration::days(1));
-    let commit = git(
-        f.path(),
-        &[
-            "rev-list",
-            "-1",
-            "--first-parent",
-            &format!("--before={next}"),
-            "HEAD",
-        ],
-    );
-    let tree = scratch.join(format!("end-{day}"));
-    git(
-        f.path(),
-        &[
-            "worktree",
-            "add",
-            "--quiet",
-            "--detach",
-            &tree.to_string_lossy(),
-            commit.trim(),
-        ],
-    );
-    tree
+    worktree_before(
+        f,
+        scratch,
+        &format!("{}T00:00:00Z", day + chrono::Duration::days(1)),
+    )
 }
 
 /// The newest substantive change of a page (or section) in `dir`'s history,
@@ -526,18 +512,7 @@ fn report_writes_where_it_is_told_and_nowhere_else() {
 #[test]
 fn a_shallow_clone_never_reports_a_miss_its_history_cannot_prove() {
     let f = year_of_history();
-    let full = json(
-        f.path(),
-        &[
-            "report",
-            "--format",
-            "json",
-            "--iterations",
-            "26",
-            "--now",
-            NOW,
-        ],
-    );
+    let full = year_report(f.path(), &[]);
     let scratch = tempfile::tempdir().expect("scratch");
     let shallow_dir = scratch.path().join("shallow");
     let source = format!("file://{}", f.path().display());
@@ -552,19 +527,7 @@ fn a_shallow_clone_never_reports_a_miss_its_history_cannot_prove() {
             &shallow_dir.to_string_lossy(),
         ],
     );
-    let shallow = json(
-        &shallow_dir,
-        &[
-            "--allow-shallow",
-            "report",
-            "--format",
-            "json",
-            "--iterations",
-            "26",
-            "--now",
-            NOW,
-        ],
-    );
+    let shallow = year_report(&shallow_dir, &["--allow-shallow"]);
     let mut unknown = 0;
     let mut agreed = 0;
     for (team, cut) in full["teams"]
