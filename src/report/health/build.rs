@@ -13,7 +13,7 @@ use super::data::{
     TrendPoint, Update,
 };
 use crate::base::calendar::{Calendar, Iteration};
-use crate::base::finding::{Finding, Severity};
+use crate::base::finding::{Finding, Severity, Sources};
 use crate::base::time::{UnixTime, add_days, day_of, midnight, rfc3339};
 use crate::config::OptOut;
 use crate::config::ruleset::{GOALS, RETROSPECTIVES};
@@ -110,7 +110,7 @@ pub(crate) fn build(outcome: &Outcome, span: Span) -> Option<HealthReport> {
     let teams = model
         .teams
         .iter()
-        .map(|team| team_health(model, team, &iterations, &outcome.findings))
+        .map(|team| team_health(model, team, &iterations, outcome))
         .collect();
     Some(HealthReport {
         version: VERSION,
@@ -202,9 +202,10 @@ fn team_health(
     model: &Handbook,
     team: &TeamModel,
     iterations: &[Iteration],
-    findings: &[Finding],
+    outcome: &Outcome,
 ) -> TeamHealth {
-    let ours: Vec<&Finding> = findings
+    let ours: Vec<&Finding> = outcome
+        .findings
         .iter()
         .filter(|f| f.team.as_deref() == Some(team.name.as_str()))
         .collect();
@@ -248,25 +249,23 @@ fn team_health(
         ownership: ours
             .iter()
             .filter(|f| f.rule.family == "ownership")
-            .map(|f| finding_ref(model, f))
+            .map(|f| finding_ref(&outcome.sources, f))
             .collect(),
         findings: by_code,
         cells,
     }
 }
 
-fn finding_ref(model: &Handbook, finding: &Finding) -> FindingRef {
+/// A finding as the report cites it: its file and line (pages, the config
+/// and CODEOWNERS alike, from the texts the run read).
+fn finding_ref(sources: &Sources, finding: &Finding) -> FindingRef {
     let (path, line) = match &finding.location {
         Some(location) => {
-            let line = location.span.as_ref().and_then(|span| {
-                let page = model.pages.iter().find(|p| p.path == location.path)?;
-                Some(
-                    page.text[..span.start.min(page.text.len())]
-                        .matches('\n')
-                        .count()
-                        + 1,
-                )
-            });
+            let line = location
+                .span
+                .as_ref()
+                .and_then(|span| sources.line_column(&location.path, span.start))
+                .map(|(line, _)| line);
             (Some(location.path.clone()), line)
         }
         None => (None, None),
