@@ -18,7 +18,7 @@ pub(crate) enum Existing {
 }
 
 /// Writes `text` to `target` through a temporary file in the same
-/// directory (`prefix` names it while it exists).
+/// directory (named `.handbook-lint-…` while it exists).
 pub(crate) fn write_via_temp(
     target: &Path,
     text: &str,

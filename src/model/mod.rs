@@ -165,14 +165,28 @@ impl Freshness {
             .and_then(|change| effective_time(change, self.now))
     }
 
+    /// The collected changes counted in `[from, to)`, newest first.
+    pub(crate) fn changes_between(
+        &self,
+        from: UnixTime,
+        to: UnixTime,
+    ) -> impl Iterator<Item = &Change> {
+        self.changes().iter().filter(move |change| {
+            effective_time(change, self.now).is_some_and(|time| time >= from && time < to)
+        })
+    }
+
+    /// Whether the page (or section) existed at `time`, as far as the
+    /// collected changes say: created then or before, or before them.
+    pub(crate) fn existed_by(&self, time: UnixTime) -> bool {
+        self.created_at().is_none_or(|created| created <= time)
+    }
+
     /// Whether any collected change (or the review stamp) falls in
     /// `[from, to)`.
     pub(crate) fn updated_between(&self, from: UnixTime, to: UnixTime) -> bool {
         let in_window = |time: UnixTime| time >= from && time < to;
-        self.changes()
-            .iter()
-            .filter_map(|c| effective_time(c, self.now))
-            .any(in_window)
+        self.changes_between(from, to).next().is_some()
             || self.reviewed.is_some_and(|d| in_window(midnight(d)))
             || ((self.staged || matches!(self.history, Answer::NotCommitted))
                 && in_window(self.now))
@@ -376,6 +390,16 @@ impl Handbook {
                 .get(kind)
                 .and_then(|page| page.max_age_days)
         })
+    }
+
+    /// Whether a slot's page (and section) was in the repository at
+    /// `time`: what `check` would have found then.
+    pub(crate) fn slot_recorded_by(&self, slot: &Slot, time: UnixTime) -> bool {
+        self.slot_freshness(slot)
+            .is_none_or(|freshness| freshness.existed_by(time))
+            && slot
+                .page()
+                .is_none_or(|page| self.pages[page].recorded_by(time))
     }
 
     /// The freshness of a slot: its section's, or its page's.

@@ -174,6 +174,29 @@ pub(crate) fn report_absent(
     }
 }
 
+/// A page's (or section's) age at `today`, by its freshness stamp.
+pub(crate) struct Age {
+    pub stamp: crate::model::Stamp,
+    pub days: i64,
+    /// Older than its maximum age, as HB202/HB204 judge it.
+    pub stale: bool,
+}
+
+/// The age of a page (or section) with a maximum age; `None` when it has
+/// no stamp at all.
+pub(crate) fn age(
+    model: &Handbook,
+    freshness: &crate::model::Freshness,
+    max_age: u32,
+) -> Option<Age> {
+    let stamp = freshness.stamp()?;
+    let days = (model.today - day_of(stamp.time)).num_days();
+    // Without certain history the stamp is only a lower bound: fresh if
+    // it is recent enough, otherwise no verdict (HB004 says why).
+    let stale = days > i64::from(max_age) && freshness.is_certain();
+    Some(Age { stamp, days, stale })
+}
+
 /// HB202, HB204: a process page (or section) unchanged for longer than its
 /// maximum age.
 pub(crate) fn report_stale(
@@ -192,15 +215,14 @@ pub(crate) fn report_stale(
         let (Some(freshness), Some(page)) = (model.slot_freshness(slot), slot.page()) else {
             continue;
         };
-        let Some(stamp) = freshness.stamp() else {
+        let Some(Age {
+            stamp,
+            days: age_days,
+            stale: true,
+        }) = age(model, freshness, max_age)
+        else {
             continue;
         };
-        let age_days = (model.today - day_of(stamp.time)).num_days();
-        // Without certain history the stamp is only a lower bound: fresh if
-        // it is recent enough, otherwise no verdict (HB004 says why).
-        if age_days <= i64::from(max_age) || !freshness.is_certain() {
-            continue;
-        }
         let page = &model.pages[page];
         let target = match slot {
             Slot::Found {

@@ -309,25 +309,26 @@ fn process_ages(model: &Handbook, team: &TeamModel) -> Vec<PageAge> {
         .filter(|(kind, _)| kind.as_str() != GOALS)
         .filter_map(|(kind, page_kind)| {
             let max_age = model.max_age_days(kind)?;
-            let kept = team.slots.contains_key(kind) || team.opted_out.contains_key(kind);
-            if !page_kind.required && !matches!(team.slots.get(kind), Some(Slot::Found { .. })) {
+            let slot = team.slots.get(kind);
+            // A required kind is shown wherever the team keeps it (or says
+            // it does not); an optional one only when its page is there.
+            let shown = if page_kind.required {
+                slot.is_some() || team.opted_out.contains_key(kind)
+            } else {
+                matches!(slot, Some(Slot::Found { .. }))
+            };
+            if !shown {
                 return None;
             }
-            if !kept {
-                return None;
-            }
-            let freshness = team.slots.get(kind).and_then(|s| model.slot_freshness(s));
-            let stamp = freshness.and_then(Freshness::stamp);
-            let age_days = stamp
-                .as_ref()
-                .map(|s| (model.today - day_of(s.time)).num_days());
-            let certain = freshness.is_some_and(Freshness::is_certain);
+            let age = slot
+                .and_then(|s| model.slot_freshness(s))
+                .and_then(|freshness| crate::rules::age(model, freshness, max_age));
             Some(PageAge {
                 page: page_ref(model, team, kind),
-                last_update: update(stamp),
-                age_days,
+                age_days: age.as_ref().map(|a| a.days),
+                stale: age.as_ref().is_some_and(|a| a.stale),
+                last_update: update(age.map(|a| a.stamp)),
                 max_age_days: Some(max_age),
-                stale: certain && age_days.is_some_and(|age| age > i64::from(max_age)),
             })
         })
         .collect()
@@ -352,9 +353,8 @@ fn cell(model: &Handbook, team: &TeamModel, iteration: Iteration) -> Cell {
         .then(|| {
             let freshness = model.slot_freshness(team.slots.get(GOALS)?)?;
             freshness
-                .changes()
-                .iter()
-                .find(|c| c.time <= completed && c.time >= midnight(iteration.start))
+                .changes_between(midnight(iteration.start), completed.saturating_add(1))
+                .next()
                 .map(|c| c.commit.clone())
         })
         .flatten();
@@ -412,11 +412,9 @@ fn fresh_on(freshness: &Freshness, day: NaiveDate, limit_days: u32) -> Option<bo
     (fresh || freshness.covers(oldest_counted)).then_some(fresh)
 }
 
-/// Whether a page (or section) existed on `day`.
+/// Whether a page (or section) existed on `day` (by its end).
 fn existed_on(freshness: &Freshness, day: NaiveDate) -> bool {
-    freshness
-        .created_at()
-        .is_none_or(|created| created < midnight(add_days(day, 1)))
+    freshness.existed_by(midnight(add_days(day, 1)) - 1)
 }
 
 /// The goals page's limit on a day, by HB102's rule: it needs an update
@@ -434,10 +432,11 @@ fn trend(model: &Handbook, span: Span) -> Vec<TrendPoint> {
         .iter()
         .flat_map(|team| {
             team.slots.iter().filter_map(|(kind, slot)| {
-                let page_kind = model.ruleset.pages.get(kind)?;
-                (page_kind.required && kind.as_str() != RETROSPECTIVES)
-                    .then(|| Some((kind.as_str(), model.slot_freshness(slot)?)))
-                    .flatten()
+                let required = model.ruleset.pages.get(kind)?.required;
+                if !required || kind.as_str() == RETROSPECTIVES {
+                    return None;
+                }
+                Some((kind.as_str(), model.slot_freshness(slot)?))
             })
         })
         .collect();

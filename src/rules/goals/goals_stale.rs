@@ -125,11 +125,8 @@ pub(crate) fn iteration_verdict(
     if !freshness.is_certain() {
         return Verdict::Unknown;
     }
-    let added_later = freshness.created_at().is_some_and(|t| t > completed)
-        || slot
-            .page()
-            .is_some_and(|page| !model.pages[page].recorded_by(completed));
-    if added_later {
+    if !model.slot_recorded_by(slot, completed) {
+        // Added after the iteration completed: missing then (HB101).
         return Verdict::NoPage;
     }
     let from = midnight(iteration.start);

@@ -46,11 +46,9 @@ fn targets<'a>(
         .filter_map(|kind| {
             let slot = team.slots.get(kind)?;
             let freshness = model.slot_freshness(slot)?;
-            let there = freshness.created_at().is_none_or(|t| t <= at)
-                && slot
-                    .page()
-                    .is_none_or(|page| model.pages[page].recorded_by(at));
-            there.then_some((kind, freshness))
+            model
+                .slot_recorded_by(slot, at)
+                .then_some((kind, freshness))
         })
         .collect();
     (!targets.iter().any(|(_, f)| !f.is_certain())).then_some(targets)
