@@ -4,10 +4,10 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use super::compare::{MovedFrom, MovesSeen, Verdict, match_moves, verdict};
+use super::Settings;
+use super::compare::{MovedFrom, MovesSeen, Verdict, match_moves};
 use super::prefetch::Step;
 use super::reader::Reader;
-use super::{Query, Settings};
 use crate::git::trees::{self, Difference, Failure, Odb, PathTrie, ReadError};
 
 /// What comparing a commit with its parent found.
@@ -18,7 +18,8 @@ pub(super) struct StepDiff {
     /// The commit changes more pages than the sweep limit.
     pub(super) sweep: bool,
     /// For each query whose page this commit edited, or added by a move:
-    /// what it did to the words, or why that cannot be told.
+    /// what it did to the words, or why that cannot be told. Filled in for
+    /// the touches the walk will most likely need (see `Walker::judge`).
     pub(super) verdicts: Vec<(usize, Result<Verdict, ReadError>)>,
     /// Queries whose page this commit moved, and from where.
     pub(super) moved: Vec<(usize, MovedFrom)>,
@@ -26,14 +27,12 @@ pub(super) struct StepDiff {
 
 /// Compares one commit with its parent along the trie.
 ///
-/// What needs the commit's trees or blobs is done here too, where they are
-/// at hand and on every core: where a page added here moved from, and
-/// whether a changed page's (or section's) words changed.
+/// Where a page added here moved from is worked out here too, where the
+/// commit's trees are at hand and on every core.
 pub(super) fn diff_step(
     reader: &mut Reader,
     step: &Step,
     trie: &PathTrie,
-    queries: &[Query],
     settings: &Settings,
     seen: &MovesSeen,
 ) -> StepDiff {
@@ -93,21 +92,15 @@ pub(super) fn diff_step(
     }
     let moves = find_moves(odb, trees, digests, step, settings, seen, &mut diff);
     for difference in &diff.differences {
-        let Some(ours) = difference.ours else {
+        let (Some(_), None, Some(from)) = (
+            difference.ours,
+            difference.theirs,
+            moves.get(&difference.path),
+        ) else {
             continue;
         };
-        let (theirs, moved) = match (difference.theirs, moves.get(&difference.path)) {
-            (Some(theirs), _) => (theirs, None),
-            (None, Some(from)) => (from.blob, Some(from)),
-            (None, None) => continue,
-        };
         for &index in &difference.queries {
-            let anchor = queries[index].anchor.as_deref();
-            diff.verdicts
-                .push((index, verdict(digests, odb, ours, theirs, anchor)));
-            if let Some(from) = moved {
-                diff.moved.push((index, from.clone()));
-            }
+            diff.moved.push((index, from.clone()));
         }
     }
     trees.retire(step.tree);

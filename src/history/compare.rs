@@ -8,7 +8,7 @@ use std::sync::Arc;
 use crate::discover::MAX_PAGE_BYTES;
 use crate::git::repo::Oid;
 use crate::git::trees::{self, Odb, OidMap, PageChange, ReadError};
-use crate::parse::substance::{Digest, Substance, sorted_similarity};
+use crate::parse::substance::{Digest, sorted_similarity, word_hashes};
 
 /// Digests by blob id. Each blob is compared twice (as the newer side of
 /// one commit, then the older side of the next), so it is parsed once;
@@ -36,31 +36,44 @@ impl Digests {
     }
 
     pub(super) fn get(&mut self, odb: &Odb, blob: Oid) -> Result<Arc<Digest>, ReadError> {
+        Ok(self.get_with_words(odb, blob)?.0)
+    }
+
+    /// The digest, and the words when the blob was parsed for it here (see
+    /// [`Digest::with_words`]): matching moves keeps them for similarity,
+    /// so a page is parsed once. None when the digest was known already.
+    fn get_with_words(
+        &mut self,
+        odb: &Odb,
+        blob: Oid,
+    ) -> Result<(Arc<Digest>, Option<Vec<u8>>), ReadError> {
         if let Some(digest) = self.made.get(&blob) {
-            return Ok(digest.clone());
+            return Ok((digest.clone(), None));
         }
-        let digest = Arc::new(if let Some(digest) = self.known.get(&blob) {
-            digest.clone()
+        let (digest, words) = if let Some(digest) = self.known.get(&blob) {
+            (digest.clone(), None)
         } else if let Some(text) = self.page_text(odb, blob)? {
-            Digest::of(&text)
+            let (digest, words) = Digest::with_words(&text);
+            (digest, Some(words))
         } else {
             // Too large to be a page: its bytes stand for its words.
-            Digest::of_bytes(&self.buffer)
-        });
+            (Digest::of_bytes(&self.buffer), Some(Vec::new()))
+        };
+        let digest = Arc::new(digest);
         if self.made.len() >= DIGESTS_KEPT {
             self.made.clear();
         }
         self.made.insert(blob, digest.clone());
-        Ok(digest)
+        Ok((digest, words))
     }
 
-    /// The whole substance (the words themselves), for word similarity;
+    /// A version's words as [`word_hashes`] sorts them, for similarity;
     /// none for a version too large to be a page.
-    pub(super) fn substance(&mut self, odb: &Odb, blob: Oid) -> Result<Substance, ReadError> {
-        Ok(self
-            .page_text(odb, blob)?
-            .map(|text| Substance::of(&text))
-            .unwrap_or_default())
+    fn word_hashes(&mut self, odb: &Odb, blob: Oid) -> Result<Vec<u64>, ReadError> {
+        Ok(match self.page_text(odb, blob)? {
+            Some(text) => word_hashes(&Digest::with_words(&text).1),
+            None => Vec::new(),
+        })
     }
 
     /// A version's text, read into the buffer; `None` when it is larger
@@ -186,17 +199,31 @@ pub(super) fn match_moves(
         .collect();
     let mut found: HashMap<String, MovedFrom> = HashMap::new();
     // The same blob, then the same words: every pair scores 100%, so
-    // best-first is path order.
+    // best-first is path order. The words each page was parsed into for
+    // the second are kept for similarity.
     let stages: &[Stage] = if blobs_only {
         &[Stage::Blob]
     } else {
         &[Stage::Blob, Stage::Words]
     };
+    let mut parsed: OidMap<Vec<u8>> = OidMap::default();
     for &stage in stages {
         if deleted.is_empty() || added.is_empty() {
             return Ok(found);
         }
-        (added, deleted) = pair_equal(digests, odb, stage, added, deleted, &mut found)?;
+        let key = |blob: Oid| -> Result<Key, ReadError> {
+            Ok(match stage {
+                Stage::Blob => Key::Blob(blob),
+                Stage::Words => {
+                    let (digest, words) = digests.get_with_words(odb, blob)?;
+                    if let Some(words) = words {
+                        parsed.insert(blob, words);
+                    }
+                    Key::Words(digest.page)
+                }
+            })
+        };
+        (added, deleted) = pair_equal(key, added, deleted, &mut found)?;
     }
     if blobs_only || deleted.is_empty() || added.is_empty() {
         return Ok(found);
@@ -204,16 +231,17 @@ pub(super) fn match_moves(
     if added.len().saturating_mul(deleted.len()) > SIMILARITY_PAIRS {
         added.retain(|(path, _)| wanted.contains(path));
     }
-    let words =
-        |digests: &mut Digests, pages: &[(&str, Oid)]| -> Result<Vec<Vec<String>>, ReadError> {
-            pages
-                .iter()
-                .map(|&(_, blob)| Ok(digests.substance(odb, blob)?.words))
-                .collect()
-        };
-    let added_words = words(digests, &added)?;
-    let deleted_words = words(digests, &deleted)?;
-    let (added_words, deleted_words) = (sorted_words(&added_words), sorted_words(&deleted_words));
+    let mut words = |pages: &[(&str, Oid)]| -> Result<Vec<Vec<u64>>, ReadError> {
+        pages
+            .iter()
+            .map(|&(_, blob)| match parsed.get(&blob) {
+                Some(words) => Ok(word_hashes(words)),
+                None => digests.word_hashes(odb, blob),
+            })
+            .collect()
+    };
+    let added_words = words(&added)?;
+    let deleted_words = words(&deleted)?;
     let mut pairs: Vec<(f64, usize, usize)> = Vec::new();
     for (a, new) in added_words.iter().enumerate() {
         for (d, old) in deleted_words.iter().enumerate() {
@@ -264,34 +292,23 @@ enum Stage {
 /// Pages left after one stage: the added and the deleted ones unmatched.
 type Unmatched<'p> = (Vec<(&'p str, Oid)>, Vec<(&'p str, Oid)>);
 
-/// Pairs added and deleted pages with the same blob (or the same words),
-/// in path order, each used once.
+/// Pairs added and deleted pages with the same key (blob, or words), in
+/// path order, each used once.
 fn pair_equal<'p>(
-    digests: &mut Digests,
-    odb: &Odb,
-    stage: Stage,
+    mut key: impl FnMut(Oid) -> Result<Key, ReadError>,
     added: Vec<(&'p str, Oid)>,
     deleted: Vec<(&'p str, Oid)>,
     found: &mut HashMap<String, MovedFrom>,
 ) -> Result<Unmatched<'p>, ReadError> {
-    let key = |digests: &mut Digests, blob: Oid| -> Result<Key, ReadError> {
-        Ok(match stage {
-            Stage::Blob => Key::Blob(blob),
-            Stage::Words => Key::Words(digests.get(odb, blob)?.page),
-        })
-    };
     // Positions by key, the first in path order on top.
     let mut by_key: HashMap<Key, Vec<usize>> = HashMap::new();
     for (position, &(_, blob)) in deleted.iter().enumerate().rev() {
-        by_key
-            .entry(key(digests, blob)?)
-            .or_default()
-            .push(position);
+        by_key.entry(key(blob)?).or_default().push(position);
     }
     let mut used = vec![false; deleted.len()];
     let mut unmatched = Vec::new();
     for (path, blob) in added {
-        let candidates = by_key.get_mut(&key(digests, blob)?);
+        let candidates = by_key.get_mut(&key(blob)?);
         match candidates.and_then(Vec::pop) {
             Some(position) => {
                 used[position] = true;
@@ -314,16 +331,4 @@ fn pair_equal<'p>(
         .filter_map(|(entry, used)| (!used).then_some(entry))
         .collect();
     Ok((unmatched, deleted))
-}
-
-/// Each page's words, sorted, for [`sorted_similarity`].
-fn sorted_words(pages: &[Vec<String>]) -> Vec<Vec<&str>> {
-    pages
-        .iter()
-        .map(|words| {
-            let mut words: Vec<&str> = words.iter().map(String::as_str).collect();
-            words.sort_unstable();
-            words
-        })
-        .collect()
 }

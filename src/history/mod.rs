@@ -53,7 +53,6 @@ use std::collections::{HashMap, HashSet};
 
 use serde::{Deserialize, Serialize};
 
-use self::reader::Reader;
 use self::walk::Walker;
 use crate::base::framed::CacheStatus;
 use crate::base::time::UnixTime;
@@ -405,9 +404,7 @@ pub(crate) fn resolve(
         }
     };
     let mut walk = Walker {
-        store: &store,
-        main: Reader::new(&store, known.clone()),
-        workers: Vec::new(),
+        readers: walk::Readers::new(&store, known),
         queries,
         settings,
         // From here on the cache is met, if at all, below HEAD.
@@ -416,7 +413,6 @@ pub(crate) fn resolve(
         prefetched: prefetch,
         moves_seen: compare::MovesSeen::default(),
         head_blobs: Vec::new(),
-        known,
     };
     let answers = walk.run(head, answers, cache_met, &mut info, progress);
     // Commits the walk found above the cached one, then the cache's (when

@@ -16,7 +16,7 @@ use crate::base::framed::CacheStatus;
 use crate::base::time::UnixTime;
 use crate::git::objects::{Store, read_commit};
 use crate::git::repo::Oid;
-use crate::git::trees::{self, Difference, PathTrie};
+use crate::git::trees::{self, Difference, PathTrie, ReadError};
 use crate::history::cache::{CachedEntry, Newer};
 use crate::parse::substance::Digest;
 
@@ -80,15 +80,14 @@ pub(super) const PARALLEL_BATCH: usize = 128;
 /// Runs of commits per thread in a batch compared on every core.
 pub(super) const RUNS_PER_THREAD: usize = 4;
 
+/// Below this many verdicts to work out, a batch's are worked out on the
+/// calling thread: each parses up to two versions of a page.
+pub(super) const PARALLEL_VERDICTS: usize = 8;
+
 /// The state of one walk: the object store, one reader per thread, and
 /// what is asked.
 pub(super) struct Walker<'a> {
-    pub(super) store: &'a Store,
-    /// The calling thread's reader: HEAD's tree, moves, sections, and
-    /// batches too small to share out.
-    pub(super) main: Reader,
-    /// One reader per worker thread, made when a batch is big enough.
-    pub(super) workers: Vec<Reader>,
+    pub(super) readers: Readers<'a>,
     pub(super) queries: &'a [Query],
     pub(super) settings: &'a Settings,
     pub(super) cached_head: Option<Oid>,
@@ -100,8 +99,75 @@ pub(super) struct Walker<'a> {
     /// Each query's blob in HEAD's tree, as found when the walk started
     /// (none for a query the cache vouched for, or not in HEAD).
     pub(super) head_blobs: Vec<Option<Oid>>,
+}
+
+/// The walk's readers, one per thread, and how a batch's work is shared
+/// out among them.
+pub(super) struct Readers<'a> {
+    pub(super) store: &'a Store,
+    /// The calling thread's reader: HEAD's tree, moves, sections, and
+    /// batches too small to share out.
+    pub(super) main: Reader,
+    /// One reader per worker thread, made when a batch is big enough.
+    pub(super) workers: Vec<Reader>,
     /// Substance digests the freshness cache kept, shared by every reader.
     pub(super) known: std::sync::Arc<crate::git::trees::OidMap<Digest>>,
+}
+
+impl Readers<'_> {
+    pub(super) fn new(
+        store: &Store,
+        known: std::sync::Arc<crate::git::trees::OidMap<Digest>>,
+    ) -> Readers<'_> {
+        Readers {
+            store,
+            main: Reader::new(store, known.clone()),
+            workers: Vec::new(),
+            known,
+        }
+    }
+
+    /// `work` on each item, in order: on the calling thread when there are
+    /// fewer than `parallel` items (handing them to other threads would
+    /// cost more than it saves), else in contiguous runs, a few per thread,
+    /// each with a reader of its own. A thread that finishes early takes
+    /// the next run, so one busy stretch does not leave the other cores
+    /// idle.
+    fn on_every_core<T: Sync, R: Send>(
+        &mut self,
+        items: &[T],
+        parallel: usize,
+        work: impl Fn(&mut Reader, &T) -> R + Sync,
+    ) -> Vec<R> {
+        let threads = rayon::current_num_threads();
+        if items.len() < parallel || threads < 2 {
+            let main = &mut self.main;
+            return items.iter().map(|item| work(main, item)).collect();
+        }
+        while self.workers.len() < threads {
+            self.workers
+                .push(Reader::new(self.store, self.known.clone()));
+        }
+        let runs = threads * RUNS_PER_THREAD;
+        let run = items.len().div_ceil(runs);
+        let idle: std::sync::Mutex<Vec<Reader>> =
+            std::sync::Mutex::new(std::mem::take(&mut self.workers));
+        let parts: Vec<Vec<R>> = items
+            .par_chunks(run)
+            .map(|part| {
+                let taken = idle.lock().ok().and_then(|mut readers| readers.pop());
+                let mut reader =
+                    taken.unwrap_or_else(|| Reader::new(self.store, self.known.clone()));
+                let done = part.iter().map(|item| work(&mut reader, item)).collect();
+                if let Ok(mut readers) = idle.lock() {
+                    readers.push(reader);
+                }
+                done
+            })
+            .collect();
+        self.workers = idle.into_inner().unwrap_or_default();
+        parts.into_iter().flatten().collect()
+    }
 }
 
 /// Where the walk's queries stand.
@@ -162,51 +228,72 @@ impl Walker<'_> {
     /// within a run.
     pub(super) fn diff_batch(&mut self, steps: &[Step], trie: &PathTrie) -> Vec<StepDiff> {
         let settings = self.settings;
-        let queries = self.queries;
         let seen = &self.moves_seen;
-        let threads = rayon::current_num_threads();
-        if steps.len() < PARALLEL_BATCH || threads < 2 {
-            let main = &mut self.main;
-            return steps
-                .iter()
-                .map(|step| diff_step(main, step, trie, queries, settings, seen))
-                .collect();
-        }
-        while self.workers.len() < threads {
-            self.workers
-                .push(Reader::new(self.store, self.known.clone()));
-        }
-        // Runs of commits, a few per thread: a thread that finishes early
-        // takes the next run, so one busy stretch of history does not leave
-        // the other cores idle.
-        let runs = threads * RUNS_PER_THREAD;
-        let run = steps.len().div_ceil(runs);
-        let idle: std::sync::Mutex<Vec<Reader>> =
-            std::sync::Mutex::new(std::mem::take(&mut self.workers));
-        let parts: Vec<Vec<StepDiff>> = steps
-            .par_chunks(run)
-            .map(|part| {
-                let taken = idle.lock().ok().and_then(|mut readers| readers.pop());
-                let mut reader =
-                    taken.unwrap_or_else(|| Reader::new(self.store, self.known.clone()));
-                let diffs = part
-                    .iter()
-                    .map(|step| diff_step(&mut reader, step, trie, queries, settings, seen))
-                    .collect();
-                if let Ok(mut readers) = idle.lock() {
-                    readers.push(reader);
-                }
-                diffs
+        self.readers
+            .on_every_core(steps, PARALLEL_BATCH, |reader, step| {
+                diff_step(reader, step, trie, settings, seen)
             })
-            .collect();
-        self.workers = idle.into_inner().unwrap_or_default();
-        parts.into_iter().flatten().collect()
+    }
+
+    /// Works out, on every core, the verdicts applying the batch will most
+    /// likely ask for: for each query still looking for its newest change,
+    /// its touches in the batch, newest first, up to the first that should
+    /// count (not ignored, and older than the horizon it collects back to).
+    /// Judging every touch of every page instead parsed a quarter more
+    /// versions on a real handbook, for verdicts nobody asked for; a
+    /// verdict this leaves out is worked out when it is asked for.
+    pub(super) fn judge(&mut self, steps: &[Step], diffs: &mut [StepDiff], open: &[Option<Open>]) {
+        let queries = self.queries;
+        let settings = self.settings;
+        let mut settled = vec![false; queries.len()];
+        let mut tasks: Vec<(usize, usize, Oid, Oid)> = Vec::new();
+        for (position, (step, diff)) in steps.iter().zip(diffs.iter()).enumerate() {
+            let ignored = diff.sweep || settings.ignore_revs.contains(&step.commit);
+            for difference in &diff.differences {
+                let Some(ours) = difference.ours else {
+                    continue;
+                };
+                for &index in &difference.queries {
+                    let still_looking = open[index].as_ref().is_some_and(|o| !o.changes_done);
+                    if settled[index] || !still_looking {
+                        continue;
+                    }
+                    let moved = diff.moved.iter().find(|(q, _)| *q == index);
+                    let theirs = difference.theirs.or(moved.map(|(_, from)| from.blob));
+                    if let Some(theirs) = theirs {
+                        tasks.push((position, index, ours, theirs));
+                    }
+                    let query = &queries[index];
+                    let past_horizon = query
+                        .collect_since
+                        .is_none_or(|since| step.raw_time < since);
+                    settled[index] = theirs.is_none() || (!ignored && past_horizon && !query.trail);
+                }
+            }
+        }
+        let judged = self.readers.on_every_core(
+            &tasks,
+            PARALLEL_VERDICTS,
+            |reader, &(_, index, ours, theirs)| {
+                let anchor = queries[index].anchor.as_deref();
+                verdict(
+                    &mut reader.digests,
+                    reader.objects.odb(),
+                    ours,
+                    theirs,
+                    anchor,
+                )
+            },
+        );
+        for (&(position, index, _, _), judged) in tasks.iter().zip(judged) {
+            diffs[position].verdicts.push((index, judged));
+        }
     }
 
     /// How many versions of pages every reader parsed, and how many trees
     /// they read.
     pub(super) fn objects_read(&self) -> (usize, usize) {
-        let readers = || std::iter::once(&self.main).chain(&self.workers);
+        let readers = || std::iter::once(&self.readers.main).chain(&self.readers.workers);
         (
             readers().map(|r| r.digests.parsed).sum(),
             readers().map(|r| r.trees.reads).sum(),
@@ -217,7 +304,7 @@ impl Walker<'_> {
     /// the freshness cache: the next walk compares against them.
     pub(super) fn head_digests(&mut self, head: Oid) -> Vec<(String, Digest)> {
         let mut buffer = Vec::new();
-        let Ok(commit) = read_commit(self.main.odb(), head, &mut buffer) else {
+        let Ok(commit) = read_commit(self.readers.main.odb(), head, &mut buffer) else {
             return Vec::new();
         };
         let mut digests = Vec::new();
@@ -229,7 +316,7 @@ impl Walker<'_> {
             // Found when the walk started; looked up only for the queries
             // the cache vouched for then.
             let blob = self.head_blobs.get(index).copied().flatten().or_else(|| {
-                let main = &mut self.main;
+                let main = &mut self.readers.main;
                 trees::blob_at(
                     main.objects.odb(),
                     &mut main.trees,
@@ -243,8 +330,8 @@ impl Walker<'_> {
             if !seen.insert(blob) {
                 continue;
             }
-            let found = std::iter::once(&self.main)
-                .chain(&self.workers)
+            let found = std::iter::once(&self.readers.main)
+                .chain(&self.readers.workers)
                 .find_map(|reader| reader.digests.lookup(blob));
             if let Some(digest) = found {
                 digests.push((blob.to_string(), digest));
@@ -273,10 +360,13 @@ impl Walker<'_> {
                     trie.insert(&query.path, index);
                 }
             }
-            let (ours, theirs) = (self.main.tree(head_tree), self.main.tree(cached_tree));
+            let (ours, theirs) = (
+                self.readers.main.tree(head_tree),
+                self.readers.main.tree(cached_tree),
+            );
             if let (Ok(ours), Ok(theirs)) = (ours, theirs) {
                 let (mut differences, mut failures) = (Vec::new(), Vec::new());
-                let main = &mut self.main;
+                let main = &mut self.readers.main;
                 trees::compare(
                     main.objects.odb(),
                     &mut main.trees,
@@ -306,7 +396,7 @@ impl Walker<'_> {
                 found.push(true);
                 continue;
             }
-            let main = &mut self.main;
+            let main = &mut self.readers.main;
             let entry = trees::blob_at(main.objects.odb(), &mut main.trees, head_tree, &query.path);
             self.head_blobs[index] = entry;
             found.push(match (entry, &query.anchor) {
@@ -342,11 +432,11 @@ impl Walker<'_> {
                 .collect()
         };
         let mut buffer = Vec::new();
-        let head_tree = match read_commit(self.main.odb(), head, &mut buffer) {
+        let head_tree = match read_commit(self.readers.main.odb(), head, &mut buffer) {
             Ok(commit) => commit.tree,
             Err(error) => return unreadable(format!("HEAD ({head}) cannot be read: {error}")),
         };
-        if let Err(error) = self.main.tree(head_tree) {
+        if let Err(error) = self.readers.main.tree(head_tree) {
             return unreadable(format!("the tree of HEAD ({head}) cannot be read: {error}"));
         }
         let mut state = OpenQueries {
@@ -356,7 +446,7 @@ impl Walker<'_> {
         };
         let cached_tree = self
             .cached_head
-            .and_then(|id| read_commit(self.main.odb(), id, &mut buffer).ok())
+            .and_then(|id| read_commit(self.readers.main.odb(), id, &mut buffer).ok())
             .map(|commit| commit.tree);
         let in_head = self.in_head(head_tree, cached_tree, &state.answers);
         for (index, query) in queries.iter().enumerate() {
@@ -406,8 +496,8 @@ impl Walker<'_> {
         info: &mut HistoryInfo,
         progress: &mut dyn FnMut(usize),
     ) {
-        let boundary = self.main.objects.shallow_boundary();
-        let store = self.store;
+        let boundary = self.readers.main.objects.shallow_boundary();
+        let store = self.readers.store;
         let cached_head = self.cached_head;
         let mut walked = WalkState {
             cap: UnixTime::MAX,
@@ -520,23 +610,7 @@ impl Walker<'_> {
             .find(|(q, _)| *q == index)
             .map(|(_, from)| from.clone());
         let theirs = difference.theirs.or(moved.as_ref().map(|from| from.blob));
-        let compared = at.diff.verdicts.iter().find(|(q, _)| *q == index);
-        let judged = match (theirs, compared) {
-            (None, _) => Ok(Verdict::Created),
-            (Some(_), Some((_, judged))) => judged.clone(),
-            // Not compared with the commit: now.
-            (Some(theirs), None) => {
-                let main = &mut self.main;
-                verdict(
-                    &mut main.digests,
-                    main.objects.odb(),
-                    ours,
-                    theirs,
-                    query.anchor.as_deref(),
-                )
-            }
-        };
-        let judged = match judged {
+        let judged = match self.verdict_at(at.diff, index, ours, theirs, &state.open) {
             Ok(judged) => judged,
             Err(error) => {
                 let reason = format!(
@@ -609,6 +683,40 @@ impl Walker<'_> {
         counts && !created_here && !ignored && query.anchor.is_none()
     }
 
+    /// What a commit did to an open query's words: judged with the batch,
+    /// or now, when that did not foresee the need.
+    fn verdict_at(
+        &mut self,
+        diff: &StepDiff,
+        index: usize,
+        ours: Oid,
+        theirs: Option<Oid>,
+        open: &[Option<Open>],
+    ) -> Result<Verdict, ReadError> {
+        let query = &self.queries[index];
+        // Once the newest change (and any older ones asked for) is found, an
+        // edit's words no longer matter: only a creation or a move does.
+        let words_matter = open[index]
+            .as_ref()
+            .is_some_and(|open| !open.changes_done || query.trail);
+        let compared = diff.verdicts.iter().find(|(q, _)| *q == index);
+        match (theirs, compared) {
+            (None, _) => Ok(Verdict::Created),
+            (Some(_), _) if !words_matter => Ok(Verdict::Same),
+            (Some(_), Some((_, judged))) => judged.clone(),
+            (Some(theirs), None) => {
+                let main = &mut self.readers.main;
+                verdict(
+                    &mut main.digests,
+                    main.objects.odb(),
+                    ours,
+                    theirs,
+                    query.anchor.as_deref(),
+                )
+            }
+        }
+    }
+
     /// Applies one batch of commits, newest first. Returns whether the walk
     /// goes on.
     pub(super) fn process_batch(
@@ -622,6 +730,7 @@ impl Walker<'_> {
         let queries = self.queries;
         let settings = self.settings;
         let mut diffs = self.diff_batch(steps, &state.trie);
+        self.judge(steps, &mut diffs, &state.open);
         // A move points a query at a path the batch was not compared for:
         // from then on, the batch's comparisons no longer speak for the
         // queries that moved, and the rest of the batch is compared again
@@ -703,7 +812,8 @@ impl Walker<'_> {
                     }
                 }
                 let rest = &steps[position + 1..];
-                let diffs = self.diff_batch(rest, &moved_trie);
+                let mut diffs = self.diff_batch(rest, &moved_trie);
+                self.judge(rest, &mut diffs, &state.open);
                 moves.supplement(position + 1, diffs, queries.len());
             }
             if let Some(reason) = &step.broken {

@@ -71,20 +71,28 @@ impl Digest {
     /// The digest of a page's whole text, without building its word list:
     /// the history walk makes thousands of these.
     pub(crate) fn of(text: &str) -> Digest {
+        Digest::with_words(text).0
+    }
+
+    /// The digest, and the page's words as [`word_hashes`] reads them: what
+    /// matching moves needs of each page, from one parse.
+    pub(crate) fn with_words(text: &str) -> (Digest, Vec<u8>) {
         let words = Words::of(text);
-        Digest {
-            page: xxh3_64(words.joined.as_bytes()),
-            words: u32::try_from(words.starts.len()).unwrap_or(u32::MAX),
+        let digest = Digest {
+            page: xxh3_64(&words.joined),
+            words: u32::try_from(words.count).unwrap_or(u32::MAX),
             sections: words
                 .sections
-                .iter()
-                .map(|s| SectionDigest {
-                    anchor: s.anchor.clone(),
-                    aliases: s.aliases.clone(),
-                    hash: xxh3_64(words.bytes(s.words.clone())),
+                .into_iter()
+                .zip(&words.section_bytes)
+                .map(|(s, bytes)| SectionDigest {
+                    anchor: s.anchor,
+                    aliases: s.aliases,
+                    hash: xxh3_64(&words.joined[bytes.clone()]),
                 })
                 .collect(),
-        }
+        };
+        (digest, words.joined)
     }
 
     /// The digest of a blob too large to be read as a page: its bytes (any
@@ -136,12 +144,13 @@ fn without_trailing_whitespace(text: &str) -> String {
     out
 }
 
-/// A page's words joined in one buffer, each followed by a NUL, with where
-/// each starts and the sections' word ranges.
+/// A page's words joined in one buffer, each followed by a NUL, how many
+/// there are, and the sections' word ranges and the bytes they cover.
 struct Words {
-    joined: String,
-    starts: Vec<usize>,
+    joined: Vec<u8>,
+    count: usize,
     sections: Vec<SectionWords>,
+    section_bytes: Vec<Range<usize>>,
     links: Vec<String>,
 }
 
@@ -177,40 +186,31 @@ impl Words {
         reader.flush();
         let WordReader {
             joined,
-            starts,
+            count,
             mut sections,
+            mut section_bytes,
             links,
             ..
         } = reader;
         for index in 0..sections.len() {
             let level = sections[index].level;
-            let end = sections[index + 1..]
+            let next = sections[index + 1..]
                 .iter()
-                .find(|s| s.level <= level)
-                .map_or(starts.len(), |next| next.words.start);
-            sections[index].words.end = end;
+                .zip(&section_bytes[index + 1..])
+                .find(|(s, _)| s.level <= level);
+            let (words_end, bytes_end) = next.map_or((count, joined.len()), |(next, bytes)| {
+                (next.words.start, bytes.start)
+            });
+            sections[index].words.end = words_end;
+            section_bytes[index].end = bytes_end;
         }
         Words {
             joined,
-            starts,
+            count,
             sections,
+            section_bytes,
             links,
         }
-    }
-
-    /// The bytes of the words in `range` (word indices), NULs included.
-    fn bytes(&self, range: Range<usize>) -> &[u8] {
-        let start = self
-            .starts
-            .get(range.start)
-            .copied()
-            .unwrap_or(self.joined.len());
-        let end = self
-            .starts
-            .get(range.end)
-            .copied()
-            .unwrap_or(self.joined.len());
-        &self.joined.as_bytes()[start..end]
     }
 }
 
@@ -224,6 +224,8 @@ impl Substance {
             links,
             ..
         } = Words::of(text);
+        // Whole characters and NULs were copied in: always UTF-8.
+        let joined = String::from_utf8_lossy(&joined);
         let words = joined.split_terminator('\0').map(str::to_string).collect();
         Substance {
             words,
@@ -271,16 +273,31 @@ pub(crate) fn similarity(a: &[String], b: &[String]) -> f64 {
     sorted_similarity(&a, &b)
 }
 
-/// [`similarity`] of two word lists already sorted: one merge, no hashing,
-/// so a commit that moves hundreds of pages compares them quickly.
-pub(crate) fn sorted_similarity(a: &[&str], b: &[&str]) -> f64 {
+/// Each word's hash, sorted: a page as [`sorted_similarity`] compares it.
+/// `joined` is the words each followed by a NUL ([`Digest::with_words`]).
+/// Two different words share a 64-bit hash about once in 10^19 pairs, as
+/// two different pages share a digest.
+pub(crate) fn word_hashes(joined: &[u8]) -> Vec<u64> {
+    let mut hashes: Vec<u64> = joined
+        .split(|&byte| byte == 0)
+        .filter(|word| !word.is_empty())
+        .map(xxh3_64)
+        .collect();
+    hashes.sort_unstable();
+    hashes
+}
+
+/// [`similarity`] of two pages' words already sorted (words or their
+/// [`word_hashes`]): one merge, so a commit that moves hundreds of pages
+/// compares them quickly.
+pub(crate) fn sorted_similarity<T: Ord>(a: &[T], b: &[T]) -> f64 {
     let longest = a.len().max(b.len());
     if longest == 0 {
         return 1.0;
     }
     let (mut i, mut j, mut common) = (0, 0, 0usize);
     while i < a.len() && j < b.len() {
-        match a[i].cmp(b[j]) {
+        match a[i].cmp(&b[j]) {
             std::cmp::Ordering::Less => i += 1,
             std::cmp::Ordering::Greater => j += 1,
             std::cmp::Ordering::Equal => {
@@ -350,14 +367,79 @@ impl Html {
     }
 }
 
+/// Whether an ASCII byte is part of a word; bytes of other characters are
+/// looked at as characters.
+const ASCII_WORD: [bool; 128] = {
+    let mut table = [false; 128];
+    let mut byte = 0;
+    while byte < 128 {
+        table[byte] = (byte as u8).is_ascii_alphanumeric();
+        byte += 1;
+    }
+    table
+};
+
+/// Appends every word of `text` to `joined`, each followed by a NUL, and
+/// returns how many there were: the maximal runs of letters and digits.
+///
+/// Every version of every page the history walk compares goes through
+/// here, so ASCII (most handbook text) takes a path without branches on
+/// the text: each byte is written, and the write position moves on for a
+/// word byte or for the first byte after a word (which becomes its NUL).
+/// Other characters are classified as characters.
+// `&` and `|` on booleans here are on purpose: no branch on the text.
+#[allow(clippy::needless_bitwise_bool)]
+fn split_words(text: &str, joined: &mut Vec<u8>) -> usize {
+    let bytes = text.as_bytes();
+    let base = joined.len();
+    // One byte out per byte in at most, and the last word's NUL.
+    joined.resize(base + bytes.len() + 1, 0);
+    let out = &mut joined[base..];
+    let (mut at, mut written, mut words) = (0, 0, 0);
+    let mut in_word = false;
+    while at < bytes.len() {
+        let byte = bytes[at];
+        if byte < 128 {
+            let is_word = ASCII_WORD[usize::from(byte)];
+            out[written] = if is_word { byte } else { 0 };
+            written += usize::from(is_word | in_word);
+            words += usize::from(is_word & !in_word);
+            in_word = is_word;
+            at += 1;
+            continue;
+        }
+        let c = text[at..].chars().next().unwrap_or(' ');
+        let width = c.len_utf8();
+        let is_word = c.is_alphanumeric();
+        if is_word {
+            out[written..written + width].copy_from_slice(&bytes[at..at + width]);
+            written += width;
+        } else if in_word {
+            out[written] = 0;
+            written += 1;
+        }
+        words += usize::from(is_word & !in_word);
+        in_word = is_word;
+        at += width;
+    }
+    if in_word {
+        out[written] = 0;
+        written += 1;
+    }
+    joined.truncate(base + written);
+    words
+}
+
 /// Reads events into words.
 #[derive(Default)]
 struct WordReader {
     /// The words so far, each followed by a NUL.
-    joined: String,
-    /// Where each word starts in `joined`.
-    starts: Vec<usize>,
+    joined: Vec<u8>,
+    /// How many words `joined` holds.
+    count: usize,
     sections: Vec<SectionWords>,
+    /// The bytes of `joined` each section covers.
+    section_bytes: Vec<Range<usize>>,
     links: Vec<String>,
     /// The inline text of the block being read, joined as written.
     block: String,
@@ -372,41 +454,18 @@ struct WordReader {
 impl WordReader {
     /// Ends the block being read: its text becomes words.
     fn flush(&mut self) {
-        // A word is a run of letters and digits: ASCII is checked by byte,
-        // anything else by its char (most text is ASCII).
-        let block = std::mem::take(&mut self.block);
-        let bytes = block.as_bytes();
-        let mut start: Option<usize> = None;
-        let mut at = 0;
-        while at < bytes.len() {
-            let (is_word, width) = if bytes[at].is_ascii() {
-                (bytes[at].is_ascii_alphanumeric(), 1)
-            } else {
-                let c = block[at..].chars().next().unwrap_or(' ');
-                (c.is_alphanumeric(), c.len_utf8())
-            };
-            match (is_word, start) {
-                (true, None) => start = Some(at),
-                (false, Some(from)) => {
-                    self.word(&block[from..at]);
-                    start = None;
-                }
-                _ => {}
-            }
-            at += width;
+        if !self.block.is_empty() {
+            self.count += split_words(&self.block, &mut self.joined);
+            self.block.clear();
         }
-        if let Some(from) = start {
-            self.word(&block[from..]);
-        }
-        self.block = block;
-        self.block.clear();
         self.html = Html::Text;
     }
 
+    /// A word that is not made of letters and digits (a checkbox).
     fn word(&mut self, word: &str) {
-        self.starts.push(self.joined.len());
-        self.joined.push_str(word);
-        self.joined.push('\0');
+        self.joined.extend_from_slice(word.as_bytes());
+        self.joined.push(0);
+        self.count += 1;
     }
 
     fn text(&mut self, fragment: &str) {
@@ -473,7 +532,7 @@ impl WordReader {
             | TagEnd::Link
             | TagEnd::Image => {}
             TagEnd::Heading(_) => {
-                let start = self.starts.len();
+                let (start, bytes) = (self.count, self.joined.len());
                 self.flush();
                 if let Some((level, id, text)) = self.heading.take() {
                     let (anchor, aliases) =
@@ -482,8 +541,9 @@ impl WordReader {
                         anchor,
                         aliases,
                         level,
-                        words: start..self.starts.len(),
+                        words: start..self.count,
                     });
+                    self.section_bytes.push(bytes..self.joined.len());
                 }
             }
             _ => self.flush(),
