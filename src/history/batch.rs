@@ -8,7 +8,7 @@ use super::Settings;
 use super::compare::{MovedFrom, MovesSeen, Verdict, match_moves};
 use super::prefetch::Step;
 use super::reader::Reader;
-use crate::git::trees::{self, Difference, Failure, Odb, PathTrie, ReadError};
+use crate::git::trees::{self, Difference, Failure, Odb, PathTrie, ReadError, TreeEntries};
 
 /// What comparing a commit with its parent found.
 #[derive(Default)]
@@ -23,6 +23,16 @@ pub(super) struct StepDiff {
     pub(super) verdicts: Vec<(usize, Result<Verdict, ReadError>)>,
     /// Queries whose page this commit moved, and from where.
     pub(super) moved: Vec<(usize, MovedFrom)>,
+    /// The commit's root directory, as read: comparing the commit again
+    /// for queries that moved (see `moves`) starts from it.
+    pub(super) root: Option<Arc<TreeEntries>>,
+}
+
+/// Root directories already read for a commit and its parent, if any.
+#[derive(Clone, Copy, Default)]
+pub(super) struct Roots<'r> {
+    pub(super) ours: Option<&'r Arc<TreeEntries>>,
+    pub(super) theirs: Option<&'r Arc<TreeEntries>>,
 }
 
 /// Compares one commit with its parent along the trie.
@@ -35,6 +45,7 @@ pub(super) fn diff_step(
     trie: &PathTrie,
     settings: &Settings,
     seen: &MovesSeen,
+    roots: Roots,
 ) -> StepDiff {
     let Reader {
         objects,
@@ -58,14 +69,23 @@ pub(super) fn diff_step(
             ..StepDiff::default()
         }
     };
-    let ours = match trees.get(odb, step.tree) {
+    let ours = match roots
+        .ours
+        .map_or_else(|| trees.get(odb, step.tree), |l| Ok(l.clone()))
+    {
         Ok(listing) => listing,
         Err(error) => return everything("tree", &error),
     };
-    let theirs = match step.parent_tree.map(|id| trees.get(odb, id)).transpose() {
-        Ok(listing) => listing,
-        Err(error) => return everything("parent tree", &error),
+    let theirs = match step.parent_tree.map(|id| {
+        roots
+            .theirs
+            .map_or_else(|| trees.get(odb, id), |l| Ok(l.clone()))
+    }) {
+        None => None,
+        Some(Ok(listing)) => Some(listing),
+        Some(Err(error)) => return everything("parent tree", &error),
     };
+    diff.root = Some(ours.clone());
     trees::compare(
         odb,
         trees,

@@ -2,11 +2,11 @@
 //! queries, until each is answered.
 
 use std::collections::HashMap;
-use std::sync::mpsc;
+use std::sync::{Arc, mpsc};
 
 use rayon::prelude::*;
 
-use super::batch::{StepDiff, diff_step};
+use super::batch::{Roots, StepDiff, diff_step};
 use super::compare::{Verdict, verdict};
 use super::moves::Moves;
 use super::prefetch::{BATCHES_AHEAD, Batch, Prefetch, Step, read_ahead};
@@ -16,7 +16,7 @@ use crate::base::framed::CacheStatus;
 use crate::base::time::UnixTime;
 use crate::git::objects::{Store, read_commit};
 use crate::git::repo::Oid;
-use crate::git::trees::{self, Difference, PathTrie, ReadError};
+use crate::git::trees::{self, Difference, PathTrie, ReadError, TreeEntries};
 use crate::history::cache::{CachedEntry, Newer};
 use crate::parse::substance::Digest;
 
@@ -226,12 +226,36 @@ impl Walker<'_> {
     /// out in contiguous runs, a few per thread: a commit's parent tree is
     /// the next commit's tree, so each worker's tree cache keeps hitting
     /// within a run.
-    pub(super) fn diff_batch(&mut self, steps: &[Step], trie: &PathTrie) -> Vec<StepDiff> {
+    ///
+    /// `roots` are the steps' root directories, when a comparison before
+    /// read them: comparing the rest of a batch again after a move read
+    /// each commit's root directory a second time, two fifths of the trees
+    /// the walk read on a real handbook that reorganises often.
+    pub(super) fn diff_batch(
+        &mut self,
+        steps: &[Step],
+        trie: &PathTrie,
+        roots: &[Option<Arc<TreeEntries>>],
+    ) -> Vec<StepDiff> {
         let settings = self.settings;
         let seen = &self.moves_seen;
+        let root = |position: usize| roots.get(position).and_then(Option::as_ref);
+        let items: Vec<(&Step, Roots)> = steps
+            .iter()
+            .enumerate()
+            .map(|(position, step)| {
+                // The next step is the parent: the batch follows first parents.
+                let parent_is_next = steps.get(position + 1).map(|s| s.tree) == step.parent_tree;
+                let roots = Roots {
+                    ours: root(position),
+                    theirs: root(position + 1).filter(|_| parent_is_next),
+                };
+                (step, roots)
+            })
+            .collect();
         self.readers
-            .on_every_core(steps, PARALLEL_BATCH, |reader, step| {
-                diff_step(reader, step, trie, settings, seen)
+            .on_every_core(&items, PARALLEL_BATCH, |reader, &(step, roots)| {
+                diff_step(reader, step, trie, settings, seen, roots)
             })
     }
 
@@ -729,8 +753,9 @@ impl Walker<'_> {
     ) -> bool {
         let queries = self.queries;
         let settings = self.settings;
-        let mut diffs = self.diff_batch(steps, &state.trie);
+        let mut diffs = self.diff_batch(steps, &state.trie, &[]);
         self.judge(steps, &mut diffs, &state.open);
+        let roots = kept_roots(&mut diffs);
         // A move points a query at a path the batch was not compared for:
         // from then on, the batch's comparisons no longer speak for the
         // queries that moved, and the rest of the batch is compared again
@@ -812,7 +837,7 @@ impl Walker<'_> {
                     }
                 }
                 let rest = &steps[position + 1..];
-                let mut diffs = self.diff_batch(rest, &moved_trie);
+                let mut diffs = self.diff_batch(rest, &moved_trie, &roots[position + 1..]);
                 self.judge(rest, &mut diffs, &state.open);
                 moves.supplement(position + 1, diffs, queries.len());
             }
@@ -828,6 +853,24 @@ impl Walker<'_> {
         }
         true
     }
+}
+
+/// Root directory entries kept for a batch, at most: a few megabytes.
+const ROOT_ENTRIES_KEPT: usize = 65_536;
+
+/// The root directories a batch's comparisons read, kept for comparing
+/// again after a move, up to [`ROOT_ENTRIES_KEPT`] entries (a repository
+/// with a huge root keeps the first ones; the rest are read again).
+fn kept_roots(diffs: &mut [StepDiff]) -> Vec<Option<Arc<TreeEntries>>> {
+    let mut kept = 0;
+    diffs
+        .iter_mut()
+        .map(|diff| {
+            let root = diff.root.take()?;
+            kept += root.entries.len();
+            (kept <= ROOT_ENTRIES_KEPT).then_some(root)
+        })
+        .collect()
 }
 
 /// Collecting queries stop once the walk is older than their horizon; the
