@@ -463,3 +463,48 @@ fn check_results_are_the_same_with_and_without_the_cache() {
     assert_eq!(run(&[]), cold);
     assert_eq!(rfc3339(0), "1970-01-01T00:00:00Z");
 }
+
+/// A retrospective is followed back to the commit that added it (what dates
+/// it when nothing else does), past its newest change. An ignored commit on
+/// that way is older than the answer: `pages` must not name it as the one
+/// skipped, which is only ever a commit newer than the answer.
+#[test]
+fn a_retro_s_skipped_commit_is_never_older_than_its_answer() {
+    let f = Fixture::new();
+    let retro_path = "hb/search/retros/2026-01-20.md";
+    f.commit(
+        "2026-01-05T09:00:00Z",
+        "start",
+        &[
+            write("handbook-lint.yaml", CONFIG),
+            write("hb/search/goals.md", &goals("start")),
+            write(retro_path, &retro("2026-01-20", "- [ ] @bob first")),
+        ],
+    );
+    let sweep = f.commit_as(
+        ROBOT,
+        "2026-01-22T09:00:00Z",
+        "rename everywhere",
+        &[write(
+            retro_path,
+            &retro("2026-01-20", "- [ ] @bob renamed"),
+        )],
+    );
+    let edit = f.commit(
+        "2026-01-25T09:00:00Z",
+        "carry on",
+        &[write(retro_path, &retro("2026-01-20", "- [x] @bob done"))],
+    );
+    f.commit(
+        "2026-02-01T09:00:00Z",
+        "ignore the rename",
+        &[write(
+            ".git-blame-ignore-revs",
+            &format!("# rename\n{sweep}\n"),
+        )],
+    );
+    let skip: HashSet<String> = [sweep].into();
+    let row = assert_page(&f, retro_path, oracle_skipping(f.path(), retro_path, &skip));
+    assert_eq!(row["commit"], edit.as_str());
+    assert_eq!(row["ignored_commit"], serde_json::Value::Null, "{row:#}");
+}

@@ -177,6 +177,13 @@ enum Key {
 /// thousands of unrelated pages must not cost millions of comparisons.
 const SIMILARITY_PAIRS: usize = 250_000;
 
+/// The words of the pages a commit adds and deletes kept from the
+/// same-words stage for similarity, in bytes at most: a reorganisation of
+/// thousands of pages must not hold every page's words at once (it added a
+/// tenth to the large generated handbook's peak memory). A page whose
+/// words were not kept is parsed again if it reaches similarity.
+const MOVE_WORDS_KEPT: usize = 1024 * 1024;
+
 /// Matches the pages a commit added to the ones it deleted: first the same
 /// blob, then the same words, then word similarity of at least `threshold`
 /// (0–1), best pair first, ties by path order, each page used once. A copy
@@ -207,13 +214,13 @@ pub(super) fn match_moves(
     let mut found: HashMap<String, MovedFrom> = HashMap::new();
     // The same blob, then the same words: every pair scores 100%, so
     // best-first is path order. The words each page was parsed into for
-    // the second are kept for similarity.
+    // the second are kept for similarity, up to [`MOVE_WORDS_KEPT`].
     let stages: &[Stage] = if blobs_only {
         &[Stage::Blob]
     } else {
         &[Stage::Blob, Stage::Words]
     };
-    let mut parsed: OidMap<Vec<u8>> = OidMap::default();
+    let (mut parsed, mut kept): (OidMap<Vec<u8>>, usize) = (OidMap::default(), 0);
     for &stage in stages {
         if deleted.is_empty() || added.is_empty() {
             return Ok(found);
@@ -223,7 +230,8 @@ pub(super) fn match_moves(
                 Stage::Blob => Key::Blob(blob),
                 Stage::Words => {
                     let (digest, words) = digests.get_with_words(odb, blob)?;
-                    if let Some(words) = words {
+                    if let Some(words) = words.filter(|w| kept + w.len() <= MOVE_WORDS_KEPT) {
+                        kept += words.len();
                         parsed.insert(blob, words);
                     }
                     Key::Words(digest.page)
