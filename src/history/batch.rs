@@ -8,6 +8,7 @@ use super::Settings;
 use super::compare::{MovedFrom, MovesSeen, Verdict, match_moves};
 use super::prefetch::Step;
 use super::reader::Reader;
+use crate::git::repo::Oid;
 use crate::git::trees::{self, Difference, Failure, Odb, PathTrie, ReadError, TreeEntries};
 
 /// What comparing a commit with its parent found.
@@ -26,6 +27,25 @@ pub(super) struct StepDiff {
     /// The commit's root directory, as read: comparing the commit again
     /// for queries that moved (see `moves`) starts from it.
     pub(super) root: Option<Arc<TreeEntries>>,
+}
+
+impl StepDiff {
+    /// Where the page of query `index` moved from, when this commit moved it.
+    pub(super) fn moved_from(&self, index: usize) -> Option<&MovedFrom> {
+        self.moved
+            .iter()
+            .find(|(q, _)| *q == index)
+            .map(|(_, from)| from)
+    }
+
+    /// The version query `index`'s page in `difference` is compared with:
+    /// the parent's at the same path, or the one it moved from; none for a
+    /// page this commit created.
+    pub(super) fn predecessor(&self, difference: &Difference, index: usize) -> Option<Oid> {
+        difference
+            .theirs
+            .or_else(|| self.moved_from(index).map(|from| from.blob))
+    }
 }
 
 /// Root directories already read for a commit and its parent, if any.

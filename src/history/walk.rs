@@ -60,6 +60,13 @@ impl Open {
         self.changes_done && self.created_done
     }
 
+    /// Whether an edit's words still matter: once the newest change (and
+    /// any older ones asked for) is found, only a creation or a move does,
+    /// unless every touch is being recorded.
+    pub(super) fn words_matter(&self, query: &Query) -> bool {
+        !self.changes_done || query.trail
+    }
+
     pub(super) fn into_resolved(self) -> Resolved {
         Resolved {
             answer: Answer::Changed(self.changes),
@@ -222,10 +229,11 @@ impl OpenQueries {
 }
 
 impl Walker<'_> {
-    /// Compares a batch's commits with their parents. A big batch is shared
-    /// out in contiguous runs, a few per thread: a commit's parent tree is
-    /// the next commit's tree, so each worker's tree cache keeps hitting
-    /// within a run.
+    /// Compares a batch's commits with their parents, then judges the
+    /// touches applying it will ask about (see [`Walker::judge`]) for the
+    /// queries as `open` has them. A big batch is shared out in contiguous
+    /// runs, a few per thread: a commit's parent tree is the next commit's
+    /// tree, so each worker's tree cache keeps hitting within a run.
     ///
     /// `roots` are the steps' root directories, when a comparison before
     /// read them. On a real handbook that reorganises often, comparing the
@@ -236,6 +244,7 @@ impl Walker<'_> {
         steps: &[Step],
         trie: &PathTrie,
         roots: &[Option<Arc<TreeEntries>>],
+        open: &[Option<Open>],
     ) -> Vec<StepDiff> {
         let settings = self.settings;
         let seen = &self.moves_seen;
@@ -253,10 +262,13 @@ impl Walker<'_> {
                 (step, roots)
             })
             .collect();
-        self.readers
-            .on_every_core(&items, PARALLEL_BATCH, |reader, &(step, roots)| {
-                diff_step(reader, step, trie, settings, seen, roots)
-            })
+        let mut diffs =
+            self.readers
+                .on_every_core(&items, PARALLEL_BATCH, |reader, &(step, roots)| {
+                    diff_step(reader, step, trie, settings, seen, roots)
+                });
+        self.judge(steps, &mut diffs, open);
+        diffs
     }
 
     /// Works out, on every core, the verdicts applying the batch will most
@@ -266,7 +278,7 @@ impl Walker<'_> {
     /// Judging every touch of every page instead parsed a quarter more
     /// versions on a real handbook, for verdicts nobody asked for; a
     /// verdict this leaves out is worked out when it is asked for.
-    pub(super) fn judge(&mut self, steps: &[Step], diffs: &mut [StepDiff], open: &[Option<Open>]) {
+    fn judge(&mut self, steps: &[Step], diffs: &mut [StepDiff], open: &[Option<Open>]) {
         let queries = self.queries;
         let settings = self.settings;
         let mut settled = vec![false; queries.len()];
@@ -278,16 +290,15 @@ impl Walker<'_> {
                     continue;
                 };
                 for &index in &difference.queries {
-                    let still_looking = open[index].as_ref().is_some_and(|o| !o.changes_done);
-                    if settled[index] || !still_looking {
+                    let query = &queries[index];
+                    let words_matter = open[index].as_ref().is_some_and(|o| o.words_matter(query));
+                    if settled[index] || !words_matter {
                         continue;
                     }
-                    let moved = diff.moved.iter().find(|(q, _)| *q == index);
-                    let theirs = difference.theirs.or(moved.map(|(_, from)| from.blob));
+                    let theirs = diff.predecessor(difference, index);
                     if let Some(theirs) = theirs {
                         tasks.push((position, index, ours, theirs));
                     }
-                    let query = &queries[index];
                     let past_horizon = query
                         .collect_since
                         .is_none_or(|since| step.raw_time < since);
@@ -627,13 +638,8 @@ impl Walker<'_> {
             time: at.time,
             parent_time: at.step.parent_time,
         };
-        let moved = at
-            .diff
-            .moved
-            .iter()
-            .find(|(q, _)| *q == index)
-            .map(|(_, from)| from.clone());
-        let theirs = difference.theirs.or(moved.as_ref().map(|from| from.blob));
+        let moved = at.diff.moved_from(index).cloned();
+        let theirs = at.diff.predecessor(difference, index);
         let judged = match self.verdict_at(at.diff, index, ours, theirs, &state.open) {
             Ok(judged) => judged,
             Err(error) => {
@@ -718,11 +724,9 @@ impl Walker<'_> {
         open: &[Option<Open>],
     ) -> Result<Verdict, ReadError> {
         let query = &self.queries[index];
-        // Once the newest change (and any older ones asked for) is found, an
-        // edit's words no longer matter: only a creation or a move does.
         let words_matter = open[index]
             .as_ref()
-            .is_some_and(|open| !open.changes_done || query.trail);
+            .is_some_and(|open| open.words_matter(query));
         let compared = diff.verdicts.iter().find(|(q, _)| *q == index);
         match (theirs, compared) {
             (None, _) => Ok(Verdict::Created),
@@ -753,8 +757,7 @@ impl Walker<'_> {
     ) -> bool {
         let queries = self.queries;
         let settings = self.settings;
-        let mut diffs = self.diff_batch(steps, &state.trie, &[]);
-        self.judge(steps, &mut diffs, &state.open);
+        let mut diffs = self.diff_batch(steps, &state.trie, &[], &state.open);
         let roots = kept_roots(&mut diffs);
         // A move points a query at a path the batch was not compared for:
         // from then on, the batch's comparisons no longer speak for the
@@ -837,8 +840,7 @@ impl Walker<'_> {
                     }
                 }
                 let rest = &steps[position + 1..];
-                let mut diffs = self.diff_batch(rest, &moved_trie, &roots[position + 1..]);
-                self.judge(rest, &mut diffs, &state.open);
+                let diffs = self.diff_batch(rest, &moved_trie, &roots[position + 1..], &state.open);
                 moves.supplement(position + 1, diffs, queries.len());
             }
             if let Some(reason) = &step.broken {
