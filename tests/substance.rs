@@ -363,6 +363,105 @@ fn a_reorganisation_that_fixes_links_keeps_each_pages_date_and_says_where_it_mov
     }
 }
 
+/// Twelve words no other page of [`a_reorganisation_of_many_pages`] has.
+fn own_words(page: usize, version: usize) -> String {
+    (0..12)
+        .map(|word| format!("p{page}w{word}v{}", if word < 2 { version } else { 0 }))
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// A reorganisation that moves more pages than one thread matches (each
+/// with its links fixed; some edited, two with the same words), on one
+/// thread and on four: the same answers, and the oracle's.
+#[test]
+fn a_reorganisation_of_many_pages_is_matched_alike_on_any_number_of_threads() {
+    const PAGES: usize = 24;
+    let f = Fixture::new();
+    let old = |page: usize| format!("hb/old/p{page}.md");
+    let new = |page: usize| format!("hb/areas/a{}/p{page}.md", page % 4);
+    let mut start = vec![
+        write("handbook-lint.yaml", CONFIG),
+        write("hb/glossary.md", "# Glossary\n\nTerms.\n"),
+    ];
+    start.extend(
+        (0..PAGES).map(|page| write(&old(page), &linked("Page", &own_words(page, 0), "../"))),
+    );
+    start.push(write("hb/old/stub-a.md", &stub("../")));
+    start.push(write("hb/old/stub-b.md", &stub("../")));
+    f.commit("2026-01-05T09:00:00Z", "start", &start);
+    // A third of the pages edited before the move, on their own days.
+    let mut edited = std::collections::HashMap::new();
+    for page in (0..PAGES).filter(|page| page % 3 == 1) {
+        let when = format!("2026-02-{:02}T09:00:00Z", 1 + page / 3);
+        let edit = write(&old(page), &linked("Page", &own_words(page, 1), "../"));
+        edited.insert(page, f.commit(&when, "edit", &[edit]));
+    }
+    // Everything moves a level down with its links fixed; every fifth
+    // page also has two of its twelve words changed.
+    let mut reorg = Vec::new();
+    for page in 0..PAGES {
+        let version = match (page % 5 == 0, page % 3 == 1) {
+            (true, _) => 2,
+            (false, true) => 1,
+            (false, false) => 0,
+        };
+        reorg.push(delete(&old(page)));
+        reorg.push(write(
+            &new(page),
+            &linked("Page", &own_words(page, version), "../../../"),
+        ));
+    }
+    for stub_name in ["stub-a", "stub-b"] {
+        reorg.push(delete(&format!("hb/old/{stub_name}.md")));
+        reorg.push(write(&format!("hb/areas/{stub_name}.md"), &stub("../../")));
+    }
+    let reorganised = f.commit_as(ROBOT, "2026-04-01T09:00:00Z", "reorganise", &reorg);
+
+    let oracle_rows = assert_every_row(&f);
+    for threads in ["1", "4"] {
+        let out = run_in_env(
+            f.path(),
+            &["pages", "--format", "json", "--now", NOW],
+            &[("RAYON_NUM_THREADS", threads)],
+        );
+        let pages: Value = serde_json::from_str(&out.stdout)
+            .unwrap_or_else(|e| panic!("json: {e}\n{}\n{}", out.stdout, out.stderr));
+        let rows = pages["pages"].as_array().expect("rows");
+        assert_eq!(
+            rows.len(),
+            oracle_rows.len(),
+            "{threads} threads: {pages:#}"
+        );
+        for (path, section, expected) in &oracle_rows {
+            let row = rows
+                .iter()
+                .find(|r| r["path"] == path.as_str() && r["section"].as_str() == section.as_deref())
+                .unwrap_or_else(|| panic!("{threads} threads: no row for {path}"));
+            assert_row(row, expected);
+        }
+    }
+    for page in 0..PAGES {
+        let found = answer(&oracle_rows, &new(page), None);
+        // Dated by the move itself, a page's history needs no older path.
+        let moved_from = (page % 5 != 0).then(|| old(page));
+        assert_eq!(found.moved_from, moved_from, "page {page}");
+        match (page % 5 == 0, edited.get(&page)) {
+            (true, _) => assert_eq!(found.commit, reorganised, "page {page}"),
+            (false, Some(edit)) => assert_dated_by_words(&f, found, &new(page), edit),
+            (false, None) => assert_ne!(found.commit, reorganised, "page {page}"),
+        }
+    }
+    for (stub_name, from) in [("stub-a", "stub-a"), ("stub-b", "stub-b")] {
+        let found = answer(&oracle_rows, &format!("hb/areas/{stub_name}.md"), None);
+        assert_eq!(
+            found.moved_from,
+            Some(format!("hb/old/{from}.md")),
+            "{stub_name}"
+        );
+    }
+}
+
 /// A roadmap of twenty words.
 fn roadmap(quarter: &str, theme: &str) -> String {
     format!(

@@ -46,6 +46,12 @@ impl Objects {
         &self.0.objects
     }
 
+    /// Another handle on the same store, with caches of its own, for
+    /// another thread.
+    pub(crate) fn another(&self) -> Objects {
+        Objects(self.0.clone())
+    }
+
     /// The boundary commits of a shallow clone, from `.git/shallow`.
     pub(crate) fn shallow_boundary(&self) -> HashSet<Oid> {
         self.0

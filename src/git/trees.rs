@@ -132,6 +132,13 @@ pub(crate) struct TreeCache {
     buffer: Vec<u8>,
     /// Trees to drop when the comparison under way is done.
     retiring: Vec<Oid>,
+    /// Listings other readers read earlier, lent for a while (see
+    /// [`TreeCache::lend`]): looked up before the object store.
+    lent: Arc<OidMap<Arc<TreeEntries>>>,
+    /// What this cache read from the object store since it was lent to,
+    /// for the lender to keep; recorded only between a loan and
+    /// [`TreeCache::take_read`].
+    read_since_lent: Option<Vec<(Oid, Arc<TreeEntries>)>>,
     /// Trees read from the object store (not found here), for `--verbose`.
     pub(crate) reads: usize,
 }
@@ -144,8 +151,25 @@ impl TreeCache {
             generation,
             buffer: Vec::new(),
             retiring: Vec::new(),
+            lent: Arc::default(),
+            read_since_lent: None,
             reads: 0,
         }
+    }
+
+    /// Lends listings read elsewhere, to be looked up before the object
+    /// store until the next loan; what is read from the store meanwhile is
+    /// recorded for [`TreeCache::take_read`].
+    pub(crate) fn lend(&mut self, listings: Arc<OidMap<Arc<TreeEntries>>>) {
+        self.lent = listings;
+        self.read_since_lent = Some(Vec::new());
+    }
+
+    /// The listings read from the object store since the last loan, which
+    /// ends: nothing is recorded or lent until the next.
+    pub(crate) fn take_read(&mut self) -> Vec<(Oid, Arc<TreeEntries>)> {
+        self.lent = Arc::default();
+        self.read_since_lent.take().unwrap_or_default()
     }
 
     /// Marks a tree as not needed once the comparison under way is done.
@@ -167,9 +191,15 @@ impl TreeCache {
         }
         let listing = if let Some(listing) = self.older.remove(&id) {
             listing
+        } else if let Some(listing) = self.lent.get(&id) {
+            Arc::clone(listing)
         } else {
             self.reads += 1;
-            Arc::new(read(odb, id, &mut self.buffer)?)
+            let listing = Arc::new(read(odb, id, &mut self.buffer)?);
+            if let Some(read) = &mut self.read_since_lent {
+                read.push((id, Arc::clone(&listing)));
+            }
+            listing
         };
         if self.newer.len() >= self.generation {
             self.older = std::mem::take(&mut self.newer);

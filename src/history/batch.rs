@@ -8,8 +8,9 @@ use super::Settings;
 use super::compare::{MovedFrom, MovesSeen, Verdict, match_moves};
 use super::prefetch::Step;
 use super::reader::Reader;
+use crate::git::objects::Objects;
 use crate::git::repo::Oid;
-use crate::git::trees::{self, Difference, Failure, Odb, PathTrie, ReadError, TreeEntries};
+use crate::git::trees::{self, Difference, Failure, Odb, PathTrie, ReadError};
 
 /// What comparing a commit with its parent found.
 #[derive(Default)]
@@ -24,9 +25,6 @@ pub(super) struct StepDiff {
     pub(super) verdicts: Vec<(usize, Result<Verdict, ReadError>)>,
     /// Queries whose page this commit moved, and from where.
     pub(super) moved: Vec<(usize, MovedFrom)>,
-    /// The commit's root directory, as read: comparing the commit again
-    /// for queries that moved (see `moves`) starts from it.
-    pub(super) root: Option<Arc<TreeEntries>>,
 }
 
 impl StepDiff {
@@ -48,13 +46,6 @@ impl StepDiff {
     }
 }
 
-/// Root directories already read for a commit and its parent, if any.
-#[derive(Clone, Copy, Default)]
-pub(super) struct Roots<'r> {
-    pub(super) ours: Option<&'r Arc<TreeEntries>>,
-    pub(super) theirs: Option<&'r Arc<TreeEntries>>,
-}
-
 /// Compares one commit with its parent along the trie.
 ///
 /// Where a page added here moved from is worked out here too, where the
@@ -65,7 +56,6 @@ pub(super) fn diff_step(
     trie: &PathTrie,
     settings: &Settings,
     seen: &MovesSeen,
-    roots: Roots,
 ) -> StepDiff {
     let Reader {
         objects,
@@ -89,23 +79,15 @@ pub(super) fn diff_step(
             ..StepDiff::default()
         }
     };
-    let ours = match roots
-        .ours
-        .map_or_else(|| trees.get(odb, step.tree), |l| Ok(l.clone()))
-    {
+    let ours = match trees.get(odb, step.tree) {
         Ok(listing) => listing,
         Err(error) => return everything("tree", &error),
     };
-    let theirs = match step.parent_tree.map(|id| {
-        roots
-            .theirs
-            .map_or_else(|| trees.get(odb, id), |l| Ok(l.clone()))
-    }) {
+    let theirs = match step.parent_tree.map(|id| trees.get(odb, id)) {
         None => None,
         Some(Ok(listing)) => Some(listing),
         Some(Err(error)) => return everything("parent tree", &error),
     };
-    diff.root = Some(ours.clone());
     trees::compare(
         odb,
         trees,
@@ -130,7 +112,7 @@ pub(super) fn diff_step(
         diff.sweep = trees::count_changed_pages(odb, trees, ours, theirs, limit, &settings.pages)
             .is_ok_and(|count| count > limit);
     }
-    let moves = find_moves(odb, trees, digests, step, settings, seen, &mut diff);
+    let moves = find_moves(objects, trees, digests, step, settings, seen, &mut diff);
     for difference in &diff.differences {
         let (Some(_), None, Some(from)) = (
             difference.ours,
@@ -152,7 +134,7 @@ pub(super) fn diff_step(
 /// commit's added and deleted pages matched by [`match_moves`]. When the
 /// commit cannot be read, the queries of the added pages fail.
 fn find_moves(
-    odb: &Odb,
+    objects: &Objects,
     trees: &mut trees::TreeCache,
     digests: &mut super::compare::Digests,
     step: &Step,
@@ -170,10 +152,11 @@ fn find_moves(
         return Arc::default();
     };
     let threshold = f64::from(settings.move_similarity) / 100.0;
+    let odb = objects.odb();
     let matched = trees::page_changes(odb, trees, step.tree, parent_tree, &settings.pages)
         .and_then(|changes| {
             // The same blobs settle most commits without parsing a page.
-            let quick = match_moves(digests, odb, &changes, threshold, &added, true)?;
+            let quick = match_moves(digests, objects, &changes, threshold, &added, true)?;
             if added.iter().all(|path| quick.contains_key(*path)) {
                 return Ok(Arc::new(quick));
             }
@@ -181,7 +164,7 @@ fn find_moves(
                 return Ok(seen);
             }
             let found = Arc::new(match_moves(
-                digests, odb, &changes, threshold, &added, false,
+                digests, objects, &changes, threshold, &added, false,
             )?);
             seen.insert(step.commit, Arc::clone(&found));
             Ok(found)

@@ -1,103 +1,170 @@
 //! Whether a commit changed a page's (or a section's) substance, and where
 //! a page it added moved from (DESIGN.md, "Substance, precisely").
 
-use std::borrow::Cow;
 use std::collections::HashMap;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
+
+use rayon::prelude::*;
 
 use crate::discover::MAX_PAGE_BYTES;
+use crate::git::objects::Objects;
 use crate::git::repo::Oid;
 use crate::git::trees::{self, Odb, OidMap, PageChange, ReadError};
 use crate::parse::substance::{Digest, sorted_similarity, word_hashes};
+
+/// The digests a walk's readers share: those the freshness cache kept, and
+/// those parsed since. A version one thread parsed is not parsed again by
+/// another: with a cache per thread, a tenth of a real handbook's parses
+/// were repeats (a page matched as a move on one thread, judged on another).
+#[derive(Clone, Default)]
+pub(super) struct SharedDigests {
+    /// From the freshness cache: the blobs at the commit it describes.
+    known: Arc<OidMap<Digest>>,
+    made: Arc<Mutex<OidMap<Arc<Digest>>>>,
+}
+
+impl SharedDigests {
+    pub(super) fn new(known: Arc<OidMap<Digest>>) -> SharedDigests {
+        SharedDigests {
+            known,
+            made: Arc::default(),
+        }
+    }
+
+    fn find(&self, blob: Oid) -> Option<Arc<Digest>> {
+        let made = self.made.lock().ok()?.get(&blob).cloned();
+        made.or_else(|| self.known.get(&blob).cloned().map(Arc::new))
+    }
+
+    fn insert(&self, blob: Oid, digest: Arc<Digest>) {
+        if let Ok(mut made) = self.made.lock() {
+            if made.len() >= DIGESTS_KEPT {
+                made.clear();
+            }
+            made.insert(blob, digest);
+        }
+    }
+}
 
 /// Digests by blob id. Each blob is compared twice (as the newer side of
 /// one commit, then the older side of the next), so it is parsed once;
 /// digests the freshness cache kept are never parsed at all.
 #[derive(Default)]
 pub(super) struct Digests {
-    /// From the freshness cache: the blobs at the commit it describes.
-    pub(super) known: Arc<OidMap<Digest>>,
-    made: OidMap<Arc<Digest>>,
+    shared: SharedDigests,
     buffer: Vec<u8>,
     /// How many blobs were parsed, for `--verbose`.
     pub(super) parsed: usize,
 }
 
-/// Parsed digests kept per reader before the oldest are dropped: a long
-/// walk over a busy page must not hold every version.
-const DIGESTS_KEPT: usize = 8192;
+/// Parsed digests kept before the oldest are dropped: a long walk over a
+/// busy page must not hold every version.
+const DIGESTS_KEPT: usize = 16_384;
+
+/// Below this many versions to parse, a commit's moves are matched on
+/// the thread that found them.
+const PARALLEL_PARSES: usize = 32;
 
 impl Digests {
-    pub(super) fn new(known: Arc<OidMap<Digest>>) -> Digests {
+    pub(super) fn new(shared: SharedDigests) -> Digests {
         Digests {
-            known,
+            shared,
             ..Digests::default()
         }
     }
 
     pub(super) fn get(&mut self, odb: &Odb, blob: Oid) -> Result<Arc<Digest>, ReadError> {
-        Ok(self.get_with_words(odb, blob)?.0)
+        if let Some(digest) = self.shared.find(blob) {
+            return Ok(digest);
+        }
+        let digest = Arc::new(parse_version(odb, blob, &mut self.buffer)?.0);
+        self.parsed += 1;
+        self.shared.insert(blob, Arc::clone(&digest));
+        Ok(digest)
     }
 
-    /// The digest, and the words when the blob was parsed for it here (see
-    /// [`Digest::with_words`]): matching moves keeps them for similarity,
-    /// so a page is parsed once. None when the digest was known already.
-    fn get_with_words(
+    /// Digests every version in `blobs` not digested yet, on every core
+    /// when there are many (a reorganisation matches hundreds of moved
+    /// pages); `objects` gives each thread a handle of its own. Returns the
+    /// words of the versions parsed here, up to `words_kept` bytes of them,
+    /// for [`match_moves`]'s similarity.
+    fn digest_all(
         &mut self,
-        odb: &Odb,
-        blob: Oid,
-    ) -> Result<(Arc<Digest>, Option<Vec<u8>>), ReadError> {
-        if let Some(digest) = self.made.get(&blob) {
-            return Ok((digest.clone(), None));
+        objects: &Objects,
+        blobs: &[Oid],
+        words_kept: usize,
+    ) -> Result<OidMap<Vec<u8>>, ReadError> {
+        let mut todo: Vec<Oid> = blobs
+            .iter()
+            .copied()
+            .filter(|&blob| self.shared.find(blob).is_none())
+            .collect();
+        todo.sort_unstable();
+        todo.dedup();
+        let threads = rayon::current_num_threads();
+        let parsed: Vec<(Oid, Result<Parsed, ReadError>)> =
+            if todo.len() < PARALLEL_PARSES || threads < 2 {
+                let buffer = &mut self.buffer;
+                todo.iter()
+                    .map(|&blob| (blob, parse_version(objects.odb(), blob, buffer)))
+                    .collect()
+            } else {
+                let runs: Vec<(Objects, &[Oid])> = todo
+                    .chunks(todo.len().div_ceil(threads * 2))
+                    .map(|run| (objects.another(), run))
+                    .collect();
+                runs.into_par_iter()
+                    .flat_map_iter(|(objects, run)| {
+                        let mut buffer = Vec::new();
+                        run.iter()
+                            .map(|&blob| (blob, parse_version(objects.odb(), blob, &mut buffer)))
+                            .collect::<Vec<_>>()
+                    })
+                    .collect()
+            };
+        let (mut words, mut kept) = (OidMap::default(), 0);
+        for (blob, result) in parsed {
+            let (digest, page_words) = result?;
+            self.parsed += 1;
+            self.shared.insert(blob, Arc::new(digest));
+            if kept + page_words.len() <= words_kept {
+                kept += page_words.len();
+                words.insert(blob, page_words);
+            }
         }
-        let (digest, words) = if let Some(digest) = self.known.get(&blob) {
-            (digest.clone(), None)
-        } else if let Some(text) = self.page_text(odb, blob)? {
-            let (digest, words) = Digest::with_words(&text);
-            (digest, Some(words))
-        } else {
-            // Too large to be a page: its bytes stand for its words.
-            (Digest::of_bytes(&self.buffer), Some(Vec::new()))
-        };
-        let digest = Arc::new(digest);
-        if self.made.len() >= DIGESTS_KEPT {
-            self.made.clear();
-        }
-        self.made.insert(blob, digest.clone());
-        Ok((digest, words))
+        Ok(words)
     }
 
     /// A version's words as [`word_hashes`] sorts them, for similarity;
     /// none for a version too large to be a page.
     fn word_hashes(&mut self, odb: &Odb, blob: Oid) -> Result<Vec<u64>, ReadError> {
-        Ok(match self.page_text(odb, blob)? {
-            Some(text) => word_hashes(&Digest::with_words(&text).1),
-            None => Vec::new(),
-        })
-    }
-
-    /// A version's text, read into the buffer; `None` when it is larger
-    /// than a page may be (as in the working tree, it is not parsed).
-    fn page_text(&mut self, odb: &Odb, blob: Oid) -> Result<Option<Cow<'_, str>>, ReadError> {
-        let content = trees::read_blob(odb, blob, &mut self.buffer)?;
         self.parsed += 1;
-        // Checking UTF-8 in one go is several times faster than the lossy
-        // conversion's chunks, and almost every page is valid.
-        Ok(
-            (content.len() as u64 <= MAX_PAGE_BYTES).then(|| match std::str::from_utf8(content) {
-                Ok(text) => Cow::Borrowed(text),
-                Err(_) => String::from_utf8_lossy(content),
-            }),
-        )
+        Ok(word_hashes(&parse_version(odb, blob, &mut self.buffer)?.1))
     }
 
     /// Every digest made or known, for the freshness cache.
     pub(super) fn lookup(&self, blob: Oid) -> Option<Digest> {
-        self.made
-            .get(&blob)
-            .map(|d| Digest::clone(d))
-            .or_else(|| self.known.get(&blob).cloned())
+        self.shared.find(blob).map(|digest| Digest::clone(&digest))
     }
+}
+
+/// A version's digest and its words as [`Digest::with_words`] joins them.
+type Parsed = (Digest, Vec<u8>);
+
+/// A version's digest and words (see [`Digest::with_words`]). A version
+/// larger than a page may be is not parsed (as in the working tree): its
+/// bytes stand for its words, and it has none to compare.
+fn parse_version(odb: &Odb, blob: Oid, buffer: &mut Vec<u8>) -> Result<Parsed, ReadError> {
+    let content = trees::read_blob(odb, blob, buffer)?;
+    if content.len() as u64 > MAX_PAGE_BYTES {
+        return Ok((Digest::of_bytes(content), Vec::new()));
+    }
+    // Checking UTF-8 in one go is several times faster than the lossy
+    // conversion's chunks, and almost every page is valid.
+    Ok(match std::str::from_utf8(content) {
+        Ok(text) => Digest::with_words(text),
+        Err(_) => Digest::with_words(&String::from_utf8_lossy(content)),
+    })
 }
 
 /// What one commit did to a page or section, by its words.
@@ -195,52 +262,42 @@ const MOVE_WORDS_KEPT: usize = 1024 * 1024;
 /// adds and deletes too many for every pair.
 pub(super) fn match_moves(
     digests: &mut Digests,
-    odb: &Odb,
+    objects: &Objects,
     changes: &[PageChange],
     threshold: f64,
     wanted: &[&str],
     blobs_only: bool,
 ) -> Result<HashMap<String, MovedFrom>, ReadError> {
-    let mut added: Vec<(&str, Oid)> = changes
+    let odb = objects.odb();
+    let added: Vec<(&str, Oid)> = changes
         .iter()
         .filter(|c| c.theirs.is_none())
         .filter_map(|c| Some((c.path.as_str(), c.ours?)))
         .collect();
-    let mut deleted: Vec<(&str, Oid)> = changes
+    let deleted: Vec<(&str, Oid)> = changes
         .iter()
         .filter(|c| c.ours.is_none())
         .filter_map(|c| Some((c.path.as_str(), c.theirs?)))
         .collect();
     let mut found: HashMap<String, MovedFrom> = HashMap::new();
     // The same blob, then the same words: every pair scores 100%, so
-    // best-first is path order. The words each page was parsed into for
-    // the second are kept for similarity, up to [`MOVE_WORDS_KEPT`].
-    let stages: &[Stage] = if blobs_only {
-        &[Stage::Blob]
-    } else {
-        &[Stage::Blob, Stage::Words]
-    };
-    let (mut parsed, mut kept): (OidMap<Vec<u8>>, usize) = (OidMap::default(), 0);
-    for &stage in stages {
-        if deleted.is_empty() || added.is_empty() {
-            return Ok(found);
-        }
-        let key = |blob: Oid| -> Result<Key, ReadError> {
-            Ok(match stage {
-                Stage::Blob => Key::Blob(blob),
-                Stage::Words => {
-                    let (digest, words) = digests.get_with_words(odb, blob)?;
-                    if let Some(words) = words.filter(|w| kept + w.len() <= MOVE_WORDS_KEPT) {
-                        kept += words.len();
-                        parsed.insert(blob, words);
-                    }
-                    Key::Words(digest.page)
-                }
-            })
-        };
-        (added, deleted) = pair_equal(key, added, deleted, &mut found)?;
-    }
+    // best-first is path order.
+    let (mut added, mut deleted) =
+        pair_equal(|blob| Ok(Key::Blob(blob)), added, deleted, &mut found)?;
     if blobs_only || deleted.is_empty() || added.is_empty() {
+        return Ok(found);
+    }
+    // The words each page was parsed into are kept for similarity, up to
+    // [`MOVE_WORDS_KEPT`].
+    let blobs: Vec<Oid> = added
+        .iter()
+        .chain(&deleted)
+        .map(|&(_, blob)| blob)
+        .collect();
+    let parsed = digests.digest_all(objects, &blobs, MOVE_WORDS_KEPT)?;
+    let same_words = |blob| Ok(Key::Words(digests.get(odb, blob)?.page));
+    (added, deleted) = pair_equal(same_words, added, deleted, &mut found)?;
+    if deleted.is_empty() || added.is_empty() {
         return Ok(found);
     }
     if added.len().saturating_mul(deleted.len()) > SIMILARITY_PAIRS {
@@ -295,13 +352,6 @@ pub(super) fn match_moves(
         );
     }
     Ok(found)
-}
-
-/// The first two stages of [`match_moves`].
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum Stage {
-    Blob,
-    Words,
 }
 
 /// Pages left after one stage: the added and the deleted ones unmatched.

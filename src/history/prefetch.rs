@@ -5,6 +5,7 @@ use std::collections::HashSet;
 use std::path::Path;
 use std::sync::mpsc;
 
+use super::compare::SharedDigests;
 use super::reader::Reader;
 use crate::base::time::UnixTime;
 use crate::git::objects::{CommitInfo, Store, read_commit};
@@ -160,7 +161,7 @@ impl Prefetch {
             let reader = opened
                 .as_ref()
                 .ok()
-                .map(|store| Reader::new(store, std::sync::Arc::default()));
+                .map(|store| Reader::new(store, SharedDigests::default()));
             if store_sender.send(opened).is_err() {
                 return;
             }

@@ -1,13 +1,11 @@
 //! One thread's way into the object store for the walk: its own handle,
-//! its own caches of parsed trees and of substance digests.
+//! its own cache of parsed trees, and the substance digests every reader
+//! shares.
 
-use std::sync::Arc;
-
-use super::compare::Digests;
+use super::compare::{Digests, SharedDigests};
 use crate::git::objects::{Objects, Store};
 use crate::git::repo::Oid;
 use crate::git::trees::{self, Odb, ReadError, TreeCache};
-use crate::parse::substance::Digest;
 
 /// Parsed trees kept per reader: a generation of this many listings. The
 /// walk retires what it no longer needs (see [`TreeCache`]), so this is a
@@ -16,7 +14,7 @@ pub(super) const TREE_CACHE_GENERATION: usize = 512;
 
 /// One thread's way into the object store: its own handle (with its
 /// own cache of delta bases), its own cache of parsed trees, and the
-/// digests of the blobs it compared.
+/// digests of the blobs the walk compared.
 pub(super) struct Reader {
     pub(super) objects: Objects,
     pub(super) trees: TreeCache,
@@ -24,11 +22,11 @@ pub(super) struct Reader {
 }
 
 impl Reader {
-    pub(super) fn new(store: &Store, known: Arc<crate::git::trees::OidMap<Digest>>) -> Reader {
+    pub(super) fn new(store: &Store, digests: SharedDigests) -> Reader {
         Reader {
             objects: store.objects(),
             trees: TreeCache::new(TREE_CACHE_GENERATION),
-            digests: Digests::new(known),
+            digests: Digests::new(digests),
         }
     }
 

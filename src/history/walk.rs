@@ -6,8 +6,8 @@ use std::sync::{Arc, mpsc};
 
 use rayon::prelude::*;
 
-use super::batch::{Roots, StepDiff, diff_step};
-use super::compare::{Verdict, verdict};
+use super::batch::{StepDiff, diff_step};
+use super::compare::{SharedDigests, Verdict, verdict};
 use super::moves::Moves;
 use super::prefetch::{BATCHES_AHEAD, Batch, Prefetch, Step, read_ahead};
 use super::reader::Reader;
@@ -16,7 +16,7 @@ use crate::base::framed::CacheStatus;
 use crate::base::time::UnixTime;
 use crate::git::objects::{Store, read_commit};
 use crate::git::repo::Oid;
-use crate::git::trees::{self, Difference, PathTrie, ReadError, TreeEntries};
+use crate::git::trees::{self, Difference, OidMap, PathTrie, ReadError, TreeEntries};
 use crate::history::cache::{CachedEntry, Newer};
 use crate::parse::substance::Digest;
 
@@ -117,21 +117,77 @@ pub(super) struct Readers<'a> {
     pub(super) main: Reader,
     /// One reader per worker thread, made when a batch is big enough.
     pub(super) workers: Vec<Reader>,
-    /// Substance digests the freshness cache kept, shared by every reader.
-    pub(super) known: std::sync::Arc<crate::git::trees::OidMap<Digest>>,
+    /// Substance digests, shared by every reader.
+    digests: SharedDigests,
+    /// The batch's listings, lent to every reader while it compares.
+    lent: Arc<OidMap<Arc<TreeEntries>>>,
+    /// Entries in the listings lent.
+    lent_entries: usize,
 }
+
+/// Directory listings a batch's comparisons read, kept for the comparisons
+/// the batch makes again after a move: those read the same directories (the
+/// root, the handbook's, the old paths' as earlier moves found them).
+/// Without them, a real handbook that reorganises often read a quarter of
+/// its walk's trees a second time.
+#[derive(Default)]
+pub(super) struct BatchTrees {
+    listings: OidMap<Arc<TreeEntries>>,
+    /// Entries in all the listings, bounded by [`BATCH_TREE_ENTRIES`].
+    entries: usize,
+}
+
+/// Directory entries a batch keeps at most: a few megabytes. A history
+/// of huge directories keeps the first listings read; the rest are read
+/// again when needed.
+const BATCH_TREE_ENTRIES: usize = 262_144;
 
 impl Readers<'_> {
     pub(super) fn new(
         store: &Store,
         known: std::sync::Arc<crate::git::trees::OidMap<Digest>>,
     ) -> Readers<'_> {
+        let digests = SharedDigests::new(known);
         Readers {
             store,
-            main: Reader::new(store, known.clone()),
+            main: Reader::new(store, digests.clone()),
             workers: Vec::new(),
-            known,
+            digests,
+            lent: Arc::default(),
+            lent_entries: 0,
         }
+    }
+
+    /// Lends a batch's listings to every reader, for the comparisons to come.
+    fn lend(&mut self, trees: BatchTrees) {
+        self.lent = Arc::new(trees.listings);
+        for reader in std::iter::once(&mut self.main).chain(&mut self.workers) {
+            reader.trees.lend(Arc::clone(&self.lent));
+        }
+        self.lent_entries = trees.entries;
+    }
+
+    /// Takes the listings back with those the readers read meanwhile, up to
+    /// [`BATCH_TREE_ENTRIES`] entries.
+    fn take_back(&mut self) -> BatchTrees {
+        let mut read = Vec::new();
+        for reader in std::iter::once(&mut self.main).chain(&mut self.workers) {
+            read.extend(reader.trees.take_read());
+        }
+        // Every reader let go of its loan: the map is ours again.
+        let lent = std::mem::take(&mut self.lent);
+        let mut trees = BatchTrees {
+            listings: Arc::try_unwrap(lent).unwrap_or_else(|shared| OidMap::clone(&shared)),
+            entries: self.lent_entries,
+        };
+        for (id, listing) in read {
+            if trees.entries + listing.entries.len() > BATCH_TREE_ENTRIES {
+                continue;
+            }
+            trees.entries += listing.entries.len();
+            trees.listings.insert(id, listing);
+        }
+        trees
     }
 
     /// `work` on each item, in order: on the calling thread when there are
@@ -151,9 +207,13 @@ impl Readers<'_> {
             let main = &mut self.main;
             return items.iter().map(|item| work(main, item)).collect();
         }
+        let new_reader = || {
+            let mut reader = Reader::new(self.store, self.digests.clone());
+            reader.trees.lend(Arc::clone(&self.lent));
+            reader
+        };
         while self.workers.len() < threads {
-            self.workers
-                .push(Reader::new(self.store, self.known.clone()));
+            self.workers.push(new_reader());
         }
         let runs = threads * RUNS_PER_THREAD;
         let run = items.len().div_ceil(runs);
@@ -163,8 +223,7 @@ impl Readers<'_> {
             .par_chunks(run)
             .map(|part| {
                 let taken = idle.lock().ok().and_then(|mut readers| readers.pop());
-                let mut reader =
-                    taken.unwrap_or_else(|| Reader::new(self.store, self.known.clone()));
+                let mut reader = taken.unwrap_or_else(new_reader);
                 let done = part.iter().map(|item| work(&mut reader, item)).collect();
                 if let Ok(mut readers) = idle.lock() {
                     readers.push(reader);
@@ -235,38 +294,24 @@ impl Walker<'_> {
     /// runs, a few per thread: a commit's parent tree is the next commit's
     /// tree, so each worker's tree cache keeps hitting within a run.
     ///
-    /// `roots` are the steps' root directories, when a comparison before
-    /// read them. On a real handbook that reorganises often, comparing the
-    /// rest of a batch again after a move read two fifths of the walk's
-    /// trees, 11,600 of them root directories read a second time.
+    /// `trees` are the listings the batch's comparisons read before; those
+    /// read now are added to them.
     pub(super) fn diff_batch(
         &mut self,
         steps: &[Step],
         trie: &PathTrie,
-        roots: &[Option<Arc<TreeEntries>>],
+        trees: &mut BatchTrees,
         open: &[Option<Open>],
     ) -> Vec<StepDiff> {
         let settings = self.settings;
         let seen = &self.moves_seen;
-        let root = |position: usize| roots.get(position).and_then(Option::as_ref);
-        let items: Vec<(&Step, Roots)> = steps
-            .iter()
-            .enumerate()
-            .map(|(position, step)| {
-                // The next step is the parent: the batch follows first parents.
-                let parent_is_next = steps.get(position + 1).map(|s| s.tree) == step.parent_tree;
-                let roots = Roots {
-                    ours: root(position),
-                    theirs: root(position + 1).filter(|_| parent_is_next),
-                };
-                (step, roots)
-            })
-            .collect();
-        let mut diffs =
-            self.readers
-                .on_every_core(&items, PARALLEL_BATCH, |reader, &(step, roots)| {
-                    diff_step(reader, step, trie, settings, seen, roots)
-                });
+        self.readers.lend(std::mem::take(trees));
+        let mut diffs = self
+            .readers
+            .on_every_core(steps, PARALLEL_BATCH, |reader, step| {
+                diff_step(reader, step, trie, settings, seen)
+            });
+        *trees = self.readers.take_back();
         self.judge(steps, &mut diffs, open);
         diffs
     }
@@ -365,10 +410,7 @@ impl Walker<'_> {
             if !seen.insert(blob) {
                 continue;
             }
-            let found = std::iter::once(&self.readers.main)
-                .chain(&self.readers.workers)
-                .find_map(|reader| reader.digests.lookup(blob));
-            if let Some(digest) = found {
+            if let Some(digest) = self.readers.main.digests.lookup(blob) {
                 digests.push((blob.to_string(), digest));
             }
         }
@@ -557,7 +599,7 @@ impl Walker<'_> {
                         let (sender, receiver) = mpsc::sync_channel(BATCHES_AHEAD);
                         let boundary = &boundary;
                         scope.spawn(move || {
-                            let reader = Reader::new(store, std::sync::Arc::default());
+                            let reader = Reader::new(store, SharedDigests::default());
                             read_ahead(&reader, start, boundary, cached_head, false, &sender);
                         });
                         receiver
@@ -757,8 +799,8 @@ impl Walker<'_> {
     ) -> bool {
         let queries = self.queries;
         let settings = self.settings;
-        let mut diffs = self.diff_batch(steps, &state.trie, &[], &state.open);
-        let roots = kept_roots(&mut diffs);
+        let mut trees = BatchTrees::default();
+        let mut diffs = self.diff_batch(steps, &state.trie, &mut trees, &state.open);
         // A move points a query at a path the batch was not compared for:
         // from then on, the batch's comparisons no longer speak for the
         // queries that moved, and the rest of the batch is compared again
@@ -840,7 +882,7 @@ impl Walker<'_> {
                     }
                 }
                 let rest = &steps[position + 1..];
-                let diffs = self.diff_batch(rest, &moved_trie, &roots[position + 1..], &state.open);
+                let diffs = self.diff_batch(rest, &moved_trie, &mut trees, &state.open);
                 moves.supplement(position + 1, diffs, queries.len());
             }
             if let Some(reason) = &step.broken {
@@ -855,24 +897,6 @@ impl Walker<'_> {
         }
         true
     }
-}
-
-/// Root directory entries kept for a batch, at most: a few megabytes.
-const ROOT_ENTRIES_KEPT: usize = 65_536;
-
-/// The root directories a batch's comparisons read, kept for comparing
-/// again after a move, up to [`ROOT_ENTRIES_KEPT`] entries (a repository
-/// with a huge root keeps the first ones; the rest are read again).
-fn kept_roots(diffs: &mut [StepDiff]) -> Vec<Option<Arc<TreeEntries>>> {
-    let mut kept = 0;
-    diffs
-        .iter_mut()
-        .map(|diff| {
-            let root = diff.root.take()?;
-            kept += root.entries.len();
-            (kept <= ROOT_ENTRIES_KEPT).then_some(root)
-        })
-        .collect()
 }
 
 /// Collecting queries stop once the walk is older than their horizon; the
