@@ -344,6 +344,35 @@ fn warm_and_incremental_runs_equal_a_cold_run_byte_for_byte() {
     assert!(stderr.contains("incremental (10 new commits)"), "{stderr}");
 }
 
+/// Each run leaves in the cache the digests of every page's version at
+/// HEAD, those of pages it did not see change too (their blobs kept from
+/// the run before): the next incremental run parses only the versions its
+/// new commits made.
+#[test]
+fn incremental_runs_parse_only_the_versions_new_commits_made() {
+    let f = busy_history();
+    pages_text(&f, &[]);
+    f.commit(
+        "2026-03-01T09:00:00Z",
+        "goals",
+        &[write("hb/search/goals.md", &goals("march"))],
+    );
+    let (_, stderr) = pages_text(&f, &[]);
+    assert!(stderr.contains("incremental (1 new commits)"), "{stderr}");
+    assert!(stderr.contains(" 1 versions of pages parsed"), "{stderr}");
+    // The team page did not change in the run before: its digest at HEAD
+    // came from the cache, and went back into it.
+    f.commit(
+        "2026-03-02T09:00:00Z",
+        "planning",
+        &[write("hb/search/index.md", &index("march", "e1"))],
+    );
+    let (incremental, stderr) = pages_text(&f, &[]);
+    assert!(stderr.contains(" 1 versions of pages parsed"), "{stderr}");
+    let (cold, _) = pages_text(&f, &["--no-cache"]);
+    assert_eq!(incremental, cold);
+}
+
 #[test]
 fn a_rewritten_history_is_detected_and_answered_correctly() {
     let f = busy_history();

@@ -26,12 +26,14 @@ use serde::{Deserialize, Serialize};
 
 use crate::base::framed::{CacheStatus, read_framed, write_framed};
 use crate::base::time::UnixTime;
+use crate::git::repo::Oid;
 use crate::history::{Answer, Change, ManyPages, Query, Resolved};
 use crate::parse::substance::Digest;
 
 const FILE_NAME: &str = "freshness.bin";
 // 4: sections carry their aliases (kramdown, GitLab, HTML anchors).
-const FORMAT: u32 = 4;
+// 5: each entry keeps its page's blob at the cached commit.
+const FORMAT: u32 = 5;
 
 /// One answer as cached: for a path (and section) at the cached commit.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -44,6 +46,9 @@ pub(crate) struct CachedEntry {
     pub covered_since: Option<UnixTime>,
     pub passed_over: u32,
     pub moved_from: Option<String>,
+    /// The page's blob at the cached commit: the next run knows the blob
+    /// of a page that did not change since without reading directories.
+    pub blob: Option<[u8; 20]>,
 }
 
 #[derive(Debug, Serialize, Deserialize)]
@@ -80,7 +85,11 @@ fn capped(change: &Change, cap: UnixTime) -> Change {
 impl CachedEntry {
     /// What to remember of a run's answer. Only answers that later runs can
     /// trust are kept: an unreadable history may be repaired.
-    pub(crate) fn from_answer(query: &Query, resolved: &Resolved) -> Option<CachedEntry> {
+    pub(crate) fn from_answer(
+        query: &Query,
+        resolved: &Resolved,
+        blob: Option<Oid>,
+    ) -> Option<CachedEntry> {
         match resolved.answer {
             Answer::Changed(_) | Answer::Shallow { .. } => Some(CachedEntry {
                 path: query.path.clone(),
@@ -91,9 +100,15 @@ impl CachedEntry {
                 covered_since: resolved.covered_since,
                 passed_over: resolved.passed_over,
                 moved_from: resolved.moved_from.clone(),
+                blob: blob.and_then(|id| id.as_bytes().try_into().ok()),
             }),
             Answer::NotCommitted | Answer::Unreadable { .. } => None,
         }
+    }
+
+    /// The page's blob at the cached commit, when the entry keeps it.
+    pub(crate) fn blob(&self) -> Option<Oid> {
+        self.blob.map(Oid::from)
     }
 
     /// Whether this entry answers `query`'s path and section.
@@ -210,13 +225,14 @@ impl Stored {
 /// Reads the freshness cache in `dir`.
 pub(crate) fn load(dir: &Path) -> Stored {
     let file = read_framed(dir, FILE_NAME).and_then(|framed| {
-        let file: CacheFile = postcard::from_bytes(framed.payload())
-            .map_err(|e| CacheStatus::Corrupt(e.to_string()))?;
-        if file.format == FORMAT {
-            Ok(file)
-        } else {
-            Err(CacheStatus::Stale)
+        // The format comes first: a file of another format is stale, not
+        // corrupt, whatever follows it.
+        match postcard::take_from_bytes::<u32>(framed.payload()) {
+            Ok((FORMAT, _)) => {}
+            Ok(_) => return Err(CacheStatus::Stale),
+            Err(e) => return Err(CacheStatus::Corrupt(e.to_string())),
         }
+        postcard::from_bytes(framed.payload()).map_err(|e| CacheStatus::Corrupt(e.to_string()))
     });
     Stored {
         dir: dir.to_path_buf(),

@@ -19,21 +19,22 @@ use crate::parse::substance::{Digest, sorted_similarity, word_hashes};
 #[derive(Clone, Default)]
 pub(super) struct SharedDigests {
     /// From the freshness cache: the blobs at the commit it describes.
-    known: Arc<OidMap<Digest>>,
+    known: Arc<OidMap<Arc<Digest>>>,
     made: Arc<Mutex<OidMap<Arc<Digest>>>>,
 }
 
 impl SharedDigests {
     pub(super) fn new(known: Arc<OidMap<Digest>>) -> SharedDigests {
+        let known = Arc::try_unwrap(known).unwrap_or_else(|shared| OidMap::clone(&shared));
         SharedDigests {
-            known,
+            known: Arc::new(known.into_iter().map(|(id, d)| (id, Arc::new(d))).collect()),
             made: Arc::default(),
         }
     }
 
     fn find(&self, blob: Oid) -> Option<Arc<Digest>> {
         let made = self.made.lock().ok()?.get(&blob).cloned();
-        made.or_else(|| self.known.get(&blob).cloned().map(Arc::new))
+        made.or_else(|| self.known.get(&blob).cloned())
     }
 
     fn insert(&self, blob: Oid, digest: Arc<Digest>) {

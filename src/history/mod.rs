@@ -306,6 +306,23 @@ impl From<Option<Result<cache::CacheFile, CacheStatus>>> for Loaded {
     }
 }
 
+/// The answers to keep in the freshness cache, each with its page's blob
+/// at HEAD (`blobs`, by query) when known.
+fn cache_entries(
+    queries: &[Query],
+    answers: &[Resolved],
+    blobs: &[Option<Oid>],
+) -> Vec<CachedEntry> {
+    queries
+        .iter()
+        .zip(answers)
+        .enumerate()
+        .filter_map(|(index, (query, resolved))| {
+            CachedEntry::from_answer(query, resolved, blobs.get(index).copied().flatten())
+        })
+        .collect()
+}
+
 /// Answers from a cache that describes HEAD itself. Its entries are in the
 /// order of the run that wrote them, usually this run's: each is looked for
 /// next in line first, by key only when that fails.
@@ -430,17 +447,14 @@ pub(crate) fn resolve(
     (info.parsed, info.trees_read) = walk.objects_read();
     info.elapsed = started.elapsed();
     if let Some(dir) = &cache_dir {
-        let entries: Vec<CachedEntry> = queries
-            .iter()
-            .zip(&answers)
-            .filter_map(|(query, resolved)| CachedEntry::from_answer(query, resolved))
-            .collect();
         let file = cache::CacheFile {
             format: 0,
             fingerprint: fingerprint.clone(),
             head: head.to_string(),
-            entries,
+            // Fields are evaluated in order: the digests first, as looking
+            // them up fills in the blobs the entries keep.
             digests: walk.head_digests(head),
+            entries: cache_entries(queries, &answers, &walk.head_blobs),
             many_pages: info.many_pages.clone(),
         };
         // A cache that cannot be written only costs the next run time.

@@ -103,8 +103,9 @@ pub(super) struct Walker<'a> {
     pub(super) prefetched: Option<Prefetch>,
     /// Each commit's matching of added to deleted pages, once computed.
     pub(super) moves_seen: super::compare::MovesSeen,
-    /// Each query's blob in HEAD's tree, as found when the walk started
-    /// (none for a query the cache vouched for, or not in HEAD).
+    /// Each query's blob in HEAD's tree, as found when the walk started or
+    /// as the cache kept it for a page unchanged since (none when not in
+    /// HEAD, or the cache did not say).
     pub(super) head_blobs: Vec<Option<Oid>>,
 }
 
@@ -318,8 +319,9 @@ impl Walker<'_> {
 
     /// Works out, on every core, the verdicts applying the batch will most
     /// likely ask for: for each query still looking for its newest change,
-    /// its touches in the batch, newest first, up to the first that should
-    /// count (not ignored, and older than the horizon it collects back to).
+    /// its touches in the batch above the cached commit, newest first, up
+    /// to the first that should count (not ignored, and older than the
+    /// horizon it collects back to).
     /// Judging every touch of every page instead parsed a quarter more
     /// versions on a real handbook, for verdicts nobody asked for; a
     /// verdict this leaves out is worked out when it is asked for.
@@ -329,6 +331,11 @@ impl Walker<'_> {
         let mut settled = vec![false; queries.len()];
         let mut tasks: Vec<(usize, usize, Oid, Oid)> = Vec::new();
         for (position, (step, diff)) in steps.iter().zip(diffs.iter()).enumerate() {
+            // At the commit the cache describes, the cache answers what it
+            // can (a batch ends there): what it cannot is judged when asked.
+            if Some(step.commit) == self.cached_head {
+                break;
+            }
             let ignored = diff.sweep || settings.ignore_revs.contains(&step.commit);
             for difference in &diff.differences {
                 let Some(ours) = difference.ours else {
@@ -381,7 +388,8 @@ impl Walker<'_> {
     }
 
     /// The digests made (or known) of the pages' versions at `head`, for
-    /// the freshness cache: the next walk compares against them.
+    /// the freshness cache: the next walk compares against them. Each
+    /// page query's blob at `head` is in `head_blobs` after.
     pub(super) fn head_digests(&mut self, head: Oid) -> Vec<(String, Digest)> {
         let mut buffer = Vec::new();
         let Ok(commit) = read_commit(self.readers.main.odb(), head, &mut buffer) else {
@@ -393,8 +401,8 @@ impl Walker<'_> {
             if query.anchor.is_some() {
                 continue;
             }
-            // Found when the walk started; looked up only for the queries
-            // the cache vouched for then.
+            // Found when the walk started, or kept by the cache; looked up
+            // only for the queries the cache vouched for without saying.
             let blob = self.head_blobs.get(index).copied().flatten().or_else(|| {
                 let main = &mut self.readers.main;
                 trees::blob_at(
@@ -407,6 +415,9 @@ impl Walker<'_> {
             let Some(blob) = blob else {
                 continue;
             };
+            if let Some(slot) = self.head_blobs.get_mut(index) {
+                *slot = Some(blob);
+            }
             if !seen.insert(blob) {
                 continue;
             }
@@ -470,6 +481,10 @@ impl Walker<'_> {
         self.head_blobs = vec![None; queries.len()];
         for (index, query) in queries.iter().enumerate() {
             if same_as_cached[index] {
+                // The same blob as at the cached commit, if the cache says
+                // which: the new cache needs it, not this walk.
+                let key = (query.path.clone(), query.anchor.clone());
+                self.head_blobs[index] = self.cached.get(&key).and_then(CachedEntry::blob);
                 found.push(true);
                 continue;
             }
