@@ -249,3 +249,39 @@ pub(crate) fn store(dir: &Path, file: CacheFile) -> std::io::Result<()> {
     let payload = postcard::to_stdvec(&file).map_err(std::io::Error::other)?;
     write_framed(dir, FILE_NAME, &payload)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A file this version cannot read because an older one wrote it (its
+    /// layout changed with the format) is stale, not corrupt: the format
+    /// comes first and is read on its own.
+    #[test]
+    fn a_file_of_another_format_is_stale() {
+        #[derive(Serialize)]
+        struct Older {
+            format: u32,
+            fingerprint: String,
+        }
+        let dir = tempfile::tempdir().expect("a directory");
+        let older = Older {
+            format: FORMAT - 1,
+            fingerprint: "settings".to_string(),
+        };
+        let payload = postcard::to_stdvec(&older).expect("serialised");
+        write_framed(dir.path(), FILE_NAME, &payload).expect("written");
+        assert!(matches!(load(dir.path()).file, Err(CacheStatus::Stale)));
+        // The same bytes under this format's number do not decode.
+        let older = Older {
+            format: FORMAT,
+            ..older
+        };
+        let payload = postcard::to_stdvec(&older).expect("serialised");
+        write_framed(dir.path(), FILE_NAME, &payload).expect("written");
+        assert!(matches!(
+            load(dir.path()).file,
+            Err(CacheStatus::Corrupt(_))
+        ));
+    }
+}
