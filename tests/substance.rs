@@ -363,7 +363,8 @@ fn a_reorganisation_that_fixes_links_keeps_each_pages_date_and_says_where_it_mov
     }
 }
 
-/// Twelve words no other page of [`a_reorganisation_of_many_pages`] has.
+/// Twelve words no other page of the many-page reorganisation below has;
+/// `version` changes the first two.
 fn own_words(page: usize, version: usize) -> String {
     (0..12)
         .map(|word| format!("p{page}w{word}v{}", if word < 2 { version } else { 0 }))
@@ -371,9 +372,9 @@ fn own_words(page: usize, version: usize) -> String {
         .join(" ")
 }
 
-/// A reorganisation that moves more pages than one thread matches (each
-/// with its links fixed; some edited, two with the same words), on one
-/// thread and on four: the same answers, and the oracle's.
+/// A reorganisation that moves more pages than one thread parses for
+/// matching (each with its links fixed, some edited, two stubs alike), on
+/// one thread and on four: the same answers, and the oracle's.
 #[test]
 fn a_reorganisation_of_many_pages_is_matched_alike_on_any_number_of_threads() {
     const PAGES: usize = 24;
