@@ -24,10 +24,9 @@ pub(super) struct SharedDigests {
 }
 
 impl SharedDigests {
-    pub(super) fn new(known: Arc<OidMap<Digest>>) -> SharedDigests {
-        let known = Arc::try_unwrap(known).unwrap_or_else(|shared| OidMap::clone(&shared));
+    pub(super) fn new(known: OidMap<Arc<Digest>>) -> SharedDigests {
         SharedDigests {
-            known: Arc::new(known.into_iter().map(|(id, d)| (id, Arc::new(d))).collect()),
+            known: Arc::new(known),
             made: Arc::default(),
         }
     }

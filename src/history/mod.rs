@@ -270,7 +270,7 @@ struct Loaded {
     head: Option<Oid>,
     entries: Vec<CachedEntry>,
     status: CacheStatus,
-    known: std::sync::Arc<crate::git::trees::OidMap<Digest>>,
+    known: crate::git::trees::OidMap<std::sync::Arc<Digest>>,
     many_pages: Vec<ManyPages>,
 }
 
@@ -285,21 +285,23 @@ impl From<Option<Result<cache::CacheFile, CacheStatus>>> for Loaded {
                 head: Oid::from_hex(file.head.as_bytes()).ok(),
                 entries: file.entries,
                 status: CacheStatus::Miss,
-                known: std::sync::Arc::new(
-                    file.digests
-                        .into_iter()
-                        .filter_map(|(id, digest)| {
-                            Some((Oid::from_hex(id.as_bytes()).ok()?, digest))
-                        })
-                        .collect(),
-                ),
+                known: file
+                    .digests
+                    .into_iter()
+                    .filter_map(|(id, digest)| {
+                        Some((
+                            Oid::from_hex(id.as_bytes()).ok()?,
+                            std::sync::Arc::new(digest),
+                        ))
+                    })
+                    .collect(),
                 many_pages: file.many_pages,
             },
             Err(status) => Loaded {
                 head: None,
                 entries: Vec::new(),
                 status,
-                known: std::sync::Arc::default(),
+                known: crate::git::trees::OidMap::default(),
                 many_pages: Vec::new(),
             },
         }

@@ -144,10 +144,7 @@ pub(super) struct BatchTrees {
 const BATCH_TREE_ENTRIES: usize = 262_144;
 
 impl Readers<'_> {
-    pub(super) fn new(
-        store: &Store,
-        known: std::sync::Arc<crate::git::trees::OidMap<Digest>>,
-    ) -> Readers<'_> {
+    pub(super) fn new(store: &Store, known: OidMap<Arc<Digest>>) -> Readers<'_> {
         let digests = SharedDigests::new(known);
         Readers {
             store,
