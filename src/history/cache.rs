@@ -33,7 +33,8 @@ use crate::parse::substance::Digest;
 const FILE_NAME: &str = "freshness.bin";
 // 4: sections carry their aliases (kramdown, GitLab, HTML anchors).
 // 5: each entry keeps its page's blob at the cached commit.
-const FORMAT: u32 = 5;
+// 6: a digest says whether it was made with its sections.
+const FORMAT: u32 = 6;
 
 /// One answer as cached: for a path (and section) at the cached commit.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -41,6 +41,14 @@ impl SharedDigests {
             if made.len() >= DIGESTS_KEPT {
                 made.clear();
             }
+            // Two threads may parse a version at once, one for its
+            // sections: the digest with sections stays.
+            if made
+                .get(&blob)
+                .is_some_and(|kept| kept.sectioned && !digest.sectioned)
+            {
+                return;
+            }
             made.insert(blob, digest);
         }
     }
@@ -73,11 +81,20 @@ impl Digests {
         }
     }
 
-    pub(super) fn get(&mut self, odb: &Odb, blob: Oid) -> Result<Arc<Digest>, ReadError> {
-        if let Some(digest) = self.shared.find(blob) {
+    /// The digest of `blob`, with its sections if `sections` (a version
+    /// digested without them is parsed again then).
+    pub(super) fn get(
+        &mut self,
+        odb: &Odb,
+        blob: Oid,
+        sections: bool,
+    ) -> Result<Arc<Digest>, ReadError> {
+        if let Some(digest) = self.shared.find(blob)
+            && (digest.sectioned || !sections)
+        {
             return Ok(digest);
         }
-        let digest = Arc::new(parse_version(odb, blob, &mut self.buffer)?.0);
+        let digest = Arc::new(parse_version(odb, blob, &mut self.buffer, sections)?.0);
         self.parsed += 1;
         self.shared.insert(blob, Arc::clone(&digest));
         Ok(digest)
@@ -102,26 +119,27 @@ impl Digests {
         todo.sort_unstable();
         todo.dedup();
         let threads = rayon::current_num_threads();
-        let parsed: Vec<(Oid, Result<Parsed, ReadError>)> =
-            if todo.len() < PARALLEL_PARSES || threads < 2 {
-                let buffer = &mut self.buffer;
-                todo.iter()
-                    .map(|&blob| (blob, parse_version(objects.odb(), blob, buffer)))
-                    .collect()
-            } else {
-                let runs: Vec<(Objects, &[Oid])> = todo
-                    .chunks(todo.len().div_ceil(threads * 2))
-                    .map(|run| (objects.another(), run))
-                    .collect();
-                runs.into_par_iter()
-                    .flat_map_iter(|(objects, run)| {
-                        let mut buffer = Vec::new();
-                        run.iter()
-                            .map(|&blob| (blob, parse_version(objects.odb(), blob, &mut buffer)))
-                            .collect::<Vec<_>>()
-                    })
-                    .collect()
-            };
+        let parsed: Vec<(Oid, Result<Parsed, ReadError>)> = if todo.len() < PARALLEL_PARSES
+            || threads < 2
+        {
+            let buffer = &mut self.buffer;
+            todo.iter()
+                .map(|&blob| (blob, parse_version(objects.odb(), blob, buffer, false)))
+                .collect()
+        } else {
+            let runs: Vec<(Objects, &[Oid])> = todo
+                .chunks(todo.len().div_ceil(threads * 2))
+                .map(|run| (objects.another(), run))
+                .collect();
+            runs.into_par_iter()
+                .flat_map_iter(|(objects, run)| {
+                    let mut buffer = Vec::new();
+                    run.iter()
+                        .map(|&blob| (blob, parse_version(objects.odb(), blob, &mut buffer, false)))
+                        .collect::<Vec<_>>()
+                })
+                .collect()
+        };
         let (mut words, mut kept) = (OidMap::default(), 0);
         for (blob, result) in parsed {
             let (digest, page_words) = result?;
@@ -139,7 +157,9 @@ impl Digests {
     /// none for a version too large to be a page.
     fn word_hashes(&mut self, odb: &Odb, blob: Oid) -> Result<Vec<u64>, ReadError> {
         self.parsed += 1;
-        Ok(word_hashes(&parse_version(odb, blob, &mut self.buffer)?.1))
+        Ok(word_hashes(
+            &parse_version(odb, blob, &mut self.buffer, false)?.1,
+        ))
     }
 
     /// Every digest made or known, for the freshness cache.
@@ -151,19 +171,30 @@ impl Digests {
 /// A version's digest and its words as [`Digest::with_words`] joins them.
 type Parsed = (Digest, Vec<u8>);
 
-/// A version's digest and words (see [`Digest::with_words`]). A version
-/// larger than a page may be is not parsed (as in the working tree): its
-/// bytes stand for its words, and it has none to compare.
-fn parse_version(odb: &Odb, blob: Oid, buffer: &mut Vec<u8>) -> Result<Parsed, ReadError> {
+/// A version's digest and words (see [`Digest::with_words`]), with its
+/// sections if `sections`. A version larger than a page may be is not
+/// parsed (as in the working tree): its bytes stand for its words, and it
+/// has none to compare.
+fn parse_version(
+    odb: &Odb,
+    blob: Oid,
+    buffer: &mut Vec<u8>,
+    sections: bool,
+) -> Result<Parsed, ReadError> {
     let content = trees::read_blob(odb, blob, buffer)?;
     if content.len() as u64 > MAX_PAGE_BYTES {
         return Ok((Digest::of_bytes(content), Vec::new()));
     }
+    let digest = if sections {
+        Digest::with_words
+    } else {
+        Digest::page_with_words
+    };
     // Checking UTF-8 in one go is several times faster than the lossy
     // conversion's chunks, and almost every page is valid.
     Ok(match std::str::from_utf8(content) {
-        Ok(text) => Digest::with_words(text),
-        Err(_) => Digest::with_words(&String::from_utf8_lossy(content)),
+        Ok(text) => digest(text),
+        Err(_) => digest(&String::from_utf8_lossy(content)),
     })
 }
 
@@ -191,8 +222,8 @@ pub(super) fn verdict(
     if ours == theirs {
         return Ok(Verdict::Same);
     }
-    let newer = digests.get(odb, ours)?;
-    let older = digests.get(odb, theirs)?;
+    let newer = digests.get(odb, ours, anchor.is_some())?;
+    let older = digests.get(odb, theirs, anchor.is_some())?;
     Ok(match anchor {
         None if newer.page == older.page => Verdict::Same,
         None => Verdict::Changed,
@@ -295,7 +326,7 @@ pub(super) fn match_moves(
         .map(|&(_, blob)| blob)
         .collect();
     let parsed = digests.digest_all(objects, &blobs, MOVE_WORDS_KEPT)?;
-    let same_words = |blob| Ok(Key::Words(digests.get(odb, blob)?.page));
+    let same_words = |blob| Ok(Key::Words(digests.get(odb, blob, false)?.page));
     (added, deleted) = pair_equal(same_words, added, deleted, &mut found)?;
     if deleted.is_empty() || added.is_empty() {
         return Ok(found);

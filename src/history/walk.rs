@@ -493,7 +493,7 @@ impl Walker<'_> {
                 (Some(_), None) => true,
                 (Some(blob), Some(anchor)) => main
                     .digests
-                    .get(main.objects.odb(), blob)
+                    .get(main.objects.odb(), blob, true)
                     .is_ok_and(|digest| digest.section(anchor).is_some()),
             });
         }

@@ -55,8 +55,14 @@ pub(crate) struct Substance {
 pub(crate) struct Digest {
     pub page: u64,
     pub words: u32,
-    /// Each section's names and the hash of its words.
+    /// Each section's names and the hash of its words; empty when the
+    /// digest was made without them.
     pub sections: Vec<SectionDigest>,
+    /// Whether `sections` was filled in. The history walk digests most
+    /// versions for their page's words alone (no section is asked about,
+    /// or a reorganisation's pages are matched): naming every heading's
+    /// anchors was a seventh of a digest's time on a real handbook.
+    pub sectioned: bool,
 }
 
 /// A section's anchor, aliases, and the hash of its words.
@@ -77,10 +83,21 @@ impl Digest {
     /// The digest, and the page's words as [`word_hashes`] reads them: what
     /// matching moves needs of each page, from one parse.
     pub(crate) fn with_words(text: &str) -> (Digest, Vec<u8>) {
-        let words = Words::of(text);
+        Digest::made(text, Read::Sections)
+    }
+
+    /// [`Digest::with_words`] without the sections: what a walk needs of a
+    /// version no section query asks about.
+    pub(crate) fn page_with_words(text: &str) -> (Digest, Vec<u8>) {
+        Digest::made(text, Read::Words)
+    }
+
+    fn made(text: &str, read: Read) -> (Digest, Vec<u8>) {
+        let words = Words::of(text, read);
         let digest = Digest {
             page: xxh3_64(&words.joined),
             words: u32::try_from(words.count).unwrap_or(u32::MAX),
+            sectioned: read != Read::Words,
             sections: words
                 .sections
                 .into_iter()
@@ -102,12 +119,18 @@ impl Digest {
             page: xxh3_64(bytes),
             words: 0,
             sections: Vec::new(),
+            // It has none, and that is known.
+            sectioned: true,
         }
     }
 
     /// The hash of the section `anchor` names, if the page has it (by
     /// [`anchors::find`]'s rule, as the model finds it at HEAD).
     pub(crate) fn section(&self, anchor: &str) -> Option<u64> {
+        debug_assert!(
+            self.sectioned,
+            "a section looked up in a digest made without them"
+        );
         anchors::find(&self.sections, anchor, |s| {
             (s.anchor.as_str(), s.aliases.as_slice())
         })
@@ -144,6 +167,18 @@ fn without_trailing_whitespace(text: &str) -> String {
     out
 }
 
+/// What reading a page's events collects besides its words.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+enum Read {
+    /// The words alone.
+    Words,
+    /// The sections too (their anchors, aliases and word ranges).
+    Sections,
+    /// The sections and the link destinations: everything `why` shows.
+    #[default]
+    Everything,
+}
+
 /// A page's words joined in one buffer, each followed by a NUL, how many
 /// there are, and the sections' word ranges and the bytes they cover.
 struct Words {
@@ -155,7 +190,7 @@ struct Words {
 }
 
 impl Words {
-    fn of(text: &str) -> Words {
+    fn of(text: &str, read: Read) -> Words {
         let body = match front_matter_block(text) {
             Ok(Some((_, _, block))) => &text[block.end..],
             // A block opened and never closed is not front matter: a reader
@@ -179,7 +214,10 @@ impl Words {
             | Options::ENABLE_HEADING_ATTRIBUTES
             | Options::ENABLE_TABLES
             | Options::ENABLE_STRIKETHROUGH;
-        let mut reader = WordReader::default();
+        let mut reader = WordReader {
+            read,
+            ..WordReader::default()
+        };
         for event in Parser::new_ext(body, options) {
             reader.event(event);
         }
@@ -223,7 +261,7 @@ impl Substance {
             sections,
             links,
             ..
-        } = Words::of(text);
+        } = Words::of(text, Read::Everything);
         // Whole characters and NULs were copied in: always UTF-8.
         let joined = String::from_utf8_lossy(&joined);
         let words = joined.split_terminator('\0').map(str::to_string).collect();
@@ -258,6 +296,7 @@ impl Substance {
                     hash: hash_words(&self.words[s.words.clone()]),
                 })
                 .collect(),
+            sectioned: true,
         }
     }
 }
@@ -433,6 +472,7 @@ fn split_words(text: &str, joined: &mut Vec<u8>) -> usize {
 /// Reads events into words.
 #[derive(Default)]
 struct WordReader {
+    read: Read,
     /// The words so far, each followed by a NUL.
     joined: Vec<u8>,
     /// How many words `joined` holds.
@@ -470,6 +510,9 @@ impl WordReader {
 
     fn text(&mut self, fragment: &str) {
         self.block.push_str(fragment);
+        if self.read == Read::Words {
+            return;
+        }
         if let Some((_, _, heading)) = self.heading.as_mut() {
             heading.push_str(fragment);
         } else {
@@ -483,7 +526,9 @@ impl WordReader {
             Event::End(tag) => self.end(tag),
             Event::Text(text) | Event::Code(text) => self.text(&text),
             Event::InlineHtml(raw) | Event::Html(raw) => {
-                self.html_ids.html(&raw);
+                if self.read != Read::Words {
+                    self.html_ids.html(&raw);
+                }
                 let mut kept = String::new();
                 self.html.strip(&raw, &mut kept);
                 self.block.push_str(&kept);
@@ -508,10 +553,15 @@ impl WordReader {
             | Tag::Superscript
             | Tag::Subscript => {}
             Tag::Link { dest_url, .. } | Tag::Image { dest_url, .. } => {
-                self.links.push(dest_url.to_string());
+                if self.read == Read::Everything {
+                    self.links.push(dest_url.to_string());
+                }
             }
             Tag::Heading { level, id, .. } => {
                 self.flush();
+                if self.read == Read::Words {
+                    return;
+                }
                 self.heading = Some((
                     level_number(level),
                     id.map(|id| id.to_string()),

@@ -737,6 +737,8 @@ proptest! {
         let expected: Vec<String> = doc.headings().into_iter().map(|(_, _, a)| a).collect();
         prop_assert_eq!(anchors, expected, "{}", one);
         prop_assert_eq!(Digest::of(&one), Digest::of(&two), "\n{}\n----\n{}", one, two);
+        let (page, _) = Digest::page_with_words(&one);
+        prop_assert_eq!(page.page, Digest::of(&two).page, "\n{}\n----\n{}", one, two);
     }
 
     /// Inserting, deleting or replacing one word changes the digest,
@@ -903,7 +905,14 @@ proptest! {
             prop_assert!(span.start <= span.end && span.end <= text.len(), "{span:?} in {text:?}");
             prop_assert!(text.is_char_boundary(span.start) && text.is_char_boundary(span.end));
         }
-        let _ = Digest::of(&text);
         let _ = Substance::of(&text);
+        // A digest made without its sections (as the history walk makes
+        // most) has the same words: only headings' names are left out.
+        let (full, full_words) = Digest::with_words(&text);
+        let (page, page_words) = Digest::page_with_words(&text);
+        prop_assert!(full.sectioned && !page.sectioned);
+        prop_assert!(page.sections.is_empty());
+        prop_assert_eq!((full.page, full.words), (page.page, page.words), "{:?}", text);
+        prop_assert_eq!(full_words, page_words, "{:?}", text);
     }
 }
