@@ -3,6 +3,7 @@
 //! repositories for the demo and the tests.
 
 pub(crate) mod objects;
+mod packs;
 pub(crate) mod repo;
 pub(crate) mod repo_builder;
 pub(crate) mod trees;

@@ -1,60 +1,92 @@
 //! The object store as the history walk reads it: one handle per thread,
-//! each with its own cache of delta bases, commits read without parsing
-//! more than the walk needs.
+//! objects read from the packs with one delta-base cache for all threads
+//! (see [`crate::git::packs`]), commits read without parsing more than the
+//! walk needs.
 
 use std::collections::HashSet;
 use std::path::Path;
+use std::sync::Arc;
 
 use gix::objs::FindExt as _;
 
 use crate::base::time::UnixTime;
+use crate::git::packs::{PackReader, Packs};
 use crate::git::repo::Oid;
 use crate::git::trees::{Odb, ReadError};
 
 /// The object store, shared by the walk's threads.
-pub(crate) struct Store(gix::ThreadSafeRepository);
+pub(crate) struct Store {
+    repo: gix::ThreadSafeRepository,
+    packs: Arc<Packs>,
+}
 
 impl Store {
     /// Opens the object store for the walk. Only the repository's own
     /// configuration is read: the walk needs objects, not a user's
     /// settings.
     pub(crate) fn open(git_dir: &Path) -> Result<Store, ReadError> {
-        gix::open_opts(git_dir, gix::open::Options::isolated())
-            .map(|repo| Store(repo.into_sync()))
-            .map_err(|error| ReadError(error.to_string()))
+        let repo = gix::open_opts(git_dir, gix::open::Options::isolated())
+            .map_err(|error| ReadError(error.to_string()))?;
+        let packs = Packs::open(repo.objects.store_ref().path(), repo.object_hash());
+        Ok(Store {
+            repo: repo.into_sync(),
+            packs: Arc::new(packs),
+        })
     }
 
     /// A handle for one thread.
     pub(crate) fn objects(&self) -> Objects {
-        let mut repo = self.0.to_thread_local();
-        // Delta bases: most trees a commit changes are deltas against the
-        // version the walk read just before.
-        repo.objects
-            .set_pack_cache(|| Box::<gix::odb::pack::cache::lru::StaticLinkedList<64>>::default());
-        // Every object is read once by the walk; trees go through the
-        // walk's own bounded cache.
+        let mut repo = self.repo.to_thread_local();
+        // What the packs' reader leaves to gix (loose objects, an
+        // alternate's) is read once; no cache of its own.
+        repo.objects.unset_pack_cache();
         repo.objects.unset_object_cache();
-        Objects(repo)
+        Objects {
+            repo,
+            packed: PackReader::new(Arc::clone(&self.packs)),
+        }
     }
 }
 
 /// One thread's way into the object store.
-pub(crate) struct Objects(gix::Repository);
+pub(crate) struct Objects {
+    repo: gix::Repository,
+    packed: PackReader,
+}
+
+impl gix::objs::Find for Objects {
+    fn try_find<'a>(
+        &self,
+        id: &gix::hash::oid,
+        buffer: &'a mut Vec<u8>,
+    ) -> gix::error::Result<Option<gix::objs::Data<'a>>> {
+        match self.packed.find(id, buffer) {
+            Some(kind) => Ok(Some(gix::objs::Data::new(
+                buffer,
+                kind,
+                self.repo.object_hash(),
+            ))),
+            None => self.repo.objects.try_find(id, buffer),
+        }
+    }
+}
 
 impl Objects {
     pub(crate) fn odb(&self) -> &Odb {
-        &self.0.objects
+        self
     }
 
-    /// Another handle on the same store, with caches of its own, for
-    /// another thread.
+    /// Another handle on the same store, for another thread.
     pub(crate) fn another(&self) -> Objects {
-        Objects(self.0.clone())
+        Objects {
+            repo: self.repo.clone(),
+            packed: self.packed.another(),
+        }
     }
 
     /// The boundary commits of a shallow clone, from `.git/shallow`.
     pub(crate) fn shallow_boundary(&self) -> HashSet<Oid> {
-        self.0
+        self.repo
             .shallow_commits()
             .ok()
             .flatten()
