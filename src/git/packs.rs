@@ -27,6 +27,8 @@ use gix::odb::pack::{Bundle, data::entry::Header};
 /// The packs of one repository, opened once for the whole walk.
 pub(crate) struct Packs {
     bundles: Vec<Bundle>,
+    /// For each pack, where each first byte's ids start in its index.
+    fans: Vec<Fan>,
     bases: Mutex<Bases>,
     capacity: usize,
 }
@@ -55,6 +57,10 @@ const LARGEST_DECODED: u64 = 64 * 1024 * 1024;
 /// Delta chains longer than this are left to gix: git writes at most 50
 /// by default, and a chain of references by id could loop.
 const LONGEST_CHAIN: usize = 4096;
+
+/// How much of a commit is inflated for its tree, parents and committer:
+/// enough for a few parents and long names; a signature comes after.
+const COMMIT_HEAD_BYTES: usize = 1024;
 
 /// More packs than this are left to gix: a repository that has not been
 /// repacked in years is searched better by gix's own lookups.
@@ -96,8 +102,10 @@ impl Packs {
             }
         }
         let capacity = NonZeroUsize::new(bytes).unwrap_or(NonZeroUsize::MIN);
+        let fans = bundles.iter().map(|bundle| Fan::of(&bundle.index)).collect();
         Packs {
             bundles,
+            fans,
             capacity: capacity.get(),
             bases: Mutex::new(CLruCache::with_config(
                 CLruCacheConfig::new(capacity).with_scale(ByBytes),
@@ -152,15 +160,51 @@ impl PackReader {
     /// Reads object `id` into `out`, if a pack has it and it decodes; its
     /// kind then.
     pub(crate) fn find(&self, id: &gix::hash::oid, out: &mut Vec<u8>) -> Option<Kind> {
+        let (pack, offset) = self.locate(id)?;
+        self.decode(pack, offset, out)
+    }
+
+    /// The start of commit `id` up to the end of its committer line, into
+    /// `out`: what the walk needs of a commit (its tree, parents and
+    /// time). A commit's message and signature (GitHub signs the commits
+    /// it merges) are most of its bytes, and are not inflated. None when a
+    /// pack does not hold the commit whole, or its start does not fit
+    /// [`COMMIT_HEAD_BYTES`]: it is read whole then.
+    pub(crate) fn commit_head(&self, id: &gix::hash::oid, out: &mut Vec<u8>) -> Option<()> {
+        let (pack, offset) = self.locate(id)?;
+        let data = &self.packs.bundles[pack].pack;
+        let entry = data.entry(offset).ok()?;
+        if entry.header != Header::Commit {
+            return None;
+        }
+        let input = data.entry_slice(entry.data_offset..data.pack_end() as u64)?;
+        let size = usize::try_from(entry.decompressed_size).ok()?;
+        out.clear();
+        out.resize(size.min(COMMIT_HEAD_BYTES), 0);
+        let mut inflate = self.inflate.borrow_mut();
+        inflate.reset();
+        let (_, _, written) = inflate.prefix(input, out).ok()?;
+        self.inflated.set(self.inflated.get() + 1);
+        out.truncate(written);
+        let committer = out
+            .windows(b"\ncommitter ".len())
+            .position(|window| window == b"\ncommitter ")?;
+        let end = committer + 1 + out[committer + 1..].iter().position(|&b| b == b'\n')?;
+        out.truncate(end + 1);
+        Some(())
+    }
+
+    /// The pack that holds `id`, and where.
+    fn locate(&self, id: &gix::hash::oid) -> Option<(usize, u64)> {
         let count = self.packs.bundles.len();
         let first = self.last.get();
         for pack in (first..count).chain(0..first.min(count)) {
             let bundle = &self.packs.bundles[pack];
-            let Some(index) = bundle.index.lookup(id) else {
+            let Some(index) = self.packs.fans[pack].lookup(&bundle.index, id) else {
                 continue;
             };
             self.last.set(pack);
-            return self.decode(pack, bundle.index.pack_offset_at_index(index), out);
+            return Some((pack, bundle.index.pack_offset_at_index(index)));
         }
         None
     }
@@ -237,6 +281,85 @@ impl PackReader {
         }
         None
     }
+}
+
+/// Where the ids starting with each byte begin in a pack's index, and the
+/// end: an index's own fan-out table, found once with its public lookups.
+struct Fan([u32; 257]);
+
+/// Positions guessed from an id's value before halving instead: ids are
+/// uniform, so a guess or two lands next to the id; an index made to
+/// defeat guessing costs a few probes more, never more than halving does.
+const GUESSES: u32 = 3;
+
+impl Fan {
+    fn of(index: &gix::odb::pack::index::File) -> Fan {
+        let count = index.num_objects();
+        let mut fan = [count; 257];
+        for (byte, start) in fan.iter_mut().enumerate().take(256) {
+            // The first position whose id starts with `byte` or more.
+            let (mut low, mut high) = (0, count);
+            while low < high {
+                let mid = u32::midpoint(low, high);
+                if usize::from(index.oid_at_index(mid).first_byte()) < byte {
+                    low = mid + 1;
+                } else {
+                    high = mid;
+                }
+            }
+            *start = low;
+        }
+        Fan(fan)
+    }
+
+    /// The position of `id` in `index`. gix halves the range of its first
+    /// byte ten times or so on a real pack, each probe a likely cache
+    /// miss; here the first probes guess from the id's value (as a
+    /// dictionary is opened near the word), then halve.
+    fn lookup(&self, index: &gix::odb::pack::index::File, id: &gix::hash::oid) -> Option<u32> {
+        let byte = usize::from(id.first_byte());
+        let (mut low, mut high) = (self.0[byte], self.0[byte + 1]);
+        // The values just below `low` and at `high`, as far as known.
+        let target = leading(id);
+        let (mut low_value, mut high_value) = ((byte as u64) << 56, u64::MAX);
+        if byte < 255 {
+            high_value = ((byte as u64 + 1) << 56) - 1;
+        }
+        let mut probes = 0;
+        while low < high {
+            let mid = if probes < GUESSES && high - low > 2 && high_value > low_value {
+                let span = u128::from(high_value - low_value);
+                let offset = u128::from(target.saturating_sub(low_value)) * u128::from(high - low) / span;
+                low + u32::try_from(offset).unwrap_or(u32::MAX).min(high - low - 1)
+            } else {
+                u32::midpoint(low, high)
+            };
+            probes += 1;
+            let there = index.oid_at_index(mid);
+            let value = leading(there);
+            let order = target.cmp(&value).then_with(|| id.cmp(there));
+            match order {
+                std::cmp::Ordering::Less => {
+                    high = mid;
+                    high_value = value;
+                }
+                std::cmp::Ordering::Equal => return Some(mid),
+                std::cmp::Ordering::Greater => {
+                    low = mid + 1;
+                    low_value = value;
+                }
+            }
+        }
+        None
+    }
+}
+
+/// An id's first eight bytes as a number, for guessing where it is.
+fn leading(id: &gix::hash::oid) -> u64 {
+    id.as_bytes()
+        .iter()
+        .take(8)
+        .fold(0, |value, &byte| value << 8 | u64::from(byte))
 }
 
 /// Applies a git delta (`delta`: the sizes, then copy and insert
@@ -393,6 +516,7 @@ mod tests {
                 ids.len()
             );
             let reader = PackReader::new(Arc::clone(&packs));
+            let heads = PackReader::new(Arc::clone(&packs));
             let (mut ours, mut theirs) = (Vec::new(), Vec::new());
             for id in ids.iter().chain(ids.iter().rev()) {
                 let kind = reader.find(id, &mut ours).expect("decoded here");
@@ -403,6 +527,23 @@ mod tests {
                     .expect("found");
                 assert_eq!(kind, expected.kind, "{id}");
                 assert!(ours == expected.data, "{id}");
+                // A commit's start, up to its committer line, is read alone.
+                let mut head = Vec::new();
+                if kind == Kind::Commit {
+                    heads.commit_head(id, &mut head).expect("a commit's start");
+                    let text = String::from_utf8_lossy(&head);
+                    assert!(expected.data.starts_with(&head), "{id}");
+                    assert!(
+                        text.ends_with('\n')
+                            && text
+                                .lines()
+                                .last()
+                                .is_some_and(|l| l.starts_with("committer ")),
+                        "{text}"
+                    );
+                } else {
+                    assert_eq!(heads.commit_head(id, &mut head), None, "{id}");
+                }
             }
             let kept = packs.bases.lock().expect("lock").weight();
             assert!(kept > 0 && kept <= bytes, "{kept} of {bytes}");
@@ -414,6 +555,22 @@ mod tests {
                     reader.inflated.get() <= 2 * ids.len(),
                     "{}",
                     reader.inflated.get()
+                );
+            }
+            // Ids next to every listed one are not found; every listed one
+            // is found where gix finds it.
+            let listed: std::collections::HashSet<_> = ids.iter().copied().collect();
+            for id in &ids {
+                let mut near = *id;
+                let bytes = near.as_mut_slice();
+                bytes[19] ^= 1;
+                assert_eq!(
+                    packs.fans[0].lookup(&bundle.index, &near).is_some(),
+                    listed.contains(&near)
+                );
+                assert_eq!(
+                    packs.fans[0].lookup(&bundle.index, id),
+                    bundle.index.lookup(id)
                 );
             }
             // An object no pack has is left to gix.
