@@ -103,32 +103,21 @@ pub(crate) struct CommitInfo {
 }
 
 pub(crate) fn read_commit(
-    objects: &Objects,
+    odb: &Odb,
     id: Oid,
     buffer: &mut Vec<u8>,
 ) -> Result<CommitInfo, ReadError> {
     let bad = |error: &dyn std::fmt::Display| ReadError(format!("commit {id}: {error}"));
-    let info = |mut commit: gix::objs::CommitRefIter<'_>| -> Result<CommitInfo, ReadError> {
-        let tree = commit.tree_id().map_err(|e| bad(&e))?;
-        // A copy of the iterator: the committer comes after the parents.
-        let first_parent = commit.parent_ids().next();
-        let time = commit.committer().map_err(|e| bad(&e))?.seconds();
-        Ok(CommitInfo {
-            tree,
-            first_parent,
-            time,
-        })
-    };
-    // Its start is enough, when a pack has it whole; any doubt reads it all.
-    if objects.packed.commit_head(&id, buffer).is_some()
-        && let Ok(found) = info(gix::objs::CommitRefIter::from_bytes(buffer, id.kind()))
-    {
-        return Ok(found);
-    }
-    info(
-        objects
-            .odb()
-            .find_commit_iter(&id, buffer)
-            .map_err(|e| ReadError::from_gix(&e))?,
-    )
+    let mut commit = odb
+        .find_commit_iter(&id, buffer)
+        .map_err(|e| ReadError::from_gix(&e))?;
+    let tree = commit.tree_id().map_err(|e| bad(&e))?;
+    // A copy of the iterator: the committer comes after the parents.
+    let first_parent = commit.parent_ids().next();
+    let time = commit.committer().map_err(|e| bad(&e))?.seconds();
+    Ok(CommitInfo {
+        tree,
+        first_parent,
+        time,
+    })
 }

@@ -10,6 +10,11 @@
 //! place in the pack, as git's own delta-base cache keeps them, so each is
 //! inflated about once.
 //!
+//! Entries are inflated with libdeflate, whole (their sizes are in the
+//! pack): on a real handbook's walk, where inflating is a sixth of the
+//! time and mostly the fixed cost of each small object's tables, a twentieth
+//! faster than streaming them through zlib-rs.
+//!
 //! Anything this reader does not find or cannot decode (a loose object, an
 //! alternate's, a pack written after the run began, a damaged entry) is
 //! left to gix, so errors and what is found are exactly as before.
@@ -57,10 +62,6 @@ const LARGEST_DECODED: u64 = 64 * 1024 * 1024;
 /// Delta chains longer than this are left to gix: git writes at most 50
 /// by default, and a chain of references by id could loop.
 const LONGEST_CHAIN: usize = 4096;
-
-/// How much of a commit is inflated for its tree, parents and committer:
-/// enough for a few parents and long names; a signature comes after.
-const COMMIT_HEAD_BYTES: usize = 1024;
 
 /// More packs than this are left to gix: a repository that has not been
 /// repacked in years is searched better by gix's own lookups.
@@ -150,7 +151,7 @@ impl Drop for Packs {
 /// One thread's reader of the shared packs.
 pub(crate) struct PackReader {
     packs: Arc<Packs>,
-    inflate: RefCell<gix::zlib::Inflate>,
+    inflater: RefCell<libdeflater::Decompressor>,
     /// The pack the last object was found in: a walk's objects are mostly
     /// in one.
     last: Cell<usize>,
@@ -164,7 +165,7 @@ impl PackReader {
     pub(crate) fn new(packs: Arc<Packs>) -> PackReader {
         PackReader {
             packs,
-            inflate: RefCell::default(),
+            inflater: RefCell::new(libdeflater::Decompressor::new()),
             last: Cell::new(0),
             delta: RefCell::default(),
             inflated: Cell::new(0),
@@ -181,36 +182,6 @@ impl PackReader {
     pub(crate) fn find(&self, id: &gix::hash::oid, out: &mut Vec<u8>) -> Option<Kind> {
         let (pack, offset) = self.locate(id)?;
         self.decode(pack, offset, out)
-    }
-
-    /// The start of commit `id` up to the end of its committer line, into
-    /// `out`: what the walk needs of a commit (its tree, parents and
-    /// time). A commit's message and signature (GitHub signs the commits
-    /// it merges) are most of its bytes, and are not inflated. None when a
-    /// pack does not hold the commit whole, or its start does not fit
-    /// [`COMMIT_HEAD_BYTES`]: it is read whole then.
-    pub(crate) fn commit_head(&self, id: &gix::hash::oid, out: &mut Vec<u8>) -> Option<()> {
-        let (pack, offset) = self.locate(id)?;
-        let data = &self.packs.bundles[pack].pack;
-        let entry = data.entry(offset).ok()?;
-        if entry.header != Header::Commit {
-            return None;
-        }
-        let input = data.entry_slice(entry.data_offset..data.pack_end() as u64)?;
-        let size = usize::try_from(entry.decompressed_size).ok()?;
-        out.clear();
-        out.resize(size.min(COMMIT_HEAD_BYTES), 0);
-        let mut inflate = self.inflate.borrow_mut();
-        inflate.reset();
-        let (_, _, written) = inflate.prefix(input, out).ok()?;
-        self.inflated.set(self.inflated.get() + 1);
-        out.truncate(written);
-        let committer = out
-            .windows(b"\ncommitter ".len())
-            .position(|window| window == b"\ncommitter ")?;
-        let end = committer + 1 + out[committer + 1..].iter().position(|&b| b == b'\n')?;
-        out.truncate(end + 1);
-        Some(())
     }
 
     /// The pack that holds `id`, and where.
@@ -238,7 +209,7 @@ impl PackReader {
         let data = &bundle.pack;
         let mut chain = Vec::new();
         let mut entry = data.entry(offset).ok()?;
-        let mut inflate = self.inflate.borrow_mut();
+        let mut inflate = self.inflater.borrow_mut();
         let (kind, mut base) = loop {
             if entry.decompressed_size > LARGEST_DECODED || chain.len() > LONGEST_CHAIN {
                 return None;
@@ -268,12 +239,11 @@ impl PackReader {
                     if chain.is_empty() {
                         out.clear();
                         out.resize(size, 0);
-                        data.decompress_entry(&entry, &mut inflate, out).ok()?;
+                        inflate_entry(data, &entry, &mut inflate, out)?;
                         return Some(kind);
                     }
                     let mut object = vec![0; size];
-                    data.decompress_entry(&entry, &mut inflate, &mut object)
-                        .ok()?;
+                    inflate_entry(data, &entry, &mut inflate, &mut object)?;
                     let object = Arc::new(object);
                     self.packs.keep((pack, entry.data_offset), (kind, &object));
                     break (kind, object);
@@ -287,8 +257,7 @@ impl PackReader {
         for (position, entry) in chain.iter().enumerate().rev() {
             delta.clear();
             delta.resize(usize::try_from(entry.decompressed_size).ok()?, 0);
-            data.decompress_entry(entry, &mut inflate, &mut delta)
-                .ok()?;
+            inflate_entry(data, entry, &mut inflate, &mut delta)?;
             if position == 0 {
                 apply_delta(&base, &delta, LARGEST_DECODED, out)?;
                 return Some(kind);
@@ -382,6 +351,19 @@ fn leading(id: &gix::hash::oid) -> u64 {
         .iter()
         .take(8)
         .fold(0, |value, &byte| value << 8 | u64::from(byte))
+}
+
+/// Inflates pack entry `entry` into `out`, which must be its size: the
+/// stream must fill it exactly.
+fn inflate_entry(
+    data: &gix::odb::pack::data::File,
+    entry: &gix::odb::pack::data::Entry,
+    inflater: &mut libdeflater::Decompressor,
+    out: &mut [u8],
+) -> Option<()> {
+    let input = data.entry_slice(entry.data_offset..data.pack_end() as u64)?;
+    let written = inflater.zlib_decompress(input, out).ok()?;
+    (written == out.len()).then_some(())
 }
 
 /// Applies a git delta (`delta`: the sizes, then copy and insert
@@ -544,7 +526,6 @@ mod tests {
                 ids.len()
             );
             let reader = PackReader::new(Arc::clone(&packs));
-            let heads = PackReader::new(Arc::clone(&packs));
             let (mut ours, mut theirs) = (Vec::new(), Vec::new());
             for id in ids.iter().chain(ids.iter().rev()) {
                 let kind = reader.find(id, &mut ours).expect("decoded here");
@@ -555,23 +536,6 @@ mod tests {
                     .expect("found");
                 assert_eq!(kind, expected.kind, "{id}");
                 assert!(ours == expected.data, "{id}");
-                // A commit's start, up to its committer line, is read alone.
-                let mut head = Vec::new();
-                if kind == Kind::Commit {
-                    heads.commit_head(id, &mut head).expect("a commit's start");
-                    let text = String::from_utf8_lossy(&head);
-                    assert!(expected.data.starts_with(&head), "{id}");
-                    assert!(
-                        text.ends_with('\n')
-                            && text
-                                .lines()
-                                .last()
-                                .is_some_and(|l| l.starts_with("committer ")),
-                        "{text}"
-                    );
-                } else {
-                    assert_eq!(heads.commit_head(id, &mut head), None, "{id}");
-                }
             }
             let kept = packs.bases.lock().expect("lock").weight();
             assert!(kept > 0 && kept <= bytes, "{kept} of {bytes}");
@@ -604,6 +568,51 @@ mod tests {
             // An object no pack has is left to gix.
             assert_eq!(reader.find(&gix::hash::Kind::Sha1.null(), &mut ours), None);
         }
+    }
+
+    /// A damaged pack never yields wrong bytes: each object either decodes
+    /// to what it was, or is left to gix (which says what is wrong).
+    #[test]
+    fn a_damaged_pack_is_left_to_gix_rather_than_misread() {
+        let dir = deltified_repo();
+        let root = dir.path();
+        let repo = gix::open(root).expect("open");
+        let mut originals = Vec::new();
+        for entry in repo.objects.iter().expect("objects") {
+            let id = entry.expect("an id");
+            let mut data = Vec::new();
+            let kind = repo
+                .objects
+                .try_find(&id, &mut data)
+                .expect("read")
+                .expect("found")
+                .kind;
+            originals.push((id, kind, data));
+        }
+        let pack_dir = root.join(".git/objects/pack");
+        let pack = std::fs::read_dir(&pack_dir)
+            .expect("pack dir")
+            .filter_map(Result::ok)
+            .map(|entry| entry.path())
+            .find(|path| path.extension().is_some_and(|ext| ext == "pack"))
+            .expect("a pack");
+        let mut bytes = std::fs::read(&pack).expect("pack");
+        // Every 97th byte past the header, in entries' headers and streams.
+        for at in (12..bytes.len() - 20).step_by(97) {
+            bytes[at] ^= 0x55;
+        }
+        std::fs::write(&pack, &bytes).expect("write");
+        let packs = Arc::new(Packs::open(&root.join(".git/objects"), repo.object_hash()));
+        let reader = PackReader::new(packs);
+        let (mut decoded, mut out) = (0, Vec::new());
+        for (id, kind, data) in &originals {
+            if let Some(found) = reader.find(id, &mut out) {
+                assert_eq!((found, &out), (*kind, data), "{id}");
+                decoded += 1;
+            }
+        }
+        // The damage was found.
+        assert!(decoded < originals.len(), "{decoded}");
     }
 
     #[test]

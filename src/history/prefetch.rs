@@ -8,9 +8,9 @@ use std::sync::mpsc;
 use super::compare::SharedDigests;
 use super::reader::Reader;
 use crate::base::time::UnixTime;
-use crate::git::objects::{CommitInfo, Objects, Store, read_commit};
+use crate::git::objects::{CommitInfo, Store, read_commit};
 use crate::git::repo::Oid;
-use crate::git::trees::ReadError;
+use crate::git::trees::{Odb, ReadError};
 
 /// One first-parent commit as the walk needs it.
 pub(super) struct Step {
@@ -29,7 +29,7 @@ pub(super) struct Step {
 /// the cached commit so the cache can take over there. Returns the commit
 /// to go on from.
 pub(super) fn read_steps(
-    objects: &Objects,
+    odb: &Odb,
     start: Oid,
     count: usize,
     boundary: &HashSet<Oid>,
@@ -44,7 +44,7 @@ pub(super) fn read_steps(
         let Some(id) = next else { break };
         let commit = match loaded.take() {
             Some((loaded_id, commit)) if loaded_id == id => commit,
-            _ => match read_commit(objects, id, &mut buffer) {
+            _ => match read_commit(odb, id, &mut buffer) {
                 Ok(commit) => commit,
                 Err(error) => {
                     // Only reachable for the first commit of a batch: the
@@ -74,7 +74,7 @@ pub(super) fn read_steps(
         };
         next = None;
         if let Some(parent) = commit.first_parent.filter(|_| !at_boundary) {
-            match read_commit(objects, parent, &mut buffer) {
+            match read_commit(odb, parent, &mut buffer) {
                 Ok(parent_commit) => {
                     step.parent_tree = Some(parent_commit.tree);
                     step.parent_time = Some(parent_commit.time);
@@ -129,7 +129,7 @@ pub(super) fn read_ahead(
     let mut next = Some(start);
     let mut size = FIRST_BATCH;
     while let Some(start) = next {
-        let batch = read_steps(&reader.objects, start, size, boundary, split_after);
+        let batch = read_steps(reader.odb(), start, size, boundary, split_after);
         next = batch.1;
         let split = batch.0.last().map(|step| step.commit) == split_after;
         if sender.send(batch).is_err() || (split && stop_at_split) {

@@ -5,7 +5,7 @@
 use super::compare::{Digests, SharedDigests};
 use crate::git::objects::{Objects, Store};
 use crate::git::repo::Oid;
-use crate::git::trees::{self, ReadError, TreeCache};
+use crate::git::trees::{self, Odb, ReadError, TreeCache};
 
 /// Parsed trees kept per reader: a generation of this many listings. The
 /// walk retires what it no longer needs (see [`TreeCache`]), so this is a
@@ -28,6 +28,10 @@ impl Reader {
             trees: TreeCache::new(TREE_CACHE_GENERATION),
             digests: Digests::new(digests),
         }
+    }
+
+    pub(super) fn odb(&self) -> &Odb {
+        self.objects.odb()
     }
 
     pub(super) fn tree(

@@ -389,7 +389,7 @@ impl Walker<'_> {
     /// page query's blob at `head` is in `head_blobs` after.
     pub(super) fn head_digests(&mut self, head: Oid) -> Vec<(String, Digest)> {
         let mut buffer = Vec::new();
-        let Ok(commit) = read_commit(&self.readers.main.objects, head, &mut buffer) else {
+        let Ok(commit) = read_commit(self.readers.main.odb(), head, &mut buffer) else {
             return Vec::new();
         };
         let mut digests = Vec::new();
@@ -521,7 +521,7 @@ impl Walker<'_> {
                 .collect()
         };
         let mut buffer = Vec::new();
-        let head_tree = match read_commit(&self.readers.main.objects, head, &mut buffer) {
+        let head_tree = match read_commit(self.readers.main.odb(), head, &mut buffer) {
             Ok(commit) => commit.tree,
             Err(error) => return unreadable(format!("HEAD ({head}) cannot be read: {error}")),
         };
@@ -535,7 +535,7 @@ impl Walker<'_> {
         };
         let cached_tree = self
             .cached_head
-            .and_then(|id| read_commit(&self.readers.main.objects, id, &mut buffer).ok())
+            .and_then(|id| read_commit(self.readers.main.odb(), id, &mut buffer).ok())
             .map(|commit| commit.tree);
         let in_head = self.in_head(head_tree, cached_tree, &state.answers);
         for (index, query) in queries.iter().enumerate() {

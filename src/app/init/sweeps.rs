@@ -54,7 +54,7 @@ pub(crate) fn find(repo: &Repo, handbook: &str, pages: usize, ignored: &HashSet<
     let mut trees = TreeCache::new(TREE_CACHE);
     let mut buffer = Vec::new();
     let mut next = Some(head);
-    let mut current = match read_commit(&objects, head, &mut buffer) {
+    let mut current = match read_commit(odb, head, &mut buffer) {
         Ok(info) => info,
         Err(error) => {
             sweeps.stopped = Some(error.message().to_string());
@@ -70,7 +70,7 @@ pub(crate) fn find(repo: &Repo, handbook: &str, pages: usize, ignored: &HashSet<
         let Some(parent) = current.first_parent.filter(|_| !shallow.contains(&id)) else {
             break;
         };
-        let parent_info = match read_commit(&objects, parent, &mut buffer) {
+        let parent_info = match read_commit(odb, parent, &mut buffer) {
             Ok(info) => info,
             Err(error) => {
                 sweeps.stopped = Some(error.message().to_string());
