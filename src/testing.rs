@@ -8,6 +8,18 @@ pub use crate::base::time::rfc3339;
 pub use crate::config::ruleset::BUILTIN_TEXT;
 pub use crate::git::repo_builder::{Edit, Person, ROBOT, RepoBuilder, delete, mv, write};
 
+/// `git` arguments that pack a repository as a hosting service would, in
+/// delta chains up to 50 deep: what the pack reader must decode.
+pub const DEEP_REPACK: [&str; 7] = [
+    "repack",
+    "-a",
+    "-d",
+    "-f",
+    "-q",
+    "--depth=50",
+    "--window=50",
+];
+
 /// The config's JSON Schema, as `handbook-lint schema` prints it.
 pub fn config_schema() -> String {
     crate::config::schema::schema_text()

@@ -304,18 +304,7 @@ fn a_long_history_matches_git_in_every_batch_cold_warm_and_incremental() {
     // The same history packed as a hosting service packs it, in delta
     // chains up to 50 deep, read from the pack and its delta bases: the
     // same answers as from loose objects.
-    git(
-        h.f.path(),
-        &[
-            "repack",
-            "-a",
-            "-d",
-            "-f",
-            "-q",
-            "--depth=50",
-            "--window=50",
-        ],
-    );
+    git(h.f.path(), &handbook_lint::testing::DEEP_REPACK);
     let packed = assert_every_page_matches_git(&h, &["--no-cache"]);
     assert_eq!(packed, cold);
     // Then a second pack of newer history, and loose objects on top.

@@ -38,8 +38,12 @@ impl Store {
     pub(crate) fn objects(&self) -> Objects {
         let mut repo = self.repo.to_thread_local();
         // What the packs' reader leaves to gix (loose objects, an
-        // alternate's) is read once; no cache of its own.
-        repo.objects.unset_pack_cache();
+        // alternate's, every object of a repository with too many packs)
+        // keeps gix's own small cache of delta bases, as before.
+        repo.objects
+            .set_pack_cache(|| Box::<gix::odb::pack::cache::lru::StaticLinkedList<64>>::default());
+        // Every object is read once by the walk; trees go through the
+        // walk's own bounded cache.
         repo.objects.unset_object_cache();
         Objects {
             repo,
