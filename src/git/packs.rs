@@ -77,15 +77,16 @@ impl WeightScale<(usize, u64), Decoded> for ByBytes {
 }
 
 impl Packs {
-    /// Opens every pack in `objects/pack`: the ones that cannot be opened
-    /// are left to gix.
+    /// Opens every pack in `objects/pack`: the ones that cannot be opened,
+    /// or whose index's fan-out table does not agree with it, are left to
+    /// gix.
     pub(crate) fn open(objects_dir: &Path, hash: gix::hash::Kind) -> Packs {
         Packs::open_keeping(objects_dir, hash, BASES_BYTES)
     }
 
     /// [`Packs::open`], keeping `bytes` of delta bases at most.
     fn open_keeping(objects_dir: &Path, hash: gix::hash::Kind, bytes: usize) -> Packs {
-        let mut bundles = Vec::new();
+        let (mut bundles, mut fans) = (Vec::new(), Vec::new());
         if let Ok(entries) = std::fs::read_dir(objects_dir.join("pack")) {
             let mut indexes: Vec<_> = entries
                 .filter_map(Result::ok)
@@ -96,17 +97,17 @@ impl Packs {
             if indexes.len() <= MOST_PACKS {
                 // The same order on every run.
                 indexes.sort();
-                bundles = indexes
+                (bundles, fans) = indexes
                     .iter()
-                    .filter_map(|index| Bundle::at(index, hash).ok())
-                    .collect();
+                    .filter_map(|index| {
+                        let bundle = Bundle::at(index, hash).ok()?;
+                        let fan = Fan::read(&bundle.index)?;
+                        Some((bundle, fan))
+                    })
+                    .unzip();
             }
         }
         let capacity = NonZeroUsize::new(bytes).unwrap_or(NonZeroUsize::MIN);
-        let fans = bundles
-            .iter()
-            .map(|bundle| Fan::read(&bundle.index).unwrap_or_else(|| Fan::of(&bundle.index)))
-            .collect();
         Packs {
             bundles,
             fans,
@@ -229,9 +230,8 @@ impl PackReader {
                     entry.checked_base_pack_offset(base_distance)?
                 }
                 // A thin pack's base elsewhere is left to gix.
-                Header::RefDelta { base_id } => bundle
-                    .index
-                    .lookup(base_id)
+                Header::RefDelta { base_id } => self.packs.fans[pack]
+                    .lookup(&bundle.index, &base_id)
                     .map(|index| bundle.index.pack_offset_at_index(index))?,
                 header => {
                     let kind = header.as_kind()?;
@@ -273,8 +273,7 @@ impl PackReader {
 }
 
 /// Where the ids starting with each byte begin in a pack's index, and the
-/// end: the index's own fan-out table, read from its header (or found with
-/// its lookups when the header does not agree with the index).
+/// end: the index's own fan-out table, read from its header.
 struct Fan([u32; 257]);
 
 /// Positions guessed from an id's value before halving: ids are uniform,
@@ -305,26 +304,6 @@ impl Fan {
         }
         let ordered = fan.windows(2).all(|pair| pair[0] <= pair[1]);
         (ordered && fan[256] == index.num_objects()).then_some(Fan(fan))
-    }
-
-    /// The fan-out table found with the index's own lookups.
-    fn of(index: &gix::odb::pack::index::File) -> Fan {
-        let count = index.num_objects();
-        let mut fan = [count; 257];
-        for (byte, start) in fan.iter_mut().enumerate().take(256) {
-            // The first position whose id starts with `byte` or more.
-            let (mut low, mut high) = (0, count);
-            while low < high {
-                let mid = u32::midpoint(low, high);
-                if usize::from(index.oid_at_index(mid).first_byte()) < byte {
-                    low = mid + 1;
-                } else {
-                    high = mid;
-                }
-            }
-            *start = low;
-        }
-        Fan(fan)
     }
 
     /// The position of `id` in `index`. gix halves the range of its first
@@ -567,10 +546,15 @@ mod tests {
                     reader.inflated.get()
                 );
             }
-            assert_eq!(
-                Fan::read(&bundle.index).map(|fan| fan.0),
-                Some(Fan::of(&bundle.index).0)
-            );
+            // The header's fan-out table: where each first byte's ids begin.
+            let mut expected = [0u32; 257];
+            for id in &ids {
+                expected[usize::from(id.first_byte()) + 1] += 1;
+            }
+            for byte in 1..257 {
+                expected[byte] += expected[byte - 1];
+            }
+            assert_eq!(Fan::read(&bundle.index).map(|fan| fan.0), Some(expected));
             // Ids next to every listed one are not found; every listed one
             // is found where gix finds it.
             let listed: std::collections::HashSet<_> = ids.iter().copied().collect();

@@ -216,9 +216,9 @@ impl Words {
             | Options::ENABLE_STRIKETHROUGH;
         let mut reader = WordReader {
             read,
-            // A page's words are at most its text and a NUL for each: one
-            // allocation, where growing it block by block cost a third of
-            // splitting the words on a real handbook's walk.
+            // A page's words with their NULs take about its text's length:
+            // one allocation, where growing it block by block cost a third
+            // of splitting the words on a real handbook's walk.
             joined: Vec::with_capacity(body.len() + 64),
             ..WordReader::default()
         };
