@@ -373,6 +373,73 @@ fn incremental_runs_parse_only_the_versions_new_commits_made() {
     assert_eq!(incremental, cold);
 }
 
+/// A configured section a page lacks is answered from the cache like any
+/// other: a warm run reads no tree to find it missing again, and an
+/// incremental run finds it once a commit adds it.
+#[test]
+fn a_section_the_page_lacks_is_remembered_missing() {
+    let f = Fixture::new();
+    let config = format!("{CONFIG}pages:\n  iteration-planning: \"{{dir}}/index.md#planning\"\n");
+    let without_planning = "---\nowner: bob\n---\n# Search\n\n## Execution\n\ne1\n";
+    f.commit(
+        "2026-01-05T09:00:00Z",
+        "start",
+        &[
+            write("handbook-lint.yaml", &config),
+            write("hb/search/goals.md", &goals("start")),
+            write("hb/search/index.md", without_planning),
+        ],
+    );
+    let (cold, _) = pages_text(&f, &["--no-cache"]);
+    let planning = |text: &str| -> serde_json::Value {
+        let rows: serde_json::Value = serde_json::from_str(text).expect("json");
+        rows["pages"]
+            .as_array()
+            .expect("pages")
+            .iter()
+            .find(|row| row["path"] == "hb/search/index.md" && row["section"] == "planning")
+            .cloned()
+            .unwrap_or(serde_json::Value::Null)
+    };
+    assert_eq!(planning(&cold)["commit"], serde_json::Value::Null, "{cold}");
+    pages_text(&f, &[]);
+    let (warm, stderr) = pages_text(&f, &[]);
+    assert_eq!(warm, cold);
+    assert!(stderr.contains("0 commits walked"), "{stderr}");
+    assert!(stderr.contains(" 0 trees read"), "{stderr}");
+    assert!(stderr.contains("cache warm"), "{stderr}");
+
+    // A commit elsewhere: still missing, the page's blob unchanged.
+    f.commit(
+        "2026-01-06T09:00:00Z",
+        "elsewhere",
+        &[write("hb/search/goals.md", &goals("more"))],
+    );
+    let (cold, _) = pages_text(&f, &["--no-cache"]);
+    let (incremental, _) = pages_text(&f, &[]);
+    assert_eq!(incremental, cold);
+    assert_eq!(planning(&cold)["commit"], serde_json::Value::Null, "{cold}");
+
+    // The section added: found, dated by the commit that added it.
+    f.commit(
+        "2026-01-07T09:00:00Z",
+        "planning",
+        &[write("hb/search/index.md", &index("p1", "e1"))],
+    );
+    let (cold, _) = pages_text(&f, &["--no-cache"]);
+    let (incremental, stderr) = pages_text(&f, &[]);
+    assert_eq!(incremental, cold);
+    assert!(stderr.contains("incremental (1 new commits)"), "{stderr}");
+    let (commit, time) =
+        oracle_section_change(f.path(), "hb/search/index.md", "planning").expect("oracle");
+    let row = planning(&cold);
+    assert_eq!(
+        (row["commit"].as_str(), row["git_updated_unix"].as_i64()),
+        (Some(commit.as_str()), Some(time)),
+        "{row:#}"
+    );
+}
+
 #[test]
 fn a_rewritten_history_is_detected_and_answered_correctly() {
     let f = busy_history();

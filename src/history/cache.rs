@@ -34,7 +34,8 @@ const FILE_NAME: &str = "freshness.bin";
 // 4: sections carry their aliases (kramdown, GitLab, HTML anchors).
 // 5: each entry keeps its page's blob at the cached commit.
 // 6: a digest says whether it was made with its sections.
-const FORMAT: u32 = 6;
+// 7: pages and sections not in the cached commit are kept too.
+const FORMAT: u32 = 7;
 
 /// One answer as cached: for a path (and section) at the cached commit.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -85,26 +86,36 @@ fn capped(change: &Change, cap: UnixTime) -> Change {
 
 impl CachedEntry {
     /// What to remember of a run's answer. Only answers that later runs can
-    /// trust are kept: an unreadable history may be repaired.
+    /// trust are kept: an unreadable history may be repaired. A page or
+    /// section not in the cached commit is kept too: without it every run
+    /// on that commit would open the object store to find it missing again
+    /// (a configured section a team's page lacks is common).
     pub(crate) fn from_answer(
         query: &Query,
         resolved: &Resolved,
         blob: Option<Oid>,
     ) -> Option<CachedEntry> {
         match resolved.answer {
-            Answer::Changed(_) | Answer::Shallow { .. } => Some(CachedEntry {
-                path: query.path.clone(),
-                anchor: query.anchor.clone(),
-                answer: resolved.answer.clone(),
-                created: resolved.created.clone(),
-                ignored: resolved.ignored.clone(),
-                covered_since: resolved.covered_since,
-                passed_over: resolved.passed_over,
-                moved_from: resolved.moved_from.clone(),
-                blob: blob.and_then(|id| id.as_bytes().try_into().ok()),
-            }),
-            Answer::NotCommitted | Answer::Unreadable { .. } => None,
+            Answer::Changed(_) | Answer::Shallow { .. } | Answer::NotCommitted => {
+                Some(CachedEntry {
+                    path: query.path.clone(),
+                    anchor: query.anchor.clone(),
+                    answer: resolved.answer.clone(),
+                    created: resolved.created.clone(),
+                    ignored: resolved.ignored.clone(),
+                    covered_since: resolved.covered_since,
+                    passed_over: resolved.passed_over,
+                    moved_from: resolved.moved_from.clone(),
+                    blob: blob.and_then(|id| id.as_bytes().try_into().ok()),
+                })
+            }
+            Answer::Unreadable { .. } => None,
         }
+    }
+
+    /// Whether the page (or section) was in the cached commit.
+    pub(crate) fn was_committed(&self) -> bool {
+        !matches!(self.answer, Answer::NotCommitted)
     }
 
     /// The page's blob at the cached commit, when the entry keeps it.
@@ -120,13 +131,18 @@ impl CachedEntry {
     /// The answer for `query` when the cache describes HEAD itself: what
     /// [`CachedEntry::merge`] gives with nothing newer.
     pub(crate) fn settled(&self, query: &Query) -> Option<Resolved> {
+        if !self.was_committed() {
+            return Some(Resolved::new(Answer::NotCommitted));
+        }
         self.merge(query, &Newer::default(), UnixTime::MAX)
     }
 
     /// Completes a query the walk followed down to the cached commit, where
     /// the page had this entry's path. `newer` are the changes the walk found
     /// above it; `cap` is the time of the commit above it (times below are
-    /// capped by it). `None` when this entry cannot answer the query.
+    /// capped by it). `None` when this entry cannot answer the query (a
+    /// query still open there was in a newer commit: an entry saying it was
+    /// not in the cached one does not answer it, the walk goes on).
     pub(crate) fn merge(&self, query: &Query, newer: &Newer, cap: UnixTime) -> Option<Resolved> {
         if query.want_created && newer.created.is_none() && self.created.is_none() {
             return None;

@@ -479,10 +479,12 @@ impl Walker<'_> {
         for (index, query) in queries.iter().enumerate() {
             if same_as_cached[index] {
                 // The same blob as at the cached commit, if the cache says
-                // which: the new cache needs it, not this walk.
+                // which: the new cache needs it, not this walk. Missing
+                // there (a section the page lacks), missing here.
                 let key = (query.path.clone(), query.anchor.clone());
-                self.head_blobs[index] = self.cached.get(&key).and_then(CachedEntry::blob);
-                found.push(true);
+                let entry = self.cached.get(&key);
+                self.head_blobs[index] = entry.and_then(CachedEntry::blob);
+                found.push(entry.is_none_or(CachedEntry::was_committed));
                 continue;
             }
             let main = &mut self.readers.main;
