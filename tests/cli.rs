@@ -62,7 +62,12 @@ fn checking_never_writes_into_the_repository() {
     for args in &runs {
         f.run(args);
     }
-    for name in ["freshness.bin", "pages.bin", "ruleset.bin"] {
+    for name in [
+        "freshness.bin",
+        "pages.bin",
+        "page-texts.bin",
+        "ruleset.bin",
+    ] {
         assert!(cache.join(name).is_file(), "{name}");
     }
     assert!(

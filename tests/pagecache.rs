@@ -251,6 +251,85 @@ fn a_same_size_rewrite_under_the_old_modification_time_is_seen() {
     assert!(status.starts_with("1 of"), "{status}");
 }
 
+/// What a run said about the page cache (`pages:` of `--verbose`).
+fn cache_status(f: &Fixture, command: &str) -> (String, String) {
+    let out = run_in_env(
+        f.path(),
+        &[command, "--format", "json", "--now", NOW, "--verbose"],
+        &[SETTLED],
+    );
+    assert!(out.code != 2, "{}", out.stderr);
+    let status = out
+        .stderr
+        .lines()
+        .find_map(|line| line.strip_prefix("pages: "))
+        .unwrap_or_default()
+        .to_string();
+    (out.stdout, status)
+}
+
+/// The pages' texts are a file of their own, read only by a run that shows
+/// them: `pages` serves every page from the cache whatever that file holds,
+/// and `check` never takes a damaged, missing or foreign one (another
+/// snapshot's, whole and checksummed) for its own: it reads the pages
+/// again, and writes the cache again so the next run need not.
+#[test]
+fn page_texts_are_read_only_when_shown_and_only_their_own() {
+    let f = handbook();
+    assert_cache_agrees(&f, &[SETTLED]);
+    let cold_pages = run_in(
+        f.path(),
+        &["pages", "--format", "json", "--now", NOW, "--no-cache"],
+    )
+    .stdout;
+    let cold_check = run_in(
+        f.path(),
+        &["check", "--format", "json", "--now", NOW, "--no-cache"],
+    )
+    .stdout;
+    let file = f.path().join(".git/handbook-lint/page-texts.bin");
+    let good = std::fs::read(&file).expect("written");
+    let newline = good.iter().position(|&b| b == b'\n').expect("header");
+    // Another snapshot's texts: the same length, other words, a right
+    // header (a frame of its own can't tell them apart; the seal can).
+    let foreign_payload: Vec<u8> = good[newline + 1..]
+        .iter()
+        .map(|b| {
+            if b.is_ascii_lowercase() {
+                b.to_ascii_uppercase()
+            } else {
+                *b
+            }
+        })
+        .collect();
+    let mut foreign = format!(
+        "handbook-lint-cache {} {:08x}\n",
+        foreign_payload.len(),
+        crc32fast::hash(&foreign_payload)
+    )
+    .into_bytes();
+    foreign.extend_from_slice(&foreign_payload);
+    let mut damaged = good.clone();
+    let middle = damaged.len() / 2;
+    damaged[middle] ^= 0x20;
+    for broken in [Some(foreign), Some(damaged), None] {
+        match broken {
+            Some(bytes) => std::fs::write(&file, bytes).expect("write"),
+            None => std::fs::remove_file(&file).expect("remove"),
+        }
+        let (pages, status) = cache_status(&f, "pages");
+        assert_eq!(pages, cold_pages);
+        assert!(status.starts_with("0 of"), "{status}");
+        let (check, status) = cache_status(&f, "check");
+        assert_eq!(check, cold_check);
+        assert!(!status.starts_with("0 of"), "{status}");
+        let (check, status) = cache_status(&f, "check");
+        assert_eq!(check, cold_check);
+        assert!(status.starts_with("0 of"), "repaired: {status}");
+        assert_eq!(std::fs::read(&file).expect("rewritten"), good);
+    }
+}
+
 #[test]
 fn a_damaged_page_cache_is_ignored() {
     let f = handbook();

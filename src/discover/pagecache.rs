@@ -11,9 +11,13 @@
 //!   recorded and it had settled (see [`crate::discover::stamp::FINE_TICK`]) when it was
 //!   read; otherwise it is read and parsed again. Symbolic links and files
 //!   that could not be read are always read again.
-//! - The file is written only when something changed, atomically, and is
-//!   checked like every cache file (see [`crate::history::cache`]); a damaged or
-//!   foreign one is ignored.
+//! - The pages' texts are kept apart, in `page-texts.bin`, read only by a
+//!   run that needs them (`check` shows them; `pages` does not): they are
+//!   most of the bytes. The snapshot records the texts file's length and
+//!   CRC-32, so texts from another snapshot are never taken for its own.
+//! - The files are written only when something changed, atomically, and
+//!   are checked like every cache file (see [`crate::history::cache`]); a
+//!   damaged or foreign one is ignored.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -31,8 +35,13 @@ use crate::discover::{self, Listed, SourceFile, Unreadable};
 use crate::parse::{self, Document, ParseProblem};
 
 const FILE_NAME: &str = "pages.bin";
+/// The cached pages' texts, apart: a run that only lists pages (`pages`)
+/// never reads them, and they are most of the bytes (5.6 of 6.9 MB on an
+/// 880-page handbook).
+const TEXTS_FILE_NAME: &str = "page-texts.bin";
 // 3: headings carry their aliases (kramdown, GitLab, HTML anchors).
-const FORMAT: u32 = 3;
+// 4: the texts in a file of their own.
+const FORMAT: u32 = 4;
 /// Below this many files, reading and parsing on one thread is faster than
 /// sharing the work out.
 const PARALLEL_FILES: usize = 256;
@@ -81,8 +90,8 @@ pub(crate) struct PageWalk<'a> {
 #[derive(Debug, Clone, Serialize, Deserialize)]
 struct CachedContent<D = Document, P = Vec<ParseProblem>> {
     stamp: FileStamp,
-    /// Where the text is in [`Snapshot::texts`]: a run that only lists
-    /// pages (`pages`) never copies it out.
+    /// Where the text is in the texts file: a run that only lists pages
+    /// (`pages`) never reads it.
     text: (u32, u32),
     doc: D,
     problems: P,
@@ -109,24 +118,56 @@ struct CachedDir {
     names: Vec<(String, bool)>,
 }
 
-/// Bytes kept as bytes (not a list of numbers) and read in place.
-#[derive(Debug, Clone, Copy)]
-struct Blob<'a>(&'a [u8]);
+/// The texts file a snapshot was written with: its payload's length and
+/// CRC-32. A texts file from another snapshot (two runs at once, a write
+/// that failed half way) is told apart and not used.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+struct TextsSeal {
+    len: u64,
+    crc: u32,
+}
 
-impl Serialize for Blob<'_> {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_bytes(self.0)
+impl TextsSeal {
+    fn of(texts: &[u8]) -> TextsSeal {
+        TextsSeal {
+            len: texts.len() as u64,
+            crc: crc32fast::hash(texts),
+        }
     }
 }
 
-impl<'de: 'a, 'a> Deserialize<'de> for Blob<'a> {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        <&'de [u8]>::deserialize(deserializer).map(Blob)
+/// The cached texts, read when a run needs them.
+enum Texts {
+    NotRead,
+    /// Damaged, gone, or not the file the snapshot was written with.
+    Unusable,
+    Read(framed::Framed),
+}
+
+impl Texts {
+    /// Reads the texts file in `dir`, once, if it is the one `seal` names.
+    fn load(&mut self, dir: Option<&Path>, seal: TextsSeal) {
+        if matches!(self, Texts::NotRead) {
+            *self = dir
+                .and_then(|dir| framed::read_framed(dir, TEXTS_FILE_NAME).ok())
+                .filter(|framed| TextsSeal::of(framed.payload()) == seal)
+                .map_or(Texts::Unusable, Texts::Read);
+        }
+    }
+
+    /// The texts read, if [`Texts::load`] found the file the snapshot was
+    /// written with; none otherwise (and every cached page is read again
+    /// where its text is needed).
+    fn loaded(&self) -> &[u8] {
+        match self {
+            Texts::Read(framed) => framed.payload(),
+            Texts::NotRead | Texts::Unusable => &[],
+        }
     }
 }
 
 #[derive(Debug, Serialize, Deserialize)]
-struct Snapshot<'a, F = CachedFile> {
+struct Snapshot<F = CachedFile> {
     format: u32,
     key: String,
     /// When the stamps were taken: only files settled before this are
@@ -137,9 +178,9 @@ struct Snapshot<'a, F = CachedFile> {
     context: Vec<(String, Option<FileStamp>)>,
     dirs: Vec<CachedDir>,
     files: Vec<F>,
-    /// Every cached page's text, one after the other.
-    #[serde(borrow)]
-    texts: Blob<'a>,
+    /// The texts file holding every cached page's text, one after the
+    /// other.
+    texts: TextsSeal,
 }
 
 const IGNORE_FILES: [&str; 2] = [".gitignore", ".ignore"];
@@ -421,9 +462,9 @@ fn pair(listed: &[Listed], cached: Vec<(String, CachedContent)>) -> Vec<Option<C
 type ReadPage = Result<(LoadedPage, Option<FileStamp>), Unreadable>;
 
 /// A page's text as the run needs it.
-enum Text<'a> {
-    /// In the snapshot that was read.
-    Cached(&'a [u8]),
+enum Text {
+    /// In the texts file read, at this span.
+    Cached((u32, u32)),
     /// Read from the file this run.
     Read(Arc<str>),
 }
@@ -439,8 +480,8 @@ pub(crate) struct Listing {
     slots: Vec<Option<CachedContent>>,
     dirs: Vec<CachedDir>,
     context: Vec<(String, Option<FileStamp>)>,
-    /// The cache file read, and the length of its texts (at its end).
-    texts: Option<(framed::Framed, usize)>,
+    /// The texts file the snapshot was written with, read only when needed.
+    texts_seal: TextsSeal,
     /// The file list changed enough to be worth writing down.
     restructured: bool,
     how: &'static str,
@@ -550,7 +591,9 @@ pub(crate) fn list(walk: &PageWalk, cache_dir: Option<&Path>) -> Listing {
         .as_ref()
         .and_then(|framed| postcard::from_bytes::<Snapshot>(framed.payload()).ok())
         .filter(|snapshot| snapshot.format == FORMAT && snapshot.key == key);
-    let texts_len = snapshot.as_ref().map_or(0, |s| s.texts.0.len());
+    let texts_seal = snapshot
+        .as_ref()
+        .map_or(TextsSeal::of(&[]), |snapshot| snapshot.texts);
     let check = snapshot
         .as_ref()
         .map_or(ListingCheck::Walk, |s| check_listing(s, walk));
@@ -602,7 +645,7 @@ pub(crate) fn list(walk: &PageWalk, cache_dir: Option<&Path>) -> Listing {
         slots,
         dirs,
         context,
-        texts: framed.map(|framed| (framed, texts_len)),
+        texts_seal,
         restructured: listing_news,
         how,
         findings,
@@ -626,36 +669,27 @@ impl Listing {
             mut slots,
             dirs,
             context,
-            texts,
+            texts_seal,
             restructured: listing_news,
             how,
             mut findings,
         } = self;
-        // The texts are the cache file's last bytes.
-        let texts: &[u8] = texts.as_ref().map_or(&[], |(framed, len)| {
-            let payload = framed.payload();
-            &payload[payload.len().saturating_sub(*len)..]
-        });
+        let mut texts = Texts::NotRead;
+        if need_text {
+            texts.load(cache_dir, texts_seal);
+        }
+        let cached_texts = texts.loaded();
+        let cached_text = |content: &CachedContent| {
+            std::str::from_utf8(text_in(cached_texts, content.text)?).ok()
+        };
 
         // A cached page serves when its file's stamp is still the recorded
-        // one and its text is whole.
+        // one and, when its text is needed, the text is whole.
         let current = current_stamps(walk.root, &listed, &slots);
-        let cached_bytes = |content: &CachedContent| {
-            let (start, len) = (content.text.0 as usize, content.text.1 as usize);
-            texts.get(start..start.checked_add(len)?)
-        };
-        // The text is checked when it is used: a run that lists pages only
-        // never looks at it.
-        let cached_text =
-            |content: &CachedContent| std::str::from_utf8(cached_bytes(content)?).ok();
         for (slot, now) in slots.iter_mut().zip(&current) {
             let holds = slot.as_ref().is_some_and(|content| {
                 now.as_ref() == Some(&content.stamp)
-                    && if need_text {
-                        cached_text(content).is_some()
-                    } else {
-                        cached_bytes(content).is_some()
-                    }
+                    && (!need_text || cached_text(content).is_some())
             });
             if !holds {
                 *slot = None;
@@ -674,8 +708,7 @@ impl Listing {
         for ((file, slot), fresh) in listed.iter().zip(slots).zip(fresh) {
             match (slot, fresh) {
                 (Some(content), _) => {
-                    let bytes = cached_bytes(&content).unwrap_or_default();
-                    kept.push((Some(content.stamp), Text::Cached(bytes)));
+                    kept.push((Some(content.stamp), Text::Cached(content.text)));
                     pages.push(LoadedPage {
                         file: SourceFile {
                             path: file.display.clone(),
@@ -699,14 +732,20 @@ impl Listing {
             }
         }
         let status = format!("{to_read} of {} pages read, {how}", listed.len());
-        if let Some(dir) = cache_dir.filter(|_| listing_news || news > REWRITE_AFTER) {
+        // Texts that could not be used are worth a rewrite, or every run
+        // that shows texts reads every page again.
+        let texts_lost = matches!(texts, Texts::Unusable) && texts_seal.len > 0;
+        let rewrite = listing_news || news > REWRITE_AFTER || texts_lost;
+        if let Some(dir) = cache_dir.filter(|_| rewrite) {
             let frame = SnapshotFrame {
                 key,
                 taken,
                 context,
                 dirs,
             };
-            write_snapshot(dir, frame, &listed, &pages, &kept);
+            // The pages kept from the cache keep their texts.
+            texts.load(cache_dir, texts_seal);
+            write_snapshot(dir, frame, &listed, &pages, &kept, texts.loaded());
         }
         Loaded {
             pages,
@@ -714,6 +753,12 @@ impl Listing {
             status,
         }
     }
+}
+
+/// The bytes of a cached text at `span` in the texts read.
+fn text_in(texts: &[u8], span: (u32, u32)) -> Option<&[u8]> {
+    let (start, len) = (span.0 as usize, span.1 as usize);
+    texts.get(start..start.checked_add(len)?)
 }
 
 /// Reads and parses the listed files that no slot serves (`to_read` of
@@ -770,6 +815,7 @@ fn write_snapshot(
     listed: &[Listed],
     pages: &[LoadedPage],
     kept: &[(Option<FileStamp>, Text)],
+    cached_texts: &[u8],
 ) {
     let mut texts: Vec<u8> = Vec::new();
     let mut contents = pages.iter().zip(kept).peekable();
@@ -780,8 +826,11 @@ fn write_snapshot(
             let content = contents
                 .next_if(|(page, _)| page.file.path == file.display)
                 .and_then(|(page, (stamp, text))| {
+                    let stamp = (*stamp)?;
+                    // A kept page whose text cannot be found is read again
+                    // next time.
                     let text = match text {
-                        Text::Cached(bytes) => bytes,
+                        Text::Cached(span) => text_in(cached_texts, *span)?,
                         Text::Read(text) => text.as_bytes(),
                     };
                     let span = (
@@ -790,7 +839,7 @@ fn write_snapshot(
                     );
                     texts.extend_from_slice(text);
                     Some(CachedContent {
-                        stamp: (*stamp)?,
+                        stamp,
                         text: span,
                         doc: &page.doc,
                         problems: page.problems.as_slice(),
@@ -810,9 +859,14 @@ fn write_snapshot(
         context: frame.context,
         dirs: frame.dirs,
         files,
-        texts: Blob(&texts),
+        texts: TextsSeal::of(&texts),
     };
-    // A cache that cannot be written only costs the next run time.
+    // The texts first: a snapshot is never read with texts it was not
+    // written with (its seal tells them apart). A cache that cannot be
+    // written only costs the next run time.
+    if framed::write_framed(dir, TEXTS_FILE_NAME, &texts).is_err() {
+        return;
+    }
     if let Ok(payload) = postcard::to_stdvec(&snapshot) {
         let _ = framed::write_framed(dir, FILE_NAME, &payload);
     }
