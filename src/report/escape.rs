@@ -88,6 +88,11 @@ impl Formatter for Escaping<'_> {
         writer: &mut W,
         fragment: &str,
     ) -> io::Result<()> {
+        // Printable ASCII, as almost every string is: nothing hidden, and
+        // a check of bytes is cheaper than decoding characters.
+        if fragment.bytes().all(|byte| (b' '..0x7f).contains(&byte)) {
+            return writer.write_all(fragment.as_bytes());
+        }
         let mut start = 0;
         for (index, c) in fragment.char_indices() {
             if is_hidden(c) {
