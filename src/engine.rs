@@ -131,7 +131,12 @@ pub(crate) fn run(options: &Options) -> anyhow::Result<Outcome> {
     // Before the first commit history has nothing to read, not something
     // it could not read.
     let has_commits = !matches!(history, History::NoCommits(_));
-    let (answers, info, queries) = finish_history(history, options, &mut inputs.findings)?;
+    let (walked, writing_cache) = finish_history(history, options, &mut inputs.findings)?;
+    let Walked {
+        answers,
+        info,
+        queries,
+    } = walked;
     let gaps = build::attach_history(&mut pages, &mut teams, &queries, &answers, has_commits);
     report_history_gaps(gaps, options.allow_shallow, &mut inputs.findings);
     let pages_at = |commit: &str| repo.pages_at(commit, &config.handbook, &config.page_extensions);
@@ -169,6 +174,12 @@ pub(crate) fn run(options: &Options) -> anyhow::Result<Outcome> {
     };
     run_rules(&model, options.evaluate, &mut inputs);
     timings.mark("rules");
+    // The freshness cache written before the run ends, so the next run
+    // finds it (the walk's thread ending otherwise is not an error: the
+    // answers were handed over).
+    if let Some(writing) = writing_cache {
+        let _ = writing.join();
+    }
     Ok(Outcome {
         timings,
         staged,
@@ -669,7 +680,7 @@ pub(crate) fn trail(
         collect_since: None,
         trail: true,
     };
-    let (mut answers, _) = history::resolve(
+    let (mut answers, _, _) = history::resolve(
         &mainline,
         start.prefetch,
         &[query],
@@ -742,7 +753,7 @@ fn start_history(
     let show_progress = options.progress;
     let walk_history = move || {
         let mut progress = WalkProgress::new(show_progress);
-        let walked = history::resolve(
+        let (answers, info, to_store) = history::resolve(
             &mainline,
             prefetch,
             &queries,
@@ -753,18 +764,33 @@ fn start_history(
             },
         );
         progress.finish();
-        Walked {
-            answers: walked.0,
-            info: walked.1,
+        let walked = Walked {
+            answers,
+            info,
             queries,
-        }
+        };
+        (walked, to_store)
     };
-    // History being read, the walk runs beside the pages; a cache that
-    // describes HEAD answers at once, here.
+    // History being read, the walk runs beside the pages, and writes the
+    // freshness cache after handing its answers over: the run goes on with
+    // them meanwhile. A cache that describes HEAD answers at once, here.
     let history = if read_ahead {
-        History::Walking(std::thread::spawn(walk_history))
+        let (hand_over, answered) = std::sync::mpsc::sync_channel(1);
+        let thread = std::thread::spawn(move || {
+            let (walked, to_store) = walk_history();
+            // The run may have ended (an error): the cache is still good.
+            let _ = hand_over.send(walked);
+            if let Some(to_store) = to_store {
+                to_store.write();
+            }
+        });
+        History::Walking { answered, thread }
     } else {
-        History::Answered(walk_history())
+        let (walked, to_store) = walk_history();
+        if let Some(to_store) = to_store {
+            to_store.write();
+        }
+        History::Answered(walked)
     };
     (repo, cache_dir, history)
 }
@@ -833,11 +859,16 @@ fn finish_history(
     history: History,
     options: &Options,
     findings: &mut Vec<Finding>,
-) -> anyhow::Result<(Vec<Resolved>, HistoryInfo, Vec<Query>)> {
+) -> anyhow::Result<(Walked, Option<std::thread::JoinHandle<()>>)> {
+    let mut writing = None;
     let walked = match history {
-        History::Walking(thread) => thread
-            .join()
-            .map_err(|_| anyhow!("the history walk stopped unexpectedly"))?,
+        History::Walking { answered, thread } => {
+            let walked = answered
+                .recv()
+                .map_err(|_| anyhow!("the history walk stopped unexpectedly"))?;
+            writing = Some(thread);
+            walked
+        }
         History::Answered(walked) => walked,
         History::NoCommits(queries) => {
             // A first commit being made (--staged) is the history: nothing
@@ -867,7 +898,7 @@ fn finish_history(
             }
         }
     };
-    Ok((walked.answers, walked.info, walked.queries))
+    Ok((walked, writing))
 }
 
 /// HB004 for pages whose history reaches a shallow clone's cut-off (one
@@ -1028,7 +1059,12 @@ struct Walked {
 
 /// Where the history walk stands while the pages are read.
 enum History {
-    Walking(std::thread::JoinHandle<Walked>),
+    /// The walk's thread, which hands its answers over, then writes the
+    /// cache.
+    Walking {
+        answered: std::sync::mpsc::Receiver<Walked>,
+        thread: std::thread::JoinHandle<()>,
+    },
     Answered(Walked),
     NoCommits(Vec<Query>),
 }

@@ -257,6 +257,21 @@ pub(crate) fn load(dir: &Path) -> Stored {
     }
 }
 
+/// A freshness cache to write in `dir`: the walk hands it back with its
+/// answers, so the run can write it while it goes on with them.
+pub(crate) struct Pending {
+    pub dir: PathBuf,
+    pub file: CacheFile,
+}
+
+impl Pending {
+    /// Writes it. A cache that cannot be written only costs the next run
+    /// time.
+    pub(crate) fn write(self) {
+        let _ = store(&self.dir, self.file);
+    }
+}
+
 /// Writes the freshness cache atomically.
 pub(crate) fn store(dir: &Path, file: CacheFile) -> std::io::Result<()> {
     let file = CacheFile {

@@ -352,8 +352,9 @@ fn settle_from_cache(queries: &[Query], entries: &[CachedEntry], answers: &mut [
     }
 }
 
-/// Answers every query in one first-parent walk from HEAD, reusing and
-/// refreshing the freshness cache when given.
+/// Answers every query in one first-parent walk from HEAD, reusing the
+/// freshness cache when given; the refreshed cache comes back with the
+/// answers, for the caller to write while it goes on with them.
 pub(crate) fn resolve(
     repo: &Mainline,
     prefetch: Option<Prefetch>,
@@ -361,7 +362,7 @@ pub(crate) fn resolve(
     settings: &Settings,
     cache: Option<cache::Stored>,
     progress: &mut dyn FnMut(usize),
-) -> (Vec<Resolved>, HistoryInfo) {
+) -> (Vec<Resolved>, HistoryInfo, Option<cache::Pending>) {
     let started = std::time::Instant::now();
     let mut info = HistoryInfo {
         shallow: repo.shallow,
@@ -374,7 +375,7 @@ pub(crate) fn resolve(
             .collect()
     };
     let Some(head) = repo.head else {
-        return (unanswered(Answer::NotCommitted), info);
+        return (unanswered(Answer::NotCommitted), info, None);
     };
     info.head = Some(head.to_string());
     let fingerprint = settings.fingerprint();
@@ -400,7 +401,7 @@ pub(crate) fn resolve(
             info.many_pages = many_pages;
             // Nothing to read, nothing new to remember.
             info.elapsed = started.elapsed();
-            return (answers.into_iter().flatten().collect(), info);
+            return (answers.into_iter().flatten().collect(), info, None);
         }
     }
     let cached_entries: HashMap<(String, Option<String>), CachedEntry> = entries
@@ -419,7 +420,7 @@ pub(crate) fn resolve(
         Ok(store) => store,
         Err(reason) => {
             let reason = format!("the repository's objects cannot be opened: {reason}");
-            return (unanswered(Answer::Unreadable { reason }), info);
+            return (unanswered(Answer::Unreadable { reason }), info, None);
         }
     };
     let mut walk = Walker {
@@ -448,8 +449,9 @@ pub(crate) fn resolve(
     }
     (info.parsed, info.trees_read) = walk.objects_read();
     info.elapsed = started.elapsed();
-    if let Some(dir) = &cache_dir {
-        let file = cache::CacheFile {
+    let to_store = cache_dir.map(|dir| cache::Pending {
+        dir,
+        file: cache::CacheFile {
             format: 0,
             fingerprint: fingerprint.clone(),
             head: head.to_string(),
@@ -458,9 +460,7 @@ pub(crate) fn resolve(
             digests: walk.head_digests(head),
             entries: cache_entries(queries, &answers, &walk.head_blobs),
             many_pages: info.many_pages.clone(),
-        };
-        // A cache that cannot be written only costs the next run time.
-        let _ = cache::store(dir, file);
-    }
-    (answers, info)
+        },
+    });
+    (answers, info, to_store)
 }
