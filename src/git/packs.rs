@@ -143,8 +143,7 @@ impl Drop for Packs {
             let empty = CLruCache::with_config(CLruCacheConfig::new(capacity).with_scale(ByBytes));
             let bases = std::mem::replace(bases, empty);
             if !bases.is_empty() {
-                // A thread that cannot be started frees them here.
-                let _ = std::thread::Builder::new().spawn(move || drop(bases));
+                crate::base::free_elsewhere(bases);
             }
         }
     }

@@ -352,6 +352,26 @@ fn settle_from_cache(queries: &[Query], entries: &[CachedEntry], answers: &mut [
     }
 }
 
+/// The freshness cache for HEAD, from a walk that answered its queries.
+fn cache_file(
+    walk: &mut Walker,
+    head: Oid,
+    fingerprint: String,
+    answers: &[Resolved],
+    info: &HistoryInfo,
+) -> cache::CacheFile {
+    cache::CacheFile {
+        format: 0,
+        fingerprint,
+        head: head.to_string(),
+        // Fields are evaluated in order: the digests first, as looking them
+        // up fills in the blobs the entries keep.
+        digests: walk.head_digests(head),
+        entries: cache_entries(walk.queries, answers, &walk.head_blobs),
+        many_pages: info.many_pages.clone(),
+    }
+}
+
 /// Answers every query in one first-parent walk from HEAD, reusing the
 /// freshness cache when given; the refreshed cache comes back with the
 /// answers, for the caller to write while it goes on with them.
@@ -451,16 +471,22 @@ pub(crate) fn resolve(
     info.elapsed = started.elapsed();
     let to_store = cache_dir.map(|dir| cache::Pending {
         dir,
-        file: cache::CacheFile {
-            format: 0,
-            fingerprint: fingerprint.clone(),
-            head: head.to_string(),
-            // Fields are evaluated in order: the digests first, as looking
-            // them up fills in the blobs the entries keep.
-            digests: walk.head_digests(head),
-            entries: cache_entries(queries, &answers, &walk.head_blobs),
-            many_pages: info.many_pages.clone(),
-        },
+        file: cache_file(&mut walk, head, fingerprint, &answers, &info),
     });
+    // What the walk kept is freed elsewhere: a few milliseconds after the
+    // last commit, on the way to the report, on a real handbook.
+    let Walker {
+        readers,
+        moves_seen,
+        prefetched,
+        ..
+    } = walk;
+    crate::base::free_elsewhere((
+        readers.into_owned(),
+        moves_seen,
+        prefetched,
+        cached_entries,
+        store,
+    ));
     (answers, info, to_store)
 }

@@ -126,6 +126,14 @@ pub(super) struct Readers<'a> {
     lent_entries: usize,
 }
 
+impl Readers<'_> {
+    /// What the readers own, apart from the store they read: to be freed
+    /// once the walk is over.
+    pub(super) fn into_owned(self) -> impl Send + 'static {
+        (self.main, self.workers, self.digests, self.lent)
+    }
+}
+
 /// Directory listings a batch's comparisons read, kept for the comparisons
 /// the batch makes again after a move: those read the same directories (the
 /// root, the handbook's, the old paths' as earlier moves found them).
