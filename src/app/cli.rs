@@ -465,6 +465,8 @@ fn check(global: &GlobalArgs, args: &CheckArgs) -> anyhow::Result<ExitCode> {
     // After the report, where a reader's eye ends up.
     print_notes(&outcome);
     let code = exit_code(&outcome, args.fail_on);
+    // Said and done: freeing the model is no part of the answer.
+    crate::base::free_elsewhere(outcome);
     Ok(ExitCode::from(if args.exit_zero && code == EXIT_FINDINGS {
         EXIT_CLEAN
     } else {
@@ -498,7 +500,10 @@ fn pages(global: &GlobalArgs, format: PagesFormat) -> anyhow::Result<ExitCode> {
         PagesFormat::Json => report::json_text(&report)?,
         PagesFormat::Text => report::pages_text(&report),
     };
+    drop(report);
     print(&text)?;
+    // Said and done: freeing the model is no part of the answer.
+    crate::base::free_elsewhere((outcome, text));
     Ok(ExitCode::from(EXIT_CLEAN))
 }
 
