@@ -22,8 +22,8 @@ The commands are timed in rounds, each round timing every command once (in
 the order above), so that a noisy stretch on the machine slows them alike;
 each figure is the median over the rounds, and each ratio the median of the
 rounds' own ratios to git log. Memory is the worst peak resident set size
-(from wait4, as GNU time's %M). Setting up a run (filling the cache, checking out the new
-commits, staging a page) is not timed.
+(from wait4, as GNU time's %M). Setting up a run (filling the cache,
+checking out the new commits, staging a page) is not timed.
 """
 
 import argparse
