@@ -284,6 +284,20 @@ fn pages_text(f: &Fixture, extra: &[&str]) -> (String, String) {
     (out.stdout, out.stderr)
 }
 
+/// Commits `edits`, then runs `pages` without the cache and with it: the
+/// two must agree. The output, and what the cached run said.
+fn commit_and_compare(
+    f: &Fixture,
+    when: &str,
+    edits: &[handbook_lint::testing::Edit],
+) -> (String, String) {
+    f.commit(when, "an edit", edits);
+    let (cold, _) = pages_text(f, &["--no-cache"]);
+    let (cached, stderr) = pages_text(f, &[]);
+    assert_eq!(cached, cold);
+    (cold, stderr)
+}
+
 fn busy_history() -> Fixture {
     let f = Fixture::new();
     let config = format!("{CONFIG}pages:\n  iteration-planning: \"{{dir}}/index.md#planning\"\n");
@@ -410,25 +424,13 @@ fn a_section_the_page_lacks_is_remembered_missing() {
     assert!(stderr.contains("cache warm"), "{stderr}");
 
     // A commit elsewhere: still missing, the page's blob unchanged.
-    f.commit(
-        "2026-01-06T09:00:00Z",
-        "elsewhere",
-        &[write("hb/search/goals.md", &goals("more"))],
-    );
-    let (cold, _) = pages_text(&f, &["--no-cache"]);
-    let (incremental, _) = pages_text(&f, &[]);
-    assert_eq!(incremental, cold);
+    let edit = write("hb/search/goals.md", &goals("more"));
+    let (cold, _) = commit_and_compare(&f, "2026-01-06T09:00:00Z", &[edit]);
     assert_eq!(planning(&cold)["commit"], serde_json::Value::Null, "{cold}");
 
     // The section added: found, dated by the commit that added it.
-    f.commit(
-        "2026-01-07T09:00:00Z",
-        "planning",
-        &[write("hb/search/index.md", &index("p1", "e1"))],
-    );
-    let (cold, _) = pages_text(&f, &["--no-cache"]);
-    let (incremental, stderr) = pages_text(&f, &[]);
-    assert_eq!(incremental, cold);
+    let edit = write("hb/search/index.md", &index("p1", "e1"));
+    let (cold, stderr) = commit_and_compare(&f, "2026-01-07T09:00:00Z", &[edit]);
     assert!(stderr.contains("incremental (1 new commits)"), "{stderr}");
     let (commit, time) =
         oracle_section_change(f.path(), "hb/search/index.md", "planning").expect("oracle");
@@ -447,14 +449,8 @@ fn a_rewritten_history_is_detected_and_answered_correctly() {
     // Force-push: main goes back ten commits and takes another path.
     let base = git(f.path(), &["rev-parse", "HEAD~10"]);
     git(f.path(), &["reset", "--quiet", "--hard", base.trim()]);
-    f.commit(
-        "2026-02-25T09:00:00Z",
-        "rewritten",
-        &[write("hb/search/goals.md", &goals("rewritten"))],
-    );
-    let (cold, _) = pages_text(&f, &["--no-cache"]);
-    let (cached, stderr) = pages_text(&f, &[]);
-    assert_eq!(cached, cold);
+    let edit = write("hb/search/goals.md", &goals("rewritten"));
+    let (_, stderr) = commit_and_compare(&f, "2026-02-25T09:00:00Z", &[edit]);
     assert!(stderr.contains("rewritten history"), "{stderr}");
     let (commit, time) = oracle_last_change(f.path(), "hb/search/goals.md").expect("oracle");
     let row = f.page(NOW, "hb/search/goals.md", None);
