@@ -60,11 +60,17 @@ const MAGIC: &str = "handbook-lint-cache";
 pub(crate) struct Framed {
     bytes: Vec<u8>,
     start: usize,
+    crc: u32,
 }
 
 impl Framed {
     pub(crate) fn payload(&self) -> &[u8] {
         &self.bytes[self.start..]
+    }
+
+    /// The payload's CRC-32, as checked.
+    pub(crate) fn crc(&self) -> u32 {
+        self.crc
     }
 }
 
@@ -95,6 +101,7 @@ pub(crate) fn read_framed(dir: &Path, name: &str) -> Result<Framed, CacheStatus>
     let framed = Framed {
         bytes,
         start: newline + 1,
+        crc,
     };
     if framed.payload().len() != length {
         return Err(corrupt("truncated"));
@@ -108,19 +115,16 @@ pub(crate) fn read_framed(dir: &Path, name: &str) -> Result<Framed, CacheStatus>
 /// Writes a cache file atomically: a temporary file in the same directory,
 /// then a rename, so a reader never sees half of one and two runs at once
 /// each leave a whole file. Not synced to disk: a file lost or torn by a
-/// crash fails its checksum and is rebuilt, never trusted.
-pub(crate) fn write_framed(dir: &Path, name: &str, payload: &[u8]) -> std::io::Result<()> {
+/// crash fails its checksum and is rebuilt, never trusted. Returns the
+/// payload's CRC-32.
+pub(crate) fn write_framed(dir: &Path, name: &str, payload: &[u8]) -> std::io::Result<u32> {
     std::fs::create_dir_all(dir)?;
     let mut temp = tempfile::Builder::new().prefix(".tmp-").tempfile_in(dir)?;
-    writeln!(
-        temp,
-        "{MAGIC} {} {:08x}",
-        payload.len(),
-        crc32fast::hash(payload)
-    )?;
+    let crc = crc32fast::hash(payload);
+    writeln!(temp, "{MAGIC} {} {crc:08x}", payload.len())?;
     temp.write_all(payload)?;
     temp.persist(dir.join(name)).map_err(|e| e.error)?;
-    Ok(())
+    Ok(crc)
 }
 
 /// A value derived from a text, kept in the cache file `name` with the text

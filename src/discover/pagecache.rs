@@ -128,10 +128,14 @@ struct TextsSeal {
 }
 
 impl TextsSeal {
-    fn of(texts: &[u8]) -> TextsSeal {
+    /// No texts: what a run without a snapshot has.
+    const NONE: TextsSeal = TextsSeal { len: 0, crc: 0 };
+
+    /// The seal of a texts file as read (its frame's checksum was checked).
+    fn of(framed: &framed::Framed) -> TextsSeal {
         TextsSeal {
-            len: texts.len() as u64,
-            crc: crc32fast::hash(texts),
+            len: framed.payload().len() as u64,
+            crc: framed.crc(),
         }
     }
 }
@@ -150,7 +154,7 @@ impl Texts {
         if matches!(self, Texts::NotRead) {
             *self = dir
                 .and_then(|dir| framed::read_framed(dir, TEXTS_FILE_NAME).ok())
-                .filter(|framed| TextsSeal::of(framed.payload()) == seal)
+                .filter(|framed| TextsSeal::of(framed) == seal)
                 .map_or(Texts::Unusable, Texts::Read);
         }
     }
@@ -593,7 +597,7 @@ pub(crate) fn list(walk: &PageWalk, cache_dir: Option<&Path>) -> Listing {
         .filter(|snapshot| snapshot.format == FORMAT && snapshot.key == key);
     let texts_seal = snapshot
         .as_ref()
-        .map_or(TextsSeal::of(&[]), |snapshot| snapshot.texts);
+        .map_or(TextsSeal::NONE, |snapshot| snapshot.texts);
     let check = snapshot
         .as_ref()
         .map_or(ListingCheck::Walk, |s| check_listing(s, walk));
@@ -852,6 +856,12 @@ fn write_snapshot(
             }
         })
         .collect();
+    // The texts first: a snapshot is never read with texts it was not
+    // written with (its seal tells them apart). A cache that cannot be
+    // written only costs the next run time.
+    let Ok(crc) = framed::write_framed(dir, TEXTS_FILE_NAME, &texts) else {
+        return;
+    };
     let snapshot = Snapshot {
         format: FORMAT,
         key: frame.key,
@@ -859,14 +869,11 @@ fn write_snapshot(
         context: frame.context,
         dirs: frame.dirs,
         files,
-        texts: TextsSeal::of(&texts),
+        texts: TextsSeal {
+            len: texts.len() as u64,
+            crc,
+        },
     };
-    // The texts first: a snapshot is never read with texts it was not
-    // written with (its seal tells them apart). A cache that cannot be
-    // written only costs the next run time.
-    if framed::write_framed(dir, TEXTS_FILE_NAME, &texts).is_err() {
-        return;
-    }
     if let Ok(payload) = postcard::to_stdvec(&snapshot) {
         let _ = framed::write_framed(dir, FILE_NAME, &payload);
     }

@@ -279,7 +279,7 @@ pub(crate) fn store(dir: &Path, file: CacheFile) -> std::io::Result<()> {
         ..file
     };
     let payload = postcard::to_stdvec(&file).map_err(std::io::Error::other)?;
-    write_framed(dir, FILE_NAME, &payload)
+    write_framed(dir, FILE_NAME, &payload).map(|_| ())
 }
 
 #[cfg(test)]
