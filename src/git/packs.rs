@@ -133,22 +133,6 @@ impl Packs {
     }
 }
 
-impl Drop for Packs {
-    /// The objects kept are freed on a thread of their own: thousands of
-    /// them took a few milliseconds at the end of every walk, on the path
-    /// to the report.
-    fn drop(&mut self) {
-        if let Ok(bases) = self.bases.get_mut() {
-            let capacity = NonZeroUsize::MIN;
-            let empty = CLruCache::with_config(CLruCacheConfig::new(capacity).with_scale(ByBytes));
-            let bases = std::mem::replace(bases, empty);
-            if !bases.is_empty() {
-                crate::base::free_elsewhere(bases);
-            }
-        }
-    }
-}
-
 /// One thread's reader of the shared packs.
 pub(crate) struct PackReader {
     packs: Arc<Packs>,
