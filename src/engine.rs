@@ -28,8 +28,10 @@ use crate::config::ruleset::{self, Ruleset};
 use crate::config::{self, CONFIG_FILE, Config, PageSetting};
 use crate::discover::pagecache::{self, Loaded, LoadedPage};
 use crate::discover::{self, SourceFile};
+use crate::git::objects;
 use crate::git::repo::{Oid, Repo};
 use crate::history::cache;
+use crate::history::compare::OfferedDigests;
 use crate::history::plan::plan_queries;
 use crate::history::{self, Answer, HistoryInfo, Query, Resolved, Settings};
 use crate::model::Handbook;
@@ -91,7 +93,7 @@ pub(crate) fn run(options: &Options) -> anyhow::Result<Outcome> {
     let mut timings = Timings::default();
     let parallel = start.prefetch.is_none();
     let source = list_pages(options, &start, &config, parallel)?;
-    let (repo, cache_dir, history) =
+    let (repo, cache_dir, history, offered) =
         start_history(options, start, &config, &ruleset, &source, &mut inputs);
     timings.mark("list");
 
@@ -102,6 +104,7 @@ pub(crate) fn run(options: &Options) -> anyhow::Result<Outcome> {
         &config,
         cache_dir.as_deref(),
         parallel,
+        offered.as_ref(),
     );
     let staged = options.staged.then(|| repo.staged_paths()).transpose()?;
     timings.mark("pages");
@@ -530,6 +533,7 @@ fn page_walk<'a>(repo: &'a Repo, config: &'a Config, parallel: bool) -> pagecach
         git_common_dir: repo.common_dir(),
         confinement: repo.confinement(),
         parallel,
+        offer: None,
     }
 }
 
@@ -701,7 +705,7 @@ fn start_history(
     ruleset: &Ruleset,
     source: &PageSource,
     inputs: &mut Inputs,
-) -> (Repo, Option<PathBuf>, History) {
+) -> (Repo, Option<PathBuf>, History, Option<OfferedDigests>) {
     let Start {
         repo,
         cache_dir,
@@ -742,9 +746,11 @@ fn start_history(
     drop(listed);
     let settings = history_settings(&repo, config, source.paths().len(), inputs);
     let Some(head) = head else {
-        return (repo, cache_dir, History::NoCommits(queries));
+        return (repo, cache_dir, History::NoCommits(queries), None);
     };
     let read_ahead = prefetch.is_some();
+    // The pages read meanwhile offer the walk their digests.
+    let offered = prefetch.as_ref().map(|prefetch| prefetch.offered.clone());
     let mainline = history::Mainline {
         git_dir: repo.git_dir().to_path_buf(),
         head: Some(head),
@@ -792,7 +798,7 @@ fn start_history(
         }
         History::Answered(walked)
     };
-    (repo, cache_dir, history)
+    (repo, cache_dir, history, offered)
 }
 
 /// Stage 5: the pages read and parsed, from the page cache where it still
@@ -804,6 +810,7 @@ fn read_pages(
     config: &Config,
     cache_dir: Option<&Path>,
     parallel: bool,
+    offered: Option<&OfferedDigests>,
 ) -> Loaded {
     match source {
         PageSource::Index(discovered) => {
@@ -822,11 +829,18 @@ fn read_pages(
             }
         }
         // `pages` reports no findings: it never shows a page's text.
-        PageSource::Tree(listing) => listing.read(
-            &page_walk(repo, config, parallel),
-            cache_dir,
-            options.evaluate,
-        ),
+        PageSource::Tree(listing) => {
+            let offer = |text: &str, digest| {
+                if let Some(offered) = offered {
+                    offered.offer(objects::blob_id(text.as_bytes()), digest);
+                }
+            };
+            let walk = pagecache::PageWalk {
+                offer: offered.is_some().then_some(&offer as _),
+                ..page_walk(repo, config, parallel)
+            };
+            listing.read(&walk, cache_dir, options.evaluate)
+        }
     }
 }
 

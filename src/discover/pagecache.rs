@@ -32,6 +32,7 @@ use crate::base::framed;
 use crate::base::fsread::Confinement;
 use crate::discover::stamp::{self, FileStamp};
 use crate::discover::{self, Listed, SourceFile, Unreadable};
+use crate::parse::substance::Digest;
 use crate::parse::{self, Document, ParseProblem};
 
 const FILE_NAME: &str = "pages.bin";
@@ -83,7 +84,14 @@ pub(crate) struct PageWalk<'a> {
     /// Read and parse pages on every core when there are many. Off while
     /// history is read beside the pages: two cores, two jobs.
     pub parallel: bool,
+    /// Given each page read and parsed here, with its substance digest
+    /// (from the same parse): the history walk beside it need not parse
+    /// that version again.
+    pub offer: Option<Offer<'a>>,
 }
+
+/// Takes a page's text and its substance digest.
+pub(crate) type Offer<'a> = &'a (dyn Fn(&str, Digest) + Sync);
 
 /// A page as cached: generic over how the parse is held, so a snapshot is
 /// written from borrowed parses (`&Document`) and read into owned ones.
@@ -777,7 +785,16 @@ fn read_uncached(
         let path = walk.root.join(&file.display);
         let (text, stamp) =
             discover::read_file(walk.confinement, &path, &file.display, file.is_symlink)?;
-        let (doc, problems) = parse::parse(&text);
+        let (doc, problems) = match walk.offer {
+            Some(offer) => {
+                let (doc, problems, digest) = parse::parse_with_digest(&text);
+                if let Some(digest) = digest {
+                    offer(&text, digest);
+                }
+                (doc, problems)
+            }
+            None => parse::parse(&text),
+        };
         let page = LoadedPage {
             file: SourceFile {
                 path: file.display.clone(),

@@ -14,6 +14,19 @@ use crate::git::packs::{PackReader, Packs};
 use crate::git::repo::Oid;
 use crate::git::trees::{Odb, ReadError};
 
+/// The id git gives a blob of `bytes` (SHA-1 of its header and bytes).
+/// Computed without gix's collision detection, several times slower: it
+/// only tells whether a file in the working tree is a version the walk
+/// reads, and a page crafted to collide would misdate itself, nothing more.
+pub(crate) fn blob_id(bytes: &[u8]) -> Oid {
+    use sha1::Digest as _;
+    let mut hasher = sha1::Sha1::new();
+    hasher.update(format!("blob {}\0", bytes.len()).as_bytes());
+    hasher.update(bytes);
+    let hash: [u8; 20] = hasher.finalize().into();
+    Oid::from(hash)
+}
+
 /// The object store, shared by the walk's threads.
 pub(crate) struct Store {
     repo: gix::ThreadSafeRepository,
@@ -124,4 +137,37 @@ pub(crate) fn read_commit(
         first_parent,
         time,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::blob_id;
+
+    /// A working-tree page's id is the one git gives its blob: checked
+    /// against `git hash-object`, not against gix's hashing.
+    #[test]
+    fn blob_ids_are_the_ones_git_gives() {
+        let long = "word ".repeat(20_000);
+        for text in [
+            "",
+            "# Goals\n\n- [x] ship 👍\n",
+            "\u{feff}BOM\r\n",
+            long.as_str(),
+        ] {
+            let mut git = std::process::Command::new("git")
+                .args(["hash-object", "--stdin"])
+                .stdin(std::process::Stdio::piped())
+                .stdout(std::process::Stdio::piped())
+                .spawn()
+                .expect("git runs");
+            {
+                use std::io::Write as _;
+                let mut stdin = git.stdin.take().expect("stdin");
+                stdin.write_all(text.as_bytes()).expect("written");
+            }
+            let out = git.wait_with_output().expect("git ends");
+            let expected = String::from_utf8_lossy(&out.stdout).trim().to_string();
+            assert_eq!(blob_id(text.as_bytes()).to_string(), expected, "{text:?}");
+        }
+    }
 }

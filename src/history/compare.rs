@@ -20,24 +20,52 @@ use crate::parse::substance::{Digest, sorted_similarity, word_hashes};
 pub(super) struct SharedDigests {
     /// From the freshness cache: the blobs at the commit it describes.
     known: Arc<OidMap<Arc<Digest>>>,
-    made: Arc<Mutex<OidMap<Arc<Digest>>>>,
+    made: OfferedDigests,
+}
+
+/// Digests made outside the walk and offered to it: the working tree's
+/// pages, parsed beside the walk, are most often HEAD's versions (a cold
+/// walk of a real handbook parsed 748 of them again, a quarter of its
+/// parses). The walk's own digests join them.
+#[derive(Clone, Default)]
+pub(crate) struct OfferedDigests(Arc<Mutex<OidMap<Arc<Digest>>>>);
+
+impl OfferedDigests {
+    /// Offers the digest of the blob `blob` (the id of the bytes it was
+    /// made from).
+    pub(crate) fn offer(&self, blob: Oid, digest: Digest) {
+        if let Ok(mut made) = self.0.lock()
+            && made.len() < DIGESTS_KEPT
+        {
+            made.entry(blob).or_insert_with(|| Arc::new(digest));
+        }
+    }
 }
 
 impl SharedDigests {
-    pub(super) fn new(known: OidMap<Arc<Digest>>) -> SharedDigests {
+    pub(super) fn new(known: OidMap<Arc<Digest>>, offered: OfferedDigests) -> SharedDigests {
         SharedDigests {
             known: Arc::new(known),
-            made: Arc::default(),
+            made: offered,
         }
     }
 
     fn find(&self, blob: Oid) -> Option<Arc<Digest>> {
-        let made = self.made.lock().ok()?.get(&blob).cloned();
-        made.or_else(|| self.known.get(&blob).cloned())
+        let made = self.made.0.lock().ok()?.get(&blob).cloned();
+        let known = self.known.get(&blob);
+        // A digest offered without its sections does not hide the cache's
+        // with them (a section query would parse the version again).
+        match (made, known) {
+            (Some(made), Some(known)) if !made.sectioned && known.sectioned => {
+                Some(Arc::clone(known))
+            }
+            (Some(made), _) => Some(made),
+            (None, known) => known.cloned(),
+        }
     }
 
     fn insert(&self, blob: Oid, digest: Arc<Digest>) {
-        if let Ok(mut made) = self.made.lock() {
+        if let Ok(mut made) = self.made.0.lock() {
             if made.len() >= DIGESTS_KEPT {
                 made.clear();
             }
@@ -427,4 +455,52 @@ fn pair_equal<'p>(
         .filter_map(|(entry, used)| (!used).then_some(entry))
         .collect();
     Ok((unmatched, deleted))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::git::objects::blob_id;
+
+    /// A digest offered by the pages' reading serves the walk's readers
+    /// (one handle each); the walk's own never displace it, and a full
+    /// map takes no more offers.
+    #[test]
+    fn offered_digests_serve_every_reader() {
+        let offered = OfferedDigests::default();
+        let readers = [
+            SharedDigests::new(OidMap::default(), offered.clone()),
+            SharedDigests::new(OidMap::default(), offered.clone()),
+        ];
+        let text = "# Goals\n\nShip the thing.\n";
+        let blob = blob_id(text.as_bytes());
+        assert!(readers[0].find(blob).is_none());
+        offered.offer(blob, Digest::page_with_words(text).0);
+        for reader in &readers {
+            assert_eq!(
+                reader.find(blob).map(|digest| digest.page),
+                Some(Digest::of(text).page)
+            );
+        }
+        offered.offer(blob, Digest::of("other words"));
+        assert_eq!(
+            readers[1].find(blob).map(|digest| digest.page),
+            Some(Digest::of(text).page)
+        );
+        // The cache's digest with sections is not hidden by an offered one
+        // without them.
+        let team = "# Team\n\n## Planning\n\nWe plan.\n";
+        let kept = blob_id(team.as_bytes());
+        let known: OidMap<Arc<Digest>> =
+            std::iter::once((kept, Arc::new(Digest::with_words(team).0))).collect();
+        let reader = SharedDigests::new(known, offered.clone());
+        offered.offer(kept, Digest::page_with_words(team).0);
+        assert!(reader.find(kept).is_some_and(|digest| digest.sectioned));
+        for n in 0..DIGESTS_KEPT {
+            offered.offer(blob_id(n.to_string().as_bytes()), Digest::of("x"));
+        }
+        let late = blob_id(b"late");
+        offered.offer(late, Digest::of("late"));
+        assert!(readers[0].find(late).is_none());
+    }
 }

@@ -444,7 +444,7 @@ pub(crate) fn resolve(
         }
     };
     let mut walk = Walker {
-        readers: walk::Readers::new(&store, known),
+        readers: walk::Readers::new(&store, known, Prefetch::offered(prefetch.as_ref())),
         queries,
         settings,
         // From here on the cache is met, if at all, below HEAD.

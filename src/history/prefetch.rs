@@ -5,7 +5,7 @@ use std::collections::HashSet;
 use std::path::Path;
 use std::sync::mpsc;
 
-use super::compare::SharedDigests;
+use super::compare::{OfferedDigests, SharedDigests};
 use super::reader::Reader;
 use crate::base::time::UnixTime;
 use crate::git::objects::{CommitInfo, Store, read_commit};
@@ -147,6 +147,8 @@ pub(super) fn read_ahead(
 pub(crate) struct Prefetch {
     pub(super) store: mpsc::Receiver<Result<Store, ReadError>>,
     pub(super) batches: mpsc::Receiver<Batch>,
+    /// Digests of pages parsed beside the walk, for it.
+    pub(crate) offered: OfferedDigests,
 }
 
 impl Prefetch {
@@ -170,6 +172,15 @@ impl Prefetch {
                 read_ahead(&reader, head, &boundary, split_after, true, &sender);
             }
         });
-        Prefetch { store, batches }
+        Prefetch {
+            store,
+            batches,
+            offered: OfferedDigests::default(),
+        }
+    }
+
+    /// The digests offered to a walk reading ahead (none to another).
+    pub(super) fn offered(prefetch: Option<&Prefetch>) -> OfferedDigests {
+        prefetch.map_or_else(OfferedDigests::default, |prefetch| prefetch.offered.clone())
     }
 }

@@ -7,7 +7,7 @@ use std::sync::{Arc, mpsc};
 use rayon::prelude::*;
 
 use super::batch::{StepDiff, diff_step};
-use super::compare::{SharedDigests, Verdict, verdict};
+use super::compare::{OfferedDigests, SharedDigests, Verdict, verdict};
 use super::moves::Moves;
 use super::prefetch::{BATCHES_AHEAD, Batch, Prefetch, Step, read_ahead};
 use super::reader::Reader;
@@ -152,8 +152,12 @@ pub(super) struct BatchTrees {
 const BATCH_TREE_ENTRIES: usize = 262_144;
 
 impl Readers<'_> {
-    pub(super) fn new(store: &Store, known: OidMap<Arc<Digest>>) -> Readers<'_> {
-        let digests = SharedDigests::new(known);
+    pub(super) fn new(
+        store: &Store,
+        known: OidMap<Arc<Digest>>,
+        offered: OfferedDigests,
+    ) -> Readers<'_> {
+        let digests = SharedDigests::new(known, offered);
         Readers {
             store,
             main: Reader::new(store, digests.clone()),

@@ -6,7 +6,7 @@
 use std::ops::Range;
 
 use chrono::NaiveDate;
-use pulldown_cmark::{Event, HeadingLevel, Options, Parser, Tag, TagEnd};
+use pulldown_cmark::{Event, HeadingLevel, Parser, Tag, TagEnd};
 use serde::{Deserialize, Serialize};
 use serde_saphyr::Spanned;
 
@@ -348,18 +348,36 @@ impl BodyReader {
 /// Parses a page. Never fails: problems in the front matter are returned
 /// beside whatever structure could be read.
 pub(crate) fn parse(text: &str) -> (Document, Vec<ParseProblem>) {
+    let (doc, problems, _) = parse_reading_words(text, false);
+    (doc, problems)
+}
+
+/// [`parse`], and the page's substance digest from the same parse where
+/// it can be read from it (as [`substance::Digest::page_with_words`] makes
+/// it): a cold walk of a real handbook parsed most pages at HEAD a second
+/// time for their words.
+pub(crate) fn parse_with_digest(
+    text: &str,
+) -> (Document, Vec<ParseProblem>, Option<substance::Digest>) {
+    parse_reading_words(text, true)
+}
+
+fn parse_reading_words(
+    text: &str,
+    read_words: bool,
+) -> (Document, Vec<ParseProblem>, Option<substance::Digest>) {
     let mut problems = Vec::new();
     let front = parse_front_matter(text, &mut problems);
     let body_start = front.span.as_ref().map_or(0, |span| span.end);
-    let options = Options::ENABLE_TASKLISTS
-        | Options::ENABLE_HEADING_ATTRIBUTES
-        | Options::ENABLE_TABLES
-        | Options::ENABLE_STRIKETHROUGH;
     let body = &text[body_start..];
-    let parser = Parser::new_ext(body, options).into_offset_iter();
+    let parser = Parser::new_ext(body, substance::PARSE_OPTIONS).into_offset_iter();
 
     let mut body_reader = BodyReader::default();
+    let mut words = read_words.then(|| substance::BodyWords::of(body)).flatten();
     for (event, range) in parser {
+        if let Some(words) = &mut words {
+            words.event(event.clone());
+        }
         body_reader.event(text, event, shift(range, body_start));
     }
     let BodyReader {
@@ -385,6 +403,7 @@ pub(crate) fn parse(text: &str) -> (Document, Vec<ParseProblem>) {
             labels,
         },
         problems,
+        words.map(substance::BodyWords::digest),
     )
 }
 

@@ -93,7 +93,10 @@ impl Digest {
     }
 
     fn made(text: &str, read: Read) -> (Digest, Vec<u8>) {
-        let words = Words::of(text, read);
+        Digest::from_words(Words::of(text, read), read)
+    }
+
+    fn from_words(words: Words, read: Read) -> (Digest, Vec<u8>) {
         let digest = Digest {
             page: xxh3_64(&words.joined),
             words: u32::try_from(words.count).unwrap_or(u32::MAX),
@@ -210,21 +213,15 @@ impl Words {
         } else {
             body
         };
-        let options = Options::ENABLE_TASKLISTS
-            | Options::ENABLE_HEADING_ATTRIBUTES
-            | Options::ENABLE_TABLES
-            | Options::ENABLE_STRIKETHROUGH;
-        let mut reader = WordReader {
-            read,
-            // A page's words with their NULs take about its text's length:
-            // one allocation, where growing it block by block cost a third
-            // of splitting the words on a real handbook's walk.
-            joined: Vec::with_capacity(body.len() + 64),
-            ..WordReader::default()
-        };
-        for event in Parser::new_ext(body, options) {
+        let mut reader = WordReader::for_body(body, read);
+        for event in Parser::new_ext(body, PARSE_OPTIONS) {
             reader.event(event);
         }
+        Words::read_by(reader)
+    }
+
+    /// The words `reader` read, its sections closed.
+    fn read_by(mut reader: WordReader) -> Words {
         reader.flush();
         let WordReader {
             joined,
@@ -255,6 +252,37 @@ impl Words {
         }
     }
 }
+
+/// The words of a page's body, read from the events of a parse made for
+/// something else: reading a working-tree page for its structure gives
+/// its digest at no second parse, and the history walk then need not parse
+/// that version again (see [`crate::parse::parse_with_digest`]).
+pub(crate) struct BodyWords(WordReader);
+
+impl BodyWords {
+    /// A reader of `body` (a page's text after its front matter), unless it
+    /// must be read from a copy without trailing whitespace (a line ends in
+    /// a tab; see [`Words::of`]), which another parse's events are not.
+    pub(crate) fn of(body: &str) -> Option<BodyWords> {
+        (!ends_a_line_with_a_tab(body)).then(|| BodyWords(WordReader::for_body(body, Read::Words)))
+    }
+
+    pub(crate) fn event(&mut self, event: Event) {
+        self.0.event(event);
+    }
+
+    /// The page's digest, as [`Digest::page_with_words`] makes it.
+    pub(crate) fn digest(self) -> Digest {
+        Digest::from_words(Words::read_by(self.0), Read::Words).0
+    }
+}
+
+/// The parser's options: the page's structure and its words are read with
+/// the same, or a heading found in one would not be found in the other.
+pub(crate) const PARSE_OPTIONS: Options = Options::ENABLE_TASKLISTS
+    .union(Options::ENABLE_HEADING_ATTRIBUTES)
+    .union(Options::ENABLE_TABLES)
+    .union(Options::ENABLE_STRIKETHROUGH);
 
 impl Substance {
     /// The substance of a page's whole text (front matter included, and
@@ -496,6 +524,17 @@ struct WordReader {
 }
 
 impl WordReader {
+    fn for_body(body: &str, read: Read) -> WordReader {
+        WordReader {
+            read,
+            // A page's words with their NULs take about its text's length:
+            // one allocation, where growing it block by block cost a third
+            // of splitting the words on a real handbook's walk.
+            joined: Vec::with_capacity(body.len() + 64),
+            ..WordReader::default()
+        }
+    }
+
     /// Ends the block being read: its text becomes words.
     fn flush(&mut self) {
         if !self.block.is_empty() {
