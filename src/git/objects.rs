@@ -14,10 +14,11 @@ use crate::git::packs::{PackReader, Packs};
 use crate::git::repo::Oid;
 use crate::git::trees::{Odb, ReadError};
 
-/// The id git gives a blob of `bytes` (SHA-1 of its header and bytes).
-/// Computed without gix's collision detection, several times slower: it
-/// only tells whether a file in the working tree is a version the walk
-/// reads, and a page crafted to collide would misdate itself, nothing more.
+/// The id git gives a blob of `bytes` (SHA-1 of its header and bytes),
+/// computed with the CPU's SHA instructions where it has them rather than
+/// with gix's collision-detecting SHA-1 (several times slower): the id
+/// only tells whether a working-tree page is a version the walk reads, so
+/// a page crafted to collide could misdate itself, nothing more.
 pub(crate) fn blob_id(bytes: &[u8]) -> Oid {
     use sha1::Digest as _;
     let mut hasher = sha1::Sha1::new();

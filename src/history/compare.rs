@@ -463,8 +463,8 @@ mod tests {
     use crate::git::objects::blob_id;
 
     /// A digest offered by the pages' reading serves the walk's readers
-    /// (one handle each); the walk's own never displace it, and a full
-    /// map takes no more offers.
+    /// (one handle each); a second offer does not displace it, nor does it
+    /// hide the cache's digest with sections; a full map takes no more.
     #[test]
     fn offered_digests_serve_every_reader() {
         let offered = OfferedDigests::default();
