@@ -830,13 +830,11 @@ fn read_pages(
         }
         // `pages` reports no findings: it never shows a page's text.
         PageSource::Tree(listing) => {
-            let offer = |text: &str, digest| {
-                if let Some(offered) = offered {
-                    offered.offer(objects::blob_id(text.as_bytes()), digest);
-                }
-            };
+            let offer = offered.map(|offered| {
+                move |text: &str, digest| offered.offer(objects::blob_id(text.as_bytes()), digest)
+            });
             let walk = pagecache::PageWalk {
-                offer: offered.is_some().then_some(&offer as _),
+                offer: offer.as_ref().map(|offer| offer as pagecache::Offer),
                 ..page_walk(repo, config, parallel)
             };
             listing.read(&walk, cache_dir, options.evaluate)
