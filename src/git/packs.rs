@@ -35,9 +35,18 @@ pub(crate) struct Packs {
     bundles: Vec<Bundle>,
     /// For each pack, where each first byte's ids start in its index.
     fans: Vec<Fan>,
-    bases: Mutex<Bases>,
+    /// The cache of delta bases, in shards by place: the walk's threads
+    /// look up and keep bases all the time, and with one lock they waited
+    /// on each other there (a tenth of the walk's sleeps on a real
+    /// handbook).
+    bases: Vec<Mutex<Bases>>,
+    /// What each shard may hold, in bytes.
     capacity: usize,
 }
+
+/// How many shards the cache of delta bases is split into: a few per core
+/// of the machines the walk runs on.
+const BASE_SHARDS: usize = 8;
 
 /// Decoded objects by (pack, entry offset), least recently used dropped
 /// first once they hold more than [`BASES_BYTES`].
@@ -108,26 +117,36 @@ impl Packs {
                     .unzip();
             }
         }
-        let capacity = NonZeroUsize::new(bytes).unwrap_or(NonZeroUsize::MIN);
+        let capacity = NonZeroUsize::new(bytes / BASE_SHARDS).unwrap_or(NonZeroUsize::MIN);
+        let shard = || {
+            Mutex::new(CLruCache::with_config(
+                CLruCacheConfig::new(capacity).with_scale(ByBytes),
+            ))
+        };
         Packs {
             bundles,
             fans,
             capacity: capacity.get(),
-            bases: Mutex::new(CLruCache::with_config(
-                CLruCacheConfig::new(capacity).with_scale(ByBytes),
-            )),
+            bases: (0..BASE_SHARDS).map(|_| shard()).collect(),
         }
     }
 
+    /// The shard that keeps the object at `key`.
+    fn shard(&self, (pack, offset): (usize, u64)) -> &Mutex<Bases> {
+        // Fibonacci hashing: neighbouring offsets land in different shards.
+        let mixed = (offset ^ pack as u64).wrapping_mul(0x9e37_79b9_7f4a_7c15) >> 32;
+        &self.bases[mixed as usize % self.bases.len()]
+    }
+
     fn kept(&self, key: (usize, u64)) -> Option<Decoded> {
-        self.bases.lock().ok()?.get(&key).cloned()
+        self.shard(key).lock().ok()?.get(&key).cloned()
     }
 
     fn keep(&self, key: (usize, u64), (kind, object): (Kind, &Arc<Vec<u8>>)) {
         if object.len() > LARGEST_KEPT.min(self.capacity / 4) {
             return;
         }
-        if let Ok(mut bases) = self.bases.lock() {
+        if let Ok(mut bases) = self.shard(key).lock() {
             // Too heavy to keep: nothing is lost but time.
             let _ = bases.put_with_weight(key, (kind, Arc::clone(object)));
         }
@@ -586,7 +605,9 @@ mod tests {
                 assert_eq!(kind, expected.kind, "{id}");
                 assert!(ours == expected.data, "{id}");
             }
-            let kept = packs.bases.lock().expect("lock").weight();
+            let kept: usize = (packs.bases.iter())
+                .map(|shard| shard.lock().expect("lock").weight())
+                .sum();
             assert!(kept > 0 && kept <= bytes, "{kept} of {bytes}");
             // With room for every base, each entry is inflated about once
             // a pass (without the cache: once for every object above it
