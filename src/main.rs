@@ -1,5 +1,12 @@
 use std::process::ExitCode;
 
+/// The walk's threads allocate and free all the time, often what another
+/// thread allocated; glibc's allocator made them wait on each other's
+/// arenas (the most frequent reason a walk thread slept on a real
+/// handbook).
+#[global_allocator]
+static ALLOCATOR: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
+
 fn main() -> ExitCode {
     match handbook_lint::run(std::env::args_os()) {
         Ok(code) => code,
