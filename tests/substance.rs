@@ -567,6 +567,68 @@ fn pages_added_and_deleted_together_pair_by_blob_then_words_then_similarity() {
     }
 }
 
+/// A reorganisation big enough that its pages are parsed and paired on
+/// every core: 70 pages moved with a few words changed each, so neither
+/// the same blob nor the same words pairs them, only similarity. Each
+/// page shares 8 of its 20 words with every other (40%, below the 50%
+/// threshold) and 17 with its own old version; one page was rewritten
+/// beyond recognition and is new.
+#[test]
+fn a_reorganisation_of_many_edited_pages_pairs_each_with_its_own_old_version() {
+    let f = Fixture::new();
+    let common = "we plan ship review the team goals each";
+    let page = |n: usize, changed: usize| {
+        let own: Vec<String> = (0..12)
+            .map(|w| {
+                if w < changed {
+                    format!("new{n}x{w}")
+                } else {
+                    format!("own{n}x{w}")
+                }
+            })
+            .collect();
+        format!("# Page {n}\n\n{common} {}.\n", own.join(" "))
+    };
+    let count = 70;
+    let mut start = vec![write("handbook-lint.yaml", CONFIG)];
+    start.extend((0..count).map(|n| write(&format!("hb/old/p{n:02}.md"), &page(n, 0))));
+    f.commit("2026-01-05T09:00:00Z", "start", &start);
+    let mut reorganisation = Vec::new();
+    for n in 0..count {
+        reorganisation.push(delete(&format!("hb/old/p{n:02}.md")));
+        // Page 0 keeps only the common words: 8 of 20, not a move.
+        let changed = if n == 0 { 12 } else { 3 };
+        reorganisation.push(write(&format!("hb/new/q{n:02}.md"), &page(n, changed)));
+    }
+    let moved = f.commit("2026-03-01T09:00:00Z", "reorganise", &reorganisation);
+    let answers = assert_every_row(&f);
+    for n in 0..count {
+        let path = format!("hb/new/q{n:02}.md");
+        // Each page's words changed in the move: it is dated by it, and
+        // `why` says where it came from.
+        let found = answer(&answers, &path, None);
+        assert_eq!(found.commit, moved, "{path}: {found:?}");
+        // `why` takes a path as a user types it, from where they are.
+        let absolute = f.path().join(&path);
+        let absolute = absolute.to_str().expect("a UTF-8 path");
+        let out = f.run(&["why", absolute, "--format", "json", "--now", NOW]);
+        let why: Value = serde_json::from_str(&out.stdout)
+            .unwrap_or_else(|e| panic!("{e}: {}{}", out.stdout, out.stderr));
+        let touch = &why["trail"][0];
+        assert_eq!(touch["commit"], moved.as_str(), "{path}: {why:#}");
+        let from = (n > 0).then(|| format!("hb/old/p{n:02}.md"));
+        assert_eq!(
+            touch["moved_from"].as_str(),
+            from.as_deref(),
+            "{path}: {why:#}"
+        );
+        if n > 0 {
+            // 19 of its 22 words.
+            assert_eq!(touch["similarity"], 86, "{path}: {why:#}");
+        }
+    }
+}
+
 #[test]
 fn a_copy_is_a_new_page_and_the_original_keeps_its_date() {
     let f = Fixture::new();

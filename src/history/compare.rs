@@ -130,9 +130,8 @@ impl Digests {
 
     /// Digests every version in `blobs` not digested yet, on every core
     /// when there are many (a reorganisation matches hundreds of moved
-    /// pages); `objects` gives each thread a handle of its own. Returns the
-    /// words of the versions parsed here, up to `words_kept` bytes of them,
-    /// for [`match_moves`]'s similarity.
+    /// pages). Returns the words of the versions parsed here, up to
+    /// `words_kept` bytes of them, for [`match_moves`]'s similarity.
     fn digest_all(
         &mut self,
         objects: &Objects,
@@ -146,32 +145,13 @@ impl Digests {
             .collect();
         todo.sort_unstable();
         todo.dedup();
-        let threads = rayon::current_num_threads();
-        let parsed: Vec<(Oid, Result<Parsed, ReadError>)> = if todo.len() < PARALLEL_PARSES
-            || threads < 2
-        {
-            let buffer = &mut self.buffer;
-            todo.iter()
-                .map(|&blob| (blob, parse_version(objects.odb(), blob, buffer, false)))
-                .collect()
-        } else {
-            let runs: Vec<(Objects, &[Oid])> = todo
-                .chunks(todo.len().div_ceil(threads * 2))
-                .map(|run| (objects.another(), run))
-                .collect();
-            runs.into_par_iter()
-                .flat_map_iter(|(objects, run)| {
-                    let mut buffer = Vec::new();
-                    run.iter()
-                        .map(|&blob| (blob, parse_version(objects.odb(), blob, &mut buffer, false)))
-                        .collect::<Vec<_>>()
-                })
-                .collect()
-        };
+        self.parsed += todo.len();
+        let parsed = self.on_threads(objects, &todo, |odb, blob, buffer| {
+            parse_version(odb, blob, buffer, false)
+        });
         let (mut words, mut kept) = (OidMap::default(), 0);
-        for (blob, result) in parsed {
+        for (&blob, result) in todo.iter().zip(parsed) {
             let (digest, page_words) = result?;
-            self.parsed += 1;
             self.shared.insert(blob, Arc::new(digest));
             if kept + page_words.len() <= words_kept {
                 kept += page_words.len();
@@ -181,13 +161,55 @@ impl Digests {
         Ok(words)
     }
 
-    /// A version's words as [`word_hashes`] sorts them, for similarity;
-    /// none for a version too large to be a page.
-    fn word_hashes(&mut self, odb: &Odb, blob: Oid) -> Result<Vec<u64>, ReadError> {
-        self.parsed += 1;
-        Ok(word_hashes(
-            &parse_version(odb, blob, &mut self.buffer, false)?.1,
-        ))
+    /// The versions' words as [`word_hashes`] sorts them, for similarity,
+    /// on every core when there are many: from the words `kept`, else
+    /// parsed again. None for a version too large to be a page.
+    fn word_hashes_all(
+        &mut self,
+        objects: &Objects,
+        blobs: &[Oid],
+        kept: &OidMap<Vec<u8>>,
+    ) -> Result<Vec<Vec<u64>>, ReadError> {
+        self.parsed += blobs
+            .iter()
+            .filter(|&blob| !kept.contains_key(blob))
+            .count();
+        self.on_threads(objects, blobs, |odb, blob, buffer| match kept.get(&blob) {
+            Some(words) => Ok(word_hashes(words)),
+            None => Ok(word_hashes(&parse_version(odb, blob, buffer, false)?.1)),
+        })
+        .into_iter()
+        .collect()
+    }
+
+    /// `work` on each blob, in order: on this thread when there are few,
+    /// else in runs on every core, each with an object handle of its own.
+    fn on_threads<R: Send>(
+        &mut self,
+        objects: &Objects,
+        blobs: &[Oid],
+        work: impl Fn(&Odb, Oid, &mut Vec<u8>) -> Result<R, ReadError> + Sync,
+    ) -> Vec<Result<R, ReadError>> {
+        let threads = rayon::current_num_threads();
+        if blobs.len() < PARALLEL_PARSES || threads < 2 {
+            let buffer = &mut self.buffer;
+            return blobs
+                .iter()
+                .map(|&blob| work(objects.odb(), blob, buffer))
+                .collect();
+        }
+        let runs: Vec<(Objects, &[Oid])> = blobs
+            .chunks(blobs.len().div_ceil(threads * 2))
+            .map(|run| (objects.another(), run))
+            .collect();
+        runs.into_par_iter()
+            .flat_map_iter(|(objects, run)| {
+                let mut buffer = Vec::new();
+                run.iter()
+                    .map(|&blob| work(objects.odb(), blob, &mut buffer))
+                    .collect::<Vec<_>>()
+            })
+            .collect()
     }
 
     /// Every digest made or known, for the freshness cache.
@@ -298,6 +320,10 @@ enum Key {
     Words(u64),
 }
 
+/// Below this many candidate pairs, similarity is worked out on the
+/// thread that matches the commit's moves.
+const PARALLEL_PAIRS: usize = 4096;
+
 /// Beyond this many candidate pairs left for word similarity, only the
 /// pages asked about are matched by it: a commit that adds and deletes
 /// thousands of unrelated pages must not cost millions of comparisons.
@@ -362,32 +388,29 @@ pub(super) fn match_moves(
     if added.len().saturating_mul(deleted.len()) > SIMILARITY_PAIRS {
         added.retain(|(path, _)| wanted.contains(path));
     }
-    let mut words = |pages: &[(&str, Oid)]| -> Result<Vec<Vec<u64>>, ReadError> {
-        pages
-            .iter()
-            .map(|&(_, blob)| match parsed.get(&blob) {
-                Some(words) => Ok(word_hashes(words)),
-                None => digests.word_hashes(odb, blob),
-            })
-            .collect()
-    };
-    let added_words = words(&added)?;
-    let deleted_words = words(&deleted)?;
-    let mut pairs: Vec<(f64, usize, usize)> = Vec::new();
-    for (a, new) in added_words.iter().enumerate() {
-        for (d, old) in deleted_words.iter().enumerate() {
-            // |A ∩ B| ≤ min(|A|, |B|): a pair of very different lengths
-            // cannot reach the threshold, and is not counted.
-            let (short, long) = (new.len().min(old.len()), new.len().max(old.len()));
-            if long > 0 && (short as f64) < threshold * long as f64 {
-                continue;
-            }
-            let score = sorted_similarity(new, old);
-            if score >= threshold {
-                pairs.push((score, a, d));
-            }
-        }
-    }
+    let blobs: Vec<Oid> = added
+        .iter()
+        .chain(&deleted)
+        .map(|&(_, blob)| blob)
+        .collect();
+    let mut hashes = digests.word_hashes_all(objects, &blobs, &parsed)?;
+    let deleted_words = hashes.split_off(added.len());
+    let added_words = hashes;
+    // Every pair that reaches the threshold, each added page's on a core
+    // when there are many.
+    let deleted_words = &deleted_words;
+    let mut pairs: Vec<(f64, usize, usize)> =
+        if added.len().saturating_mul(deleted.len()) < PARALLEL_PAIRS {
+            (added_words.iter().enumerate())
+                .flat_map(|(a, new)| similar_pairs(a, new, deleted_words, threshold))
+                .collect()
+        } else {
+            (added_words.par_iter().enumerate())
+                .flat_map_iter(|(a, new)| similar_pairs(a, new, deleted_words, threshold))
+                .collect()
+        };
+    // Best first; ties in path order (each pair's paths differ from every
+    // other's, so the order is total).
     pairs.sort_by(|x, y| {
         y.0.total_cmp(&x.0)
             .then_with(|| added[x.1].0.cmp(added[y.1].0))
@@ -411,6 +434,27 @@ pub(super) fn match_moves(
         );
     }
     Ok(found)
+}
+
+/// The pairs of added page `a` (its sorted word hashes `new`) with the
+/// deleted pages (theirs `deleted`) whose similarity reaches `threshold`:
+/// (similarity, `a`, the deleted page's position).
+fn similar_pairs<'w>(
+    a: usize,
+    new: &'w [u64],
+    deleted: &'w [Vec<u64>],
+    threshold: f64,
+) -> impl Iterator<Item = (f64, usize, usize)> + 'w {
+    deleted.iter().enumerate().filter_map(move |(d, old)| {
+        // |A ∩ B| ≤ min(|A|, |B|): a pair of very different lengths cannot
+        // reach the threshold, and is not counted.
+        let (short, long) = (new.len().min(old.len()), new.len().max(old.len()));
+        if long > 0 && (short as f64) < threshold * long as f64 {
+            return None;
+        }
+        let score = sorted_similarity(new, old);
+        (score >= threshold).then_some((score, a, d))
+    })
 }
 
 /// Pages left after one stage: the added and the deleted ones unmatched.
