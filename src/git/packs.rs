@@ -37,10 +37,11 @@ pub(crate) struct Packs {
     fans: Vec<Fan>,
     /// The cache of delta bases, in shards by place: the walk's threads
     /// look up and keep bases all the time, and with one lock they waited
-    /// on each other there (a tenth of the walk's sleeps on a real
+    /// on each other there (a fifth of a cold walk's sleeps on a real
     /// handbook).
     bases: Vec<Mutex<Bases>>,
-    /// What each shard may hold, in bytes.
+    /// What each shard may hold, in bytes; an object larger than a quarter
+    /// of it is not kept.
     capacity: usize,
 }
 
@@ -49,7 +50,7 @@ pub(crate) struct Packs {
 const BASE_SHARDS: usize = 8;
 
 /// Decoded objects by (pack, entry offset), least recently used dropped
-/// first once they hold more than [`BASES_BYTES`].
+/// first once they hold more than a shard's share of [`BASES_BYTES`].
 type Bases = CLruCache<(usize, u64), Decoded, RandomState, ByBytes>;
 
 /// A decoded object: its kind and its bytes.
@@ -61,8 +62,9 @@ type Decoded = (Kind, Arc<Vec<u8>>);
 /// walk took a quarter longer than with gix's own.
 const BASES_BYTES: usize = 8 * 1024 * 1024;
 
-/// An object larger than this is decoded but not kept: one big file must
-/// not push out the many small versions the walk comes back to.
+/// An object larger than this (or than a quarter of a shard) is decoded
+/// but not kept: one big file must not push out the many small versions
+/// the walk comes back to.
 const LARGEST_KEPT: usize = BASES_BYTES / 16;
 
 /// Objects larger than this are left to gix (which reads them as it always

@@ -163,7 +163,7 @@ impl Digests {
 
     /// The versions' words as [`word_hashes`] sorts them, for similarity,
     /// on every core when there are many: from the words `kept`, else
-    /// parsed again. None for a version too large to be a page.
+    /// parsed again. A version too large to be a page has none.
     fn word_hashes_all(
         &mut self,
         objects: &Objects,
