@@ -3,7 +3,17 @@ use std::process::ExitCode;
 /// The walk's threads allocate and free all the time, often what another
 /// thread allocated; glibc's allocator made them wait on each other's
 /// arenas (the most frequent reason a walk thread slept on a real
-/// handbook).
+/// handbook). Where jemalloc is not well supported, the system's allocator.
+#[cfg(all(
+    not(target_os = "windows"),
+    not(target_os = "openbsd"),
+    not(target_os = "freebsd"),
+    any(
+        target_arch = "x86_64",
+        target_arch = "aarch64",
+        target_arch = "powerpc64"
+    )
+))]
 #[global_allocator]
 static ALLOCATOR: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
 
