@@ -91,8 +91,7 @@ pub(crate) fn run(options: &Options) -> anyhow::Result<Outcome> {
         return Ok(inputs.fatal());
     };
     let mut timings = Timings::default();
-    let parallel = start.prefetch.is_none();
-    let source = list_pages(options, &start, &config, parallel)?;
+    let source = list_pages(options, &start, &config)?;
     let (repo, cache_dir, history, offered) =
         start_history(options, start, &config, &ruleset, &source, &mut inputs);
     timings.mark("list");
@@ -103,7 +102,6 @@ pub(crate) fn run(options: &Options) -> anyhow::Result<Outcome> {
         &repo,
         &config,
         cache_dir.as_deref(),
-        parallel,
         offered.as_ref(),
     );
     let staged = options.staged.then(|| repo.staged_paths()).transpose()?;
@@ -523,7 +521,7 @@ fn confine_handbook(
 }
 
 /// How the pages are walked in the working tree.
-fn page_walk<'a>(repo: &'a Repo, config: &'a Config, parallel: bool) -> pagecache::PageWalk<'a> {
+fn page_walk<'a>(repo: &'a Repo, config: &'a Config) -> pagecache::PageWalk<'a> {
     pagecache::PageWalk {
         root: repo.root(),
         handbook: &config.handbook,
@@ -532,19 +530,13 @@ fn page_walk<'a>(repo: &'a Repo, config: &'a Config, parallel: bool) -> pagecach
         extensions: &config.page_extensions,
         git_common_dir: repo.common_dir(),
         confinement: repo.confinement(),
-        parallel,
         offer: None,
     }
 }
 
 /// Stage 3: which files the handbook holds, before any is read: from the
 /// page cache's listing, or, for `--staged`, from the index.
-fn list_pages(
-    options: &Options,
-    start: &Start,
-    config: &Config,
-    parallel: bool,
-) -> anyhow::Result<PageSource> {
+fn list_pages(options: &Options, start: &Start, config: &Config) -> anyhow::Result<PageSource> {
     Ok(if options.staged {
         PageSource::Index(discover::from_index(
             &start.repo,
@@ -553,7 +545,7 @@ fn list_pages(
             &config.page_extensions,
         )?)
     } else {
-        let walk = page_walk(&start.repo, config, parallel);
+        let walk = page_walk(&start.repo, config);
         PageSource::Tree(pagecache::list(&walk, start.cache_dir.as_deref()))
     })
 }
@@ -809,7 +801,6 @@ fn read_pages(
     repo: &Repo,
     config: &Config,
     cache_dir: Option<&Path>,
-    parallel: bool,
     offered: Option<&OfferedDigests>,
 ) -> Loaded {
     match source {
@@ -835,7 +826,7 @@ fn read_pages(
             });
             let walk = pagecache::PageWalk {
                 offer: offer.as_ref().map(|offer| offer as pagecache::Offer),
-                ..page_walk(repo, config, parallel)
+                ..page_walk(repo, config)
             };
             listing.read(&walk, cache_dir, options.evaluate)
         }

@@ -81,9 +81,6 @@ pub(crate) struct PageWalk<'a> {
     pub git_common_dir: &'a Path,
     /// Where a page's symbolic link may lead.
     pub confinement: &'a Confinement,
-    /// Read and parse pages on every core when there are many. Off while
-    /// history is read beside the pages: two cores, two jobs.
-    pub parallel: bool,
     /// Given each page read and parsed here, with its substance digest
     /// (from the same parse): the history walk beside it need not parse
     /// that version again.
@@ -774,7 +771,7 @@ fn text_in(texts: &[u8], span: (u32, u32)) -> Option<&[u8]> {
 }
 
 /// Reads and parses the listed files that no slot serves (`to_read` of
-/// them), on every core when there are many and the walk may use them.
+/// them), on every core when there are many.
 fn read_uncached(
     walk: &PageWalk,
     listed: &[Listed],
@@ -805,7 +802,11 @@ fn read_uncached(
         };
         Ok((page, stamp))
     };
-    if walk.parallel && to_read > PARALLEL_FILES {
+    // On every core even while history is read beside them: the walk
+    // needs the newest pages' digests first, and read on one thread the
+    // pages came too late for a real handbook's walk, which parsed 343 of
+    // them itself (a seventh of its parses; 56 shared out like this).
+    if to_read > PARALLEL_FILES {
         listed
             .par_iter()
             .zip(slots.par_iter())

@@ -67,7 +67,6 @@ pub(crate) fn scan(repo: &Repo) -> Scan {
         extensions: &config.page_extensions,
         git_common_dir: repo.common_dir(),
         confinement: repo.confinement(),
-        parallel: true,
         offer: None,
     };
     // No cache directory: `init` writes nothing but the config.
