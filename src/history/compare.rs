@@ -130,13 +130,12 @@ impl Digests {
 
     /// Digests every version in `blobs` not digested yet, on every core
     /// when there are many (a reorganisation matches hundreds of moved
-    /// pages). Returns the words of the versions parsed here, up to
-    /// `words_kept` bytes of them, for [`match_moves`]'s similarity.
+    /// pages). Returns the words of the versions parsed here, for
+    /// [`match_moves`] to keep those similarity will need.
     fn digest_all(
         &mut self,
         objects: &Objects,
         blobs: &[Oid],
-        words_kept: usize,
     ) -> Result<OidMap<Vec<u8>>, ReadError> {
         let mut todo: Vec<Oid> = blobs
             .iter()
@@ -149,14 +148,11 @@ impl Digests {
         let parsed = self.on_threads(objects, &todo, |odb, blob, buffer| {
             parse_version(odb, blob, buffer, false)
         });
-        let (mut words, mut kept) = (OidMap::default(), 0);
+        let mut words = OidMap::default();
         for (&blob, result) in todo.iter().zip(parsed) {
             let (digest, page_words) = result?;
             self.shared.insert(blob, Arc::new(digest));
-            if kept + page_words.len() <= words_kept {
-                kept += page_words.len();
-                words.insert(blob, page_words);
-            }
+            words.insert(blob, page_words);
         }
         Ok(words)
     }
@@ -329,11 +325,11 @@ const PARALLEL_PAIRS: usize = 4096;
 /// thousands of unrelated pages must not cost millions of comparisons.
 const SIMILARITY_PAIRS: usize = 250_000;
 
-/// The words of the pages a commit adds and deletes kept from the
-/// same-words stage for similarity, in bytes at most: a reorganisation of
-/// thousands of pages must not hold every page's words at once (it added a
-/// tenth to the large generated handbook's peak memory). A page whose
-/// words were not kept is parsed again if it reaches similarity.
+/// The words of the pages left for similarity kept from their parse for
+/// the same-words stage, in bytes at most: a reorganisation of thousands of
+/// edited pages must not hold every page's words through similarity (it
+/// added a tenth to the large generated handbook's peak memory). A page
+/// whose words were not kept is parsed again.
 const MOVE_WORDS_KEPT: usize = 1024 * 1024;
 
 /// Matches the pages a commit added to the ones it deleted: first the same
@@ -372,19 +368,36 @@ pub(super) fn match_moves(
     if blobs_only || deleted.is_empty() || added.is_empty() {
         return Ok(found);
     }
-    // The words each page was parsed into are kept for similarity, up to
-    // [`MOVE_WORDS_KEPT`].
     let blobs: Vec<Oid> = added
         .iter()
         .chain(&deleted)
         .map(|&(_, blob)| blob)
         .collect();
-    let parsed = digests.digest_all(objects, &blobs, MOVE_WORDS_KEPT)?;
+    let mut parsed = digests.digest_all(objects, &blobs)?;
     let same_words = |blob| Ok(Key::Words(digests.get(odb, blob, false)?.page));
     (added, deleted) = pair_equal(same_words, added, deleted, &mut found)?;
     if deleted.is_empty() || added.is_empty() {
         return Ok(found);
     }
+    // The words of the pages left, kept for similarity (up to
+    // [`MOVE_WORDS_KEPT`]); the others' are dropped. Kept before the same
+    // words paired any, by a budget for all, a real handbook's
+    // reorganisation parsed 58 pages a second time here.
+    let mut kept = (OidMap::default(), 0);
+    for &(_, blob) in added.iter().chain(&deleted) {
+        // Two pages with the same blob share its words.
+        if kept.0.contains_key(&blob) {
+            continue;
+        }
+        if let Some(words) = parsed.remove(&blob)
+            && kept.1 + words.len() <= MOVE_WORDS_KEPT
+        {
+            kept.1 += words.len();
+            kept.0.insert(blob, words);
+        }
+    }
+    drop(parsed);
+    let parsed = kept.0;
     if added.len().saturating_mul(deleted.len()) > SIMILARITY_PAIRS {
         added.retain(|(path, _)| wanted.contains(path));
     }
