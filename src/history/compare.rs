@@ -379,25 +379,25 @@ pub(super) fn match_moves(
     if deleted.is_empty() || added.is_empty() {
         return Ok(found);
     }
-    // The words of the pages left, kept for similarity (up to
-    // [`MOVE_WORDS_KEPT`]); the others' are dropped. Kept before the same
-    // words paired any, by a budget for all, a real handbook's
-    // reorganisation parsed 58 pages a second time here.
-    let mut kept = (OidMap::default(), 0);
+    // The words of the pages left are kept for similarity (up to
+    // [`MOVE_WORDS_KEPT`]), the others' dropped. Chosen before the same
+    // words had paired any, the pages kept were mostly paired ones: a real
+    // handbook's reorganisations parsed 58 pages a second time.
+    let (mut kept, mut kept_bytes) = (OidMap::default(), 0);
     for &(_, blob) in added.iter().chain(&deleted) {
         // Two pages with the same blob share its words.
-        if kept.0.contains_key(&blob) {
+        if kept.contains_key(&blob) {
             continue;
         }
         if let Some(words) = parsed.remove(&blob)
-            && kept.1 + words.len() <= MOVE_WORDS_KEPT
+            && kept_bytes + words.len() <= MOVE_WORDS_KEPT
         {
-            kept.1 += words.len();
-            kept.0.insert(blob, words);
+            kept_bytes += words.len();
+            kept.insert(blob, words);
         }
     }
     drop(parsed);
-    let parsed = kept.0;
+    let parsed = kept;
     if added.len().saturating_mul(deleted.len()) > SIMILARITY_PAIRS {
         added.retain(|(path, _)| wanted.contains(path));
     }
