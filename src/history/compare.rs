@@ -368,23 +368,22 @@ pub(super) fn match_moves(
     if blobs_only || deleted.is_empty() || added.is_empty() {
         return Ok(found);
     }
-    let blobs: Vec<Oid> = added
-        .iter()
-        .chain(&deleted)
-        .map(|&(_, blob)| blob)
-        .collect();
-    let mut parsed = digests.digest_all(objects, &blobs)?;
+    let mut parsed = digests.digest_all(objects, &blobs_of(&added, &deleted))?;
     let same_words = |blob| Ok(Key::Words(digests.get(odb, blob, false)?.page));
     (added, deleted) = pair_equal(same_words, added, deleted, &mut found)?;
     if deleted.is_empty() || added.is_empty() {
         return Ok(found);
     }
+    if added.len().saturating_mul(deleted.len()) > SIMILARITY_PAIRS {
+        added.retain(|(path, _)| wanted.contains(path));
+    }
+    let blobs = blobs_of(&added, &deleted);
     // The words of the pages left are kept for similarity (up to
     // [`MOVE_WORDS_KEPT`]), the others' dropped. Chosen before the same
     // words had paired any, the pages kept were mostly paired ones: a real
     // handbook's reorganisations parsed 58 pages a second time.
     let (mut kept, mut kept_bytes) = (OidMap::default(), 0);
-    for &(_, blob) in added.iter().chain(&deleted) {
+    for &blob in &blobs {
         // Two pages with the same blob share its words.
         if kept.contains_key(&blob) {
             continue;
@@ -397,16 +396,7 @@ pub(super) fn match_moves(
         }
     }
     drop(parsed);
-    let parsed = kept;
-    if added.len().saturating_mul(deleted.len()) > SIMILARITY_PAIRS {
-        added.retain(|(path, _)| wanted.contains(path));
-    }
-    let blobs: Vec<Oid> = added
-        .iter()
-        .chain(&deleted)
-        .map(|&(_, blob)| blob)
-        .collect();
-    let mut hashes = digests.word_hashes_all(objects, &blobs, &parsed)?;
+    let mut hashes = digests.word_hashes_all(objects, &blobs, &kept)?;
     let deleted_words = hashes.split_off(added.len());
     let added_words = hashes;
     // Every pair that reaches the threshold, each added page's on a core
@@ -447,6 +437,11 @@ pub(super) fn match_moves(
         );
     }
     Ok(found)
+}
+
+/// The blobs of the added pages, then of the deleted ones.
+fn blobs_of(added: &[(&str, Oid)], deleted: &[(&str, Oid)]) -> Vec<Oid> {
+    added.iter().chain(deleted).map(|&(_, blob)| blob).collect()
 }
 
 /// The pairs of added page `a` (its sorted word hashes `new`) with the
