@@ -25,14 +25,14 @@ use crate::base::time::{UnixTime, day_of};
 use crate::config::codeowners::{self, CodeOwners};
 use crate::config::convention::conventional_teams;
 use crate::config::ruleset::{self, Ruleset};
-use crate::config::{self, CONFIG_FILE, Config, PageSetting};
+use crate::config::{self, CONFIG_FILE, Config, PageSetting, Team};
 use crate::discover::pagecache::{self, Loaded, LoadedPage};
 use crate::discover::{self, SourceFile};
 use crate::git::objects;
 use crate::git::repo::{Oid, Repo};
 use crate::history::cache;
 use crate::history::compare::OfferedDigests;
-use crate::history::plan::plan_queries;
+use crate::history::plan::{plan_queries, team_pages};
 use crate::history::{self, Answer, HistoryInfo, Query, Resolved, Settings};
 use crate::model::Handbook;
 use crate::model::build::{self, HistoryGaps};
@@ -96,6 +96,7 @@ pub(crate) fn run(options: &Options) -> anyhow::Result<Outcome> {
         start_history(options, start, &config, &ruleset, &source, &mut inputs);
     timings.mark("list");
 
+    let body_paths = (!options.evaluate).then(|| team_page_paths(&source, &config, &ruleset));
     let loaded = read_pages(
         source,
         options,
@@ -103,6 +104,7 @@ pub(crate) fn run(options: &Options) -> anyhow::Result<Outcome> {
         &config,
         cache_dir.as_deref(),
         offered.as_ref(),
+        body_paths.as_ref(),
     );
     let staged = options.staged.then(|| repo.staged_paths()).transpose()?;
     timings.mark("pages");
@@ -531,6 +533,7 @@ fn page_walk<'a>(repo: &'a Repo, config: &'a Config) -> pagecache::PageWalk<'a> 
         git_common_dir: repo.common_dir(),
         confinement: repo.confinement(),
         offer: None,
+        needs_body: None,
     }
 }
 
@@ -690,6 +693,29 @@ pub(crate) fn trail(
 /// Stage 4: what history is asked of the listed files, and the walk that
 /// answers it: on a thread of its own while the pages are read, or at once
 /// when the cache describes HEAD.
+/// The teams as the walk and the pages are planned, before any page is
+/// read: those configured, else those the listed files make by convention.
+fn planned_teams(listed: &[&str], config: &Config) -> Vec<Team> {
+    if config.teams.is_empty() {
+        conventional_teams(listed, &config.handbook)
+    } else {
+        config.teams.clone()
+    }
+}
+
+/// The pages whose bodies `pages` reads: those a team consults. It shows
+/// no other page's headings, tasks or labels, and the history walk parses
+/// the versions it compares itself.
+fn team_page_paths(source: &PageSource, config: &Config, ruleset: &Ruleset) -> HashSet<String> {
+    let listed = source.paths();
+    let teams = planned_teams(&listed, config);
+    let taken = team_pages(&listed, &teams, config, ruleset);
+    (listed.iter().zip(taken))
+        .filter(|&(_, taken)| taken)
+        .map(|(path, _)| (*path).to_string())
+        .collect()
+}
+
 fn start_history(
     options: &Options,
     start: Start,
@@ -706,11 +732,7 @@ fn start_history(
         prefetch,
     } = start;
     let listed: Vec<&str> = source.paths();
-    let planned_teams = if config.teams.is_empty() {
-        conventional_teams(&listed, &config.handbook)
-    } else {
-        config.teams.clone()
-    };
+    let planned_teams = planned_teams(&listed, config);
     let horizon =
         options.now - i64::from(config.calendar.length_days) * 86_400 * (LOOKBACK_ITERATIONS + 3);
     let queries = plan_queries(
@@ -802,6 +824,7 @@ fn read_pages(
     config: &Config,
     cache_dir: Option<&Path>,
     offered: Option<&OfferedDigests>,
+    body_paths: Option<&HashSet<String>>,
 ) -> Loaded {
     match source {
         PageSource::Index(discovered) => {
@@ -824,8 +847,12 @@ fn read_pages(
             let offer = offered.map(|offered| {
                 move |text: &str, digest| offered.offer(objects::blob_id(text.as_bytes()), digest)
             });
+            let needs_body = body_paths.map(|paths| move |path: &str| paths.contains(path));
             let walk = pagecache::PageWalk {
                 offer: offer.as_ref().map(|offer| offer as pagecache::Offer),
+                needs_body: needs_body
+                    .as_ref()
+                    .map(|needs| needs as pagecache::NeedsBody),
                 ..page_walk(repo, config)
             };
             listing.read(&walk, cache_dir, options.evaluate)

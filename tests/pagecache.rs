@@ -124,6 +124,48 @@ fn an_unchanged_handbook_is_neither_walked_nor_read_again() {
     );
 }
 
+/// `pages` reads the bodies of the pages a team consults and only the
+/// front matter of the others; the cache says which it read, so a `check`
+/// after it reads those bodies (and says what a run without the cache
+/// says), while `pages` serves every page from the cache.
+#[test]
+fn pages_leaves_unread_the_bodies_no_team_consults_and_check_reads_them() {
+    let f = handbook();
+    let total = page_count(&f);
+    std::fs::remove_dir_all(f.path().join(".git/handbook-lint")).expect("no cache yet");
+    let cold_check = run_in(
+        f.path(),
+        &["check", "--format", "json", "--now", NOW, "--no-cache"],
+    )
+    .stdout;
+    let (pages, status) = cache_status(&f, "pages");
+    assert_eq!(
+        status,
+        format!("{total} of {total} pages read, listing walked")
+    );
+    // The team's sections are found in the bodies read: the planning and
+    // execution sections of its index page, each dated.
+    let rows: serde_json::Value = serde_json::from_str(&pages).expect("json");
+    let sections: Vec<&str> = rows["pages"]
+        .as_array()
+        .expect("rows")
+        .iter()
+        .filter(|row| row["path"] == "hb/search/index.md" && row["updated"].is_string())
+        .filter_map(|row| row["section"].as_str())
+        .collect();
+    assert_eq!(sections, ["execution", "planning"], "{pages}");
+    // The notes and the other directory's page: bodies no team consults.
+    // Three pages cost less to read again than the cache to rewrite (as
+    // pages edited in place), so each `check` reads them until it is.
+    for _ in 0..2 {
+        let (check, status) = cache_status(&f, "check");
+        assert_eq!(check, cold_check);
+        assert_eq!(status, format!("3 of {total} pages read, listing reused"));
+    }
+    let (_, status) = cache_status(&f, "pages");
+    assert_eq!(status, format!("0 of {total} pages read, listing reused"));
+}
+
 /// Many pages edited in place: reading them all again each time would cost
 /// more than rewriting the cache once.
 #[test]

@@ -42,7 +42,8 @@ const FILE_NAME: &str = "pages.bin";
 const TEXTS_FILE_NAME: &str = "page-texts.bin";
 // 3: headings carry their aliases (kramdown, GitLab, HTML anchors).
 // 4: the texts in a file of their own.
-const FORMAT: u32 = 4;
+// 5: a page's body may be left unread (`Document::body_read`).
+const FORMAT: u32 = 5;
 /// Below this many files, reading and parsing on one thread is faster than
 /// sharing the work out.
 const PARALLEL_FILES: usize = 256;
@@ -85,7 +86,13 @@ pub(crate) struct PageWalk<'a> {
     /// (from the same parse): the history walk beside it need not parse
     /// that version again.
     pub offer: Option<Offer<'a>>,
+    /// Which pages' bodies are read (by path); without it, every page's.
+    /// The others have their front matter read alone.
+    pub needs_body: Option<NeedsBody<'a>>,
 }
+
+/// Takes a page's path: whether its body is read.
+pub(crate) type NeedsBody<'a> = &'a (dyn Fn(&str) -> bool + Sync);
 
 /// Takes a page's text and its substance digest.
 pub(crate) type Offer<'a> = &'a (dyn Fn(&str, Digest) + Sync);
@@ -693,12 +700,15 @@ impl Listing {
         };
 
         // A cached page serves when its file's stamp is still the recorded
-        // one and, when its text is needed, the text is whole.
+        // one, when its text is needed the text is whole, and when its body
+        // is needed the body was read.
         let current = current_stamps(walk.root, &listed, &slots);
-        for (slot, now) in slots.iter_mut().zip(&current) {
+        for ((slot, now), file) in slots.iter_mut().zip(&current).zip(&listed) {
             let holds = slot.as_ref().is_some_and(|content| {
                 now.as_ref() == Some(&content.stamp)
                     && (!need_text || cached_text(content).is_some())
+                    && (content.doc.body_read
+                        || walk.needs_body.is_some_and(|needs| !needs(&file.display)))
             });
             if !holds {
                 *slot = None;
@@ -782,7 +792,9 @@ fn read_uncached(
         let path = walk.root.join(&file.display);
         let (text, stamp) =
             discover::read_file(walk.confinement, &path, &file.display, file.is_symlink)?;
+        let body = walk.needs_body.is_none_or(|needs| needs(&file.display));
         let (doc, problems) = match walk.offer {
+            _ if !body => parse::front_matter_only(&text),
             Some(offer) => {
                 let (doc, problems, digest) = parse::parse_with_digest(&text);
                 if let Some(digest) = digest {

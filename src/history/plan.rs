@@ -8,6 +8,44 @@ use crate::config::ruleset::{GOALS, RETROSPECTIVES, Ruleset, WEEKLY};
 use crate::config::{Config, PageLocation, Team};
 use crate::history::Query;
 
+/// Where each team's pages of each kind are, as the model looks for them.
+fn team_locations<'r>(
+    teams: &[Team],
+    config: &Config,
+    ruleset: &'r Ruleset,
+) -> Vec<(&'r str, PageLocation)> {
+    teams
+        .iter()
+        .flat_map(|team| {
+            ruleset.pages.keys().filter_map(|kind| {
+                config
+                    .page_location(team, kind, ruleset)
+                    .map(|location| (kind.as_str(), location))
+            })
+        })
+        .collect()
+}
+
+/// The listed pages some team's location matches: every page the model
+/// may read beyond its front matter (a slot's sections and labels, a
+/// retrospective's action items). Each match counts, not only the first
+/// a slot takes, so the set holds all the model reads.
+pub(crate) fn team_pages(
+    paths: &[&str],
+    teams: &[Team],
+    config: &Config,
+    ruleset: &Ruleset,
+) -> Vec<bool> {
+    let mut matchers = Matchers::new();
+    let mut taken = vec![false; paths.len()];
+    for (_, location) in team_locations(teams, config, ruleset) {
+        for index in located(paths, &location, &mut matchers) {
+            taken[index] = true;
+        }
+    }
+    taken
+}
+
 /// What history is asked: a query for every listed page, and for every
 /// configured section of one, worked out from the config and the list of
 /// files alone, so the walk starts before any page is read. It may ask a
@@ -34,16 +72,7 @@ pub(crate) fn plan_queries(
     let mut kinds: Vec<Option<&str>> = vec![None; paths.len()];
     let mut retro = vec![false; paths.len()];
     let mut sections: BTreeMap<(usize, &str), bool> = BTreeMap::new();
-    let locations: Vec<(&str, PageLocation)> = teams
-        .iter()
-        .flat_map(|team| {
-            ruleset.pages.keys().filter_map(|kind| {
-                config
-                    .page_location(team, kind, ruleset)
-                    .map(|location| (kind.as_str(), location))
-            })
-        })
-        .collect();
+    let locations = team_locations(teams, config, ruleset);
     // Only the weekly rules (HB502, HB503, off by default) date weekly
     // pages: asking for their creation sends the walk to it.
     let weekly_dated = config.rule_runs("HB502") || config.rule_runs("HB503");

@@ -81,6 +81,11 @@ pub(crate) struct Document {
     pub headings: Vec<Heading>,
     pub tasks: Vec<Task>,
     pub labels: Vec<Label>,
+    /// Whether the body after the front matter was read: without it,
+    /// `headings`, `tasks` and `labels` are empty whatever the page holds.
+    /// `pages` reads only the front matter of the pages no team's slot
+    /// consults (see [`front_matter_only`]).
+    pub body_read: bool,
 }
 
 /// A problem in a page's front matter.
@@ -93,6 +98,7 @@ pub(crate) struct ParseProblem {
 impl Document {
     /// The heading `anchor` names, by [`anchors::find`]'s rule.
     pub(crate) fn section(&self, anchor: &str) -> Option<&Heading> {
+        debug_assert!(self.body_read, "a section looked up in an unread body");
         anchors::find(&self.headings, anchor, |h| {
             (h.anchor.as_str(), h.aliases.as_slice())
         })
@@ -356,6 +362,21 @@ pub(crate) fn parse(text: &str) -> (Document, Vec<ParseProblem>) {
 /// it can be read from it (as [`substance::Digest::page_with_words`] makes
 /// it): a cold walk of a real handbook parsed most pages at HEAD a second
 /// time for their words.
+/// The page's front matter alone, its body left unread: what `pages`
+/// needs of a page no team consults (its owner and review stamp). Parsing
+/// the body of every page beside the history walk was a sixth of a cold
+/// `pages` run on a real handbook, for headings nothing looked at; the
+/// walk parses the versions it compares itself.
+pub(crate) fn front_matter_only(text: &str) -> (Document, Vec<ParseProblem>) {
+    let mut problems = Vec::new();
+    let front = parse_front_matter(text, &mut problems);
+    let doc = Document {
+        front,
+        ..Document::default()
+    };
+    (doc, problems)
+}
+
 pub(crate) fn parse_with_digest(
     text: &str,
 ) -> (Document, Vec<ParseProblem>, Option<substance::Digest>) {
@@ -401,6 +422,7 @@ fn parse_reading_words(
             headings,
             tasks,
             labels,
+            body_read: true,
         },
         problems,
         words.map(substance::BodyWords::digest),
@@ -424,6 +446,26 @@ mod tests {
             doc.front.reviewed.map(|r| r.value),
             NaiveDate::from_ymd_opt(2026, 3, 1)
         );
+    }
+
+    /// The front matter alone reads what the whole parse reads of it, with
+    /// the same problems, and says the body went unread.
+    #[test]
+    fn the_front_matter_alone_is_the_whole_parse_s() {
+        for text in [
+            PAGE,
+            "---\nowner: [\n---\n# Broken YAML\n",
+            "---\nreviewed: someday\n---\n# Bad date\n",
+            "---\nowner: \"@a\"\n# never closed\n",
+            "# No front matter\n\n- [ ] task\n",
+        ] {
+            let (whole, whole_problems) = parse(text);
+            let (front, problems) = front_matter_only(text);
+            assert_eq!(front.front, whole.front, "{text:?}");
+            assert_eq!(problems, whole_problems, "{text:?}");
+            assert!(whole.body_read && !front.body_read);
+            assert!(front.headings.is_empty() && front.tasks.is_empty() && front.labels.is_empty());
+        }
     }
 
     #[test]

@@ -68,6 +68,7 @@ pub(crate) fn scan(repo: &Repo) -> Scan {
         git_common_dir: repo.common_dir(),
         confinement: repo.confinement(),
         offer: None,
+        needs_body: None,
     };
     // No cache directory: `init` writes nothing but the config.
     let loaded = pagecache::list(&walk, None).read(&walk, None, true);
