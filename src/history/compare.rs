@@ -10,7 +10,7 @@ use crate::discover::MAX_PAGE_BYTES;
 use crate::git::objects::Objects;
 use crate::git::repo::Oid;
 use crate::git::trees::{self, Odb, OidMap, PageChange, ReadError};
-use crate::parse::substance::{Digest, sorted_similarity, word_hashes};
+use crate::parse::substance::{Digest, has_words, sorted_similarity, word_hashes};
 
 /// The digests a walk's readers share: those the freshness cache kept, and
 /// those parsed since. A version one thread parsed is not parsed again by
@@ -128,6 +128,46 @@ impl Digests {
         Ok(digest)
     }
 
+    /// Whether the older version `theirs` has the words of the newer
+    /// `ours`, when neither was digested yet: the newer is parsed whole
+    /// (its digest kept), the older only as far as its first word that
+    /// differs. `None` when either is digested already or too large to be
+    /// a page: the caller compares digests. The older's digest is kept only
+    /// when the words are the same (it is the newer's then); a change
+    /// settles the page, and a walk that settled it needs no more of that
+    /// version. On a real handbook a page's newest change is most often
+    /// its first touch, and the older version differs well before its end.
+    fn newer_has_older_words(
+        &mut self,
+        odb: &Odb,
+        ours: Oid,
+        theirs: Oid,
+    ) -> Result<Option<bool>, ReadError> {
+        if self.shared.find(ours).is_some() || self.shared.find(theirs).is_some() {
+            return Ok(None);
+        }
+        // A version too large to be a page is digested by its bytes, by
+        // the caller.
+        let content = trees::read_blob(odb, ours, &mut self.buffer)?;
+        if content.len() as u64 > MAX_PAGE_BYTES {
+            return Ok(None);
+        }
+        let (newer, words) = with_text(content, Digest::page_with_words);
+        self.parsed += 1;
+        let newer = Arc::new(newer);
+        self.shared.insert(ours, Arc::clone(&newer));
+        let content = trees::read_blob(odb, theirs, &mut self.buffer)?;
+        if content.len() as u64 > MAX_PAGE_BYTES {
+            return Ok(None);
+        }
+        self.parsed += 1;
+        let same = with_text(content, |text| has_words(text, &words));
+        if same {
+            self.shared.insert(theirs, newer);
+        }
+        Ok(Some(same))
+    }
+
     /// Digests every version in `blobs` not digested yet, on every core
     /// when there are many (a reorganisation matches hundreds of moved
     /// pages). Returns the words of the versions parsed here, for
@@ -236,12 +276,17 @@ fn parse_version(
     } else {
         Digest::page_with_words
     };
-    // Checking UTF-8 in one go is several times faster than the lossy
-    // conversion's chunks, and almost every page is valid.
-    Ok(match std::str::from_utf8(content) {
-        Ok(text) => digest(text),
-        Err(_) => digest(&String::from_utf8_lossy(content)),
-    })
+    Ok(with_text(content, digest))
+}
+
+/// `read` of a version's bytes as text, a byte that is not UTF-8 replaced.
+/// Checking UTF-8 in one go is several times faster than the lossy
+/// conversion's chunks, and almost every page is valid.
+fn with_text<R>(content: &[u8], read: impl FnOnce(&str) -> R) -> R {
+    match std::str::from_utf8(content) {
+        Ok(text) => read(text),
+        Err(_) => read(&String::from_utf8_lossy(content)),
+    }
 }
 
 /// What one commit did to a page or section, by its words.
@@ -257,16 +302,29 @@ pub(crate) enum Verdict {
 
 /// Compares a version of a page with its predecessor (the parent's blob
 /// at the same path, or the blob it moved from): the whole page, or the
-/// section with `anchor`.
+/// section with `anchor`. `settles`: a change found here ends the walk's
+/// interest in the page, so the predecessor's digest will not be asked
+/// for again (see [`Digests::newer_has_older_words`]).
 pub(super) fn verdict(
     digests: &mut Digests,
     odb: &Odb,
     ours: Oid,
     theirs: Oid,
     anchor: Option<&str>,
+    settles: bool,
 ) -> Result<Verdict, ReadError> {
     if ours == theirs {
         return Ok(Verdict::Same);
+    }
+    if settles
+        && anchor.is_none()
+        && let Some(same) = digests.newer_has_older_words(odb, ours, theirs)?
+    {
+        return Ok(if same {
+            Verdict::Same
+        } else {
+            Verdict::Changed
+        });
     }
     let newer = digests.get(odb, ours, anchor.is_some())?;
     let older = digests.get(odb, theirs, anchor.is_some())?;
@@ -377,6 +435,10 @@ pub(super) fn match_moves(
     if added.len().saturating_mul(deleted.len()) > SIMILARITY_PAIRS {
         added.retain(|(path, _)| wanted.contains(path));
     }
+    (added, deleted) = within_reach(digests, odb, added, deleted, threshold)?;
+    if deleted.is_empty() || added.is_empty() {
+        return Ok(found);
+    }
     let blobs = blobs_of(&added, &deleted);
     // The words of the pages left are kept for similarity (up to
     // [`MOVE_WORDS_KEPT`]), the others' dropped. Chosen before the same
@@ -439,6 +501,54 @@ pub(super) fn match_moves(
     Ok(found)
 }
 
+/// The added and deleted pages that may reach `threshold` with some page
+/// on the other side, by their word counts alone: |A ∩ B| ≤ min(|A|, |B|),
+/// so a page much longer or shorter than every page it could pair with
+/// pairs with none, and its words need not be hashed (nor parsed again).
+fn within_reach<'p>(
+    digests: &mut Digests,
+    odb: &Odb,
+    added: Vec<(&'p str, Oid)>,
+    deleted: Vec<(&'p str, Oid)>,
+    threshold: f64,
+) -> Result<Unmatched<'p>, ReadError> {
+    let mut counts = |pages: &[(&str, Oid)]| -> Result<Vec<usize>, ReadError> {
+        pages
+            .iter()
+            .map(|&(_, blob)| Ok(digests.get(odb, blob, false)?.words as usize))
+            .collect()
+    };
+    let (added_counts, deleted_counts) = (counts(&added)?, counts(&deleted)?);
+    let mut deleted_reached = vec![false; deleted.len()];
+    let mut added_kept = Vec::with_capacity(added.len());
+    for (page, &a) in added.into_iter().zip(&added_counts) {
+        let mut reaches = false;
+        for (reached, &d) in deleted_reached.iter_mut().zip(&deleted_counts) {
+            if may_reach(a, d, threshold) {
+                *reached = true;
+                reaches = true;
+            }
+        }
+        if reaches {
+            added_kept.push(page);
+        }
+    }
+    let deleted_kept = deleted
+        .into_iter()
+        .zip(deleted_reached)
+        .filter_map(|(page, reached)| reached.then_some(page))
+        .collect();
+    Ok((added_kept, deleted_kept))
+}
+
+/// Whether pages of `a` and `b` words may be `threshold` similar: the
+/// shorter holds at least that share of the longer's count (two empty
+/// pages are the same page).
+fn may_reach(a: usize, b: usize, threshold: f64) -> bool {
+    let (short, long) = (a.min(b), a.max(b));
+    long == 0 || short as f64 >= threshold * long as f64
+}
+
 /// The blobs of the added pages, then of the deleted ones.
 fn blobs_of(added: &[(&str, Oid)], deleted: &[(&str, Oid)]) -> Vec<Oid> {
     added.iter().chain(deleted).map(|&(_, blob)| blob).collect()
@@ -454,10 +564,8 @@ fn similar_pairs<'w>(
     threshold: f64,
 ) -> impl Iterator<Item = (f64, usize, usize)> + 'w {
     deleted.iter().enumerate().filter_map(move |(d, old)| {
-        // |A ∩ B| ≤ min(|A|, |B|): a pair of very different lengths cannot
-        // reach the threshold, and is not counted.
-        let (short, long) = (new.len().min(old.len()), new.len().max(old.len()));
-        if long > 0 && (short as f64) < threshold * long as f64 {
+        // A pair of very different lengths cannot reach the threshold.
+        if !may_reach(new.len(), old.len(), threshold) {
             return None;
         }
         let score = sorted_similarity(new, old);

@@ -338,7 +338,9 @@ impl Walker<'_> {
         let queries = self.queries;
         let settings = self.settings;
         let mut settled = vec![false; queries.len()];
-        let mut tasks: Vec<(usize, usize, Oid, Oid)> = Vec::new();
+        // Each: the step, the query, the two versions, and whether a change
+        // there settles the query.
+        let mut tasks: Vec<(usize, usize, Oid, Oid, bool)> = Vec::new();
         for (position, (step, diff)) in steps.iter().zip(diffs.iter()).enumerate() {
             // At the commit the cache describes, the cache answers what it
             // can (a batch ends there): what it cannot is judged when asked.
@@ -357,20 +359,21 @@ impl Walker<'_> {
                         continue;
                     }
                     let theirs = diff.predecessor(difference, index);
-                    if let Some(theirs) = theirs {
-                        tasks.push((position, index, ours, theirs));
-                    }
                     let past_horizon = query
                         .collect_since
                         .is_none_or(|since| step.raw_time < since);
-                    settled[index] = theirs.is_none() || (!ignored && past_horizon && !query.trail);
+                    let settles = !ignored && past_horizon && !query.trail;
+                    if let Some(theirs) = theirs {
+                        tasks.push((position, index, ours, theirs, settles));
+                    }
+                    settled[index] = theirs.is_none() || settles;
                 }
             }
         }
         let judged = self.readers.on_every_core(
             &tasks,
             PARALLEL_VERDICTS,
-            |reader, &(_, index, ours, theirs)| {
+            |reader, &(_, index, ours, theirs, settles)| {
                 let anchor = queries[index].anchor.as_deref();
                 verdict(
                     &mut reader.digests,
@@ -378,10 +381,11 @@ impl Walker<'_> {
                     ours,
                     theirs,
                     anchor,
+                    settles,
                 )
             },
         );
-        for (&(position, index, _, _), judged) in tasks.iter().zip(judged) {
+        for (&(position, index, ..), judged) in tasks.iter().zip(judged) {
             diffs[position].verdicts.push((index, judged));
         }
     }
@@ -802,12 +806,14 @@ impl Walker<'_> {
             (Some(_), Some((_, judged))) => judged.clone(),
             (Some(theirs), None) => {
                 let main = &mut self.readers.main;
+                // Not foreseen: the older version is digested whole.
                 verdict(
                     &mut main.digests,
                     main.objects.odb(),
                     ours,
                     theirs,
                     query.anchor.as_deref(),
+                    false,
                 )
             }
         }

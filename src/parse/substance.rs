@@ -11,6 +11,7 @@
 //! A word is a maximal run of Unicode letters and digits, so punctuation,
 //! symbols and `_` never count.
 
+use std::borrow::Cow;
 use std::ops::Range;
 
 use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
@@ -192,29 +193,56 @@ struct Words {
     links: Vec<String>,
 }
 
+/// What of a page's text is parsed for its words: the body after the front
+/// matter, without trailing whitespace where a line ends in a tab.
+fn words_body(text: &str) -> Cow<'_, str> {
+    let body = match front_matter_block(text) {
+        Ok(Some((_, _, block))) => &text[block.end..],
+        // A block opened and never closed is not front matter: a reader
+        // sees it as text.
+        Ok(None) | Err(_) => text,
+    };
+    // pulldown-cmark 0.13 ends neither an ATX heading's closing `#`s nor
+    // a code fence that a tab follows (CommonMark ignores trailing spaces
+    // and tabs there), so `## Plan ##\t` would get the anchor `plan-`
+    // and a fence followed by a tab would swallow the rest of the page.
+    // Trailing whitespace is never a word: where a line ends in a tab,
+    // it is dropped before parsing.
+    if ends_a_line_with_a_tab(body) {
+        Cow::Owned(without_trailing_whitespace(body))
+    } else {
+        Cow::Borrowed(body)
+    }
+}
+
+/// Whether the words of `text` are `words` (joined as
+/// [`Digest::with_words`] joins them), read only as far as the first that
+/// differs: a page's older version is most often told apart from the newer
+/// well before its end, and the rest of its blocks need not be read for
+/// their words (pulldown-cmark still finds every block first).
+pub(crate) fn has_words(text: &str, words: &[u8]) -> bool {
+    let body = words_body(text);
+    let mut reader = WordReader::for_body(&body, Read::Words);
+    let mut checked = 0;
+    for event in Parser::new_ext(&body, PARSE_OPTIONS) {
+        reader.event(event);
+        let read = &reader.joined[checked..];
+        if !read.is_empty() {
+            if words.get(checked..checked + read.len()) != Some(read) {
+                return false;
+            }
+            checked += read.len();
+        }
+    }
+    reader.flush();
+    reader.joined == words
+}
+
 impl Words {
     fn of(text: &str, read: Read) -> Words {
-        let body = match front_matter_block(text) {
-            Ok(Some((_, _, block))) => &text[block.end..],
-            // A block opened and never closed is not front matter: a reader
-            // sees it as text.
-            Ok(None) | Err(_) => text,
-        };
-        // pulldown-cmark 0.13 ends neither an ATX heading's closing `#`s nor
-        // a code fence that a tab follows (CommonMark ignores trailing spaces
-        // and tabs there), so `## Plan ##\t` would get the anchor `plan-`
-        // and a fence followed by a tab would swallow the rest of the page.
-        // Trailing whitespace is never a word: where a line ends in a tab,
-        // it is dropped before parsing.
-        let trimmed;
-        let body = if ends_a_line_with_a_tab(body) {
-            trimmed = without_trailing_whitespace(body);
-            trimmed.as_str()
-        } else {
-            body
-        };
-        let mut reader = WordReader::for_body(body, read);
-        for event in Parser::new_ext(body, PARSE_OPTIONS) {
+        let body = words_body(text);
+        let mut reader = WordReader::for_body(&body, read);
+        for event in Parser::new_ext(&body, PARSE_OPTIONS) {
             reader.event(event);
         }
         Words::read_by(reader)

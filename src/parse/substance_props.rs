@@ -6,7 +6,7 @@
 use proptest::prelude::*;
 use proptest::sample::Index;
 
-use super::{Digest, Substance};
+use super::{Digest, Substance, has_words};
 
 const VOCAB: &[&str] = &[
     "plan", "ship", "team", "goal", "road", "map", "week", "owner", "review", "search", "index",
@@ -739,6 +739,8 @@ proptest! {
         prop_assert_eq!(Digest::of(&one), Digest::of(&two), "\n{}\n----\n{}", one, two);
         let (page, _) = Digest::page_with_words(&one);
         prop_assert_eq!(page.page, Digest::of(&two).page, "\n{}\n----\n{}", one, two);
+        // Read word by word against the other styling's words: the same.
+        prop_assert!(has_words(&one, &Digest::page_with_words(&two).1), "\n{}\n----\n{}", one, two);
         // The working tree's pages are digested from the parse that reads
         // their structure: the walk takes that digest for HEAD's version.
         // (None where a line ends in a tab: see the property below.)
@@ -767,6 +769,13 @@ proptest! {
         if doc.words() != changed.words() {
             prop_assert_ne!(Digest::of(&before).page, Digest::of(&after).page, "\n{}\n----\n{}", before, after);
         }
+        // Read word by word against the other version's words, ending at
+        // the first that differs: the same answer.
+        prop_assert_eq!(
+            has_words(&before, &Digest::page_with_words(&after).1),
+            doc.words() == changed.words(),
+            "\n{}\n----\n{}", before, after
+        );
     }
 
     /// Ticking or unticking one checkbox changes the digest.
@@ -777,6 +786,7 @@ proptest! {
             let before = render(&doc, &a);
             let after = render(&changed, &b);
             prop_assert_ne!(Digest::of(&before).page, Digest::of(&after).page, "\n{}\n----\n{}", before, after);
+            prop_assert!(!has_words(&before, &Digest::page_with_words(&after).1), "\n{}\n----\n{}", before, after);
         }
     }
 
