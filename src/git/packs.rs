@@ -20,7 +20,6 @@
 //! left to gix, so errors and what is found are exactly as before.
 
 use std::cell::{Cell, RefCell};
-use std::collections::hash_map::RandomState;
 use std::num::NonZeroUsize;
 use std::path::Path;
 use std::sync::atomic::{AtomicU32, Ordering::Relaxed};
@@ -51,7 +50,7 @@ const BASE_SHARDS: usize = 8;
 
 /// Decoded objects by (pack, entry offset), least recently used dropped
 /// first once they hold more than a shard's share of [`BASES_BYTES`].
-type Bases = CLruCache<(usize, u64), Decoded, RandomState, ByBytes>;
+type Bases = CLruCache<(usize, u64), Decoded, foldhash::fast::RandomState, ByBytes>;
 
 /// A decoded object: its kind and its bytes.
 type Decoded = (Kind, Arc<Vec<u8>>);
@@ -122,7 +121,9 @@ impl Packs {
         let capacity = NonZeroUsize::new(bytes / BASE_SHARDS).unwrap_or(NonZeroUsize::MIN);
         let shard = || {
             Mutex::new(CLruCache::with_config(
-                CLruCacheConfig::new(capacity).with_scale(ByBytes),
+                CLruCacheConfig::new(capacity)
+                    .with_hasher(foldhash::fast::RandomState::default())
+                    .with_scale(ByBytes),
             ))
         };
         Packs {
