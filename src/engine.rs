@@ -690,9 +690,6 @@ pub(crate) fn trail(
     Ok(answers.pop())
 }
 
-/// Stage 4: what history is asked of the listed files, and the walk that
-/// answers it: on a thread of its own while the pages are read, or at once
-/// when the cache describes HEAD.
 /// The teams as the walk and the pages are planned, before any page is
 /// read: those configured, else those the listed files make by convention.
 fn planned_teams(listed: &[&str], config: &Config) -> Vec<Team> {
@@ -716,6 +713,9 @@ fn team_page_paths(source: &PageSource, config: &Config, ruleset: &Ruleset) -> H
         .collect()
 }
 
+/// Stage 4: what history is asked of the listed files, and the walk that
+/// answers it: on a thread of its own while the pages are read, or at once
+/// when the cache describes HEAD.
 fn start_history(
     options: &Options,
     start: Start,

@@ -358,10 +358,6 @@ pub(crate) fn parse(text: &str) -> (Document, Vec<ParseProblem>) {
     (doc, problems)
 }
 
-/// [`parse`], and the page's substance digest from the same parse where
-/// it can be read from it (as [`substance::Digest::page_with_words`] makes
-/// it): a cold walk of a real handbook parsed most pages at HEAD a second
-/// time for their words.
 /// The page's front matter alone, its body left unread: what `pages`
 /// needs of a page no team consults (its owner and review stamp). Parsing
 /// the body of every page beside the history walk was a sixth of a cold
@@ -377,6 +373,10 @@ pub(crate) fn front_matter_only(text: &str) -> (Document, Vec<ParseProblem>) {
     (doc, problems)
 }
 
+/// [`parse`], and the page's substance digest from the same parse where
+/// it can be read from it (as [`substance::Digest::page_with_words`] makes
+/// it): a cold walk of a real handbook parsed most pages at HEAD a second
+/// time for their words.
 pub(crate) fn parse_with_digest(
     text: &str,
 ) -> (Document, Vec<ParseProblem>, Option<substance::Digest>) {

@@ -496,7 +496,7 @@ const ASCII_WORD: [bool; 128] = {
 /// after a word (single spaces between words: most of a page), the eight
 /// are written at once, the others as NULs; where some are dropped (a
 /// comma and a space), the rest are written one by one by their flags,
-/// which took a third off splitting a real handbook's words. Eight bytes
+/// which took a fifth off splitting a real handbook's words. Eight bytes
 /// holding another script's go byte by byte without branches on the text:
 /// each byte is written, and the write position moves on for a word byte
 /// or for the first byte after a word (which becomes its NUL). Other
