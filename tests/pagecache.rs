@@ -166,6 +166,56 @@ fn pages_leaves_unread_the_bodies_no_team_consults_and_check_reads_them() {
     assert_eq!(status, format!("0 of {total} pages read, listing reused"));
 }
 
+/// `pages` keeps no text of a page whose body it did not read: nothing
+/// shows it, and a run that needs the body reads the page again. A long
+/// page no team consults leaves the cache's texts small, and `check`
+/// after it still says what a run without the cache says.
+#[test]
+fn pages_keeps_no_text_of_the_pages_whose_bodies_it_did_not_read() {
+    let f = handbook();
+    let long = format!("# Long notes\n\n{}\n", "Many words here. ".repeat(20_000));
+    f.commit(
+        "2026-01-10T09:00:00Z",
+        "long notes",
+        &[write("hb/other/long.md", &long)],
+    );
+    let _ = std::fs::remove_dir_all(f.path().join(".git/handbook-lint"));
+    let cold_check = run_in(
+        f.path(),
+        &["check", "--format", "json", "--now", NOW, "--no-cache"],
+    )
+    .stdout;
+    let total = page_count_without_cache(&f);
+    let (_, status) = cache_status(&f, "pages");
+    assert_eq!(
+        status,
+        format!("{total} of {total} pages read, listing walked")
+    );
+    let texts = std::fs::metadata(f.path().join(".git/handbook-lint/page-texts.bin"))
+        .expect("texts written")
+        .len();
+    assert!(
+        texts < 20_000,
+        "{texts} bytes of texts for pages holding {} bytes",
+        long.len()
+    );
+    let (check, status) = cache_status(&f, "check");
+    assert_eq!(check, cold_check);
+    // The long page and the others no team consults, read again.
+    assert_eq!(status, format!("4 of {total} pages read, listing reused"));
+}
+
+/// How many pages `pages` lists, without touching the cache.
+fn page_count_without_cache(f: &Fixture) -> usize {
+    let out = run_in(
+        f.path(),
+        &["pages", "--format", "json", "--now", NOW, "--no-cache"],
+    );
+    let pages: serde_json::Value = serde_json::from_str(&out.stdout).expect("json");
+    let rows = pages["pages"].as_array().cloned().unwrap_or_default();
+    rows.iter().filter(|row| row["section"].is_null()).count()
+}
+
 /// Many pages edited in place: reading them all again each time would cost
 /// more than rewriting the cache once.
 #[test]
@@ -319,6 +369,10 @@ fn cache_status(f: &Fixture, command: &str) -> (String, String) {
 fn page_texts_are_read_only_when_shown_and_only_their_own() {
     let f = handbook();
     assert_cache_agrees(&f, &[SETTLED]);
+    // The texts as a run that shows them writes them: every page's (a
+    // `pages` run keeps none of the pages whose bodies it does not read).
+    std::fs::remove_dir_all(f.path().join(".git/handbook-lint")).expect("a cache");
+    cache_status(&f, "check");
     let cold_pages = run_in(
         f.path(),
         &["pages", "--format", "json", "--now", NOW, "--no-cache"],

@@ -74,7 +74,7 @@ pub(crate) fn read_file(
     path: &Path,
     display: &str,
     is_symlink: bool,
-) -> Result<(Arc<str>, Option<FileStamp>), Unreadable> {
+) -> Result<(String, Option<FileStamp>), Unreadable> {
     let subject = format!("`{display}`");
     let not_read = |error: NotRead| Unreadable(error.into_message());
     let target = if is_symlink {
@@ -85,12 +85,18 @@ pub(crate) fn read_file(
     let (bytes, meta) = fsread::read_capped(&target, &subject, MAX_PAGE_BYTES).map_err(not_read)?;
     // A symbolic link's target may change without the link changing.
     let stamp = (!is_symlink).then(|| FileStamp::of(&meta));
-    page_text(bytes, display).map(|text| (text, stamp))
+    page_string(bytes, display).map(|text| (text, stamp))
 }
 
 /// A page's bytes as text, or why they cannot be a page: binary, or not
 /// UTF-8 (with the line of the first bad byte). A byte-order mark is dropped.
 pub(crate) fn page_text(bytes: Vec<u8>, display: &str) -> Result<Arc<str>, Unreadable> {
+    page_string(bytes, display).map(Arc::from)
+}
+
+/// [`page_text`], in the bytes' own buffer: a page whose text is not kept
+/// is not copied.
+fn page_string(bytes: Vec<u8>, display: &str) -> Result<String, Unreadable> {
     let unreadable = Unreadable;
     if bytes.contains(&0) {
         return Err(unreadable(format!(
@@ -98,7 +104,12 @@ pub(crate) fn page_text(bytes: Vec<u8>, display: &str) -> Result<Arc<str>, Unrea
         )));
     }
     match String::from_utf8(bytes) {
-        Ok(text) => Ok(Arc::from(text.strip_prefix('\u{feff}').unwrap_or(&text))),
+        Ok(mut text) => {
+            if text.starts_with('\u{feff}') {
+                text.drain(..'\u{feff}'.len_utf8());
+            }
+            Ok(text)
+        }
         Err(error) => {
             let offset = error.utf8_error().valid_up_to();
             let prefix = String::from_utf8_lossy(&error.as_bytes()[..offset]);

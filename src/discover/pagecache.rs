@@ -87,7 +87,8 @@ pub(crate) struct PageWalk<'a> {
     /// that version again.
     pub offer: Option<Offer<'a>>,
     /// Which pages' bodies are read (by path); without it, every page's.
-    /// The others have their front matter read alone.
+    /// The others have their front matter read alone, and their text is
+    /// not kept (here or in the cache's texts).
     pub needs_body: Option<NeedsBody<'a>>,
 }
 
@@ -788,13 +789,29 @@ fn read_uncached(
     slots: &[Option<CachedContent>],
     to_read: usize,
 ) -> Vec<Option<ReadPage>> {
+    // The text of a page whose body is not read is not kept, here or in
+    // the cache: nothing shows it, and a run that needs the body reads the
+    // page again (its cached parse lacks the body).
+    let unkept: Arc<str> = Arc::from("");
     let read_one = |file: &Listed| -> ReadPage {
         let path = walk.root.join(&file.display);
         let (text, stamp) =
             discover::read_file(walk.confinement, &path, &file.display, file.is_symlink)?;
         let body = walk.needs_body.is_none_or(|needs| needs(&file.display));
+        if !body {
+            let (doc, problems) = parse::front_matter_only(&text);
+            let page = LoadedPage {
+                file: SourceFile {
+                    path: file.display.clone(),
+                    text: Arc::clone(&unkept),
+                },
+                doc,
+                problems,
+            };
+            return Ok((page, stamp));
+        }
+        let text = Arc::<str>::from(text);
         let (doc, problems) = match walk.offer {
-            _ if !body => parse::front_matter_only(&text),
             Some(offer) => {
                 let (doc, problems, digest) = parse::parse_with_digest(&text);
                 if let Some(digest) = digest {
