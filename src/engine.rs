@@ -25,14 +25,14 @@ use crate::base::time::{UnixTime, day_of};
 use crate::config::codeowners::{self, CodeOwners};
 use crate::config::convention::conventional_teams;
 use crate::config::ruleset::{self, Ruleset};
-use crate::config::{self, CONFIG_FILE, Config, PageSetting, Team};
+use crate::config::{self, CONFIG_FILE, Config, PageSetting};
 use crate::discover::pagecache::{self, Loaded, LoadedPage};
 use crate::discover::{self, SourceFile};
 use crate::git::objects;
 use crate::git::repo::{Oid, Repo};
 use crate::history::cache;
 use crate::history::compare::OfferedDigests;
-use crate::history::plan::{plan_queries, team_pages};
+use crate::history::plan::plan_queries;
 use crate::history::{self, Answer, HistoryInfo, Query, Resolved, Settings};
 use crate::model::Handbook;
 use crate::model::build::{self, HistoryGaps};
@@ -92,11 +92,10 @@ pub(crate) fn run(options: &Options) -> anyhow::Result<Outcome> {
     };
     let mut timings = Timings::default();
     let source = list_pages(options, &start, &config)?;
-    let (repo, cache_dir, history, offered) =
+    let (repo, cache_dir, history, offered, body_paths) =
         start_history(options, start, &config, &ruleset, &source, &mut inputs);
     timings.mark("list");
 
-    let body_paths = (!options.evaluate).then(|| team_page_paths(&source, &config, &ruleset));
     let loaded = read_pages(
         source,
         options,
@@ -690,32 +689,12 @@ pub(crate) fn trail(
     Ok(answers.pop())
 }
 
-/// The teams as the walk and the pages are planned, before any page is
-/// read: those configured, else those the listed files make by convention.
-fn planned_teams(listed: &[&str], config: &Config) -> Vec<Team> {
-    if config.teams.is_empty() {
-        conventional_teams(listed, &config.handbook)
-    } else {
-        config.teams.clone()
-    }
-}
-
-/// The pages whose bodies `pages` reads: those a team consults. It shows
-/// no other page's headings, tasks or labels, and the history walk parses
-/// the versions it compares itself.
-fn team_page_paths(source: &PageSource, config: &Config, ruleset: &Ruleset) -> HashSet<String> {
-    let listed = source.paths();
-    let teams = planned_teams(&listed, config);
-    let taken = team_pages(&listed, &teams, config, ruleset);
-    (listed.iter().zip(taken))
-        .filter(|&(_, taken)| taken)
-        .map(|(path, _)| (*path).to_string())
-        .collect()
-}
-
 /// Stage 4: what history is asked of the listed files, and the walk that
 /// answers it: on a thread of its own while the pages are read, or at once
-/// when the cache describes HEAD.
+/// when the cache describes HEAD. Also, unless the rules run, the pages
+/// whose bodies are read: those a team consults (`pages` shows no other
+/// page's headings, tasks or labels, and the walk parses the versions it
+/// compares itself).
 fn start_history(
     options: &Options,
     start: Start,
@@ -723,7 +702,13 @@ fn start_history(
     ruleset: &Ruleset,
     source: &PageSource,
     inputs: &mut Inputs,
-) -> (Repo, Option<PathBuf>, History, Option<OfferedDigests>) {
+) -> (
+    Repo,
+    Option<PathBuf>,
+    History,
+    Option<OfferedDigests>,
+    Option<HashSet<String>>,
+) {
     let Start {
         repo,
         cache_dir,
@@ -732,10 +717,14 @@ fn start_history(
         prefetch,
     } = start;
     let listed: Vec<&str> = source.paths();
-    let planned_teams = planned_teams(&listed, config);
+    let planned_teams = if config.teams.is_empty() {
+        conventional_teams(&listed, &config.handbook)
+    } else {
+        config.teams.clone()
+    };
     let horizon =
         options.now - i64::from(config.calendar.length_days) * 86_400 * (LOOKBACK_ITERATIONS + 3);
-    let queries = plan_queries(
+    let plan = plan_queries(
         &listed,
         &planned_teams,
         config,
@@ -757,10 +746,18 @@ fn start_history(
             )
         }),
     );
+    let body_paths = (!options.evaluate).then(|| plan.consulted_paths(&listed));
     drop(listed);
+    let queries = plan.queries;
     let settings = history_settings(&repo, config, source.paths().len(), inputs);
     let Some(head) = head else {
-        return (repo, cache_dir, History::NoCommits(queries), None);
+        return (
+            repo,
+            cache_dir,
+            History::NoCommits(queries),
+            None,
+            body_paths,
+        );
     };
     let read_ahead = prefetch.is_some();
     // The pages read meanwhile offer the walk their digests.
@@ -812,7 +809,7 @@ fn start_history(
         }
         History::Answered(walked)
     };
-    (repo, cache_dir, history, offered)
+    (repo, cache_dir, history, offered, body_paths)
 }
 
 /// Stage 5: the pages read and parsed, from the page cache where it still

@@ -1,6 +1,6 @@
 //! What the history walk is asked, planned before any page is read.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashSet};
 
 use crate::base::time::UnixTime;
 use crate::config::locate::{Matchers, located};
@@ -8,42 +8,24 @@ use crate::config::ruleset::{GOALS, RETROSPECTIVES, Ruleset, WEEKLY};
 use crate::config::{Config, PageLocation, Team};
 use crate::history::Query;
 
-/// Where each team's pages of each kind are, as the model looks for them.
-fn team_locations<'r>(
-    teams: &[Team],
-    config: &Config,
-    ruleset: &'r Ruleset,
-) -> Vec<(&'r str, PageLocation)> {
-    teams
-        .iter()
-        .flat_map(|team| {
-            ruleset.pages.keys().filter_map(|kind| {
-                config
-                    .page_location(team, kind, ruleset)
-                    .map(|location| (kind.as_str(), location))
-            })
-        })
-        .collect()
+/// What history is asked, and which listed pages a team consults.
+pub(crate) struct Plan {
+    pub queries: Vec<Query>,
+    /// For each listed page, whether some team's location matches it:
+    /// every page the model may read beyond its front matter (a slot's
+    /// sections and labels, a retrospective's action items). Each match
+    /// counts, not only the first a slot takes.
+    pub consulted: Vec<bool>,
 }
 
-/// The listed pages some team's location matches: every page the model
-/// may read beyond its front matter (a slot's sections and labels, a
-/// retrospective's action items). Each match counts, not only the first
-/// a slot takes, so the set holds all the model reads.
-pub(crate) fn team_pages(
-    paths: &[&str],
-    teams: &[Team],
-    config: &Config,
-    ruleset: &Ruleset,
-) -> Vec<bool> {
-    let mut matchers = Matchers::new();
-    let mut taken = vec![false; paths.len()];
-    for (_, location) in team_locations(teams, config, ruleset) {
-        for index in located(paths, &location, &mut matchers) {
-            taken[index] = true;
-        }
+impl Plan {
+    /// The paths (of `paths`, the listing planned for) a team consults.
+    pub(crate) fn consulted_paths(&self, paths: &[&str]) -> HashSet<String> {
+        (paths.iter().zip(&self.consulted))
+            .filter(|&(_, &consulted)| consulted)
+            .map(|(path, _)| (*path).to_string())
+            .collect()
     }
-    taken
 }
 
 /// What history is asked: a query for every listed page, and for every
@@ -63,7 +45,7 @@ pub(crate) fn plan_queries(
     ruleset: &Ruleset,
     horizon: UnixTime,
     window: Option<UnixTime>,
-) -> Vec<Query> {
+) -> Plan {
     let carry_into = &ruleset.action_items.carry_into;
     let collects = |kind: &str| carry_into.iter().any(|k| k == kind) || kind == GOALS;
     let mut matchers = Matchers::new();
@@ -72,12 +54,25 @@ pub(crate) fn plan_queries(
     let mut kinds: Vec<Option<&str>> = vec![None; paths.len()];
     let mut retro = vec![false; paths.len()];
     let mut sections: BTreeMap<(usize, &str), bool> = BTreeMap::new();
-    let locations = team_locations(teams, config, ruleset);
+    let mut consulted = vec![false; paths.len()];
+    let locations: Vec<(&str, PageLocation)> = teams
+        .iter()
+        .flat_map(|team| {
+            ruleset.pages.keys().filter_map(|kind| {
+                config
+                    .page_location(team, kind, ruleset)
+                    .map(|location| (kind.as_str(), location))
+            })
+        })
+        .collect();
     // Only the weekly rules (HB502, HB503, off by default) date weekly
     // pages: asking for their creation sends the walk to it.
     let weekly_dated = config.rule_runs("HB502") || config.rule_runs("HB503");
     for (kind, location) in &locations {
         let matches = located(paths, location, &mut matchers);
+        for &index in &matches {
+            consulted[index] = true;
+        }
         // Retros and weekly pages are dated by the commit that added them
         // when nothing else dates them.
         if *kind == RETROSPECTIVES || (weekly_dated && WEEKLY.contains(kind)) {
@@ -117,7 +112,7 @@ pub(crate) fn plan_queries(
         collect_since: widest(collect.then_some(horizon), window),
         trail: false,
     }));
-    queries
+    Plan { queries, consulted }
 }
 
 /// The older of two times to collect changes back to, when either asks.
