@@ -363,6 +363,109 @@ fn a_reorganisation_that_fixes_links_keeps_each_pages_date_and_says_where_it_mov
     }
 }
 
+/// A reorganisation whose pages differ from their old versions only where
+/// plain links point (`[text](dest)`, no title) is matched by parsing one
+/// version of each pair for both; a page where the same-looking place is
+/// code, not a link, must still be told apart by its words.
+#[test]
+fn a_reorganisation_that_points_links_elsewhere_pairs_pages_by_their_words() {
+    let f = Fixture::new();
+    // Before the walk's horizon (six iterations and three more before
+    // `NOW`), where a page's first change found settles it.
+    let page = |title: &str, words: &str, up: &str| {
+        format!(
+            "# {title}\n\n{words} See [the glossary]({up}glossary.md#terms) and ![the chart]({up}img/chart_1.png).\n\n- [Planning]({up}search/planning.md)\n"
+        )
+    };
+    // The same shape, but the destination-like text is inside code: its
+    // words change with it.
+    let code = |title: &str, name: &str, up: &str| {
+        format!("# {title}\n\nRun `open [it]({name})` first, then [read on]({up}glossary.md).\n")
+    };
+    let start = f.commit(
+        "2025-10-06T09:00:00Z",
+        "start",
+        &[
+            write("handbook-lint.yaml", CONFIG),
+            write("hb/glossary.md", "# Glossary\n\nTerms.\n"),
+            write(
+                "hb/search/planning.md",
+                &page("Planning", "Mondays.", "../"),
+            ),
+            write("hb/search/metrics.md", &page("Metrics", "Latency.", "../")),
+            write("hb/ops/runbook.md", &code("Runbook", "old.md", "../")),
+            // Two pages that stay where they are.
+            write("hb/index.md", &page("Handbook", "Start here.", "")),
+            write("hb/ops/howto.md", &code("How to", "old.md", "../")),
+        ],
+    );
+    let planning = f.commit(
+        "2025-11-03T09:00:00Z",
+        "planning",
+        &[write(
+            "hb/search/planning.md",
+            &page("Planning", "Mondays and Thursdays.", "../"),
+        )],
+    );
+    let reorg = f.commit(
+        "2026-01-12T09:00:00Z",
+        "reorganise",
+        &[
+            delete("hb/search/planning.md"),
+            delete("hb/search/metrics.md"),
+            delete("hb/ops/runbook.md"),
+            write(
+                "hb/teams/search/planning.md",
+                &page("Planning", "Mondays and Thursdays.", "../../"),
+            ),
+            write(
+                "hb/teams/search/metrics.md",
+                &page("Metrics", "Latency.", "../../"),
+            ),
+            write(
+                "hb/teams/ops/runbook.md",
+                &code("Runbook", "new.md", "../../"),
+            ),
+            // Its links fixed: not a change.
+            write("hb/index.md", &page("Handbook", "Start here.", "teams/")),
+            // The same shape of edit, in code: a change.
+            write("hb/ops/howto.md", &code("How to", "new.md", "../")),
+        ],
+    );
+    let answers = assert_every_row(&f);
+    for (path, commit, from) in [
+        (
+            "hb/teams/search/planning.md",
+            &planning,
+            "hb/search/planning.md",
+        ),
+        ("hb/teams/search/metrics.md", &start, "hb/search/metrics.md"),
+    ] {
+        let found = answer(&answers, path, None);
+        assert_dated_by_words(&f, found, path, commit);
+        assert_eq!(found.moved_from.as_deref(), Some(from), "{path}");
+    }
+    let index = answer(&answers, "hb/index.md", None);
+    assert_dated_by_words(&f, index, "hb/index.md", &start);
+    assert_eq!(index.passed_over, 1, "{index:?}");
+    let howto = answer(&answers, "hb/ops/howto.md", None);
+    assert_eq!(howto.commit, reorg, "{howto:?}");
+    // `old` became `new` in the code: a move with a change, dated by it
+    // (so its history does not continue under the old path).
+    let runbook = answer(&answers, "hb/teams/ops/runbook.md", None);
+    assert_eq!(runbook.commit, reorg, "{runbook:?}");
+    assert_eq!(runbook.moved_from, None);
+    let runbook = f.path().join("hb/teams/ops/runbook.md");
+    let why = f.run(&["why", runbook.to_str().expect("UTF-8"), "--now", NOW]);
+    assert!(
+        why.stdout
+            .contains("moved from hb/ops/runbook.md (90% similar) and the words changed"),
+        "{}{}",
+        why.stdout,
+        why.stderr
+    );
+}
+
 /// Twelve words no other page of the many-page reorganisation below has;
 /// `version` changes the first two.
 fn own_words(page: usize, version: usize) -> String {

@@ -10,7 +10,7 @@ use crate::discover::MAX_PAGE_BYTES;
 use crate::git::objects::Objects;
 use crate::git::repo::Oid;
 use crate::git::trees::{self, Odb, OidMap, PageChange, ReadError};
-use crate::parse::substance::{Digest, has_words, sorted_similarity, word_hashes};
+use crate::parse::substance::{Digest, LinkSkeleton, has_words, sorted_similarity, word_hashes};
 
 /// The digests a walk's readers share: those the freshness cache kept, and
 /// those parsed since. A version one thread parsed is not parsed again by
@@ -152,7 +152,19 @@ impl Digests {
         if content.len() as u64 > MAX_PAGE_BYTES {
             return Ok(None);
         }
-        let (newer, words) = with_text(content, Digest::page_with_words);
+        // A commit that only points links elsewhere (a reorganisation's
+        // fixes to the pages it did not move) changes the skeleton of no
+        // page: where the newer version's parse says its cuts are all
+        // link destinations, an older one with its skeleton has its words.
+        let skeleton = LinkSkeleton::of(content);
+        let (newer, words, checked) = if let Some(skeleton) = &skeleton {
+            with_text(content, |text| {
+                Digest::page_with_words_checking(text, &skeleton.cuts)
+            })
+        } else {
+            let (newer, words) = with_text(content, Digest::page_with_words);
+            (newer, words, false)
+        };
         self.parsed += 1;
         let newer = Arc::new(newer);
         self.shared.insert(ours, Arc::clone(&newer));
@@ -160,8 +172,12 @@ impl Digests {
         if content.len() as u64 > MAX_PAGE_BYTES {
             return Ok(None);
         }
-        self.parsed += 1;
-        let same = with_text(content, |text| has_words(text, &words));
+        let same_skeleton =
+            checked && skeleton.map(|s| s.hash) == LinkSkeleton::of(content).map(|s| s.hash);
+        let same = same_skeleton || {
+            self.parsed += 1;
+            with_text(content, |text| has_words(text, &words))
+        };
         if same {
             self.shared.insert(theirs, newer);
         }
@@ -172,6 +188,13 @@ impl Digests {
     /// when there are many (a reorganisation matches hundreds of moved
     /// pages). Returns the words of the versions parsed here, for
     /// [`match_moves`] to keep those similarity will need.
+    ///
+    /// Versions that differ only in where their links point (the same
+    /// [`LinkSkeleton`]) are parsed once: a reorganisation that moves a
+    /// page and fixes its relative links deletes one and adds the other,
+    /// and on a real handbook two fifths of the pages such commits match
+    /// are pairs like that. The one parsed is checked to have a link
+    /// destination at every cut; where it has not, each is parsed.
     fn digest_all(
         &mut self,
         objects: &Objects,
@@ -184,16 +207,69 @@ impl Digests {
             .collect();
         todo.sort_unstable();
         todo.dedup();
-        self.parsed += todo.len();
-        let parsed = self.on_threads(objects, &todo, |odb, blob, buffer| {
-            parse_version(odb, blob, buffer, false)
+        // Each version's skeleton (its bytes kept while they fit), then
+        // the versions grouped by skeleton: the first of each group parsed
+        // for all.
+        let kept = std::sync::atomic::AtomicUsize::new(0);
+        let read = self.on_threads(objects, &todo, |odb, &blob, buffer| {
+            Version::read(odb, blob, buffer, &kept)
         });
-        let mut words = OidMap::default();
-        for (&blob, result) in todo.iter().zip(parsed) {
-            let (digest, page_words) = result?;
-            self.shared.insert(blob, Arc::new(digest));
-            words.insert(blob, page_words);
+        let mut versions = Vec::with_capacity(todo.len());
+        for result in read {
+            versions.push(result?);
         }
+        let mut groups: HashMap<u128, Vec<usize>> = HashMap::new();
+        for (index, version) in versions.iter().enumerate() {
+            if let Some(skeleton) = &version.skeleton {
+                groups.entry(skeleton.hash).or_default().push(index);
+            }
+        }
+        // The first version of each group of two or more, and the others
+        // its parse stands for if it checks.
+        let mut stands_for: Vec<Option<&[usize]>> = vec![None; versions.len()];
+        for members in groups.values().filter(|members| members.len() > 1) {
+            stands_for[members[0]] = Some(&members[1..]);
+        }
+        let first_pass: Vec<usize> = (0..versions.len())
+            .filter(|&index| {
+                stands_for[index].is_some()
+                    || versions[index]
+                        .skeleton
+                        .as_ref()
+                        .is_none_or(|skeleton| groups[&skeleton.hash].len() == 1)
+            })
+            .collect();
+        let parse = |odb: &Odb, &index: &usize, buffer: &mut Vec<u8>| {
+            versions[index].parse(odb, todo[index], buffer)
+        };
+        let parsed = self.on_threads(objects, &first_pass, parse);
+        let mut words = OidMap::default();
+        let mut unchecked = Vec::new();
+        for (&index, result) in first_pass.iter().zip(parsed) {
+            let (digest, page_words, checked) = result?;
+            let digest = Arc::new(digest);
+            if let Some(others) = stands_for[index] {
+                if checked {
+                    for &other in others {
+                        self.shared.insert(todo[other], Arc::clone(&digest));
+                    }
+                } else {
+                    unchecked.extend_from_slice(others);
+                }
+            }
+            self.shared.insert(todo[index], digest);
+            words.insert(todo[index], page_words);
+        }
+        // The others of a group whose first version has something else
+        // where a cut is: each parsed.
+        unchecked.sort_unstable();
+        let parsed_again = self.on_threads(objects, &unchecked, parse);
+        for (&index, result) in unchecked.iter().zip(parsed_again) {
+            let (digest, page_words, _) = result?;
+            self.shared.insert(todo[index], Arc::new(digest));
+            words.insert(todo[index], page_words);
+        }
+        self.parsed += first_pass.len() + unchecked.len();
         Ok(words)
     }
 
@@ -210,7 +286,7 @@ impl Digests {
             .iter()
             .filter(|&blob| !kept.contains_key(blob))
             .count();
-        self.on_threads(objects, blobs, |odb, blob, buffer| match kept.get(&blob) {
+        self.on_threads(objects, blobs, |odb, &blob, buffer| match kept.get(&blob) {
             Some(words) => Ok(word_hashes(words)),
             None => Ok(word_hashes(&parse_version(odb, blob, buffer, false)?.1)),
         })
@@ -218,31 +294,31 @@ impl Digests {
         .collect()
     }
 
-    /// `work` on each blob, in order: on this thread when there are few,
+    /// `work` on each item, in order: on this thread when there are few,
     /// else in runs on every core, each with an object handle of its own.
-    fn on_threads<R: Send>(
+    fn on_threads<T: Sync, R: Send>(
         &mut self,
         objects: &Objects,
-        blobs: &[Oid],
-        work: impl Fn(&Odb, Oid, &mut Vec<u8>) -> Result<R, ReadError> + Sync,
+        items: &[T],
+        work: impl Fn(&Odb, &T, &mut Vec<u8>) -> Result<R, ReadError> + Sync,
     ) -> Vec<Result<R, ReadError>> {
         let threads = rayon::current_num_threads();
-        if blobs.len() < PARALLEL_PARSES || threads < 2 {
+        if items.len() < PARALLEL_PARSES || threads < 2 {
             let buffer = &mut self.buffer;
-            return blobs
+            return items
                 .iter()
-                .map(|&blob| work(objects.odb(), blob, buffer))
+                .map(|item| work(objects.odb(), item, buffer))
                 .collect();
         }
-        let runs: Vec<(Objects, &[Oid])> = blobs
-            .chunks(blobs.len().div_ceil(threads * 2))
+        let runs: Vec<(Objects, &[T])> = items
+            .chunks(items.len().div_ceil(threads * 2))
             .map(|run| (objects.another(), run))
             .collect();
         runs.into_par_iter()
             .flat_map_iter(|(objects, run)| {
                 let mut buffer = Vec::new();
                 run.iter()
-                    .map(|&blob| work(objects.odb(), blob, &mut buffer))
+                    .map(|item| work(objects.odb(), item, &mut buffer))
                     .collect::<Vec<_>>()
             })
             .collect()
@@ -251,6 +327,65 @@ impl Digests {
     /// Every digest made or known, for the freshness cache.
     pub(super) fn lookup(&self, blob: Oid) -> Option<Digest> {
         self.shared.find(blob).map(|digest| Digest::clone(&digest))
+    }
+}
+
+/// A version read for [`Digests::digest_all`]: its skeleton, and its
+/// bytes while [`VERSION_BYTES_KEPT`] allows (else they are read again).
+struct Version {
+    bytes: Option<Vec<u8>>,
+    skeleton: Option<LinkSkeleton>,
+}
+
+/// The bytes of the versions [`Digests::digest_all`] keeps between
+/// reading them and parsing them: a reorganisation of a thousand pages is
+/// a few MiB.
+const VERSION_BYTES_KEPT: usize = 16 * 1024 * 1024;
+
+impl Version {
+    fn read(
+        odb: &Odb,
+        blob: Oid,
+        buffer: &mut Vec<u8>,
+        kept: &std::sync::atomic::AtomicUsize,
+    ) -> Result<Version, ReadError> {
+        use std::sync::atomic::Ordering::Relaxed;
+        let content = trees::read_blob(odb, blob, buffer)?;
+        // A version too large to be a page is digested by its bytes.
+        let skeleton = (content.len() as u64 <= MAX_PAGE_BYTES)
+            .then(|| LinkSkeleton::of(content))
+            .flatten();
+        let bytes = (kept.fetch_add(content.len(), Relaxed) + content.len() <= VERSION_BYTES_KEPT)
+            .then(|| content.to_vec());
+        Ok(Version { bytes, skeleton })
+    }
+
+    /// Its digest and words, as [`parse_version`] makes them, and whether
+    /// its skeleton's cuts are all link destinations.
+    fn parse(
+        &self,
+        odb: &Odb,
+        blob: Oid,
+        buffer: &mut Vec<u8>,
+    ) -> Result<(Digest, Vec<u8>, bool), ReadError> {
+        let Some(skeleton) = &self.skeleton else {
+            let (digest, words) = match &self.bytes {
+                Some(bytes) if bytes.len() as u64 > MAX_PAGE_BYTES => {
+                    (Digest::of_bytes(bytes), Vec::new())
+                }
+                Some(bytes) => with_text(bytes, Digest::page_with_words),
+                None => parse_version(odb, blob, buffer, false)?,
+            };
+            return Ok((digest, words, false));
+        };
+        let bytes = match &self.bytes {
+            Some(bytes) => bytes.as_slice(),
+            None => trees::read_blob(odb, blob, buffer)?,
+        };
+        // A skeleton is made only of UTF-8.
+        Ok(with_text(bytes, |text| {
+            Digest::page_with_words_checking(text, &skeleton.cuts)
+        }))
     }
 }
 

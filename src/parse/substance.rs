@@ -14,7 +14,7 @@
 use std::borrow::Cow;
 use std::ops::Range;
 
-use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
+use pulldown_cmark::{Event, LinkType, Options, Parser, Tag, TagEnd};
 use serde::{Deserialize, Serialize};
 use xxhash_rust::xxh3::xxh3_64;
 
@@ -93,6 +93,61 @@ impl Digest {
         Digest::made(text, Read::Words)
     }
 
+    /// [`Digest::page_with_words`], and whether each of `cuts` (a
+    /// [`LinkSkeleton`]'s) is, in this parse, the whole destination of an
+    /// inline link or image: then every text with the same skeleton has
+    /// these words (see [`LinkSkeleton`]).
+    pub(crate) fn page_with_words_checking(
+        text: &str,
+        cuts: &[Range<usize>],
+    ) -> (Digest, Vec<u8>, bool) {
+        let body = words_body(text);
+        // A copy without trailing whitespace has other offsets: its cuts
+        // are not checked.
+        let Cow::Borrowed(body) = body else {
+            let (digest, words) = Digest::page_with_words(text);
+            return (digest, words, false);
+        };
+        let offset = text.len() - body.len();
+        let mut reader = WordReader::for_body(body, Read::Words);
+        // The destinations of the inline links and images, by their
+        // place in `text`.
+        let mut destinations: Vec<Range<usize>> = Vec::new();
+        for (event, range) in Parser::new_ext(body, PARSE_OPTIONS).into_offset_iter() {
+            if let Event::Start(
+                Tag::Link {
+                    link_type: LinkType::Inline,
+                    dest_url,
+                    ..
+                }
+                | Tag::Image {
+                    link_type: LinkType::Inline,
+                    dest_url,
+                    ..
+                },
+            ) = &event
+            {
+                // The destination ends where the link's closing `)` is.
+                let end = offset + range.end - 1;
+                if let Some(start) = end.checked_sub(dest_url.len())
+                    && text.as_bytes().get(end) == Some(&b')')
+                    && text.get(start..end) == Some(&**dest_url)
+                {
+                    destinations.push(start..end);
+                }
+            }
+            reader.event(event);
+        }
+        destinations.sort_unstable_by_key(|range| range.start);
+        let checked = cuts.iter().all(|cut| {
+            destinations
+                .binary_search_by_key(&cut.start, |range| range.start)
+                .is_ok_and(|at| destinations[at] == *cut)
+        });
+        let (digest, words) = Digest::from_words(Words::read_by(reader), Read::Words);
+        (digest, words, checked)
+    }
+
     fn made(text: &str, read: Read) -> (Digest, Vec<u8>) {
         Digest::from_words(Words::of(text, read), read)
     }
@@ -153,6 +208,104 @@ pub(crate) fn hash_words(words: &[String]) -> u64 {
         hasher.update(&[0]);
     }
     hasher.digest()
+}
+
+/// A page's text with the destinations of its plain inline links cut
+/// out: what is left, as a hash, and where the cuts are.
+///
+/// A reorganisation moves hundreds of pages and fixes their relative
+/// links: `[Onboarding](onboarding.md)` becomes
+/// `[Onboarding](../onboarding/index.md)`, and nothing a reader sees
+/// changes. Two versions with the same skeleton differ only in what stands
+/// between a `](` and the next `)` where that is made of
+/// [`LINK_DESTINATION_BYTES`] alone. Where every such place in one of them
+/// is, by its parse, the destination of an inline link or image
+/// ([`Digest::page_with_words_checking`]), all of them have its words:
+///
+/// - no line is read as another kind of block: the cuts hold no line
+///   break, space, tab, `|`, `<`, `>` or backtick, and are never at the
+///   start of a line (`](` comes before each), so what starts, ends or
+///   splits a block (a fence, an HTML block's end, a table cell, front
+///   matter's closing `---`) is where it was;
+/// - the link is still a link, with the same text: a destination of these
+///   bytes is always valid, and no code span, autolink or raw HTML that
+///   could swallow it starts or ends inside one (`` ` ``, `<`, `>`, `"`,
+///   `'` and `=`, which would end an unquoted HTML attribute, are left
+///   out);
+/// - what is inside a destination is consumed with it: `_` there is never
+///   emphasis, and no entity or escape (`&`, `\`) is decoded.
+///
+/// Property-tested against parsing both versions (`substance_props`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct LinkSkeleton {
+    pub(crate) hash: u128,
+    pub(crate) cuts: Vec<Range<usize>>,
+}
+
+/// The bytes a cut destination may hold: letters, digits and
+/// `/ . _ # : ? % + @ - , ;` (see [`LinkSkeleton`] for what is left out).
+pub(crate) const LINK_DESTINATION_BYTES: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut byte = 0;
+    while byte < 256 {
+        let b = byte as u8;
+        table[byte] = b.is_ascii_alphanumeric()
+            || matches!(
+                b,
+                b'/' | b'.' | b'_' | b'#' | b':' | b'?' | b'%' | b'+' | b'@' | b'-' | b',' | b';'
+            );
+        byte += 1;
+    }
+    table
+};
+
+impl LinkSkeleton {
+    /// The skeleton of `bytes`; `None` for a text whose words are not read
+    /// from its bytes as they are (not UTF-8, or a line ends in a tab: see
+    /// [`words_body`]), or that has no link destination to cut.
+    pub(crate) fn of(bytes: &[u8]) -> Option<LinkSkeleton> {
+        let text = std::str::from_utf8(bytes).ok()?;
+        if ends_a_line_with_a_tab(text) {
+            return None;
+        }
+        let mut cuts = Vec::new();
+        let mut after_cut = 0;
+        for at in memchr::memmem::find_iter(bytes, b"](") {
+            let start = at + 2;
+            if start <= after_cut {
+                continue;
+            }
+            let length = bytes[start..]
+                .iter()
+                .take_while(|&&byte| LINK_DESTINATION_BYTES[usize::from(byte)])
+                .count();
+            let end = start + length;
+            if bytes.get(end) == Some(&b')') {
+                cuts.push(start..end);
+                after_cut = end;
+            }
+        }
+        if cuts.is_empty() {
+            return None;
+        }
+        // Each piece left and its length: no two different texts hash the
+        // same bytes.
+        let mut hasher = xxhash_rust::xxh3::Xxh3::new();
+        let mut piece_start = 0;
+        for cut in cuts
+            .iter()
+            .chain(std::iter::once(&(bytes.len()..bytes.len())))
+        {
+            let piece = &bytes[piece_start..cut.start];
+            hasher.update(piece);
+            hasher.update(&(piece.len() as u64).to_le_bytes());
+            piece_start = cut.end;
+        }
+        Some(LinkSkeleton {
+            hash: hasher.digest128(),
+            cuts,
+        })
+    }
 }
 
 /// Whether a line of `text` ends in a tab, spaces after it aside (as

@@ -942,3 +942,326 @@ proptest! {
         }
     }
 }
+
+/// Pieces around link destinations: what could make a cut destination
+/// read as something else, or something else read as one.
+const AROUND_LINKS: &[&str] = &[
+    "[",
+    "]",
+    "](",
+    ")",
+    "![",
+    "[a](",
+    "[a b](",
+    "](x y)",
+    "](<x>)",
+    "](x \"t\")",
+    "plan",
+    "q3",
+    "é",
+    " ",
+    "\n",
+    "\n\n",
+    "  \n",
+    "\t",
+    "_",
+    "__",
+    "*",
+    "~~",
+    "`",
+    "``",
+    "```\n",
+    "~~~\n",
+    "    ",
+    "<",
+    ">",
+    "<b>",
+    "</b>",
+    "<a href=",
+    "<a title='",
+    "'>",
+    "<span x=",
+    "<!--",
+    "-->",
+    "<?",
+    "?>",
+    "<![CDATA[",
+    "]]>",
+    "<div>\n",
+    "</div>\n",
+    "<pre>\n",
+    "</pre>\n",
+    "<https://x.example/",
+    "&amp;",
+    "&",
+    ";",
+    "\\",
+    "\\]",
+    "|",
+    "|a|b|\n|-|-|\n",
+    "# ",
+    "## ",
+    "=",
+    "===\n",
+    "---\n",
+    "> ",
+    "- ",
+    "1. ",
+    "- [ ] ",
+    "[x]",
+    "[r]: ",
+    "[r]",
+    "{#id}",
+    "title: t\n",
+    "\"",
+    "'",
+    "#",
+    "?",
+    "%",
+    ":",
+    "@",
+    "-",
+    ",",
+    "(",
+    "((",
+];
+
+/// What cut destinations are replaced with: strings of the bytes a cut
+/// may hold (each of its punctuation as likely as a letter), up to five
+/// long, taken from [`super::LINK_DESTINATION_BYTES`] itself, so a byte
+/// let in there is tried here.
+fn replacements() -> impl Strategy<Value = Vec<String>> {
+    let alphabet: Vec<char> = (0..=255u8)
+        .filter(|&byte| super::LINK_DESTINATION_BYTES[usize::from(byte)])
+        .filter(|byte| !byte.is_ascii_alphanumeric() || matches!(byte, b'a' | b'1'))
+        .map(char::from)
+        .collect();
+    let replacement = proptest::collection::vec(proptest::sample::select(alphabet), 0..6)
+        .prop_map(|chars| chars.into_iter().collect::<String>());
+    proptest::collection::vec(replacement, 1..6)
+}
+
+/// Checks that a text with `one`'s skeleton and its cuts replaced by
+/// `replacements` has `one`'s words whenever `one`'s parse says its cuts
+/// are link destinations; returns whether it did.
+fn check_skeleton(one: &str, replacements: &[String]) -> Result<bool, TestCaseError> {
+    let Some(skeleton) = super::LinkSkeleton::of(one.as_bytes()) else {
+        return Ok(false);
+    };
+    let mut two = String::new();
+    let mut from = 0;
+    for (n, cut) in skeleton.cuts.iter().enumerate() {
+        two.push_str(&one[from..cut.start]);
+        two.push_str(
+            replacements
+                .get(n % replacements.len().max(1))
+                .map_or("", String::as_str),
+        );
+        from = cut.end;
+    }
+    two.push_str(&one[from..]);
+    let other = super::LinkSkeleton::of(two.as_bytes());
+    prop_assert_eq!(
+        other.as_ref().map(|s| s.hash),
+        Some(skeleton.hash),
+        "{:?} / {:?}",
+        one,
+        two
+    );
+    let (digest, words, checked) = Digest::page_with_words_checking(one, &skeleton.cuts);
+    // The same words as the plain parse, checked or not.
+    let (plain, plain_words) = Digest::page_with_words(one);
+    prop_assert_eq!((digest.page, digest.words), (plain.page, plain.words));
+    prop_assert_eq!(&words, &plain_words);
+    if checked {
+        let (theirs, their_words) = Digest::page_with_words(&two);
+        prop_assert_eq!(
+            (theirs.page, theirs.words),
+            (digest.page, digest.words),
+            "{:?} / {:?}",
+            one,
+            two
+        );
+        prop_assert_eq!(their_words, words);
+    }
+    Ok(checked)
+}
+
+/// Where a link may stand: each a place where a cut destination, or
+/// something that looks like one, could be read as something else.
+const CONTEXTS: &[(&str, &str)] = &[
+    ("", ""),
+    ("", ""),
+    ("<a b=", ">"),
+    ("<a b='", "'>"),
+    ("<a b=\"", "\">"),
+    ("<a ", ">"),
+    ("`", "`"),
+    ("``", "``"),
+    ("<!-- ", " -->"),
+    ("<!--", "-->"),
+    ("<?", "?>"),
+    ("<![CDATA[", "]]>"),
+    ("<!X ", ">"),
+    ("<https://x.example/", ">"),
+    ("<a@", ">"),
+    ("<", ">"),
+    ("**", "**"),
+    ("_", "_"),
+    ("~~", "~~"),
+    ("[", "]"),
+    ("[", "](y)"),
+    ("[", "][r]"),
+    ("![", "](y)"),
+    ("<div>\n", "\n</div>\n"),
+    ("<pre>\n", "\n</pre>\n"),
+    ("```\n", "\n```\n"),
+    ("~~~\n", "\n~~~\n"),
+    ("\n    ", "\n"),
+    ("| ", " | b |\n|---|---|\n"),
+    ("| a | b |\n|---|---|\n| ", " | c |\n"),
+    ("> ", "\n"),
+    ("# ", "\n"),
+    ("## ", " ##\n"),
+    ("[r]: ", "\n"),
+    ("[r]: /x '", "'\n"),
+    ("- ", "\n"),
+    ("1. ", "\n"),
+    ("---\ntitle: ", "\n---\n"),
+    ("\\", ""),
+    ("&", ";"),
+    ("x", "y"),
+];
+
+/// Destinations as written, cut or not.
+const WRITTEN_DESTINATIONS: &[&str] = &[
+    "",
+    "a",
+    "a_b",
+    "../x.md#y",
+    "a=b",
+    "a`b",
+    "a<b",
+    "a>b",
+    "a b",
+    "a\"b",
+    "a'b",
+    "a|b",
+    "a\\_b",
+    "a&amp;b",
+    "a*b",
+    "a~b",
+    "a!b",
+    "a$b",
+    "a(b)c",
+    "a\nb",
+    "a\tb",
+    "é",
+    "--",
+    "?",
+    "-->",
+    "]]",
+    "a]b",
+    "a[b",
+    "a{b}",
+    "a^b",
+];
+
+/// One piece of a generated text: a link, an image or a piece of
+/// [`AROUND_LINKS`], in a context.
+fn around_link() -> impl Strategy<Value = String> {
+    let link =
+        (0..3usize, proptest::sample::select(WRITTEN_DESTINATIONS)).prop_map(|(kind, dest)| {
+            match kind {
+                0 => format!("[plan]({dest})"),
+                1 => format!("![ship q3]({dest})"),
+                _ => format!("[a [b](c)]({dest})"),
+            }
+        });
+    let inner = prop_oneof![
+        3 => link,
+        1 => proptest::sample::select(AROUND_LINKS).prop_map(str::to_string),
+    ];
+    (
+        proptest::sample::select(CONTEXTS),
+        proptest::collection::vec(inner, 1..3),
+    )
+        .prop_map(|((open, close), inner)| format!("{open}{}{close}", inner.concat()))
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 4096, ..ProptestConfig::default() })]
+
+    /// Any text: where its parse says each cut is a link's destination,
+    /// changing them changes no word.
+    #[test]
+    fn same_link_skeleton_same_words_for_any_text(
+        pieces in proptest::collection::vec(
+            prop_oneof![
+                2 => around_link(),
+                1 => proptest::sample::select([AROUND_LINKS, PIECES].concat()).prop_map(str::to_string),
+            ],
+            0..30,
+        ),
+        replacements in replacements(),
+    ) {
+        check_skeleton(&pieces.concat(), &replacements)?;
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 1024, ..ProptestConfig::default() })]
+
+    /// Pages as people write them, links and all.
+    #[test]
+    fn same_link_skeleton_same_words_for_styled_pages(
+        doc in doc(),
+        style in style(),
+        replacements in replacements(),
+    ) {
+        check_skeleton(&render(&doc, &style), &replacements)?;
+    }
+}
+
+/// The skeleton finds what a reorganisation does to a page: its relative
+/// links pointed elsewhere, every one of them a link (so a test above that
+/// only ever met unchecked cuts could not pass unnoticed); and it refuses
+/// the places that only look like links.
+#[test]
+fn a_page_whose_links_were_pointed_elsewhere_has_its_skeleton() {
+    let before = "# Finance\n\n- [Dan Adler](../team/index.md#dan-adler), VP\n- ![logo](img/a_b.png) and [FAQ](faq.md)\n\n| a | [b](b.md) |\n|---|---|\n| c | d |\n";
+    let after = "# Finance\n\n- [Dan Adler](../../team/index.md#dan-adler), VP\n- ![logo](../img/a_b.png) and [FAQ](process/faq.md)\n\n| a | [b](x/b.md) |\n|---|---|\n| c | d |\n";
+    let one = super::LinkSkeleton::of(before.as_bytes()).expect("cuts");
+    let two = super::LinkSkeleton::of(after.as_bytes()).expect("cuts");
+    assert_eq!(one.hash, two.hash);
+    assert_eq!(one.cuts.len(), 4);
+    let (digest, _, checked) = Digest::page_with_words_checking(after, &two.cuts);
+    assert!(checked);
+    assert_eq!(digest.page, Digest::page_with_words(before).0.page);
+    // The same places in code, in HTML, or in a link's text are words.
+    for looks_like_one in [
+        "`[a](b.md)`\n",
+        "```\n[a](b.md)\n```\n",
+        "<div>\n[a](b.md)\n</div>\n",
+        "<a title=[a](b.md)>x</a>\n",
+        "[a [b](c.md)](d.md)\n",
+        "<!-- [a](b.md) -->\n",
+    ] {
+        let skeleton = super::LinkSkeleton::of(looks_like_one.as_bytes()).expect("cuts");
+        let (_, _, checked) = Digest::page_with_words_checking(looks_like_one, &skeleton.cuts);
+        assert!(!checked, "{looks_like_one:?}");
+    }
+    // Another byte in a destination is not cut.
+    for kept in [
+        "[a](b c)\n",
+        "[a](<b>)\n",
+        "[a](b&amp;c)\n",
+        "[a](b=c)\n",
+        "[a](b\\_c)\n",
+    ] {
+        assert!(
+            super::LinkSkeleton::of(kept.as_bytes()).is_none(),
+            "{kept:?}"
+        );
+    }
+}
