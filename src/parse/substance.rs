@@ -288,8 +288,8 @@ impl LinkSkeleton {
         if cuts.is_empty() {
             return None;
         }
-        // Each piece left and its length: no two different texts hash the
-        // same bytes.
+        // Each piece left, then its length: texts with other pieces hash
+        // other bytes (and 128 bits make two alike by chance unthinkable).
         let mut hasher = xxhash_rust::xxh3::Xxh3::new();
         let mut piece_start = 0;
         for cut in cuts
