@@ -17,7 +17,7 @@ use crate::discover::MAX_PAGE_BYTES;
 use crate::engine::{self, Options};
 use crate::git::repo::{Oid, Repo};
 use crate::history::{Answer, Resolved, Touch, Touched};
-use crate::parse::substance::{Substance, word_diff};
+use crate::parse::substance::{Substance, after_front_matter, word_diff};
 use crate::report::{self, PageRow};
 
 /// Words of a word diff shown per side.
@@ -57,9 +57,9 @@ pub(crate) struct TrailEntry {
     pub summary: Option<String>,
     /// The page's path in this commit.
     pub path: String,
-    /// `formatting`, `link-targets`, `elsewhere` (a section whose page
-    /// changed around it), `moved`, `ignore-revs`, `sweep`, `changed` or
-    /// `created`.
+    /// `formatting`, `front-matter`, `link-targets`, `elsewhere` (a
+    /// section whose page changed around it), `moved`, `ignore-revs`,
+    /// `sweep`, `changed` or `created`.
     pub reason: &'static str,
     /// Whether this commit is the page's last substantive change.
     pub counted: bool,
@@ -85,19 +85,36 @@ pub(crate) struct VerdictFinding {
 /// a commit's older version is the next commit's newer one.
 struct Versions<'r> {
     repo: &'r Repo,
-    parsed: HashMap<Oid, Rc<Substance>>,
+    parsed: HashMap<Oid, Rc<Version>>,
+}
+
+/// One version of the page, as the trail compares it.
+#[derive(Default)]
+struct Version {
+    substance: Substance,
+    /// The hash of its text after the front matter; none when it could
+    /// not be read. Equal in two versions whose blobs differ, the edit was
+    /// to the front matter alone (an owner, a tag, a spell-checker's list):
+    /// a maintainer reading "formatting only" there looks for formatting
+    /// that is not in the diff.
+    body: Option<u64>,
 }
 
 impl Versions<'_> {
-    /// One version's substance; empty when it cannot be read.
-    fn get(&mut self, blob: Option<Oid>) -> Rc<Substance> {
+    /// One version; empty when it cannot be read.
+    fn get(&mut self, blob: Option<Oid>) -> Rc<Version> {
         let Some(blob) = blob else {
             return Rc::default();
         };
         let repo = self.repo;
         let parsed = self.parsed.entry(blob).or_insert_with(|| {
             let text = repo.blob_text(blob, MAX_PAGE_BYTES as usize);
-            Rc::new(text.map(|text| Substance::of(&text)).unwrap_or_default())
+            Rc::new(text.map_or_else(Version::default, |text| Version {
+                substance: Substance::of(&text),
+                body: Some(xxhash_rust::xxh3::xxh3_64(
+                    after_front_matter(&text).as_bytes(),
+                )),
+            }))
         });
         Rc::clone(parsed)
     }
@@ -115,13 +132,19 @@ fn words_of(substance: &Substance, anchor: Option<&str>) -> Vec<String> {
 }
 
 fn entry(versions: &mut Versions, touched: &Touched, anchor: Option<&str>) -> TrailEntry {
-    let ours = versions.get(Some(touched.ours));
-    let theirs = versions.get(touched.theirs);
+    let (ours_version, theirs_version) = (
+        versions.get(Some(touched.ours)),
+        versions.get(touched.theirs),
+    );
+    let (ours, theirs) = (&ours_version.substance, &theirs_version.substance);
     let repo = versions.repo;
     let (reason, counted, moved_from, similarity) = match &touched.touch {
         // A section whose words stayed while the page's changed.
         Touch::Same if anchor.is_some() && ours.words != theirs.words => {
             ("elsewhere", false, None, None)
+        }
+        Touch::Same if ours_version.body.is_some() && ours_version.body == theirs_version.body => {
+            ("front-matter", false, None, None)
         }
         Touch::Same if ours.links != theirs.links => ("link-targets", false, None, None),
         Touch::Same => ("formatting", false, None, None),
@@ -136,7 +159,7 @@ fn entry(versions: &mut Versions, touched: &Touched, anchor: Option<&str>) -> Tr
         Touch::Created => ("created", true, None, None),
     };
     let link_targets_changed = touched.theirs.is_some() && ours.links != theirs.links;
-    let (ours, theirs) = (words_of(&ours, anchor), words_of(&theirs, anchor));
+    let (ours, theirs) = (words_of(ours, anchor), words_of(theirs, anchor));
     // The words are shown for what counted, and for what was passed over
     // though its words changed (an ignored commit).
     let diff = word_diff(&theirs, &ours, DIFF_WORDS);
@@ -289,6 +312,7 @@ fn reason_text(entry: &TrailEntry, section: bool) -> String {
     };
     match entry.reason {
         "formatting" => format!("formatting only: {words} are the same"),
+        "front-matter" => format!("front matter only: {words} are the same"),
         "link-targets" => format!("link targets only: {words} are the same"),
         "elsewhere" => "the page changed elsewhere: the section's words are the same".to_string(),
         "moved" => {

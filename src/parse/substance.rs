@@ -355,15 +355,20 @@ struct Words {
     links: Vec<String>,
 }
 
-/// What of a page's text is parsed for its words: the body after the front
-/// matter, without trailing whitespace where a line ends in a tab.
-fn words_body(text: &str) -> Cow<'_, str> {
-    let body = match front_matter_block(text) {
+/// A page's text after its front matter: all of it when it has none.
+pub(crate) fn after_front_matter(text: &str) -> &str {
+    match front_matter_block(text) {
         Ok(Some((_, _, block))) => &text[block.end..],
         // A block opened and never closed is not front matter: a reader
         // sees it as text.
         Ok(None) | Err(_) => text,
-    };
+    }
+}
+
+/// What of a page's text is parsed for its words: the body after the front
+/// matter, without trailing whitespace where a line ends in a tab.
+fn words_body(text: &str) -> Cow<'_, str> {
+    let body = after_front_matter(text);
     // pulldown-cmark 0.13 ends neither an ATX heading's closing `#`s nor
     // a code fence that a tab follows (CommonMark ignores trailing spaces
     // and tabs there), so `## Plan ##\t` would get the anchor `plan-`
