@@ -298,6 +298,44 @@ fn the_calendar_follows_the_retros_spacing() {
     assert!(missed.is_empty(), "{missed:?}\n{text}");
 }
 
+/// Where the retros give no calendar, the config and the summary say why,
+/// so the default is not read as found: none dated twice in a team, or
+/// dated further apart than any iteration.
+#[test]
+fn a_calendar_not_inferred_says_why() {
+    for (dates, why) in [
+        (&["2026-01-16"][..], "no team has two dated retrospectives"),
+        (
+            &["2026-01-16", "2026-03-13"][..],
+            "retrospectives are 56 days apart (median)",
+        ),
+    ] {
+        let f = Fixture::new();
+        let mut edits = vec![write("content/search/goals.md", &goals_page("search"))];
+        edits.extend(dates.iter().map(|date| {
+            write(
+                &format!("content/search/retros/{date}.md"),
+                &retro_page(date, "@carold"),
+            )
+        }));
+        f.commit("2026-01-05T09:00:00Z", "start", &edits);
+        let out = f.run(&["init", "--print", "--now", NOW]);
+        assert_eq!(out.code, 0, "{}", out.stderr);
+        assert!(
+            out.stdout
+                .contains(&format!("# The defaults, not inferred: {why}.\n")),
+            "{}",
+            out.stdout
+        );
+        assert!(
+            out.stderr
+                .contains(&format!("iterations: the defaults ({why})")),
+            "{}",
+            out.stderr
+        );
+    }
+}
+
 #[test]
 fn the_sweep_commit_is_proposed_for_the_ignore_revs_file() {
     let (f, sweep) = handbook();

@@ -41,9 +41,31 @@ fn date_of(page: &Page) -> Option<NaiveDate> {
     NaiveDate::from_ymd_opt(i32::try_from(part(1)?).ok()?, part(2)?, part(3)?)
 }
 
-/// The calendar the retros suggest, or `None` with fewer than two dates in
-/// any team or a spacing longer than four weeks (then the default stands).
-pub(crate) fn infer(pages: &[Page], teams: &[TeamFound]) -> Option<Inferred> {
+/// Why the retros suggest no calendar (the default stands then): what
+/// `init` tells the maintainer, who otherwise reads the default as found.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum NoCalendar {
+    /// No team has two retrospectives with dates.
+    TooFewDated,
+    /// Their median spacing, in days: longer than any iteration length.
+    TooFarApart(i64),
+}
+
+impl NoCalendar {
+    /// Why, in a phrase: "no team has two dated retrospectives".
+    pub(crate) fn reason(&self) -> String {
+        match self {
+            NoCalendar::TooFewDated => "no team has two dated retrospectives".to_string(),
+            NoCalendar::TooFarApart(days) => {
+                format!("retrospectives are {days} days apart (median)")
+            }
+        }
+    }
+}
+
+/// The calendar the retros suggest, or why not: fewer than two dates in
+/// any team, or a median spacing longer than five weeks.
+pub(crate) fn infer(pages: &[Page], teams: &[TeamFound]) -> Result<Inferred, NoCalendar> {
     let mut gaps = Vec::new();
     let mut all = BTreeSet::new();
     for team in teams {
@@ -60,22 +82,23 @@ pub(crate) fn infer(pages: &[Page], teams: &[TeamFound]) -> Option<Inferred> {
         all.extend(dates);
     }
     if gaps.is_empty() {
-        return None;
+        return Err(NoCalendar::TooFewDated);
     }
     gaps.sort_unstable();
     let median = gaps[gaps.len() / 2];
     if median > 35 {
-        return None;
+        return Err(NoCalendar::TooFarApart(median));
     }
     let length = LENGTHS
         .iter()
         .copied()
         .min_by_key(|l| (l - median).abs())
         .unwrap_or(14);
-    let first = *all.iter().next()?;
+    // Gaps come from dates: there is a first.
+    let first = *all.iter().next().ok_or(NoCalendar::TooFewDated)?;
     // The first retro falls on the last day of an iteration: held as the
     // iteration ends, it counts for it with the whole grace to spare.
-    Some(Inferred {
+    Ok(Inferred {
         length_days: length,
         start: add_days(first, 1 - length),
         retros: all.len(),
@@ -100,7 +123,7 @@ mod tests {
             .collect()
     }
 
-    fn infer_from(dates: &[&str]) -> Option<Inferred> {
+    fn infer_from(dates: &[&str]) -> Result<Inferred, NoCalendar> {
         let pages = retros(dates);
         let found = teams::find(&pages, &|_, _| None);
         infer(&pages, &found)
@@ -120,7 +143,10 @@ mod tests {
 
     #[test]
     fn one_retro_or_a_sparse_cadence_leaves_the_default() {
-        assert_eq!(infer_from(&["2026-01-16"]), None);
-        assert_eq!(infer_from(&["2026-01-16", "2026-04-16"]), None);
+        assert_eq!(infer_from(&["2026-01-16"]), Err(NoCalendar::TooFewDated));
+        assert_eq!(
+            infer_from(&["2026-01-16", "2026-04-16"]),
+            Err(NoCalendar::TooFarApart(90))
+        );
     }
 }

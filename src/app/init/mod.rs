@@ -48,7 +48,7 @@ pub(crate) struct Handbook {
 /// What `init` inferred, before it is written.
 pub(crate) struct Plan {
     pub handbook: Option<Handbook>,
-    pub calendar: Option<calendar::Inferred>,
+    pub calendar: Result<calendar::Inferred, calendar::NoCalendar>,
     pub global: std::collections::BTreeMap<&'static str, (String, usize)>,
     pub teams: Vec<teams::TeamFound>,
     pub roles: roles::Roles,

@@ -110,14 +110,16 @@ fn write_inferred(out: &mut String, plan: &Plan) {
         );
     }
     match &plan.calendar {
-        Some(c) => {
+        Ok(c) => {
             let _ = writeln!(
                 out,
                 "  iterations: {} days (median spacing of {} retros: {} days), starting {}",
                 c.length_days, c.retros, c.median_gap, c.start
             );
         }
-        None => out.push_str("  iterations: the defaults (too few dated retros to infer from)\n"),
+        Err(why) => {
+            let _ = writeln!(out, "  iterations: the defaults ({})", why.reason());
+        }
     }
     let sources: std::collections::BTreeSet<String> = plan
         .roles

@@ -72,7 +72,7 @@ pub(crate) fn config_text(plan: &Plan) -> String {
 
 fn write_calendar(out: &mut String, plan: &Plan) {
     match &plan.calendar {
-        Some(c) => {
+        Ok(c) => {
             let _ = writeln!(
                 out,
                 "# length: the median spacing ({} days) of {} retrospectives' dates, rounded to\n\
@@ -81,12 +81,13 @@ fn write_calendar(out: &mut String, plan: &Plan) {
                 c.median_gap, c.retros, c.first_retro, c.length_days, c.start
             );
         }
-        None => {
+        Err(why) => {
             let _ = writeln!(
                 out,
-                "# The defaults: too few dated retrospectives (two in one team) to infer the\n\
-                 # length and start from. Set the day your iterations began.\n\
+                "# The defaults, not inferred: {}.\n\
+                 # Set the length (one to five weeks) and the day your iterations began.\n\
                  iterations: {{ length: {}d, start: {}, grace: {}d }}\n",
+                why.reason(),
                 crate::config::DEFAULT_ITERATION_DAYS,
                 crate::config::DEFAULT_START,
                 crate::config::DEFAULT_GRACE_DAYS
