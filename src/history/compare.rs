@@ -10,7 +10,7 @@ use crate::discover::MAX_PAGE_BYTES;
 use crate::git::objects::Objects;
 use crate::git::repo::Oid;
 use crate::git::trees::{self, Odb, OidMap, PageChange, ReadError};
-use crate::parse::substance::{Digest, LinkSkeleton, has_words, sorted_similarity, word_hashes};
+use crate::parse::substance::{Digest, LinkSkeleton, has_words, similarity_reaching, word_hashes};
 
 /// The digests a walk's readers share: those the freshness cache kept, and
 /// those parsed since. A version one thread parsed is not parsed again by
@@ -703,8 +703,7 @@ fn similar_pairs<'w>(
         if !may_reach(new.len(), old.len(), threshold) {
             return None;
         }
-        let score = sorted_similarity(new, old);
-        (score >= threshold).then_some((score, a, d))
+        similarity_reaching(new, old, threshold).map(|score| (score, a, d))
     })
 }
 

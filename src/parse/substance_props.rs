@@ -6,7 +6,7 @@
 use proptest::prelude::*;
 use proptest::sample::Index;
 
-use super::{Digest, Substance, has_words};
+use super::{Digest, Substance, has_words, similarity_reaching, sorted_similarity};
 
 const VOCAB: &[&str] = &[
     "plan", "ship", "team", "goal", "road", "map", "week", "owner", "review", "search", "index",
@@ -1274,6 +1274,29 @@ fn a_page_whose_links_were_pointed_elsewhere_has_its_skeleton() {
         assert!(
             super::LinkSkeleton::of(kept.as_bytes()).is_none(),
             "{kept:?}"
+        );
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 2048, ..ProptestConfig::default() })]
+
+    /// Ending the merge early keeps exactly the pairs the whole merge
+    /// would, with their scores: words drawn from a small vocabulary (so
+    /// pages share many, with repeats), pages of up to 400 words (several
+    /// of the merge's steps between checks), any threshold.
+    #[test]
+    fn similarity_reaching_keeps_the_pairs_the_whole_merge_keeps(
+        mut a in proptest::collection::vec(0u64..40, 0..400),
+        mut b in proptest::collection::vec(0u64..40, 0..400),
+        threshold in prop_oneof![0.0..=1.0f64, Just(0.5), Just(1.0), Just(0.0)],
+    ) {
+        a.sort_unstable();
+        b.sort_unstable();
+        let whole = sorted_similarity(&a, &b);
+        prop_assert_eq!(
+            similarity_reaching(&a, &b, threshold),
+            (whole >= threshold).then_some(whole)
         );
     }
 }
