@@ -596,19 +596,7 @@ pub(super) fn match_moves(
     let mut hashes = digests.word_hashes_all(objects, &blobs, &kept)?;
     let deleted_words = hashes.split_off(added.len());
     let added_words = hashes;
-    // Every pair that reaches the threshold, each added page's on a core
-    // when there are many.
-    let deleted_words = &deleted_words;
-    let mut pairs: Vec<(f64, usize, usize)> =
-        if added.len().saturating_mul(deleted.len()) < PARALLEL_PAIRS {
-            (added_words.iter().enumerate())
-                .flat_map(|(a, new)| similar_pairs(a, new, deleted_words, threshold))
-                .collect()
-        } else {
-            (added_words.par_iter().enumerate())
-                .flat_map_iter(|(a, new)| similar_pairs(a, new, deleted_words, threshold))
-                .collect()
-        };
+    let mut pairs = all_similar_pairs(&added_words, &deleted_words, threshold);
     // Best first; ties in path order (each pair's paths differ from every
     // other's, so the order is total).
     pairs.sort_by(|x, y| {
@@ -689,6 +677,107 @@ fn blobs_of(added: &[(&str, Oid)], deleted: &[(&str, Oid)]) -> Vec<Oid> {
     added.iter().chain(deleted).map(|&(_, blob)| blob).collect()
 }
 
+/// Every pair of an added page and a deleted one (their sorted word
+/// hashes) whose similarity reaches `threshold`: (similarity, added page,
+/// deleted page), in no order. Few pairs are merged one by one on this
+/// thread; many, each added page's on a core, through an index of the
+/// deleted pages' words where they are not too many.
+fn all_similar_pairs(
+    added: &[Vec<u64>],
+    deleted: &[Vec<u64>],
+    threshold: f64,
+) -> Vec<(f64, usize, usize)> {
+    if added.len().saturating_mul(deleted.len()) < PARALLEL_PAIRS {
+        return (added.iter().enumerate())
+            .flat_map(|(a, new)| similar_pairs(a, new, deleted, threshold))
+            .collect();
+    }
+    let Some(index) = WordIndex::of(deleted) else {
+        return (added.par_iter().enumerate())
+            .flat_map_iter(|(a, new)| similar_pairs(a, new, deleted, threshold))
+            .collect();
+    };
+    (added.par_iter().enumerate())
+        .flat_map_iter(|(a, new)| index.similar_pairs(a, new, deleted, threshold))
+        .collect()
+}
+
+/// Where each word of a commit's deleted pages is, and how often: an added
+/// page's shared words with every deleted page at once, from its own words
+/// alone. Merging each pair instead went through both pages' words for
+/// every pair: a reorganisation of 250 edited pages (18F's handbook moving
+/// to another site generator) spent a fifth of its cold walk there, and
+/// most words are in few pages.
+struct WordIndex {
+    /// For each distinct word: (deleted page, times in it).
+    places: HashMap<u64, Vec<(u32, u32)>, foldhash::fast::RandomState>,
+}
+
+/// The most words (all deleted pages' together) an index is made of: its
+/// places take 8 bytes a distinct word a page, and a reorganisation of
+/// thousands of pages is merged pair by pair instead, in the memory it
+/// already holds.
+const INDEXED_WORDS: usize = 1 << 20;
+
+impl WordIndex {
+    fn of(deleted: &[Vec<u64>]) -> Option<WordIndex> {
+        let words: usize = deleted.iter().map(Vec::len).sum();
+        let pages = u32::try_from(deleted.len()).ok()?;
+        if words > INDEXED_WORDS {
+            return None;
+        }
+        let mut places: HashMap<u64, Vec<(u32, u32)>, _> = HashMap::default();
+        for (page, words) in (0..pages).zip(deleted) {
+            for (word, times) in runs(words) {
+                places.entry(word).or_default().push((page, times));
+            }
+        }
+        Some(WordIndex { places })
+    }
+
+    /// [`similar_pairs`], from the index: the same pairs, with the same
+    /// scores (words shared counted as a multiset, over the longer page's
+    /// count).
+    fn similar_pairs<'w>(
+        &'w self,
+        a: usize,
+        new: &'w [u64],
+        deleted: &'w [Vec<u64>],
+        threshold: f64,
+    ) -> impl Iterator<Item = (f64, usize, usize)> + 'w {
+        let mut common = vec![0usize; deleted.len()];
+        for (word, times) in runs(new) {
+            for &(page, theirs) in self.places.get(&word).into_iter().flatten() {
+                common[page as usize] += times.min(theirs) as usize;
+            }
+        }
+        deleted
+            .iter()
+            .zip(common)
+            .enumerate()
+            .filter_map(move |(d, (old, common))| {
+                if !may_reach(new.len(), old.len(), threshold) {
+                    return None;
+                }
+                let longest = new.len().max(old.len());
+                // Two empty pages are the same page.
+                let score = if longest == 0 {
+                    1.0
+                } else {
+                    common as f64 / longest as f64
+                };
+                (score >= threshold).then_some((score, a, d))
+            })
+    }
+}
+
+/// Each distinct word of sorted `words`, with how many times it is there.
+fn runs(words: &[u64]) -> impl Iterator<Item = (u64, u32)> + '_ {
+    words
+        .chunk_by(|x, y| x == y)
+        .map(|run| (run[0], u32::try_from(run.len()).unwrap_or(u32::MAX)))
+}
+
 /// The pairs of added page `a` (its sorted word hashes `new`) with the
 /// deleted pages (theirs `deleted`) whose similarity reaches `threshold`:
 /// (similarity, `a`, the deleted page's position).
@@ -755,6 +844,41 @@ fn pair_equal<'p>(
 mod tests {
     use super::*;
     use crate::git::objects::blob_id;
+    use proptest::prelude::*;
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
+
+        /// The index finds the pairs merging each pair finds, with the
+        /// same scores: pages of words from a small vocabulary (many
+        /// shared, with repeats, some empty), enough of them to be
+        /// indexed, any threshold.
+        #[test]
+        fn indexed_similarity_finds_the_pairs_merging_finds(
+            pages in proptest::collection::vec(
+                proptest::collection::vec(0u64..30, 0..120), 160..200),
+            threshold in prop_oneof![0.0..=1.0f64, Just(0.5), Just(0.0), Just(1.0)],
+            split in 70usize..90,
+        ) {
+            let mut pages = pages;
+            for page in &mut pages {
+                page.sort_unstable();
+            }
+            let deleted = pages.split_off(split);
+            let added = pages;
+            prop_assert!(added.len() * deleted.len() >= PARALLEL_PAIRS);
+            let mut indexed = all_similar_pairs(&added, &deleted, threshold);
+            let mut merged: Vec<_> = (added.iter().enumerate())
+                .flat_map(|(a, new)| similar_pairs(a, new, &deleted, threshold))
+                .collect();
+            let order = |x: &(f64, usize, usize), y: &(f64, usize, usize)| {
+                (x.1, x.2).cmp(&(y.1, y.2))
+            };
+            indexed.sort_by(order);
+            merged.sort_by(order);
+            prop_assert_eq!(indexed, merged);
+        }
+    }
 
     /// A digest offered by the pages' reading serves the walk's readers
     /// (one handle each); a second offer does not displace it, nor does it
