@@ -867,6 +867,7 @@ mod tests {
             let deleted = pages.split_off(split);
             let added = pages;
             prop_assert!(added.len() * deleted.len() >= PARALLEL_PAIRS);
+            prop_assert!(WordIndex::of(&deleted).is_some(), "indexed");
             let mut indexed = all_similar_pairs(&added, &deleted, threshold);
             let mut merged: Vec<_> = (added.iter().enumerate())
                 .flat_map(|(a, new)| similar_pairs(a, new, &deleted, threshold))

@@ -539,8 +539,9 @@ pub(crate) fn similarity(a: &[String], b: &[String]) -> f64 {
     sorted_similarity(&a, &b)
 }
 
-/// [`sorted_similarity`] of two pages' sorted word hashes when it reaches
-/// `threshold`; `None` when it does not. A reorganisation that moves
+/// The similarity of two pages' sorted word hashes (|A ∩ B| / max(|A|,
+/// |B|), as multisets) when it reaches `threshold`; `None` when it does
+/// not. A reorganisation that moves
 /// hundreds of pages with their words changed compares every added page
 /// with every deleted one, and most pairs are unrelated: the merge ends as
 /// soon as the words left could no longer lift the pair to the threshold,
