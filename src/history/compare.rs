@@ -10,7 +10,9 @@ use crate::discover::MAX_PAGE_BYTES;
 use crate::git::objects::Objects;
 use crate::git::repo::Oid;
 use crate::git::trees::{self, Odb, OidMap, PageChange, ReadError};
-use crate::parse::substance::{Digest, LinkSkeleton, has_words, similarity_reaching, word_hashes};
+use crate::parse::substance::{
+    Digest, LinkSkeleton, has_words, score_reaching, similarity_reaching, word_hashes,
+};
 
 /// The digests a walk's readers share: those the freshness cache kept, and
 /// those parsed since. A version one thread parsed is not parsed again by
@@ -759,14 +761,8 @@ impl WordIndex {
                 if !may_reach(new.len(), old.len(), threshold) {
                     return None;
                 }
-                let longest = new.len().max(old.len());
-                // Two empty pages are the same page.
-                let score = if longest == 0 {
-                    1.0
-                } else {
-                    common as f64 / longest as f64
-                };
-                (score >= threshold).then_some((score, a, d))
+                score_reaching(common, new.len().max(old.len()), threshold)
+                    .map(|score| (score, a, d))
             })
     }
 }

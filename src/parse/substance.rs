@@ -541,9 +541,9 @@ pub(crate) fn similarity(a: &[String], b: &[String]) -> f64 {
 
 /// The similarity of two pages' sorted word hashes (|A ∩ B| / max(|A|,
 /// |B|), as multisets) when it reaches `threshold`; `None` when it does
-/// not. A reorganisation that moves
-/// hundreds of pages with their words changed compares every added page
-/// with every deleted one, and most pairs are unrelated: the merge ends as
+/// not. A reorganisation that moves hundreds of pages with their words
+/// changed compares every added page with every deleted one, and most
+/// pairs are unrelated: the merge ends as
 /// soon as the words left could no longer lift the pair to the threshold,
 /// and steps without a branch on which side is smaller (one the processor
 /// guesses wrong half the time on hashes). On a real handbook whose move
@@ -552,7 +552,7 @@ pub(crate) fn similarity(a: &[String], b: &[String]) -> f64 {
 pub(crate) fn similarity_reaching(new: &[u64], old: &[u64], threshold: f64) -> Option<f64> {
     let longest = new.len().max(old.len());
     if longest == 0 {
-        return (1.0 >= threshold).then_some(1.0);
+        return score_reaching(0, 0, threshold);
     }
     let (mut in_new, mut in_old, mut common) = (0, 0, 0usize);
     loop {
@@ -576,7 +576,19 @@ pub(crate) fn similarity_reaching(new: &[u64], old: &[u64], threshold: f64) -> O
             in_old += usize::from(ours >= theirs);
         }
     }
-    let score = common as f64 / longest as f64;
+    score_reaching(common, longest, threshold)
+}
+
+/// The similarity of two pages that share `common` words, the longer of
+/// `longest`, when it reaches `threshold`: the one place the score is
+/// worked out, for pairs merged and pairs counted through an index alike.
+/// Two empty pages are the same page.
+pub(crate) fn score_reaching(common: usize, longest: usize, threshold: f64) -> Option<f64> {
+    let score = if longest == 0 {
+        1.0
+    } else {
+        common as f64 / longest as f64
+    };
     (score >= threshold).then_some(score)
 }
 
