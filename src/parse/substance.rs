@@ -691,8 +691,9 @@ impl Html {
     }
 }
 
-/// Whether an ASCII byte is part of a word; bytes of other characters are
-/// looked at as characters.
+/// Whether an ASCII byte is part of a word, one byte at a time: the
+/// oracle of [`ascii_word_flags`].
+#[cfg(test)]
 const ASCII_WORD: [bool; 128] = {
     let mut table = [false; 128];
     let mut byte = 0;
@@ -705,21 +706,31 @@ const ASCII_WORD: [bool; 128] = {
 
 /// Appends every word of `text` to `joined`, each followed by a NUL, and
 /// returns how many there were: the maximal runs of letters and digits.
+#[cfg(test)]
+fn split_words(text: &str, joined: &mut Vec<u8>) -> usize {
+    let mut open = false;
+    let words = split_words_from(text, joined, &mut open);
+    if open {
+        joined.push(0);
+    }
+    words
+}
+
+/// Appends the words of `text` to `joined` as [`split_words`] does, but
+/// continuing the word `open` says the text before left open, and leaving
+/// the last word open (its NUL unwritten) if the text ends in it: a block's
+/// inline pieces are split as they come, as if joined (`**bold**ly` is one
+/// word), with no copy of the block's text. Returns how many words began.
 ///
 /// Every version of every page the history walk compares goes through
-/// here (7 % of a real handbook's cold walk). ASCII text is taken
+/// here (a sixth of parsing a real handbook's pages). ASCII text is taken
 /// eight bytes at a time: where each byte is a word byte or the first
-/// after a word (single spaces between words: most of a page), the eight
-/// are written at once, the others as NULs; where some are dropped (a
-/// comma and a space), the rest are written one by one by their flags,
-/// which took a fifth off splitting a real handbook's words. Eight bytes
-/// holding another script's go byte by byte without branches on the text:
-/// each byte is written, and the write position moves on for a word byte
-/// or for the first byte after a word (which becomes its NUL). Other
-/// characters are classified as characters.
-// `&` and `|` on booleans here are on purpose: no branch on the text.
-#[allow(clippy::needless_bitwise_bool)]
-fn split_words(text: &str, joined: &mut Vec<u8>) -> usize {
+/// after a word (single spaces between words), the eight are written at
+/// once, the others as NULs; where some are dropped (a comma and a space),
+/// each run of bytes kept is written at once. The ASCII bytes before
+/// another script's character go the same way, and the character alone
+/// is classified as a character.
+fn split_words_from(text: &str, joined: &mut Vec<u8>, open: &mut bool) -> usize {
     let bytes = text.as_bytes();
     let base = joined.len();
     // One byte out per byte in at most, and room for the last eight to be
@@ -727,92 +738,122 @@ fn split_words(text: &str, joined: &mut Vec<u8>) -> usize {
     joined.resize(base + bytes.len() + 8, 0);
     let out = &mut joined[base..];
     let (mut at, mut written, mut words) = (0, 0, 0);
-    let mut in_word = false;
+    let mut in_word = *open;
     while at < bytes.len() {
-        // The next eight bytes, or the last few and NULs (not words).
-        let take = (bytes.len() - at).min(8);
+        // Eight ASCII bytes at a time while there are eight: most of a
+        // page, with nothing in the loop depending on how many are taken.
+        while let Some(chunk) = bytes[at..].first_chunk::<8>() {
+            let eight = u64::from_le_bytes(*chunk);
+            if eight & (ONES * 0x80) != 0 {
+                break;
+            }
+            let flags = ascii_word_flags(eight);
+            let before = (flags << 8) | u64::from(in_word);
+            let written_flags = flags | before;
+            let kept = eight & (flags * 0xff);
+            if written_flags == ONES {
+                out[written..written + 8].copy_from_slice(&kept.to_le_bytes());
+                written += 8;
+            } else {
+                written = write_runs(out, written, written_flags, kept);
+            }
+            words += ((flags & !before).wrapping_mul(ONES) >> 56) as usize;
+            in_word = flags >> 56 != 0;
+            at += 8;
+        }
+        if at == bytes.len() {
+            break;
+        }
+        // The last few bytes and NULs (not words), or the ASCII bytes before
+        // another script's character, or that character.
+        let mut take = (bytes.len() - at).min(8);
         let mut eight = [0; 8];
         match bytes.get(at..at + 8) {
             // Eight known bytes are a load, not a call to copy them.
             Some(chunk) => eight.copy_from_slice(chunk),
             None => eight[..take].copy_from_slice(&bytes[at..]),
         }
-        let eight = u64::from_le_bytes(eight);
-        if let Some(flags) = ascii_word_flags(eight) {
-            let taken = ONES >> (8 * (8 - take));
-            // A byte is written when it or the one before is a word's.
-            let before = (flags << 8) | u64::from(in_word);
-            let written_flags = (flags | before) & taken;
-            // Each flag (0 or 1) times 0xff keeps a word byte whole and
-            // makes any other a NUL.
-            let kept = eight & (flags * 0xff);
-            if written_flags == taken {
-                out[written..written + 8].copy_from_slice(&kept.to_le_bytes());
-                written += take;
-            } else {
-                // Some bytes are dropped (a run of punctuation or spaces):
-                // the others are written one by one, by their flags, with
-                // no branch on each byte's class.
-                let mut rest = written_flags;
-                while rest != 0 {
-                    out[written] = (kept >> rest.trailing_zeros()) as u8;
+        let mut eight = u64::from_le_bytes(eight);
+        let foreign = eight & (ONES * 0x80);
+        if foreign != 0 {
+            let ascii = (foreign.trailing_zeros() / 8) as usize;
+            if ascii == 0 {
+                // Another script's character, as a character.
+                let c = text[at..].chars().next().unwrap_or(' ');
+                let width = c.len_utf8();
+                let is_word = c.is_alphanumeric();
+                if is_word {
+                    out[written..written + width].copy_from_slice(&bytes[at..at + width]);
+                    written += width;
+                } else if in_word {
+                    out[written] = 0;
                     written += 1;
-                    rest &= rest - 1;
                 }
-            }
-            // The flags of the words' first bytes, summed in the top byte.
-            words += ((flags & !before & taken).wrapping_mul(ONES) >> 56) as usize;
-            in_word = (flags >> (8 * (take - 1))) & 1 != 0;
-            at += take;
-            continue;
-        }
-        let end = at + take;
-        while at < end {
-            let byte = bytes[at];
-            if byte < 128 {
-                let is_word = ASCII_WORD[usize::from(byte)];
-                out[written] = if is_word { byte } else { 0 };
-                written += usize::from(is_word | in_word);
-                words += usize::from(is_word & !in_word);
+                words += usize::from(is_word && !in_word);
                 in_word = is_word;
-                at += 1;
+                at += width;
                 continue;
             }
-            let c = text[at..].chars().next().unwrap_or(' ');
-            let width = c.len_utf8();
-            let is_word = c.is_alphanumeric();
-            if is_word {
-                out[written..written + width].copy_from_slice(&bytes[at..at + width]);
-                written += width;
-            } else if in_word {
-                out[written] = 0;
-                written += 1;
-            }
-            words += usize::from(is_word & !in_word);
-            in_word = is_word;
-            at += width;
+            // The ASCII bytes before it.
+            take = ascii;
+            eight &= u64::MAX >> (8 * (8 - ascii));
         }
-    }
-    if in_word {
-        out[written] = 0;
-        written += 1;
+        let flags = ascii_word_flags(eight);
+        let taken = ONES >> (8 * (8 - take));
+        // A byte is written when it or the one before is a word's.
+        let before = (flags << 8) | u64::from(in_word);
+        let written_flags = (flags | before) & taken;
+        // Each flag (0 or 1) times 0xff keeps a word byte whole and makes
+        // any other a NUL.
+        let kept = eight & (flags * 0xff);
+        if written_flags == taken {
+            out[written..written + 8].copy_from_slice(&kept.to_le_bytes());
+            written += take;
+        } else {
+            written = write_runs(out, written, written_flags, kept);
+        }
+        // The flags of the words' first bytes, summed in the top byte.
+        words += ((flags & !before & taken).wrapping_mul(ONES) >> 56) as usize;
+        in_word = (flags >> (8 * (take - 1))) & 1 != 0;
+        at += take;
     }
     joined.truncate(base + written);
+    *open = in_word;
     words
 }
+
+/// Writes the bytes of `kept` that `written_flags` flags (0x01 in the
+/// place of each) to `out` from `written`, where some are dropped (a run
+/// of punctuation or spaces): each run of bytes written (a word's, and the
+/// NUL after it) is written at once, from its first byte on; what is
+/// written past its end is overwritten or cut. Returns where writing ends.
+fn write_runs(out: &mut [u8], mut written: usize, written_flags: u64, kept: u64) -> usize {
+    let mut runs = (written_flags.wrapping_mul(BYTE_FLAGS_TO_BITS) >> 56) as u32;
+    while runs != 0 {
+        let first = runs.trailing_zeros();
+        let len = (!(runs >> first)).trailing_zeros();
+        let piece = kept >> (8 * first);
+        out[written..written + 8].copy_from_slice(&piece.to_le_bytes());
+        written += len as usize;
+        runs &= !(((1u32 << len) - 1) << first);
+    }
+    written
+}
+
+/// Multiplied by eight flags (0x00 or 0x01 in each byte), gathers them in
+/// the top byte: byte `i`'s flag in its bit `i`.
+const BYTE_FLAGS_TO_BITS: u64 = 0x0102_0408_1020_4080;
 
 /// 0x01 in every byte.
 const ONES: u64 = 0x0101_0101_0101_0101;
 
 /// For eight ASCII bytes (little-endian in `eight`), 0x01 in the place of
-/// each that is a letter or a digit and 0x00 elsewhere; `None` if any byte
-/// is not ASCII. No byte's sum below carries into the next: every byte is
-/// under 0x80 and every constant added to it at most 0x80.
-fn ascii_word_flags(eight: u64) -> Option<u64> {
+/// each that is a letter or a digit and 0x00 elsewhere. No byte's sum
+/// below carries into the next: every byte is under 0x80 and every
+/// constant added to it at most 0x80.
+fn ascii_word_flags(eight: u64) -> u64 {
     const HIGH: u64 = ONES * 0x80;
-    if eight & HIGH != 0 {
-        return None;
-    }
+    debug_assert_eq!(eight & HIGH, 0, "ASCII bytes only");
     // 0x80 where a byte is at least `low` and at most `high`.
     let within = |bytes: u64, low: u64, high: u64| {
         (bytes + ONES * (0x80 - low)) & !(bytes + ONES * (0x7f - high)) & HIGH
@@ -821,7 +862,7 @@ fn ascii_word_flags(eight: u64) -> Option<u64> {
     // Setting 0x20 makes capitals small letters (and nothing else a
     // letter: `@` and `[`..`` ` `` land outside `a`..`z`).
     let letters = within(eight | (ONES * 0x20), u64::from(b'a'), u64::from(b'z'));
-    Some((digits | letters) >> 7)
+    (digits | letters) >> 7
 }
 
 /// Reads events into words.
@@ -836,14 +877,28 @@ struct WordReader {
     /// The bytes of `joined` each section covers.
     section_bytes: Vec<Range<usize>>,
     links: Vec<String>,
-    /// The inline text of the block being read, joined as written.
-    block: String,
+    /// The block being read ends in a word its next inline piece may go on
+    /// (`**bold**ly`): the word's NUL is not written yet.
+    open_word: bool,
     html: Html,
+    /// An HTML piece's text between its tags, reused.
+    html_text: String,
     anchors: Anchors,
     /// HTML anchor ids in or just before the heading being read.
     html_ids: PendingIds,
-    /// The heading being read: level, explicit id, text so far.
-    heading: Option<(u8, Option<String>, String)>,
+    heading: Option<HeadingRead>,
+}
+
+/// The heading a [`WordReader`] is reading.
+struct HeadingRead {
+    level: u8,
+    /// Its explicit id (`{#id}`).
+    id: Option<String>,
+    /// Its text so far.
+    text: String,
+    /// The words, and the bytes of `joined`, before it.
+    words_before: usize,
+    bytes_before: usize,
 }
 
 impl WordReader {
@@ -860,9 +915,9 @@ impl WordReader {
 
     /// Ends the block being read: its text becomes words.
     fn flush(&mut self) {
-        if !self.block.is_empty() {
-            self.count += split_words(&self.block, &mut self.joined);
-            self.block.clear();
+        if self.open_word {
+            self.joined.push(0);
+            self.open_word = false;
         }
         self.html = Html::Text;
     }
@@ -875,12 +930,12 @@ impl WordReader {
     }
 
     fn text(&mut self, fragment: &str) {
-        self.block.push_str(fragment);
+        self.count += split_words_from(fragment, &mut self.joined, &mut self.open_word);
         if self.read == Read::Words {
             return;
         }
-        if let Some((_, _, heading)) = self.heading.as_mut() {
-            heading.push_str(fragment);
+        if let Some(heading) = self.heading.as_mut() {
+            heading.text.push_str(fragment);
         } else {
             self.html_ids.text(fragment);
         }
@@ -895,9 +950,11 @@ impl WordReader {
                 if self.read != Read::Words {
                     self.html_ids.html(&raw);
                 }
-                let mut kept = String::new();
+                let mut kept = std::mem::take(&mut self.html_text);
+                kept.clear();
                 self.html.strip(&raw, &mut kept);
-                self.block.push_str(&kept);
+                self.count += split_words_from(&kept, &mut self.joined, &mut self.open_word);
+                self.html_text = kept;
             }
             Event::SoftBreak | Event::HardBreak => self.text(" "),
             Event::TaskListMarker(ticked) => {
@@ -928,11 +985,13 @@ impl WordReader {
                 if self.read == Read::Words {
                     return;
                 }
-                self.heading = Some((
-                    level_number(level),
-                    id.map(|id| id.to_string()),
-                    String::new(),
-                ));
+                self.heading = Some(HeadingRead {
+                    level: level_number(level),
+                    id: id.map(|id| id.to_string()),
+                    text: String::new(),
+                    words_before: self.count,
+                    bytes_before: self.joined.len(),
+                });
             }
             _ => self.flush(),
         }
@@ -948,18 +1007,19 @@ impl WordReader {
             | TagEnd::Link
             | TagEnd::Image => {}
             TagEnd::Heading(_) => {
-                let (start, bytes) = (self.count, self.joined.len());
                 self.flush();
-                if let Some((level, id, text)) = self.heading.take() {
+                if let Some(heading) = self.heading.take() {
                     let (anchor, aliases) =
-                        self.anchors.names(id, text.trim(), self.html_ids.take());
+                        self.anchors
+                            .names(heading.id, heading.text.trim(), self.html_ids.take());
                     self.sections.push(SectionWords {
                         anchor,
                         aliases,
-                        level,
-                        words: start..self.count,
+                        level: heading.level,
+                        words: heading.words_before..self.count,
                     });
-                    self.section_bytes.push(bytes..self.joined.len());
+                    self.section_bytes
+                        .push(heading.bytes_before..self.joined.len());
                 }
             }
             _ => self.flush(),
@@ -1141,6 +1201,35 @@ mod tests {
             proptest::prop_assert_eq!(&joined[..before.len()], before.as_bytes());
             proptest::prop_assert_eq!(count, expected_count);
         }
+
+        /// Split piece by piece, a word left open at a piece's end going
+        /// on into the next, the pieces give the words of their text
+        /// joined: a block's inline pieces are split as they come.
+        #[test]
+        fn words_split_piece_by_piece_are_the_words_of_the_pieces_joined(
+            pieces in proptest::collection::vec(
+                proptest::sample::select(&[
+                    "a", "Z", "09", "word", "longerwords", " ", "  ", ", ", ".", "\n",
+                    "_", "@", "`", "é", "日本", "—", "\u{a0}", "🙂", "eight ch", "ninechars",
+                ][..]),
+                0..40,
+            ),
+            cuts in proptest::collection::vec(0usize..40, 0..6),
+        ) {
+            let mut cuts: Vec<usize> = cuts.into_iter().filter(|&cut| cut <= pieces.len()).collect();
+            cuts.extend([0, pieces.len()]);
+            cuts.sort_unstable();
+            let (mut joined, mut count, mut open) = (Vec::new(), 0, false);
+            for run in cuts.windows(2) {
+                count += split_words_from(&pieces[run[0]..run[1]].concat(), &mut joined, &mut open);
+            }
+            if open {
+                joined.push(0);
+            }
+            let (expected, expected_count) = words_by_characters(&pieces.concat());
+            proptest::prop_assert_eq!(joined, expected);
+            proptest::prop_assert_eq!(count, expected_count);
+        }
     }
 
     proptest::proptest! {
@@ -1169,15 +1258,25 @@ mod tests {
             for place in 0..8 {
                 let mut eight = [b' '; 8];
                 eight[place] = byte;
-                let flags = ascii_word_flags(u64::from_le_bytes(eight)).expect("ASCII");
+                let flags = ascii_word_flags(u64::from_le_bytes(eight));
                 let expected = u64::from(ASCII_WORD[usize::from(byte)]) << (8 * place);
                 assert_eq!(flags, expected, "byte {byte:#x} in place {place}");
             }
         }
-        assert_eq!(
-            ascii_word_flags(u64::from_le_bytes(*b"abc\xc3\xa9def")),
-            None
-        );
+    }
+
+    /// Eight flags are gathered into a byte's bits in their places.
+    #[test]
+    fn byte_flags_gather_into_bits_in_place() {
+        for bits in 0..=255u8 {
+            let flags = (0..8).fold(0u64, |flags, place| {
+                flags | (u64::from(bits >> place & 1) << (8 * place))
+            });
+            assert_eq!(
+                flags.wrapping_mul(BYTE_FLAGS_TO_BITS) >> 56,
+                u64::from(bits)
+            );
+        }
     }
 
     #[test]
