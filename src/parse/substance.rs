@@ -705,7 +705,7 @@ const ASCII_WORD: [bool; 128] = {
 };
 
 /// Appends every word of `text` to `joined`, each followed by a NUL, and
-/// returns how many there were: the maximal runs of letters and digits.
+/// returns how many there were: one piece, split whole.
 #[cfg(test)]
 fn split_words(text: &str, joined: &mut Vec<u8>) -> usize {
     let mut open = false;
@@ -716,11 +716,12 @@ fn split_words(text: &str, joined: &mut Vec<u8>) -> usize {
     words
 }
 
-/// Appends the words of `text` to `joined` as [`split_words`] does, but
-/// continuing the word `open` says the text before left open, and leaving
-/// the last word open (its NUL unwritten) if the text ends in it: a block's
-/// inline pieces are split as they come, as if joined (`**bold**ly` is one
-/// word), with no copy of the block's text. Returns how many words began.
+/// Appends the words of `text` to `joined`, each followed by a NUL (the
+/// maximal runs of letters and digits), continuing the word `open` says
+/// the text before left open, and leaving the last word open (its NUL
+/// unwritten) if the text ends in it: a block's inline pieces are split
+/// as they come, as if joined (`**bold**ly` is one word), with no copy of
+/// the block's text. Returns how many words began.
 ///
 /// Every version of every page the history walk compares goes through
 /// here (a sixth of parsing a real handbook's pages). ASCII text is taken
