@@ -748,18 +748,9 @@ fn split_words_from(text: &str, joined: &mut Vec<u8>, open: &mut bool) -> usize 
             if eight & (ONES * 0x80) != 0 {
                 break;
             }
-            let flags = ascii_word_flags(eight);
-            let before = (flags << 8) | u64::from(in_word);
-            let written_flags = flags | before;
-            let kept = eight & (flags * 0xff);
-            if written_flags == ONES {
-                out[written..written + 8].copy_from_slice(&kept.to_le_bytes());
-                written += 8;
-            } else {
-                written = write_runs(out, written, written_flags, kept);
-            }
-            words += ((flags & !before).wrapping_mul(ONES) >> 56) as usize;
-            in_word = flags >> 56 != 0;
+            let began;
+            (written, began, in_word) = ascii_chunk(out, written, eight, 8, in_word);
+            words += began;
             at += 8;
         }
         if at == bytes.len() {
@@ -799,28 +790,46 @@ fn split_words_from(text: &str, joined: &mut Vec<u8>, open: &mut bool) -> usize 
             take = ascii;
             eight &= u64::MAX >> (8 * (8 - ascii));
         }
-        let flags = ascii_word_flags(eight);
-        let taken = ONES >> (8 * (8 - take));
-        // A byte is written when it or the one before is a word's.
-        let before = (flags << 8) | u64::from(in_word);
-        let written_flags = (flags | before) & taken;
-        // Each flag (0 or 1) times 0xff keeps a word byte whole and makes
-        // any other a NUL.
-        let kept = eight & (flags * 0xff);
-        if written_flags == taken {
-            out[written..written + 8].copy_from_slice(&kept.to_le_bytes());
-            written += take;
-        } else {
-            written = write_runs(out, written, written_flags, kept);
-        }
-        // The flags of the words' first bytes, summed in the top byte.
-        words += ((flags & !before & taken).wrapping_mul(ONES) >> 56) as usize;
-        in_word = (flags >> (8 * (take - 1))) & 1 != 0;
+        let began;
+        (written, began, in_word) = ascii_chunk(out, written, eight, take, in_word);
+        words += began;
         at += take;
     }
     joined.truncate(base + written);
     *open = in_word;
     words
+}
+
+/// Splits `take` ASCII bytes (1 to 8, little-endian in `eight`, NULs
+/// after them) into `out` from `written`, after a word if `in_word`.
+/// Returns where writing ends, how many words began, and whether the last
+/// byte is a word's. Inlined where the loop over whole chunks calls it
+/// (`take` 8), it does no work on `take` there.
+#[inline]
+fn ascii_chunk(
+    out: &mut [u8],
+    written: usize,
+    eight: u64,
+    take: usize,
+    in_word: bool,
+) -> (usize, usize, bool) {
+    let flags = ascii_word_flags(eight);
+    let taken = ONES >> (8 * (8 - take));
+    // A byte is written when it or the one before is a word's.
+    let before = (flags << 8) | u64::from(in_word);
+    let written_flags = (flags | before) & taken;
+    // Each flag (0 or 1) times 0xff keeps a word byte whole and makes any
+    // other a NUL.
+    let kept = eight & (flags * 0xff);
+    let written = if written_flags == taken {
+        out[written..written + 8].copy_from_slice(&kept.to_le_bytes());
+        written + take
+    } else {
+        write_runs(out, written, written_flags, kept)
+    };
+    // The flags of the words' first bytes, summed in the top byte.
+    let began = ((flags & !before & taken).wrapping_mul(ONES) >> 56) as usize;
+    (written, began, (flags >> (8 * (take - 1))) & 1 != 0)
 }
 
 /// Writes the bytes of `kept` that `written_flags` flags (0x01 in the
