@@ -11,7 +11,7 @@ use crate::git::objects::Objects;
 use crate::git::repo::Oid;
 use crate::git::trees::{self, Odb, OidMap, PageChange, ReadError};
 use crate::parse::substance::{
-    Digest, LinkSkeleton, has_words, score_reaching, similarity_reaching, word_hashes,
+    Digest, LinkSkeleton, has_words, same_words, score_reaching, similarity_reaching, word_hashes,
 };
 
 /// The digests a walk's readers share: those the freshness cache kept, and
@@ -23,6 +23,11 @@ pub(super) struct SharedDigests {
     /// From the freshness cache: the blobs at the commit it describes.
     known: Arc<OidMap<Arc<Digest>>>,
     made: OfferedDigests,
+    /// A page's newer version is digested whole when it is compared: a
+    /// freshness cache will be written, and keeps HEAD's versions' digests
+    /// (most newer versions compared are HEAD's). Without a cache, two
+    /// versions are read side by side only until their words differ.
+    newer_whole: bool,
 }
 
 /// Digests made outside the walk and offered to it: the working tree's
@@ -45,10 +50,17 @@ impl OfferedDigests {
 }
 
 impl SharedDigests {
-    pub(super) fn new(known: OidMap<Arc<Digest>>, offered: OfferedDigests) -> SharedDigests {
+    /// `newer_whole`: whether a page's newer version is digested whole
+    /// when it is compared (see [`Digests::newer_has_older_words`]).
+    pub(super) fn new(
+        known: OidMap<Arc<Digest>>,
+        offered: OfferedDigests,
+        newer_whole: bool,
+    ) -> SharedDigests {
         SharedDigests {
             known: Arc::new(known),
             made: offered,
+            newer_whole,
         }
     }
 
@@ -91,6 +103,8 @@ impl SharedDigests {
 pub(super) struct Digests {
     shared: SharedDigests,
     buffer: Vec<u8>,
+    /// The older version's bytes, where two are read side by side.
+    older: Vec<u8>,
     /// How many blobs were parsed, for `--verbose`.
     pub(super) parsed: usize,
 }
@@ -131,14 +145,25 @@ impl Digests {
     }
 
     /// Whether the older version `theirs` has the words of the newer
-    /// `ours`, when neither was digested yet: the newer is parsed whole
-    /// (its digest kept), the older only as far as its first word that
-    /// differs. `None` when either is digested already or too large to be
-    /// a page: the caller compares digests. The older's digest is kept only
-    /// when the words are the same (it is the newer's then); a change
-    /// settles the page, and a walk that settled it needs no more of that
-    /// version. On a real handbook a page's newest change is most often
-    /// its first touch, and the older version differs well before its end.
+    /// `ours`, when neither was digested yet. `None` when either is
+    /// digested already or too large to be a page: the caller compares
+    /// digests. On a real handbook a page's newest change is most often its
+    /// first touch, and the older version differs well before its end (a
+    /// third of the way in, as a rule), so neither is read for its words
+    /// beyond there where it can be helped:
+    ///
+    /// - Versions with the same [`LinkSkeleton`] (a commit that only
+    ///   points links elsewhere): the newer is parsed whole, checking that
+    ///   each cut is a link destination; then the older has its words
+    ///   unread.
+    /// - Where the newer's digest is kept whole (see
+    ///   [`SharedDigests::new`]): the newer is parsed whole, the
+    ///   older only as far as its first word that differs.
+    /// - Otherwise both are read side by side, as far as that word.
+    ///
+    /// The digest made is kept for both when the words are the same (the
+    /// older's is the newer's then); a change settles the page, and a walk
+    /// that settled it needs no more of those versions.
     fn newer_has_older_words(
         &mut self,
         odb: &Odb,
@@ -148,40 +173,49 @@ impl Digests {
         if self.shared.find(ours).is_some() || self.shared.find(theirs).is_some() {
             return Ok(None);
         }
+        let newer = trees::read_blob(odb, ours, &mut self.buffer)?;
+        let older = trees::read_blob(odb, theirs, &mut self.older)?;
         // A version too large to be a page is digested by its bytes, by
         // the caller.
-        let content = trees::read_blob(odb, ours, &mut self.buffer)?;
-        if content.len() as u64 > MAX_PAGE_BYTES {
+        if newer.len().max(older.len()) as u64 > MAX_PAGE_BYTES {
             return Ok(None);
         }
         // A commit that only points links elsewhere (a reorganisation's
         // fixes to the pages it did not move) changes the skeleton of no
         // page: where the newer version's parse says its cuts are all
         // link destinations, an older one with its skeleton has its words.
-        let skeleton = LinkSkeleton::of(content);
-        let (newer, words, checked) = if let Some(skeleton) = &skeleton {
-            with_text(content, |text| {
+        let skeleton = LinkSkeleton::of(newer)
+            .filter(|skeleton| LinkSkeleton::of(older).is_some_and(|o| o.hash == skeleton.hash));
+        if skeleton.is_none() && !self.shared.newer_whole {
+            self.parsed += 2;
+            let digest = with_text(newer, |newer| {
+                with_text(older, |older| same_words(newer, older))
+            });
+            let same = digest.is_some();
+            if let Some(digest) = digest {
+                let digest = Arc::new(digest);
+                self.shared.insert(ours, Arc::clone(&digest));
+                self.shared.insert(theirs, digest);
+            }
+            return Ok(Some(same));
+        }
+        let (digest, words, checked) = if let Some(skeleton) = &skeleton {
+            with_text(newer, |text| {
                 Digest::page_with_words_checking(text, &skeleton.cuts)
             })
         } else {
-            let (newer, words) = with_text(content, Digest::page_with_words);
-            (newer, words, false)
+            let (digest, words) = with_text(newer, Digest::page_with_words);
+            (digest, words, false)
         };
         self.parsed += 1;
-        let newer = Arc::new(newer);
-        self.shared.insert(ours, Arc::clone(&newer));
-        let content = trees::read_blob(odb, theirs, &mut self.buffer)?;
-        if content.len() as u64 > MAX_PAGE_BYTES {
-            return Ok(None);
-        }
-        let same_skeleton =
-            checked && skeleton.map(|s| s.hash) == LinkSkeleton::of(content).map(|s| s.hash);
-        let same = same_skeleton || {
+        let digest = Arc::new(digest);
+        self.shared.insert(ours, Arc::clone(&digest));
+        let same = checked || {
             self.parsed += 1;
-            with_text(content, |text| has_words(text, &words))
+            with_text(older, |text| has_words(text, &words))
         };
         if same {
-            self.shared.insert(theirs, newer);
+            self.shared.insert(theirs, digest);
         }
         Ok(Some(same))
     }
@@ -884,8 +918,8 @@ mod tests {
     fn offered_digests_serve_every_reader() {
         let offered = OfferedDigests::default();
         let readers = [
-            SharedDigests::new(OidMap::default(), offered.clone()),
-            SharedDigests::new(OidMap::default(), offered.clone()),
+            SharedDigests::new(OidMap::default(), offered.clone(), true),
+            SharedDigests::new(OidMap::default(), offered.clone(), true),
         ];
         let text = "# Goals\n\nShip the thing.\n";
         let blob = blob_id(text.as_bytes());
@@ -908,7 +942,7 @@ mod tests {
         let kept = blob_id(team.as_bytes());
         let known: OidMap<Arc<Digest>> =
             std::iter::once((kept, Arc::new(Digest::with_words(team).0))).collect();
-        let reader = SharedDigests::new(known, offered.clone());
+        let reader = SharedDigests::new(known, offered.clone(), true);
         offered.offer(kept, Digest::page_with_words(team).0);
         assert!(reader.find(kept).is_some_and(|digest| digest.sectioned));
         for n in 0..DIGESTS_KEPT {

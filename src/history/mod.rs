@@ -443,8 +443,10 @@ pub(crate) fn resolve(
             return (unanswered(Answer::Unreadable { reason }), info, None);
         }
     };
+    let offered = Prefetch::offered(prefetch.as_ref());
     let mut walk = Walker {
-        readers: walk::Readers::new(&store, known, Prefetch::offered(prefetch.as_ref())),
+        // A cache to write keeps the digests of HEAD's versions.
+        readers: walk::Readers::new(&store, known, offered, cache_dir.is_some()),
         queries,
         settings,
         // From here on the cache is met, if at all, below HEAD.

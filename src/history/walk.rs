@@ -164,12 +164,14 @@ pub(super) struct BatchTrees {
 const BATCH_TREE_ENTRIES: usize = 262_144;
 
 impl Readers<'_> {
+    /// `newer_whole`: see [`SharedDigests::new`].
     pub(super) fn new(
         store: &Store,
         known: OidMap<Arc<Digest>>,
         offered: OfferedDigests,
+        newer_whole: bool,
     ) -> Readers<'_> {
-        let digests = SharedDigests::new(known, offered);
+        let digests = SharedDigests::new(known, offered, newer_whole);
         Readers {
             store,
             main: Reader::new(store, digests.clone()),

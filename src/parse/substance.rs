@@ -405,6 +405,52 @@ pub(crate) fn has_words(text: &str, words: &[u8]) -> bool {
     reader.joined == words
 }
 
+/// Whether `newer` and `older` have the same words, both read side by
+/// side and only as far as their first word that differs; the digest of
+/// `newer` (without sections) when they are the same. [`has_words`] needs
+/// one version's words whole first: where nothing keeps that version's
+/// digest, the rest of its blocks need not be read for their words
+/// either. (pulldown-cmark still finds every block of both first.)
+pub(crate) fn same_words(newer: &str, older: &str) -> Option<Digest> {
+    let (newer, older) = (words_body(newer), words_body(older));
+    let mut ours = WordReader::for_body(&newer, Read::Words);
+    let mut theirs = WordReader::for_body(&older, Read::Words);
+    let mut ours_events = Parser::new_ext(&newer, PARSE_OPTIONS);
+    let mut theirs_events = Parser::new_ext(&older, PARSE_OPTIONS);
+    let (mut ours_read, mut theirs_read) = (false, false);
+    // Bytes of the joined words both have, and found equal.
+    let mut checked = 0;
+    while !(ours_read && theirs_read) {
+        // The version with fewer words read so far reads on.
+        let ours_behind = theirs_read || (!ours_read && ours.joined.len() <= theirs.joined.len());
+        let (reader, events, read) = if ours_behind {
+            (&mut ours, &mut ours_events, &mut ours_read)
+        } else {
+            (&mut theirs, &mut theirs_events, &mut theirs_read)
+        };
+        if let Some(event) = events.next() {
+            reader.event(event);
+        } else {
+            reader.flush();
+            *read = true;
+        }
+        let both = ours.joined.len().min(theirs.joined.len());
+        if ours.joined[checked..both] != theirs.joined[checked..both] {
+            return None;
+        }
+        checked = both;
+        // One version read whole, the other has more words already.
+        let longer = ours.joined.len() != theirs.joined.len();
+        if longer
+            && (ours_read && ours.joined.len() == both
+                || theirs_read && theirs.joined.len() == both)
+        {
+            return None;
+        }
+    }
+    (ours.joined == theirs.joined).then(|| Digest::from_words(Words::read_by(ours), Read::Words).0)
+}
+
 impl Words {
     fn of(text: &str, read: Read) -> Words {
         let body = words_body(text);

@@ -6,7 +6,7 @@
 use proptest::prelude::*;
 use proptest::sample::Index;
 
-use super::{Digest, Substance, has_words, similarity_reaching, sorted_similarity};
+use super::{Digest, Substance, has_words, same_words, similarity_reaching, sorted_similarity};
 
 const VOCAB: &[&str] = &[
     "plan", "ship", "team", "goal", "road", "map", "week", "owner", "review", "search", "index",
@@ -741,6 +741,8 @@ proptest! {
         prop_assert_eq!(page.page, Digest::of(&two).page, "\n{}\n----\n{}", one, two);
         // Read word by word against the other styling's words: the same.
         prop_assert!(has_words(&one, &Digest::page_with_words(&two).1), "\n{}\n----\n{}", one, two);
+        // Read side by side: the same, and the newer's digest.
+        prop_assert_eq!(same_words(&two, &one), Some(Digest::page_with_words(&two).0), "\n{}\n----\n{}", one, two);
         // The working tree's pages are digested from the parse that reads
         // their structure: the walk takes that digest for HEAD's version.
         // (None where a line ends in a tab: see the property below.)
@@ -776,6 +778,10 @@ proptest! {
             doc.words() == changed.words(),
             "\n{}\n----\n{}", before, after
         );
+        // Read side by side, either version first: the same answer.
+        let same = doc.words() == changed.words();
+        prop_assert_eq!(same_words(&after, &before).is_some(), same, "\n{}\n----\n{}", before, after);
+        prop_assert_eq!(same_words(&before, &after).is_some(), same, "\n{}\n----\n{}", before, after);
     }
 
     /// Ticking or unticking one checkbox changes the digest.
@@ -787,6 +793,7 @@ proptest! {
             let after = render(&changed, &b);
             prop_assert_ne!(Digest::of(&before).page, Digest::of(&after).page, "\n{}\n----\n{}", before, after);
             prop_assert!(!has_words(&before, &Digest::page_with_words(&after).1), "\n{}\n----\n{}", before, after);
+            prop_assert!(same_words(&after, &before).is_none(), "\n{}\n----\n{}", before, after);
         }
     }
 
@@ -1298,5 +1305,37 @@ proptest! {
             similarity_reaching(&a, &b, threshold),
             (whole >= threshold).then_some(whole)
         );
+    }
+}
+
+/// Read side by side, versions whose words are one the other's beginning,
+/// whose words differ only where a word is split across inline pieces, or
+/// which differ only outside their words, are told apart (or not) as
+/// their digests are.
+#[test]
+fn words_read_side_by_side_agree_with_the_digests() {
+    let pages = [
+        "",
+        "---\ntitle: Goals\n---\n",
+        "# Goals\n\nShip the **plan**ly report.\n",
+        "# Goals\n\nShip the planly report.\n",
+        "# Goals\n\nShip the plan ly report.\n",
+        "# Goals\n\nShip the planly report.\n\nAnd more.\n",
+        "Goals\n=====\n\n* Ship the [planly](a.md) report.\n",
+        "- [ ] Ship the report\n",
+        "- [x] Ship the report\n",
+        "Ship the report\n",
+        "<!-- draft -->\nShip   the\nreport\t\n",
+    ];
+    for newer in pages {
+        for older in pages {
+            let same =
+                Digest::page_with_words(newer).0.page == Digest::page_with_words(older).0.page;
+            let read = same_words(newer, older);
+            assert_eq!(read.is_some(), same, "{newer:?} against {older:?}");
+            if let Some(digest) = read {
+                assert_eq!(digest, Digest::page_with_words(newer).0, "{newer:?}");
+            }
+        }
     }
 }
