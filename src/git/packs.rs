@@ -82,8 +82,9 @@ struct ByBytes;
 
 impl WeightScale<(usize, u64), Decoded> for ByBytes {
     fn weight(&self, _key: &(usize, u64), value: &Decoded) -> usize {
-        // The bytes and what holding them costs besides.
-        value.1.len() + 64
+        // The bytes held (with the room inflating them left) and what
+        // holding them costs besides.
+        value.1.capacity() + 64
     }
 }
 
@@ -244,13 +245,11 @@ impl PackReader {
                     let size = usize::try_from(entry.decompressed_size).ok()?;
                     self.inflated.set(self.inflated.get() + 1);
                     if chain.is_empty() {
-                        out.clear();
-                        out.resize(size, 0);
-                        inflate_entry(data, &entry, &mut inflate, out)?;
+                        inflate_entry(data, &entry, &mut inflate, out, size)?;
                         return Some(kind);
                     }
-                    let mut object = vec![0; size];
-                    inflate_entry(data, &entry, &mut inflate, &mut object)?;
+                    let mut object = Vec::new();
+                    inflate_entry(data, &entry, &mut inflate, &mut object, size)?;
                     let object = Arc::new(object);
                     self.packs.keep((pack, entry.data_offset), (kind, &object));
                     break (kind, object);
@@ -262,9 +261,8 @@ impl PackReader {
         self.inflated.set(self.inflated.get() + chain.len());
         let mut delta = self.delta.borrow_mut();
         for (position, entry) in chain.iter().enumerate().rev() {
-            delta.clear();
-            delta.resize(usize::try_from(entry.decompressed_size).ok()?, 0);
-            inflate_entry(data, entry, &mut inflate, &mut delta)?;
+            let size = usize::try_from(entry.decompressed_size).ok()?;
+            inflate_entry(data, entry, &mut inflate, &mut delta, size)?;
             if position == 0 {
                 apply_delta(&base, &delta, LARGEST_DECODED, out)?;
                 return Some(kind);
@@ -433,18 +431,34 @@ fn leading(id: &gix::hash::oid) -> u64 {
         .fold(0, |value, &byte| value << 8 | u64::from(byte))
 }
 
-/// Inflates pack entry `entry` into `out`, which must be its size: the
-/// stream must fill it exactly.
+/// Inflates pack entry `entry` into `out`, which is then `size` bytes
+/// long: the stream must be exactly that.
+///
+/// libdeflate decodes with its fast loop only while the output has room
+/// past where it writes for a whole step of it ([`INFLATE_ROOM`]); an
+/// output exactly the object's size left most of a small object (a tree's
+/// delta is about a hundred bytes) to its careful loop, symbol by symbol: a
+/// third of the inflating of a real handbook's walk, by instructions.
 fn inflate_entry(
     data: &gix::odb::pack::data::File,
     entry: &gix::odb::pack::data::Entry,
     inflater: &mut libdeflater::Decompressor,
-    out: &mut [u8],
+    out: &mut Vec<u8>,
+    size: usize,
 ) -> Option<()> {
     let input = data.entry_slice(entry.data_offset..data.pack_end() as u64)?;
+    out.clear();
+    out.resize(size.checked_add(INFLATE_ROOM)?, 0);
     let written = inflater.zlib_decompress(input, out).ok()?;
-    (written == out.len()).then_some(())
+    out.truncate(written);
+    (written == size).then_some(())
 }
+
+/// Room libdeflate's fast loop needs past what it writes: two literals,
+/// a longest match, and the words its copies overrun by
+/// (`FASTLOOP_MAX_BYTES_WRITTEN` in its `deflate_decompress.c`, 299 bytes
+/// where words are eight).
+const INFLATE_ROOM: usize = 2 + 258 + 5 * 8;
 
 /// Applies a git delta (`delta`: the sizes, then copy and insert
 /// instructions) to `base`. None when the delta does not fit the base or
@@ -657,6 +671,32 @@ mod tests {
             // An object no pack has is left to gix.
             assert_eq!(reader.find(&gix::hash::Kind::Sha1.null(), &mut ours), None);
         }
+    }
+
+    /// An entry inflates to exactly the size its header gives, or not at
+    /// all: with room left past that size for libdeflate's fast loop, a
+    /// stream longer than the size says is still refused, as is a shorter.
+    #[test]
+    fn an_entry_inflates_to_its_size_or_not_at_all() {
+        let dir = deltified_repo();
+        let repo = gix::open(dir.path()).expect("open");
+        let packs = Packs::open(&dir.path().join(".git/objects"), repo.object_hash());
+        let bundle = &packs.bundles[0];
+        let mut inflater = libdeflater::Decompressor::new();
+        let mut out = Vec::new();
+        let mut checked = 0;
+        for listed in bundle.index.iter() {
+            let entry = bundle.pack.entry(listed.pack_offset).expect("an entry");
+            let size = usize::try_from(entry.decompressed_size).expect("a size");
+            let inflated = inflate_entry(&bundle.pack, &entry, &mut inflater, &mut out, size);
+            assert!(inflated.is_some() && out.len() == size, "{}", listed.oid);
+            for wrong in [size.wrapping_sub(1), size + 1, size + INFLATE_ROOM] {
+                let inflated = inflate_entry(&bundle.pack, &entry, &mut inflater, &mut out, wrong);
+                assert!(inflated.is_none(), "{} as {wrong} bytes", listed.oid);
+            }
+            checked += 1;
+        }
+        assert!(checked > 400, "{checked}");
     }
 
     /// A damaged pack never yields wrong bytes: each object either decodes
