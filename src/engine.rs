@@ -631,14 +631,27 @@ pub(crate) fn many_pages_threshold(pages: usize) -> usize {
 }
 
 /// What decides which commits count as changes.
-fn history_settings(repo: &Repo, config: &Config, pages: usize, inputs: &mut Inputs) -> Settings {
+/// `caching`: whether a freshness cache is read or written, the only use
+/// of [`Settings::ancestry`] (reading the refs it keys costs a millisecond
+/// before the walk can start).
+fn history_settings(
+    repo: &Repo,
+    config: &Config,
+    pages: usize,
+    caching: bool,
+    inputs: &mut Inputs,
+) -> Settings {
     Settings {
         ignore_revs: load_ignore_revs(repo, config, &mut inputs.sources, &mut inputs.findings),
         max_files_per_commit: config.max_files_per_commit,
         handbook: config.handbook.clone(),
         pages: config.page_extensions.clone(),
         move_similarity: config.move_similarity,
-        ancestry: repo.ancestry_key(),
+        ancestry: if caching {
+            repo.ancestry_key()
+        } else {
+            String::new()
+        },
         note_pages: if pages == 0 {
             0
         } else {
@@ -665,7 +678,7 @@ pub(crate) fn trail(
         return Ok(None);
     };
     // No notes are counted: they are the main run's to give.
-    let settings = history_settings(&start.repo, &config, 0, &mut inputs);
+    let settings = history_settings(&start.repo, &config, 0, false, &mut inputs);
     let mainline = history::Mainline {
         git_dir: start.repo.git_dir().to_path_buf(),
         head: start.head,
@@ -749,7 +762,8 @@ fn start_history(
     let body_paths = (!options.evaluate).then(|| plan.consulted_paths(&listed));
     drop(listed);
     let queries = plan.queries;
-    let settings = history_settings(&repo, config, source.paths().len(), inputs);
+    let caching = cache_dir.is_some();
+    let settings = history_settings(&repo, config, source.paths().len(), caching, inputs);
     let Some(head) = head else {
         return (
             repo,
@@ -1239,7 +1253,15 @@ fn load_ruleset(
     };
     sources.insert(display.clone(), text.clone());
     // Parsing the YAML costs more than the rest of a warm run together.
-    match framed::memo(cache_dir, "ruleset.bin", &text, || Ruleset::parse(&text)) {
+    let shipped = name == ruleset::BUILTIN_NAME;
+    let parse = || {
+        if shipped {
+            Ruleset::parse_shipped(&text)
+        } else {
+            Ruleset::parse(&text)
+        }
+    };
+    match framed::memo(cache_dir, "ruleset.bin", &text, parse) {
         Ok(ruleset) => Some(ruleset),
         Err(errors) => {
             for error in errors {

@@ -206,7 +206,8 @@ pub(crate) struct Settings {
     /// What decides which commits are a commit's parents besides the
     /// commits themselves: the shallow boundary, grafts and replace refs
     /// (`git fetch --unshallow` or `git replace --graft` change the history
-    /// below an unchanged HEAD).
+    /// below an unchanged HEAD). Only the cache's key uses it: empty for
+    /// a walk without a cache.
     pub ancestry: String,
 }
 
