@@ -57,6 +57,25 @@ impl PageExtensions {
 
 /// The repository-relative form of `path`, `/`-separated.
 pub(crate) fn relative(root: &Path, path: &Path) -> Option<String> {
+    // A path the file walk made is `root` joined with plain names: taken
+    // as text, without splitting both into components (which was a third
+    // of listing a real handbook's pages, before its history walk can
+    // start). Anything else is split.
+    if std::path::MAIN_SEPARATOR == '/'
+        && let (Some(root), Some(path)) = (root.to_str(), path.to_str())
+        && let Some(rest) = path
+            .strip_prefix(root.strip_suffix('/').unwrap_or(root))
+            .and_then(|rest| rest.strip_prefix('/'))
+        && !rest.is_empty()
+        && rest.split('/').all(|name| !name.is_empty() && name != ".")
+    {
+        return Some(rest.to_string());
+    }
+    by_components(root, path)
+}
+
+/// [`relative`], by the paths' components.
+fn by_components(root: &Path, path: &Path) -> Option<String> {
     let relative = path.strip_prefix(root).ok()?;
     let parts: Vec<&str> = relative
         .components()
@@ -75,6 +94,46 @@ pub(crate) fn is_under(path: &str, dir: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::PageExtensions;
+    use std::path::Path;
+
+    /// Taken as text or split into components, a path's relative form is
+    /// the same, however the two are written.
+    #[test]
+    fn a_relative_path_is_the_same_as_text_or_by_components() {
+        let roots = ["/repo", "/repo/", "/", "/a//repo", "/a/./repo", "repo", "."];
+        let rests = [
+            "",
+            "a",
+            "a/b.md",
+            "a//b.md",
+            "a/./b.md",
+            "./a",
+            "a/../b",
+            "a/",
+            ".hidden/x",
+            "é/ü.md",
+        ];
+        for root in roots {
+            for rest in rests {
+                for joined in [format!("{root}/{rest}"), format!("{root}{rest}")] {
+                    let (root, path) = (Path::new(root), Path::new(&joined));
+                    assert_eq!(
+                        super::relative(root, path),
+                        super::by_components(root, path),
+                        "{root:?} {path:?}"
+                    );
+                }
+            }
+        }
+        assert_eq!(
+            super::relative(Path::new("/repo"), Path::new("/repo/hb/goals.md")).as_deref(),
+            Some("hb/goals.md")
+        );
+        assert_eq!(
+            super::relative(Path::new("/repo"), Path::new("/repository/a")),
+            None
+        );
+    }
 
     #[test]
     fn an_extension_is_the_end_of_a_file_name_after_a_dot() {
