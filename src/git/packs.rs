@@ -437,8 +437,9 @@ fn leading(id: &gix::hash::oid) -> u64 {
 /// libdeflate decodes with its fast loop only while the output has room
 /// past where it writes for a whole step of it ([`INFLATE_ROOM`]); an
 /// output exactly the object's size left most of a small object (a tree's
-/// delta is about a hundred bytes) to its careful loop, symbol by symbol: a
-/// third of the inflating of a real handbook's walk, by instructions.
+/// delta is about a hundred bytes) to its careful loop, symbol by symbol
+/// (a real handbook's cold walk: 311 M instructions in libdeflate's
+/// decoder, 260 M with the room).
 fn inflate_entry(
     data: &gix::odb::pack::data::File,
     entry: &gix::odb::pack::data::Entry,
